@@ -1,0 +1,30 @@
+export {
+  type BaseServiceConfig,
+  baseServiceEnv,
+  ConfigError,
+  env,
+  loadConfig,
+  parseDuration,
+} from "./config.js";
+export { createLogger, type LogFields, type Logger, type LogLevel } from "./logger.js";
+export {
+  createServiceMetrics,
+  endpointOf,
+  HTTP_DURATION_BUCKETS,
+  httpMetrics,
+  type ServiceMetrics,
+  UNMATCHED_ENDPOINT,
+} from "./metrics.js";
+export {
+  createServiceKit,
+  exitOnStartupError,
+  jsonError,
+  type Lifecycle,
+  type RunningService,
+  type ServeOptions,
+  type ServiceApp,
+  type ServiceEnv,
+  type ServiceKit,
+  type ServiceKitOptions,
+  serveService,
+} from "./server.js";

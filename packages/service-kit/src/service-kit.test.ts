@@ -1,0 +1,117 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, env, loadConfig, parseDuration } from "./config.js";
+import { createLogger } from "./logger.js";
+import { createServiceMetrics } from "./metrics.js";
+import { createServiceKit, serveService } from "./server.js";
+
+const quiet = createLogger({ service: "test", level: "silent" });
+
+function kitWithRoutes() {
+  const kit = createServiceKit({
+    name: "test",
+    logger: quiet,
+    metrics: createServiceMetrics({ collectDefaults: false }),
+  });
+  kit.app.get("/items/:id", (c) => c.json({ id: c.req.param("id") }));
+  kit.app.get("/boom", () => {
+    throw new Error("kaboom");
+  });
+  kit.app.post("/echo", async (c) => c.json(await c.req.json()));
+  return kit;
+}
+
+describe("loadConfig", () => {
+  const shape = {
+    PORT: env.port(8080),
+    RATE: env.number(1, { min: 0, max: 100 }),
+    MODE: env.oneOf(["a", "b"], "a"),
+  };
+
+  it("applies defaults for unset and empty variables", () => {
+    expect(loadConfig(shape, { PORT: "" })).toEqual({ PORT: 8080, RATE: 1, MODE: "a" });
+  });
+
+  it("names every bad variable, what is allowed and what was given", () => {
+    try {
+      loadConfig(shape, { PORT: "http", RATE: "500", MODE: "c" });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const message = (err as Error).message;
+      expect(message).toContain('PORT must be a whole number ≥ 0 and ≤ 65535 (got "http")');
+      expect(message).toContain('RATE must be a number ≥ 0 and ≤ 100 (got "500")');
+      expect(message).toContain('MODE must be one of a, b (got "c")');
+    }
+  });
+
+  it("parses durations", () => {
+    expect(parseDuration("250ms")).toBe(250);
+    expect(parseDuration("6h")).toBe(21_600_000);
+    expect(parseDuration("2")).toBe(2000);
+    expect(parseDuration("soon")).toBeUndefined();
+    expect(() => loadConfig({ T: env.duration("1s") }, { T: "soon" })).toThrow(/T must be a duration/);
+  });
+});
+
+describe("createServiceKit", () => {
+  it("serves /health, /ready and /metrics and labels requests by route template", async () => {
+    const kit = kitWithRoutes();
+    expect((await kit.app.request("/health")).status).toBe(200);
+    expect((await kit.app.request("/ready")).status).toBe(200);
+    await kit.app.request("/items/1");
+    await kit.app.request("/items/2");
+    await kit.app.request("/no/such/path");
+    await kit.app.request("/boom");
+    const text = await (await kit.app.request("/metrics")).text();
+    expect(text).toContain('app_requests_total{method="GET",endpoint="/items/:id",status="200"} 2');
+    expect(text).toContain('app_requests_total{method="GET",endpoint="unmatched",status="404"} 1');
+    expect(text).toContain('app_requests_total{method="GET",endpoint="/boom",status="500"} 1');
+    expect(text).not.toContain('endpoint="/health"');
+  });
+
+  it("answers errors as JSON with a request id", async () => {
+    const kit = kitWithRoutes();
+    const res = await kit.app.request("/boom", { headers: { "X-Request-Id": "abc-123" } });
+    expect(res.status).toBe(500);
+    expect(res.headers.get("X-Request-Id")).toBe("abc-123");
+    expect(await res.json()).toMatchObject({ error: "internal_error", requestId: "abc-123" });
+    const missing = await kit.app.request("/nope");
+    expect(await missing.json()).toMatchObject({ error: "not_found" });
+  });
+
+  it("rejects oversized bodies with 413 JSON", async () => {
+    const kit = createServiceKit({ name: "t", logger: quiet, maxBodyBytes: 100 });
+    kit.app.post("/echo", async (c) => c.json(await c.req.json()));
+    const res = await kit.app.request("/echo", {
+      method: "POST",
+      body: JSON.stringify({ pad: "x".repeat(500) }),
+      headers: { "Content-Type": "application/json" },
+    });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: "payload_too_large" });
+  });
+
+  it("drains: readiness fails, in-flight requests finish, shutdown resolves", async () => {
+    const kit = createServiceKit({ name: "t", logger: quiet });
+    kit.app.get("/slow", async (c) => {
+      await new Promise((r) => setTimeout(r, 300));
+      return c.json({ ok: true });
+    });
+    let cleanedUp = false;
+    const running = await serveService(kit, {
+      config: { PORT: 0, HOST: "127.0.0.1", SHUTDOWN_TIMEOUT: 5000 },
+      handleSignals: false,
+      onShutdown: () => {
+        cleanedUp = true;
+      },
+    });
+    const inFlight = Array.from({ length: 5 }, () => fetch(`${running.url}/slow`).then((r) => r.status));
+    await new Promise((r) => setTimeout(r, 50));
+    const stopped = running.shutdown("test");
+    expect(kit.lifecycle.draining).toBe(true);
+    expect(await Promise.all(inFlight)).toEqual([200, 200, 200, 200, 200]);
+    await stopped;
+    expect(cleanedUp).toBe(true);
+    await expect(fetch(`${running.url}/health`)).rejects.toThrow();
+  });
+});
