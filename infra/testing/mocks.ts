@@ -1,0 +1,231 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+
+/**
+ * Runs the real Pulumi program under `pulumi.runtime.setMocks` (no CLI, no cloud) and returns every
+ * resource it registered. Used by the infra tests and by the pull-request cost diff (`npm run cost`).
+ */
+
+export interface MockedResource {
+  /** Pulumi type token, e.g. `aws:eks/nodeGroup:NodeGroup`, `kubernetes:apps/v1:Deployment`. */
+  type: string;
+  /** The resource's logical name. */
+  name: string;
+  /** Inputs as the program passed them, with outputs resolved to plain values. */
+  inputs: Record<string, any>;
+  urn?: string;
+}
+
+export interface ProgramRun {
+  resources: MockedResource[];
+  /** Stack outputs with secrets unwrapped. */
+  outputs: Record<string, unknown>;
+  /** Every provider function the program invoked (token and arguments). */
+  invokes: { token: string; inputs: Record<string, any> }[];
+}
+
+export const repoRoot = path.resolve(__dirname, "..", "..");
+export const mockAccountId = "123456789012";
+
+/** A value that stands in for a `secure:` stack setting, which tests cannot decrypt. */
+export const mockSecretValue = (key: string) => `mock-secret-for-${key}`;
+
+const projectName = (): string => {
+  const project = parseYaml(fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8")) as { name: string };
+  return project.name;
+};
+
+/**
+ * Reads `Pulumi.<stack>.yaml` into the flat `namespace:key` → string map the runtime expects
+ * (lists and objects as JSON, like the CLI passes them). A missing stack file is an empty config.
+ */
+export function readStackConfig(stack: string): { config: Record<string, string>; secretKeys: string[] } {
+  const file = path.join(repoRoot, `Pulumi.${stack}.yaml`);
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  if (!fs.existsSync(file)) return { config, secretKeys };
+  const parsed = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  for (const [key, value] of Object.entries(parsed.config ?? {})) {
+    if (value !== null && typeof value === "object" && "secure" in (value as object)) {
+      config[key] = mockSecretValue(key);
+      secretKeys.push(key);
+    } else if (typeof value === "string") {
+      config[key] = value;
+    } else {
+      config[key] = JSON.stringify(value);
+    }
+  }
+  return { config, secretKeys };
+}
+
+function fakeState(
+  type: string,
+  name: string,
+  inputs: Record<string, any>,
+  region: string,
+): Record<string, any> {
+  const arnOf = (service: string, resource: string, regional = true) =>
+    `arn:aws:${service}:${regional ? region : ""}:${mockAccountId}:${resource}`;
+  const state: Record<string, any> = { ...inputs };
+  const physicalName = inputs.name ?? `${name}-mock`;
+  switch (type) {
+    case "aws:iam/role:Role":
+      state.name = physicalName;
+      state.arn = `arn:aws:iam::${mockAccountId}:role/${physicalName}`;
+      break;
+    case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+      state.arn = `arn:aws:iam::${mockAccountId}:oidc-provider/${String(inputs.url ?? "").replace(/^https:\/\//, "")}`;
+      break;
+    case "aws:eks/cluster:Cluster":
+      state.name = physicalName;
+      state.arn = arnOf("eks", `cluster/${physicalName}`);
+      state.endpoint = `https://MOCK.gr7.${region}.eks.amazonaws.com`;
+      state.certificateAuthority = { data: Buffer.from("mock-ca").toString("base64") };
+      state.version = inputs.version;
+      break;
+    case "aws:s3/bucketV2:BucketV2":
+    case "aws:s3/bucket:Bucket":
+      state.bucket = inputs.bucket ?? physicalName;
+      state.arn = `arn:aws:s3:::${state.bucket}`;
+      break;
+    case "aws:kms/key:Key":
+      state.arn = arnOf("kms", `key/${name}-mock`);
+      state.keyId = `${name}-mock`;
+      break;
+    case "random:index/randomPassword:RandomPassword":
+      state.result = `mock-password-${name}`;
+      break;
+    default:
+      if (type.startsWith("aws:")) state.arn = arnOf(type.split(":")[1]?.split("/")[0] ?? "aws", name);
+      if (type.startsWith("kubernetes:") && inputs.metadata) {
+        state.metadata = { ...inputs.metadata, name: inputs.metadata.name ?? `${name}-mock` };
+      }
+  }
+  return state;
+}
+
+function fakeInvoke(token: string, inputs: Record<string, any>, region: string): Record<string, any> {
+  switch (token) {
+    case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+      const names = ["a", "b", "c", "d"].map((letter) => `${region}${letter}`);
+      return { id: region, names, zoneIds: names.map((_, i) => `use1-az${i + 1}`), groupNames: [region] };
+    }
+    case "aws:index/getCallerIdentity:getCallerIdentity":
+      return {
+        id: mockAccountId,
+        accountId: mockAccountId,
+        arn: `arn:aws:sts::${mockAccountId}:assumed-role/deploy/session`,
+        userId: "AROAMOCK:session",
+      };
+    case "aws:index/getPartition:getPartition":
+      return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+    case "aws:index/getRegion:getRegion":
+      return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com` };
+    default:
+      return inputs;
+  }
+}
+
+type ProgramEntry = () => Promise<Record<string, unknown>>;
+
+/**
+ * The program as `infra/index.ts` runs it, loaded lazily so that `setMocks` is in place before
+ * any `@pulumi/*` resource module does work at import time.
+ */
+async function loadProgram(): Promise<ProgramEntry> {
+  const [{ loadSettings }, { definePlatform }] = await Promise.all([
+    import("../config"),
+    import("../platform"),
+  ]);
+  return async () => definePlatform(loadSettings());
+}
+
+/** Unwraps Outputs (including secrets) into plain values. */
+async function resolveDeep(value: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) {
+    return resolveDeep(await new Promise((resolve) => (value as pulumi.Output<unknown>).apply(resolve)));
+  }
+  if (value instanceof Promise) return resolveDeep(await value);
+  if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
+  if (value !== null && typeof value === "object" && !(value instanceof pulumi.Resource)) {
+    const entries = await Promise.all(
+      Object.entries(value as Record<string, unknown>).map(
+        async ([k, v]) => [k, await resolveDeep(v)] as const,
+      ),
+    );
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
+
+let running: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs the program for one stack under mocks and returns the resources, outputs and invokes.
+ * Runs are serialised: the Pulumi runtime keeps its settings in process-global state.
+ */
+export function runProgram(
+  stack: string,
+  configOverrides: Record<string, string> = {},
+  options: { entry?: () => Promise<ProgramEntry>; project?: string; stackFile?: string } = {},
+): Promise<ProgramRun> {
+  const run = running.then(() => runOnce(stack, configOverrides, options));
+  running = run.catch(() => undefined);
+  return run;
+}
+
+async function runOnce(
+  stack: string,
+  configOverrides: Record<string, string>,
+  options: { entry?: () => Promise<ProgramEntry>; project?: string; stackFile?: string },
+): Promise<ProgramRun> {
+  const { config, secretKeys } = readStackConfig(options.stackFile ?? stack);
+  for (const [key, value] of Object.entries(configOverrides)) {
+    config[key.includes(":") ? key : `platform:${key}`] = value;
+  }
+  const region = config["platform:region"] ?? "us-east-1";
+  const resources: MockedResource[] = [];
+  const invokes: ProgramRun["invokes"] = [];
+  const project = options.project ?? projectName();
+
+  pulumi.runtime.setAllConfig(config, secretKeys);
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        const inputs = (args.inputs ?? {}) as Record<string, any>;
+        resources.push({
+          type: args.type,
+          name: args.name,
+          inputs,
+          urn: `urn:pulumi:${stack}::${project}::${args.type}::${args.name}`,
+        });
+        return { id: args.id ?? `${args.name}-id`, state: fakeState(args.type, args.name, inputs, region) };
+      },
+      call(args) {
+        const inputs = (args.inputs ?? {}) as Record<string, any>;
+        invokes.push({ token: args.token, inputs });
+        return fakeInvoke(args.token, inputs, region);
+      },
+    },
+    project,
+    stack,
+    false,
+  );
+
+  const entry = await (options.entry ?? loadProgram)();
+  const stackOutputs = await pulumi.runtime.runInPulumiStack(entry);
+  const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
+  if (waitForRPCs) await waitForRPCs();
+  const outputs = ((await resolveDeep(stackOutputs ?? {})) ?? {}) as Record<string, unknown>;
+  return { resources: resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs, invokes };
+}
+
+/** Shared contract 5: every resource the program registers for `stack`, with its inputs. */
+export async function runProgramUnderMocks(
+  stack: string,
+  configOverrides?: Record<string, string>,
+): Promise<MockedResource[]> {
+  return (await runProgram(stack, configOverrides)).resources;
+}
