@@ -1,0 +1,47 @@
+import { type CliOptions, parseCliArgs, USAGE, UsageError } from "./cli-options.js";
+import { startTraffic } from "./engine.js";
+import { createSummaryCollector, formatSummary, progressLine } from "./summary.js";
+
+let options: CliOptions;
+try {
+  options = parseCliArgs(process.argv.slice(2));
+} catch (err) {
+  if (!(err instanceof UsageError)) throw err;
+  process.stderr.write(`traffic: ${err.message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (options.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+
+const collector = createSummaryCollector(options.traffic.seed);
+const startedAt = performance.now();
+const elapsed = () => performance.now() - startedAt;
+const run = startTraffic(options.traffic, (result) => collector.record(result));
+
+// A TTY gets one line redrawn in place; a log file gets a line every few seconds.
+const tty = process.stderr.isTTY;
+const progress = options.quiet
+  ? undefined
+  : setInterval(
+      () => {
+        const line = progressLine(collector.summary(elapsed()));
+        process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
+      },
+      tty ? 1000 : 5000,
+    );
+
+let stoppedEarly = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    stoppedEarly = true;
+    void run.stop();
+  });
+}
+
+await run.done;
+if (progress) clearInterval(progress);
+if (tty && !options.quiet) process.stderr.write("\n");
+const summary = collector.summary(elapsed(), stoppedEarly);
+process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary));

@@ -1,0 +1,180 @@
+import { type Mix, pickKind, type TrafficKind } from "./mix.js";
+import { mulberry32, pick, randomInt } from "./random.js";
+
+export interface TrafficOptions {
+  /** Base URL of the storefront, e.g. http://127.0.0.1:8080. */
+  target: string;
+  /** Requests started per second (the pace; fewer when all `concurrency` slots are busy). */
+  rate: number;
+  /** Most requests in flight at once. */
+  concurrency: number;
+  mix: Mix;
+  seed: number;
+  /** Share of checkouts sent with a deliberately bad body, so error paths show up in dashboards. */
+  badCheckoutRate: number;
+  /** Stop after this many requests (unbounded when omitted: the long-lived service). */
+  maxRequests?: number;
+  /** Stop after this long (unbounded when omitted). */
+  durationMs?: number;
+  requestTimeoutMs?: number;
+}
+
+export interface RequestResult {
+  kind: TrafficKind;
+  method: "GET" | "POST";
+  path: string;
+  /** HTTP status, or "error" when no answer arrived (refused, reset, timed out). */
+  status: number | "error";
+  durationMs: number;
+  /** Set for accepted checkouts: the order total the storefront answered, in whole cents. */
+  orderCents?: number;
+}
+
+export interface TrafficRun {
+  /** Resolves when the run ended (limit reached or stopped) and every request finished. */
+  done: Promise<void>;
+  /** Stops starting requests and waits for those in flight. */
+  stop(): Promise<void>;
+}
+
+interface CatalogEntry {
+  id: string;
+  price: number;
+}
+
+interface PlannedRequest {
+  kind: TrafficKind;
+  method: "GET" | "POST";
+  path: string;
+  body?: string;
+}
+
+// Bodies the storefront must reject with a 4xx; each exercises a different validation path.
+const BAD_CHECKOUT_BODIES = [
+  '{"items":[',
+  '{"items":[]}',
+  '{"items":[{"productId":"no-such-product","quantity":1}]}',
+  '{"items":[{"productId":"%ID%","quantity":0}]}',
+  '{"items":[{"productId":"%ID%","quantity":"2"}]}',
+  '{"items":[{"productId":"%ID%","quantity":1.5}]}',
+];
+
+/**
+ * The traffic engine shared by the CLI and the long-lived service: paces requests at `rate`, keeps at
+ * most `concurrency` in flight, chooses what to do from a seeded PRNG, and reports every result.
+ */
+export function startTraffic(options: TrafficOptions, onResult: (result: RequestResult) => void): TrafficRun {
+  const { target, rate, concurrency, mix, badCheckoutRate, maxRequests, durationMs } = options;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
+  const base = target.replace(/\/+$/, "");
+  const random = mulberry32(options.seed);
+  const startedAt = performance.now();
+  const deadline = durationMs === undefined ? Number.POSITIVE_INFINITY : startedAt + durationMs;
+
+  let catalog: CatalogEntry[] = [];
+  let stopped = false;
+  let started = 0;
+  const inFlight = new Set<Promise<void>>();
+  let wake: (() => void) | undefined;
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  function plan(): PlannedRequest {
+    const kind = pickKind(mix, random);
+    // Nothing but listings can be planned until the catalog is known, so fetch it first.
+    if (catalog.length === 0) return { kind: "page", method: "GET", path: "/api/products" };
+    if (kind === "page") return { kind, method: "GET", path: random() < 0.5 ? "/" : "/api/products" };
+    if (kind === "product") {
+      const id = encodeURIComponent(pick(random, catalog).id);
+      return { kind, method: "GET", path: random() < 0.5 ? `/products/${id}` : `/api/products/${id}` };
+    }
+    if (random() < badCheckoutRate) {
+      const body = pick(random, BAD_CHECKOUT_BODIES).replace("%ID%", pick(random, catalog).id);
+      return { kind, method: "POST", path: "/api/checkout", body };
+    }
+    const lines = randomInt(random, 1, Math.min(3, catalog.length));
+    const ids = new Set<string>();
+    while (ids.size < lines) ids.add(pick(random, catalog).id);
+    const items = [...ids].map((productId) => ({ productId, quantity: randomInt(random, 1, 3) }));
+    return { kind, method: "POST", path: "/api/checkout", body: JSON.stringify({ items }) };
+  }
+
+  async function send(request: PlannedRequest): Promise<void> {
+    const began = performance.now();
+    const result: RequestResult = {
+      kind: request.kind,
+      method: request.method,
+      path: request.path,
+      status: "error",
+      durationMs: 0,
+    };
+    try {
+      const res = await fetch(base + request.path, {
+        method: request.method,
+        ...(request.body === undefined
+          ? {}
+          : { body: request.body, headers: { "Content-Type": "application/json" } }),
+        signal: AbortSignal.timeout(requestTimeoutMs),
+      });
+      const text = await res.text();
+      result.status = res.status;
+      if (res.ok && request.path === "/api/products") catalog = parseCatalog(text) ?? catalog;
+      if (res.status === 201 && request.path === "/api/checkout") {
+        const total = (JSON.parse(text) as { total?: unknown }).total;
+        if (typeof total === "number") result.orderCents = Math.round(total * 100);
+      }
+    } catch {
+      // No answer (or an unreadable one): reported as status "error", never thrown.
+    }
+    result.durationMs = performance.now() - began;
+    onResult(result);
+  }
+
+  async function pace(): Promise<void> {
+    const interval = 1000 / rate;
+    let next = performance.now();
+    while (!stopped && (maxRequests === undefined || started < maxRequests)) {
+      const now = performance.now();
+      if (now >= deadline) break;
+      if (next > now) await sleep(Math.min(next - now, deadline - now));
+      if (stopped || performance.now() >= deadline) break;
+      while (inFlight.size >= concurrency && !stopped) await Promise.race(inFlight);
+      if (stopped) break;
+      const request = send(plan()).finally(() => inFlight.delete(request));
+      inFlight.add(request);
+      started++;
+      // After a stall (all slots busy), resume the pace instead of bursting to catch up.
+      next = Math.max(next + interval, performance.now() - interval);
+    }
+    await Promise.all(inFlight);
+  }
+
+  const done = pace();
+  return {
+    done,
+    stop() {
+      stopped = true;
+      wake?.();
+      return done;
+    },
+  };
+}
+
+function parseCatalog(text: string): CatalogEntry[] | undefined {
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (!Array.isArray(value)) return undefined;
+    const entries = value.filter(
+      (p): p is CatalogEntry => typeof p?.id === "string" && typeof p?.price === "number",
+    );
+    return entries.length > 0 ? entries : undefined;
+  } catch {
+    return undefined;
+  }
+}

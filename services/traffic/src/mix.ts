@@ -1,0 +1,33 @@
+/** What a simulated visitor does: browse a listing, look at one product, or check out. */
+export const TRAFFIC_KINDS = ["page", "product", "checkout"] as const;
+export type TrafficKind = (typeof TRAFFIC_KINDS)[number];
+
+/** Probabilities per kind, summing to 1. */
+export type Mix = Record<TrafficKind, number>;
+
+export const DEFAULT_MIX_TEXT = "page=0.4,product=0.35,checkout=0.25";
+export const MIX_RULE = `must be kind=weight pairs such as ${DEFAULT_MIX_TEXT} (kinds: ${TRAFFIC_KINDS.join(", ")}; weights ≥ 0, not all 0)`;
+
+/** Parses `page=0.4,product=0.35,checkout=0.25`; omitted kinds get weight 0; weights are normalised. */
+export function parseMix(text: string): Mix | undefined {
+  const weights: Mix = { page: 0, product: 0, checkout: 0 };
+  for (const part of text.split(",")) {
+    const [name, value, extra] = part.split("=").map((s) => s.trim());
+    if (extra !== undefined || !TRAFFIC_KINDS.includes(name as TrafficKind) || !value) return undefined;
+    const weight = Number(value);
+    if (!Number.isFinite(weight) || weight < 0) return undefined;
+    weights[name as TrafficKind] = weight;
+  }
+  const total = weights.page + weights.product + weights.checkout;
+  if (total <= 0) return undefined;
+  return { page: weights.page / total, product: weights.product / total, checkout: weights.checkout / total };
+}
+
+export function pickKind(mix: Mix, random: () => number): TrafficKind {
+  let roll = random();
+  for (const kind of TRAFFIC_KINDS) {
+    roll -= mix[kind];
+    if (roll < 0) return kind;
+  }
+  return "checkout";
+}
