@@ -1,0 +1,277 @@
+import { Counter, Gauge, type Registry } from "prom-client";
+import { addDays, firstOfMonth, utcDay } from "./dates.js";
+import { amountToNumber } from "./decimal.js";
+import type { CostSnapshot } from "./snapshot.js";
+
+/** Counters the collector and the Cost Explorer client update as they work. */
+export interface ExporterMetrics {
+  apiRequests: Counter<"operation" | "outcome">;
+  apiRetries: Counter<"operation">;
+  apiThrottles: Counter<"operation">;
+  apiPages: Counter<"operation">;
+  requestsSkipped: Counter<"reason">;
+  refreshes: Counter<"outcome">;
+}
+
+export function createExporterMetrics(registry: Registry): ExporterMetrics {
+  const registers = [registry];
+  return {
+    apiRequests: new Counter({
+      name: "aws_cost_exporter_api_requests_total",
+      help: "Paid Cost Explorer HTTP requests (every page and retry), by operation and outcome.",
+      labelNames: ["operation", "outcome"] as const,
+      registers,
+    }),
+    apiRetries: new Counter({
+      name: "aws_cost_exporter_api_retries_total",
+      help: "Cost Explorer requests sent again after a failure, by operation.",
+      labelNames: ["operation"] as const,
+      registers,
+    }),
+    apiThrottles: new Counter({
+      name: "aws_cost_exporter_api_throttles_total",
+      help: "Cost Explorer requests refused with LimitExceededException (throttling), by operation.",
+      labelNames: ["operation"] as const,
+      registers,
+    }),
+    apiPages: new Counter({
+      name: "aws_cost_exporter_api_pages_total",
+      help: "Cost Explorer answer pages received and accepted, by operation.",
+      labelNames: ["operation"] as const,
+      registers,
+    }),
+    requestsSkipped: new Counter({
+      name: "aws_cost_exporter_requests_skipped_total",
+      help: "Cost Explorer requests not sent, by reason (daily_cap: DAILY_REQUEST_CAP reached).",
+      labelNames: ["reason"] as const,
+      registers,
+    }),
+    refreshes: new Counter({
+      name: "aws_cost_exporter_refreshes_total",
+      help: "Collector refreshes finished, by outcome (success or failure).",
+      labelNames: ["outcome"] as const,
+      registers,
+    }),
+  };
+}
+
+/** What `/metrics` may read at scrape time; nothing here calls AWS. */
+export interface SnapshotSource {
+  snapshot(): CostSnapshot | undefined;
+  lastRefreshSucceeded(): boolean;
+  /** When the exporter started; data age counts from here until the first success. */
+  startedAt: number;
+  paidRequestsToday(): number;
+}
+
+export interface SnapshotMetricsOptions {
+  mode: "aws" | "demo";
+  costBasisLabel: string;
+  refreshIntervalMs: number;
+  dailyRequestCap: number;
+  now: () => number;
+}
+
+/**
+ * Gauges filled from the last snapshot at each scrape. Series that describe a day or month which is
+ * no longer the current one (the refresh after midnight failed) are left out instead of being shown
+ * as today's; the dated daily series stay, and data age tells how old everything is.
+ */
+export function registerSnapshotMetrics(
+  registry: Registry,
+  source: SnapshotSource,
+  { mode, costBasisLabel, refreshIntervalMs, dailyRequestCap, now }: SnapshotMetricsOptions,
+) {
+  const registers = [registry];
+  const cost_basis = costBasisLabel;
+  const fresh = (snapshot: CostSnapshot) => {
+    const today = utcDay(now());
+    return {
+      today: snapshot.calendar.today === today,
+      lastCompleteDay: snapshot.calendar.lastCompleteDay === addDays(today, -1),
+      month: snapshot.calendar.monthStart === firstOfMonth(today),
+    };
+  };
+
+  new Gauge({
+    name: "aws_cost_exporter_info",
+    help: "Always 1; mode says whether the numbers come from AWS or from the demo simulator.",
+    labelNames: ["mode", "cost_basis"] as const,
+    registers,
+  }).set({ mode, cost_basis }, 1);
+
+  new Gauge({
+    name: "aws_cost_daily_amount",
+    help: "Spend per UTC day and AWS service (last HISTORY_DAYS complete days and today so far).",
+    labelNames: ["day", "service", "cost_basis", "currency", "estimated"] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const d of source.snapshot()?.daily ?? []) {
+        const labels = {
+          day: d.day,
+          service: d.service,
+          cost_basis,
+          currency: d.currency,
+          estimated: String(d.estimated),
+        };
+        this.set(labels, amountToNumber(d.amount));
+      }
+    },
+  });
+
+  new Gauge({
+    name: "aws_cost_last_complete_day_amount",
+    help: "Spend on the last complete UTC day (yesterday) per AWS service.",
+    labelNames: ["service", "cost_basis", "currency", "estimated"] as const,
+    registers,
+    collect() {
+      this.reset();
+      const snapshot = source.snapshot();
+      if (!snapshot || !fresh(snapshot).lastCompleteDay) return;
+      for (const s of snapshot.lastCompleteDay) {
+        const labels = {
+          service: s.service,
+          cost_basis,
+          currency: s.currency,
+          estimated: String(s.estimated),
+        };
+        this.set(labels, amountToNumber(s.amount));
+      }
+    },
+  });
+
+  new Gauge({
+    name: "aws_cost_today_amount",
+    help: "Spend so far today (UTC) per AWS service; always an estimate.",
+    labelNames: ["service", "cost_basis", "currency"] as const,
+    registers,
+    collect() {
+      this.reset();
+      const snapshot = source.snapshot();
+      if (!snapshot || !fresh(snapshot).today) return;
+      for (const s of snapshot.today)
+        this.set({ service: s.service, cost_basis, currency: s.currency }, amountToNumber(s.amount));
+    },
+  });
+
+  new Gauge({
+    name: "aws_cost_month_to_date_amount",
+    help: "Spend this UTC calendar month so far (today's estimate included) per AWS service.",
+    labelNames: ["service", "cost_basis", "currency"] as const,
+    registers,
+    collect() {
+      this.reset();
+      const snapshot = source.snapshot();
+      if (!snapshot || !fresh(snapshot).month) return;
+      for (const s of snapshot.monthToDate) {
+        this.set({ service: s.service, cost_basis, currency: s.currency }, amountToNumber(s.amount));
+      }
+    },
+  });
+
+  new Gauge({
+    name: "aws_cost_month_forecast_amount",
+    help: "Expected month-end total: actual spend of the month's complete days plus Cost Explorer's forecast from today on (80% interval for lower/upper).",
+    labelNames: ["cost_basis", "currency", "bound"] as const,
+    registers,
+    collect() {
+      this.reset();
+      const snapshot = source.snapshot();
+      const forecast = snapshot?.monthForecast;
+      if (!snapshot || !forecast || !fresh(snapshot).month) return;
+      const { currency } = forecast;
+      this.set({ cost_basis, currency, bound: "mean" }, amountToNumber(forecast.mean));
+      this.set({ cost_basis, currency, bound: "lower" }, amountToNumber(forecast.lower));
+      this.set({ cost_basis, currency, bound: "upper" }, amountToNumber(forecast.upper));
+    },
+  });
+
+  new Gauge({
+    name: "aws_cost_tag_month_to_date_amount",
+    help: 'Spend this UTC month so far per value of the cost-allocation tag COST_TAG_KEY (untagged resources as tag_value="untagged").',
+    labelNames: ["tag_key", "tag_value", "cost_basis", "currency"] as const,
+    registers,
+    collect() {
+      this.reset();
+      const snapshot = source.snapshot();
+      const tag = snapshot?.tag;
+      if (!snapshot || !tag || !fresh(snapshot).month) return;
+      for (const t of tag.monthToDate) {
+        this.set(
+          { tag_key: tag.key, tag_value: t.value, cost_basis, currency: t.currency },
+          amountToNumber(t.amount),
+        );
+      }
+    },
+  });
+
+  new Gauge({
+    name: "aws_cost_tag_last_complete_day_amount",
+    help: "Spend on the last complete UTC day per value of the cost-allocation tag COST_TAG_KEY.",
+    labelNames: ["tag_key", "tag_value", "cost_basis", "currency"] as const,
+    registers,
+    collect() {
+      this.reset();
+      const snapshot = source.snapshot();
+      const tag = snapshot?.tag;
+      if (!snapshot || !tag || !fresh(snapshot).lastCompleteDay) return;
+      for (const t of tag.lastCompleteDay) {
+        this.set(
+          { tag_key: tag.key, tag_value: t.value, cost_basis, currency: t.currency },
+          amountToNumber(t.amount),
+        );
+      }
+    },
+  });
+
+  new Gauge({
+    name: "aws_cost_exporter_last_refresh_success",
+    help: "1 if the last refresh succeeded, 0 if it failed (the previous snapshot is still served) or none finished yet.",
+    registers,
+    collect() {
+      this.set(source.lastRefreshSucceeded() ? 1 : 0);
+    },
+  });
+
+  new Gauge({
+    name: "aws_cost_exporter_last_success_timestamp_seconds",
+    help: "Unix time of the last successful refresh (0 before the first one).",
+    registers,
+    collect() {
+      const snapshot = source.snapshot();
+      this.set(snapshot ? snapshot.takenAt / 1000 : 0);
+    },
+  });
+
+  new Gauge({
+    name: "aws_cost_exporter_data_age_seconds",
+    help: "Seconds since the served data was fetched (since start-up while no refresh has succeeded yet).",
+    registers,
+    collect() {
+      const since = source.snapshot()?.takenAt ?? source.startedAt;
+      this.set(Math.max(0, (now() - since) / 1000));
+    },
+  });
+
+  new Gauge({
+    name: "aws_cost_exporter_refresh_interval_seconds",
+    help: "Configured time between refreshes (REFRESH_INTERVAL).",
+    registers,
+  }).set(refreshIntervalMs / 1000);
+
+  new Gauge({
+    name: "aws_cost_exporter_paid_requests_today",
+    help: "Paid Cost Explorer requests sent so far this UTC day.",
+    registers,
+    collect() {
+      this.set(source.paidRequestsToday());
+    },
+  });
+
+  new Gauge({
+    name: "aws_cost_exporter_daily_request_cap",
+    help: "DAILY_REQUEST_CAP: most paid requests per UTC day (0 = no cap).",
+    registers,
+  }).set(dailyRequestCap);
+}
