@@ -74,7 +74,6 @@ export const settingsSchema = z
       .default("15d"),
     prometheusStorageSize: quantity.default("50Gi"),
     alertmanagerStorageSize: quantity.default("2Gi"),
-    grafanaStorageSize: quantity.default("5Gi"),
     grafanaExposure: z
       .enum(["cluster-ip", "internal-load-balancer", "public-load-balancer"])
       .default("cluster-ip"),

@@ -8,13 +8,16 @@ import { parse as parseYaml } from "yaml";
  * resource it registered. Used by the infra tests and by the pull-request cost diff (`npm run cost`).
  */
 
+// biome-ignore lint/suspicious/noExplicitAny: shared contract 5; callers walk nested inputs of any resource type
+export type Inputs = Record<string, any>;
+
 export interface MockedResource {
   /** Pulumi type token, e.g. `aws:eks/nodeGroup:NodeGroup`, `kubernetes:apps/v1:Deployment`. */
   type: string;
   /** The resource's logical name. */
   name: string;
   /** Inputs as the program passed them, with outputs resolved to plain values. */
-  inputs: Record<string, any>;
+  inputs: Inputs;
   urn?: string;
 }
 
@@ -23,7 +26,7 @@ export interface ProgramRun {
   /** Stack outputs with secrets unwrapped. */
   outputs: Record<string, unknown>;
   /** Every provider function the program invoked (token and arguments). */
-  invokes: { token: string; inputs: Record<string, any> }[];
+  invokes: { token: string; inputs: Inputs }[];
 }
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
@@ -60,15 +63,10 @@ export function readStackConfig(stack: string): { config: Record<string, string>
   return { config, secretKeys };
 }
 
-function fakeState(
-  type: string,
-  name: string,
-  inputs: Record<string, any>,
-  region: string,
-): Record<string, any> {
+function fakeState(type: string, name: string, inputs: Inputs, region: string): Inputs {
   const arnOf = (service: string, resource: string, regional = true) =>
     `arn:aws:${service}:${regional ? region : ""}:${mockAccountId}:${resource}`;
-  const state: Record<string, any> = { ...inputs };
+  const state: Inputs = { ...inputs };
   const physicalName = inputs.name ?? `${name}-mock`;
   switch (type) {
     case "aws:iam/role:Role":
@@ -94,6 +92,9 @@ function fakeState(
       state.arn = arnOf("kms", `key/${name}-mock`);
       state.keyId = `${name}-mock`;
       break;
+    case "aws:ec2/launchTemplate:LaunchTemplate":
+      state.latestVersion = 1;
+      break;
     case "random:index/randomPassword:RandomPassword":
       state.result = `mock-password-${name}`;
       break;
@@ -106,7 +107,7 @@ function fakeState(
   return state;
 }
 
-function fakeInvoke(token: string, inputs: Record<string, any>, region: string): Record<string, any> {
+function fakeInvoke(token: string, inputs: Inputs, region: string): Inputs {
   switch (token) {
     case "aws:index/getAvailabilityZones:getAvailabilityZones": {
       const names = ["a", "b", "c", "d"].map((letter) => `${region}${letter}`);
@@ -126,6 +127,18 @@ function fakeInvoke(token: string, inputs: Record<string, any>, region: string):
     default:
       return inputs;
   }
+}
+
+/** The runtime hands mocks secret inputs wrapped in its signature object; tests want the values. */
+const secretSignatureKey = "4dabf18193072939515e22adb298388d";
+function unwrapSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value !== null && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    if (secretSignatureKey in record) return unwrapSecrets(record.value);
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
+  }
+  return value;
 }
 
 type ProgramEntry = () => Promise<Record<string, unknown>>;
@@ -194,17 +207,17 @@ async function runOnce(
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
-        const inputs = (args.inputs ?? {}) as Record<string, any>;
+        const inputs = unwrapSecrets(args.inputs ?? {}) as Inputs;
         resources.push({
           type: args.type,
           name: args.name,
           inputs,
           urn: `urn:pulumi:${stack}::${project}::${args.type}::${args.name}`,
         });
-        return { id: args.id ?? `${args.name}-id`, state: fakeState(args.type, args.name, inputs, region) };
+        return { id: args.id || `${args.name}-id`, state: fakeState(args.type, args.name, inputs, region) };
       },
       call(args) {
-        const inputs = (args.inputs ?? {}) as Record<string, any>;
+        const inputs = (args.inputs ?? {}) as Inputs;
         invokes.push({ token: args.token, inputs });
         return fakeInvoke(args.token, inputs, region);
       },

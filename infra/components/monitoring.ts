@@ -1,0 +1,307 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { parse as parseYaml } from "yaml";
+
+export const kubePrometheusStackRelease = "kube-prometheus-stack";
+export const kubePrometheusStackRepo = "https://prometheus-community.github.io/helm-charts";
+/** Where kube-prometheus-stack mounts `alertmanagerSpec.secrets`; alerts/alertmanager.yml points here. */
+export const telegramSecretName = "alertmanager-telegram";
+export const telegramTokenKey = "bot-token";
+
+export type GrafanaExposure = "cluster-ip" | "internal-load-balancer" | "public-load-balancer";
+
+export interface MonitoringArgs {
+  namespace: string;
+  chartVersion: string;
+  prometheusRetention: string;
+  prometheusStorageSize: string;
+  alertmanagerStorageSize: string;
+  grafanaExposure: GrafanaExposure;
+  telegramChatId: string;
+  telegramBotToken: pulumi.Output<string> | undefined;
+  /** Directory holding dashboards/ and alerts/ (the repository root). */
+  sourceRoot: string;
+  /** Storage class for Prometheus and Alertmanager volumes; undefined = the cluster default. */
+  storageClassName?: string;
+  provider: k8s.Provider;
+}
+
+export interface RepoFile {
+  file: string;
+  content: string;
+}
+
+/** Files of a directory that match, sorted; an absent directory is an empty list. */
+export function readRepoFiles(dir: string, matches: (name: string) => boolean): RepoFile[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter(matches)
+    .sort()
+    .map((file) => ({ file, content: fs.readFileSync(path.join(dir, file), "utf8") }));
+}
+
+export const dashboardFiles = (root: string) =>
+  readRepoFiles(path.join(root, "dashboards"), (f) => f.endsWith(".json"));
+export const ruleFiles = (root: string) =>
+  readRepoFiles(path.join(root, "alerts"), (f) => f.endsWith(".rules.yml") && !f.endsWith(".rules.test.yml"));
+export const alertTemplateFiles = (root: string) =>
+  readRepoFiles(path.join(root, "alerts", "templates"), (f) => f.endsWith(".tmpl"));
+
+/** A Kubernetes object name from a file name: `cost-overview.json` → `cost-overview`. */
+export const objectNameFor = (file: string, suffix: string) =>
+  file
+    .slice(0, -suffix.length)
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 50);
+
+/**
+ * alerts/alertmanager.yml with the chat id from settings in every Telegram receiver. The file keeps
+ * `chat_id: 0` so no real chat id ever sits in git.
+ */
+export function alertmanagerConfig(root: string, chatId: string): Record<string, unknown> {
+  const file = path.join(root, "alerts", "alertmanager.yml");
+  if (!fs.existsSync(file)) {
+    throw new Error(`${file} is missing: the Alertmanager configuration is loaded from the repository`);
+  }
+  const config = parseYaml(fs.readFileSync(file, "utf8")) as {
+    receivers?: { telegram_configs?: Record<string, unknown>[] }[];
+  };
+  for (const receiver of config.receivers ?? []) {
+    for (const telegram of receiver.telegram_configs ?? []) {
+      telegram.chat_id = Number(chatId);
+    }
+  }
+  return config as Record<string, unknown>;
+}
+
+const resources = (cpu: string, memory: string, cpuLimit: string, memoryLimit: string) => ({
+  requests: { cpu, memory },
+  limits: { cpu: cpuLimit, memory: memoryLimit },
+});
+
+/** Requests and limits for every component the chart runs, sized for a small cluster. */
+export const componentResources = {
+  prometheus: resources("200m", "1Gi", "1", "2Gi"),
+  alertmanager: resources("25m", "64Mi", "200m", "128Mi"),
+  grafana: resources("50m", "192Mi", "500m", "384Mi"),
+  grafanaSidecar: resources("10m", "64Mi", "100m", "128Mi"),
+  operator: resources("50m", "96Mi", "300m", "256Mi"),
+  configReloader: resources("10m", "32Mi", "100m", "64Mi"),
+  admissionJob: resources("10m", "32Mi", "100m", "64Mi"),
+  kubeStateMetrics: resources("20m", "64Mi", "200m", "192Mi"),
+  nodeExporter: resources("20m", "32Mi", "200m", "64Mi"),
+};
+
+function grafanaService(exposure: GrafanaExposure): Record<string, unknown> {
+  switch (exposure) {
+    case "cluster-ip":
+      return { type: "ClusterIP" };
+    case "internal-load-balancer":
+      return {
+        type: "LoadBalancer",
+        annotations: {
+          "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
+          "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+        },
+      };
+    case "public-load-balancer":
+      return {
+        type: "LoadBalancer",
+        annotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" },
+      };
+  }
+}
+
+const volumeClaim = (size: string, storageClassName?: string) => ({
+  volumeClaimTemplate: {
+    spec: {
+      ...(storageClassName ? { storageClassName } : {}),
+      accessModes: ["ReadWriteOnce"],
+      resources: { requests: { storage: size } },
+    },
+  },
+});
+
+/** kube-prometheus-stack values: ours for everything that is ours, the chart's defaults otherwise. */
+export function kubePrometheusStackValues(
+  args: MonitoringArgs,
+  grafanaAdminSecret: string,
+): Record<string, unknown> {
+  return {
+    fullnameOverride: kubePrometheusStackRelease,
+    crds: { enabled: true },
+    prometheusOperator: {
+      resources: componentResources.operator,
+      prometheusConfigReloader: { resources: componentResources.configReloader },
+      admissionWebhooks: { patch: { resources: componentResources.admissionJob } },
+    },
+    prometheus: {
+      prometheusSpec: {
+        retention: args.prometheusRetention,
+        resources: componentResources.prometheus,
+        storageSpec: volumeClaim(args.prometheusStorageSize, args.storageClassName),
+        // Select every ServiceMonitor, PodMonitor and PrometheusRule in the cluster, not only the
+        // ones carrying this release's label, so the apps' objects need no chart-specific labels.
+        ruleSelectorNilUsesHelmValues: false,
+        serviceMonitorSelectorNilUsesHelmValues: false,
+        podMonitorSelectorNilUsesHelmValues: false,
+        probeSelectorNilUsesHelmValues: false,
+        scrapeConfigSelectorNilUsesHelmValues: false,
+      },
+    },
+    alertmanager: {
+      config: alertmanagerConfig(args.sourceRoot, args.telegramChatId),
+      templateFiles: Object.fromEntries(
+        alertTemplateFiles(args.sourceRoot).map(({ file, content }) => [file, content]),
+      ),
+      alertmanagerSpec: {
+        secrets: [telegramSecretName],
+        resources: componentResources.alertmanager,
+        storage: volumeClaim(args.alertmanagerStorageSize, args.storageClassName),
+      },
+    },
+    grafana: {
+      admin: { existingSecret: grafanaAdminSecret, userKey: "admin-user", passwordKey: "admin-password" },
+      resources: componentResources.grafana,
+      service: grafanaService(args.grafanaExposure),
+      sidecar: {
+        resources: componentResources.grafanaSidecar,
+        dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" },
+      },
+    },
+    "kube-state-metrics": { resources: componentResources.kubeStateMetrics },
+    "prometheus-node-exporter": { resources: componentResources.nodeExporter },
+  };
+}
+
+/** kube-prometheus-stack with our dashboards, rules and Alertmanager routing from the repository. */
+export class Monitoring extends pulumi.ComponentResource {
+  readonly grafanaAdminPassword: pulumi.Output<string>;
+  readonly grafanaAccess: pulumi.Output<string>;
+  readonly release: k8s.helm.v3.Release;
+
+  constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:monitoring:Monitoring", name, {}, opts);
+    const k8sOpts = { parent: this, provider: args.provider };
+
+    const namespace = new k8s.core.v1.Namespace(
+      `${name}-ns`,
+      {
+        metadata: {
+          name: args.namespace,
+          // node-exporter needs the host's network, PID namespace and /proc: privileged by design.
+          // Warnings still report anything below "restricted".
+          labels: {
+            "pod-security.kubernetes.io/enforce": "privileged",
+            "pod-security.kubernetes.io/warn": "restricted",
+          },
+        },
+      },
+      k8sOpts,
+    );
+    const inNamespace = { ...k8sOpts, dependsOn: [namespace] };
+
+    const password = new random.RandomPassword(
+      `${name}-grafana-admin`,
+      { length: 32, special: false },
+      { parent: this },
+    );
+    const grafanaAdmin = new k8s.core.v1.Secret(
+      `${name}-grafana-admin`,
+      {
+        metadata: { name: "grafana-admin", namespace: args.namespace },
+        type: "Opaque",
+        stringData: { "admin-user": "admin", "admin-password": password.result },
+      },
+      inNamespace,
+    );
+
+    if (!args.telegramBotToken) {
+      pulumi.log.warn(
+        "platform:telegramBotToken is not set: Alertmanager starts, but Telegram notifications fail until it is",
+        this,
+      );
+    }
+    const telegram = new k8s.core.v1.Secret(
+      `${name}-telegram`,
+      {
+        metadata: { name: telegramSecretName, namespace: args.namespace },
+        type: "Opaque",
+        stringData: { [telegramTokenKey]: args.telegramBotToken ?? pulumi.secret("not-configured") },
+      },
+      inNamespace,
+    );
+
+    this.release = new k8s.helm.v3.Release(
+      `${name}-kube-prometheus-stack`,
+      {
+        name: kubePrometheusStackRelease,
+        chart: "kube-prometheus-stack",
+        version: args.chartVersion,
+        repositoryOpts: { repo: kubePrometheusStackRepo },
+        namespace: args.namespace,
+        values: kubePrometheusStackValues(args, "grafana-admin"),
+        atomic: true,
+        timeout: 900,
+      },
+      { ...inNamespace, dependsOn: [namespace, grafanaAdmin, telegram] },
+    );
+
+    for (const { file, content } of dashboardFiles(args.sourceRoot)) {
+      new k8s.core.v1.ConfigMap(
+        `${name}-dashboard-${objectNameFor(file, ".json")}`,
+        {
+          metadata: {
+            name: `dashboard-${objectNameFor(file, ".json")}`,
+            namespace: args.namespace,
+            labels: { grafana_dashboard: "1" },
+          },
+          data: { [file]: content },
+        },
+        inNamespace,
+      );
+    }
+
+    for (const { file, content } of ruleFiles(args.sourceRoot)) {
+      const ruleName = objectNameFor(file, ".rules.yml");
+      new k8s.apiextensions.CustomResource(
+        `${name}-rules-${ruleName}`,
+        {
+          apiVersion: "monitoring.coreos.com/v1",
+          kind: "PrometheusRule",
+          metadata: {
+            name: ruleName,
+            namespace: args.namespace,
+            // Selected with ruleSelectorNilUsesHelmValues false; the release label also matches the
+            // chart's default selector should someone turn that back on.
+            labels: { release: kubePrometheusStackRelease, "app.kubernetes.io/part-of": "platform" },
+          },
+          spec: parseYaml(content) as Record<string, unknown>,
+        },
+        // The PrometheusRule CRD comes with the chart.
+        { ...inNamespace, dependsOn: [this.release] },
+      );
+    }
+
+    this.grafanaAdminPassword = pulumi.secret(password.result);
+    const grafanaService = `${kubePrometheusStackRelease}-grafana`;
+    this.grafanaAccess =
+      args.grafanaExposure === "cluster-ip"
+        ? pulumi.output(
+            `kubectl --namespace ${args.namespace} port-forward service/${grafanaService} 3000:80, then open http://localhost:3000`,
+          )
+        : pulumi.output(
+            `kubectl --namespace ${args.namespace} get service ${grafanaService} -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'`,
+          );
+    this.registerOutputs({
+      grafanaAccess: this.grafanaAccess,
+      grafanaAdminPassword: this.grafanaAdminPassword,
+    });
+  }
+}

@@ -1,0 +1,159 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface NetworkArgs {
+  clusterName: string;
+  cidr: string;
+  azCount: number;
+  natGateways: "single" | "per-az";
+  provider: aws.Provider;
+}
+
+/** Splits a /16–/20 block into /(prefix+4) subnets: the first half public, the second half private. */
+export function subnetCidrs(
+  cidr: string,
+  azCount: number,
+): { publicCidrs: string[]; privateCidrs: string[] } {
+  const [base = "", prefixText = ""] = cidr.split("/");
+  const prefix = Number(prefixText);
+  const baseInt = base.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
+  const subnetPrefix = prefix + 4;
+  const size = 2 ** (32 - subnetPrefix);
+  const toCidr = (index: number) => {
+    const value = baseInt + index * size;
+    const octets = [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256);
+    return `${octets.join(".")}/${subnetPrefix}`;
+  };
+  // Private subnets hold the nodes and pods (VPC CNI gives every pod a VPC address), so they start
+  // at the middle of the block and stay clear of the small public ones.
+  return {
+    publicCidrs: Array.from({ length: azCount }, (_, i) => toCidr(i)),
+    privateCidrs: Array.from({ length: azCount }, (_, i) => toCidr(8 + i)),
+  };
+}
+
+/** A VPC over 2–3 zones: public subnets for load balancers and NAT, private subnets for the nodes. */
+export class Network extends pulumi.ComponentResource {
+  readonly vpcId: pulumi.Output<string>;
+  readonly publicSubnetIds: pulumi.Output<string>[];
+  readonly privateSubnetIds: pulumi.Output<string>[];
+
+  constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:network:Network", name, {}, opts);
+    const resourceOpts = { parent: this, provider: args.provider };
+    const zones = aws.getAvailabilityZonesOutput(
+      { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+      { parent: this, provider: args.provider },
+    );
+    const { publicCidrs, privateCidrs } = subnetCidrs(args.cidr, args.azCount);
+    const clusterTag = { [`kubernetes.io/cluster/${args.clusterName}`]: "shared" };
+
+    const vpc = new aws.ec2.Vpc(
+      `${name}-vpc`,
+      {
+        cidrBlock: args.cidr,
+        enableDnsHostnames: true,
+        enableDnsSupport: true,
+        tags: { Name: `${args.clusterName}-vpc` },
+      },
+      resourceOpts,
+    );
+    const internetGateway = new aws.ec2.InternetGateway(
+      `${name}-igw`,
+      { vpcId: vpc.id, tags: { Name: `${args.clusterName}-igw` } },
+      resourceOpts,
+    );
+    const publicRouteTable = new aws.ec2.RouteTable(
+      `${name}-public`,
+      {
+        vpcId: vpc.id,
+        routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id }],
+        tags: { Name: `${args.clusterName}-public` },
+      },
+      resourceOpts,
+    );
+
+    const publicSubnets = publicCidrs.map((cidrBlock, i) => {
+      const subnet = new aws.ec2.Subnet(
+        `${name}-public-${i}`,
+        {
+          vpcId: vpc.id,
+          cidrBlock,
+          availabilityZone: zones.names.apply((names) => names[i] as string),
+          // Nodes never get public addresses; only load balancers and NAT live here.
+          mapPublicIpOnLaunch: false,
+          tags: { Name: `${args.clusterName}-public-${i}`, "kubernetes.io/role/elb": "1", ...clusterTag },
+        },
+        resourceOpts,
+      );
+      new aws.ec2.RouteTableAssociation(
+        `${name}-public-${i}`,
+        { subnetId: subnet.id, routeTableId: publicRouteTable.id },
+        resourceOpts,
+      );
+      return subnet;
+    });
+
+    const natCount = args.natGateways === "per-az" ? args.azCount : 1;
+    const natGateways = Array.from({ length: natCount }, (_, i) => {
+      const eip = new aws.ec2.Eip(
+        `${name}-nat-${i}`,
+        { domain: "vpc", tags: { Name: `${args.clusterName}-nat-${i}` } },
+        resourceOpts,
+      );
+      return new aws.ec2.NatGateway(
+        `${name}-nat-${i}`,
+        {
+          allocationId: eip.id,
+          subnetId: (publicSubnets[i] as aws.ec2.Subnet).id,
+          tags: { Name: `${args.clusterName}-nat-${i}` },
+        },
+        { ...resourceOpts, dependsOn: [internetGateway] },
+      );
+    });
+
+    const privateSubnets = privateCidrs.map((cidrBlock, i) => {
+      const subnet = new aws.ec2.Subnet(
+        `${name}-private-${i}`,
+        {
+          vpcId: vpc.id,
+          cidrBlock,
+          availabilityZone: zones.names.apply((names) => names[i] as string),
+          tags: {
+            Name: `${args.clusterName}-private-${i}`,
+            "kubernetes.io/role/internal-elb": "1",
+            ...clusterTag,
+          },
+        },
+        resourceOpts,
+      );
+      // With one NAT gateway every zone leaves through it (cheaper, one zone of failure); per-az keeps
+      // egress inside each zone.
+      const nat = natGateways[args.natGateways === "per-az" ? i : 0] as aws.ec2.NatGateway;
+      const routeTable = new aws.ec2.RouteTable(
+        `${name}-private-${i}`,
+        {
+          vpcId: vpc.id,
+          routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
+          tags: { Name: `${args.clusterName}-private-${i}` },
+        },
+        resourceOpts,
+      );
+      new aws.ec2.RouteTableAssociation(
+        `${name}-private-${i}`,
+        { subnetId: subnet.id, routeTableId: routeTable.id },
+        resourceOpts,
+      );
+      return subnet;
+    });
+
+    this.vpcId = vpc.id;
+    this.publicSubnetIds = publicSubnets.map((subnet) => subnet.id);
+    this.privateSubnetIds = privateSubnets.map((subnet) => subnet.id);
+    this.registerOutputs({
+      vpcId: this.vpcId,
+      publicSubnetIds: this.publicSubnetIds,
+      privateSubnetIds: this.privateSubnetIds,
+    });
+  }
+}
