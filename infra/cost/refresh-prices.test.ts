@@ -1,0 +1,211 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { PricingClient } from "@aws-sdk/client-pricing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadPriceTable } from "./prices";
+import {
+  ec2InstanceHourPrices,
+  onDemandPrice,
+  type PriceListProduct,
+  refreshPriceTable,
+} from "./refresh-prices";
+
+// Products in the GetProducts PriceList shape (FormatVersion aws_v1): product attributes plus
+// OnDemand terms whose price dimensions carry pricePerUnit.USD as a decimal string.
+function product(
+  productFamily: string,
+  attributes: Record<string, string>,
+  usd: string,
+  unit = "Hrs",
+): PriceListProduct {
+  const sku = `SKU${Math.random().toString(36).slice(2, 10).toUpperCase()}`;
+  return {
+    product: { productFamily, attributes: { regionCode: "eu-central-1", ...attributes } },
+    terms: {
+      OnDemand: {
+        [`${sku}.JRTCKXETXF`]: {
+          priceDimensions: {
+            [`${sku}.JRTCKXETXF.6YS6EN2CT7`]: {
+              unit,
+              beginRange: "0",
+              endRange: "Inf",
+              pricePerUnit: { USD: usd },
+            },
+          },
+        },
+      },
+    },
+  };
+}
+
+const linux = (instanceType: string, usd: string, extra: Record<string, string> = {}) =>
+  product(
+    "Compute Instance",
+    {
+      instanceType,
+      operatingSystem: "Linux",
+      tenancy: "Shared",
+      preInstalledSw: "NA",
+      capacitystatus: "Used",
+      licenseModel: "No License required",
+      usagetype: `EUC1-BoxUsage:${instanceType}`,
+      ...extra,
+    },
+    usd,
+  );
+
+const answers: Record<string, PriceListProduct[]> = {
+  AmazonEKS: [product("Compute", { usagetype: "EUC1-AmazonEKS-Hours:perCluster" }, "0.1000000000")],
+  AmazonEC2: [
+    linux("t3.medium", "0.0480000000"),
+    linux("t3.large", "0.0960000000"),
+    // the same type with SQL Server pre-installed must not win over plain Linux
+    linux("t3.medium", "0.9990000000", { preInstalledSw: "SQL Std" }),
+    linux("m6i.large", "0.1150000000"),
+    product("NAT Gateway", { usagetype: "EUC1-NatGateway-Hours" }, "0.0520000000"),
+    product("NAT Gateway", { usagetype: "EUC1-NatGateway-Bytes" }, "0.0520000000", "GB"),
+    product(
+      "Storage",
+      { usagetype: "EUC1-EBS:VolumeUsage.gp3", volumeApiName: "gp3" },
+      "0.0952000000",
+      "GB-Mo",
+    ),
+    product(
+      "Storage",
+      { usagetype: "EUC1-EBS:VolumeUsage.gp2", volumeApiName: "gp2" },
+      "0.1190000000",
+      "GB-Mo",
+    ),
+    product(
+      "System Operation",
+      { usagetype: "EUC1-EBS:VolumeP-IOPS.gp3", volumeApiName: "gp3" },
+      "0.0060000000",
+      "IOPS-Mo",
+    ),
+    product(
+      "Provisioned Throughput",
+      { usagetype: "EUC1-EBS:VolumeP-Throughput.gp3", volumeApiName: "gp3" },
+      "49.1520000000",
+      "GiBps-mo",
+    ),
+  ],
+  AmazonVPC: [
+    product("VPC Public IPv4 Address", { usagetype: "EUC1-PublicIPv4:InUseAddress" }, "0.0050000000"),
+  ],
+  AWSELB: [
+    product("Load Balancer-Application", { usagetype: "EUC1-LoadBalancerUsage" }, "0.0270000000"),
+    product("Load Balancer-Application", { usagetype: "EUC1-LCUUsage" }, "0.0080000000", "LCU-Hrs"),
+    product("Load Balancer-Network", { usagetype: "EUC1-LoadBalancerUsage" }, "0.0270000000"),
+    product("Load Balancer-Network", { usagetype: "EUC1-LCUUsage" }, "0.0060000000", "LCU-Hrs"),
+    product("Load Balancer", { usagetype: "EUC1-LoadBalancerUsage" }, "0.0300000000"),
+    product("Load Balancer", { usagetype: "EUC1-DataProcessing-Bytes" }, "0.0080000000", "GB"),
+  ],
+  awskms: [
+    product("Encryption Key", { usagetype: "eu-central-1-KMS-Keys" }, "1.0000000000", "Keys"),
+    product("API Request", { usagetype: "eu-central-1-KMS-Requests" }, "0.0000030000", "Requests"),
+  ],
+  AmazonS3: [product("Storage", { usagetype: "EUC1-TimedStorage-ByteHrs" }, "0.0245000000", "GB-Mo")],
+  AmazonCloudWatch: [
+    product("Data Payload", { usagetype: "EUC1-DataProcessing-Bytes" }, "0.6300000000", "GB"),
+    product("Metric", { usagetype: "EUC1-CW:MetricMonitorUsage" }, "0.3000000000", "Metrics"),
+  ],
+  // Cost Explorer answers nothing here: the refresh must keep the previous figure and say so.
+  AWSCostExplorer: [],
+};
+
+let server: Server;
+let endpoint: string;
+const requests: { target: string; serviceCode: string; nextToken?: string; filters: unknown[] }[] = [];
+
+beforeAll(async () => {
+  // A stand-in for the Price List API: AWS JSON 1.1 over HTTP, paging EC2 one product at a time.
+  server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => {
+      body += chunk;
+    });
+    req.on("end", () => {
+      const input = JSON.parse(body) as { ServiceCode: string; NextToken?: string; Filters?: unknown[] };
+      requests.push({
+        target: String(req.headers["x-amz-target"]),
+        serviceCode: input.ServiceCode,
+        nextToken: input.NextToken,
+        filters: input.Filters ?? [],
+      });
+      const all = answers[input.ServiceCode] ?? [];
+      const pageSize = input.ServiceCode === "AmazonEC2" ? 1 : 100;
+      const start = Number(input.NextToken ?? 0);
+      const page = all.slice(start, start + pageSize);
+      const next = start + pageSize < all.length ? String(start + pageSize) : undefined;
+      res.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
+      res.end(
+        JSON.stringify({
+          FormatVersion: "aws_v1",
+          PriceList: page.map((p) => JSON.stringify(p)),
+          ...(next ? { NextToken: next } : {}),
+        }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+describe("Price List response mapping", () => {
+  it("reads the first on-demand tier's USD price", () => {
+    expect(onDemandPrice(linux("t3.large", "0.0960000000"))).toEqual({ usd: 0.096, unit: "Hrs" });
+    expect(onDemandPrice({ product: {}, terms: {} })).toBeUndefined();
+  });
+
+  it("keeps plain Linux on shared tenancy only", () => {
+    expect(ec2InstanceHourPrices(answers.AmazonEC2 ?? [])).toEqual({
+      "m6i.large": 0.115,
+      "t3.large": 0.096,
+      "t3.medium": 0.048,
+    });
+  });
+});
+
+describe("refresh-prices against a local Price List stand-in", () => {
+  it("rewrites a region from paginated GetProducts answers and keeps what the API did not return", async () => {
+    const client = new PricingClient({
+      region: "us-east-1",
+      endpoint,
+      credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "example-secret" },
+    });
+    const before = loadPriceTable();
+    const { table, missing } = await refreshPriceTable(client, before, ["eu-central-1"], "2030-01-02");
+    const prices = table.regions["eu-central-1"];
+    expect(prices?.ec2InstanceHour["t3.medium"]).toBe(0.048);
+    expect(prices?.ec2InstanceHour["m6i.large"]).toBe(0.115);
+    expect(prices?.natGatewayHour).toBe(0.052);
+    expect(prices?.ebs.gp3GbMonth).toBe(0.0952);
+    // 49.152 per GiB/s-month is 0.048 per MiB/s-month
+    expect(prices?.ebs.gp3ThroughputMbpsMonth).toBeCloseTo(0.048, 9);
+    expect(prices?.albHour).toBe(0.027);
+    expect(prices?.clbHour).toBe(0.03);
+    expect(prices?.nlbLcuHour).toBe(0.006);
+    // $0.000003 per request is $0.03 per 10,000
+    expect(prices?.kmsPer10kRequests).toBe(0.03);
+    expect(prices?.publicIpv4Hour).toBe(0.005);
+    expect(prices?.costExplorerApiRequest).toBe(before.regions["eu-central-1"]?.costExplorerApiRequest);
+    expect(missing["eu-central-1"]).toContain("costExplorerApiRequest");
+    // types the stand-in does not know stay at their old price and are named
+    expect(missing["eu-central-1"]).toContain("ec2InstanceHour.r6i.large");
+    expect(table.recorded).toBe("2030-01-02");
+    expect(table.source.kind).toMatch(/Price List API/);
+    expect(table.regions["us-east-1"]).toEqual(before.regions["us-east-1"]);
+
+    expect(requests.every((r) => r.target === "AWSPriceListService.GetProducts")).toBe(true);
+    const ec2Pages = requests.filter(
+      (r) => r.serviceCode === "AmazonEC2" && JSON.stringify(r.filters).includes("instanceType"),
+    );
+    // one product per page: the paginator followed NextToken to the end
+    expect(ec2Pages.length).toBe(answers.AmazonEC2?.length);
+    expect(JSON.stringify(ec2Pages[0]?.filters)).toContain('"Field":"regionCode","Value":"eu-central-1"');
+  });
+});
