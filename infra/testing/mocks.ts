@@ -228,7 +228,15 @@ async function runOnce(
   );
 
   const entry = await (options.entry ?? loadProgram)();
-  const stackOutputs = await pulumi.runtime.runInPulumiStack(entry);
+  let stackOutputs: unknown;
+  try {
+    stackOutputs = await pulumi.runtime.runInPulumiStack(entry);
+  } catch (error) {
+    // Tests assert that a bad setting stops the program before it registers anything.
+    throw Object.assign(error as Error, {
+      registeredResources: resources.filter((r) => r.type !== "pulumi:pulumi:Stack"),
+    });
+  }
   const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
   if (waitForRPCs) await waitForRPCs();
   const outputs = ((await resolveDeep(stackOutputs ?? {})) ?? {}) as Record<string, unknown>;

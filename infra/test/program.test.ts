@@ -1,0 +1,440 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { isDeepStrictEqual } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { alertTemplateFiles, dashboardFiles, ruleFiles, telegramSecretName } from "../components/monitoring";
+import { repoRoot } from "../testing/mocks";
+import { countByType, exampleStackRuns, isKubernetesObject, ofType, type StackRuns } from "./stacks";
+
+let runs: StackRuns;
+beforeAll(async () => {
+  runs = await exampleStackRuns();
+});
+
+const dashboards = dashboardFiles(repoRoot);
+const rules = ruleFiles(repoRoot);
+
+/** What every stack declares in the cluster, whatever the cluster mode. */
+const kubernetesInventory = (workloads: number, storageClass: number): Record<string, number> => ({
+  "kubernetes:apps/v1:Deployment": workloads,
+  "kubernetes:core/v1:ConfigMap": dashboards.length,
+  "kubernetes:core/v1:Namespace": 2,
+  "kubernetes:core/v1:Secret": 2,
+  "kubernetes:core/v1:Service": workloads,
+  "kubernetes:core/v1:ServiceAccount": workloads,
+  "kubernetes:helm.sh/v3:Release": 1,
+  "kubernetes:monitoring.coreos.com/v1:PrometheusRule": rules.length,
+  "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": workloads,
+  // default deny + one per workload
+  "kubernetes:networking.k8s.io/v1:NetworkPolicy": workloads + 1,
+  "kubernetes:policy/v1:PodDisruptionBudget": workloads,
+  ...(storageClass ? { "kubernetes:storage.k8s.io/v1:StorageClass": storageClass } : {}),
+  "pulumi:providers:kubernetes": 1,
+  "random:index/randomPassword:RandomPassword": 1,
+});
+
+const awsInventory = (zones: number, nats: number) => ({
+  "aws:budgets/budget:Budget": 1,
+  "aws:ec2/eip:Eip": nats,
+  "aws:ec2/internetGateway:InternetGateway": 1,
+  "aws:ec2/launchTemplate:LaunchTemplate": 1,
+  "aws:ec2/natGateway:NatGateway": nats,
+  "aws:ec2/routeTable:RouteTable": 1 + zones,
+  "aws:ec2/routeTableAssociation:RouteTableAssociation": 2 * zones,
+  "aws:ec2/subnet:Subnet": 2 * zones,
+  "aws:ec2/vpc:Vpc": 1,
+  "aws:eks/accessEntry:AccessEntry": 2,
+  "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": 2,
+  "aws:eks/addon:Addon": 5,
+  "aws:eks/cluster:Cluster": 1,
+  "aws:eks/nodeGroup:NodeGroup": 1,
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation": 1,
+  "aws:iam/role:Role": 4,
+  "aws:iam/rolePolicy:RolePolicy": 1,
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 5,
+  "aws:kms/key:Key": 1,
+  // network, cluster, cost-exporter, budget: one provider per concern for the `service` tag
+  "pulumi:providers:aws": 4,
+});
+
+const components = (eks: boolean): Record<string, number> =>
+  eks
+    ? {
+        "platform:apps:Apps": 1,
+        "platform:cluster:EksCluster": 1,
+        "platform:identity:CostExporterIdentity": 1,
+        "platform:monitoring:Monitoring": 1,
+        "platform:network:Network": 1,
+      }
+    : { "platform:apps:Apps": 1, "platform:cluster:ExistingCluster": 1, "platform:monitoring:Monitoring": 1 };
+
+const sorted = (record: Record<string, number>) =>
+  Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+
+describe("resource inventory", () => {
+  it("dev: two zones, one NAT gateway, demo traffic", () => {
+    expect(countByType(runs.dev.resources)).toEqual(
+      sorted({ ...awsInventory(2, 1), ...kubernetesInventory(3, 1), ...components(true) }),
+    );
+  });
+
+  it("local (existing cluster): no AWS resource at all", () => {
+    expect(countByType(runs.local.resources)).toEqual(
+      sorted({ ...kubernetesInventory(3, 0), ...components(false) }),
+    );
+    expect(runs.local.resources.filter((r) => r.type.startsWith("aws:"))).toEqual([]);
+    const provider = ofType(runs.local.resources, "pulumi:providers:kubernetes")[0];
+    expect(provider?.inputs.context).toBe("kind-platform");
+  });
+
+  it("prod-like: three zones, a NAT gateway per zone, no demo traffic", () => {
+    expect(countByType(runs.prodLike.resources)).toEqual(
+      sorted({ ...awsInventory(3, 3), ...kubernetesInventory(2, 1), ...components(true) }),
+    );
+    const privateRoutes = ofType(runs.prodLike.resources, "aws:ec2/routeTable:RouteTable")
+      .filter((r) => r.name.includes("private"))
+      .map((r) => r.inputs.routes[0].natGatewayId);
+    expect(new Set(privateRoutes).size).toBe(3);
+  });
+
+  it("the dev stack's node group: t3.large, 2 nodes (2..4), private subnets, IMDSv2 only", () => {
+    const [nodeGroup] = ofType(runs.dev.resources, "aws:eks/nodeGroup:NodeGroup");
+    expect(nodeGroup?.inputs.instanceTypes).toEqual(["t3.large"]);
+    expect(nodeGroup?.inputs.scalingConfig).toEqual({ minSize: 2, desiredSize: 2, maxSize: 4 });
+    expect(nodeGroup?.inputs.subnetIds).toEqual(["network-private-0-id", "network-private-1-id"]);
+    const [template] = ofType(runs.dev.resources, "aws:ec2/launchTemplate:LaunchTemplate");
+    expect(template?.inputs.metadataOptions.httpTokens).toBe("required");
+    expect(template?.inputs.blockDeviceMappings[0].ebs).toMatchObject({
+      volumeType: "gp3",
+      encrypted: "true",
+    });
+  });
+
+  it("subnets carry the EKS load-balancer role tags and span distinct zones", () => {
+    const subnets = ofType(runs.prodLike.resources, "aws:ec2/subnet:Subnet");
+    const publicSubnets = subnets.filter((s) => s.name.includes("public"));
+    const privateSubnets = subnets.filter((s) => s.name.includes("private"));
+    expect(publicSubnets.every((s) => s.inputs.tags["kubernetes.io/role/elb"] === "1")).toBe(true);
+    expect(privateSubnets.every((s) => s.inputs.tags["kubernetes.io/role/internal-elb"] === "1")).toBe(true);
+    expect(new Set(publicSubnets.map((s) => s.inputs.availabilityZone)).size).toBe(3);
+    expect(publicSubnets.every((s) => s.inputs.mapPublicIpOnLaunch === false)).toBe(true);
+  });
+
+  it("the cluster uses API access entries, encrypted secrets, and all five add-ons", () => {
+    const [cluster] = ofType(runs.dev.resources, "aws:eks/cluster:Cluster");
+    expect(cluster?.inputs.accessConfig).toEqual({
+      authenticationMode: "API",
+      bootstrapClusterCreatorAdminPermissions: false,
+    });
+    expect(cluster?.inputs.encryptionConfig.resources).toEqual(["secrets"]);
+    const addons = ofType(runs.dev.resources, "aws:eks/addon:Addon").map((a) => a.inputs.addonName);
+    expect(addons.sort()).toEqual([
+      "aws-ebs-csi-driver",
+      "coredns",
+      "eks-pod-identity-agent",
+      "kube-proxy",
+      "vpc-cni",
+    ]);
+    const ebs = ofType(runs.dev.resources, "aws:eks/addon:Addon").find(
+      (a) => a.inputs.addonName === "aws-ebs-csi-driver",
+    );
+    expect(ebs?.inputs.podIdentityAssociations).toEqual([
+      { roleArn: expect.stringContaining(":role/cluster-ebs-csi"), serviceAccount: "ebs-csi-controller-sa" },
+    ]);
+    const entries = ofType(runs.dev.resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
+    expect(entries.map((e) => [e.inputs.principalArn, e.inputs.policyArn.split("/").pop()])).toEqual([
+      ["arn:aws:iam::123456789012:role/platform-deploy", "AmazonEKSClusterAdminPolicy"],
+      ["arn:aws:iam::123456789012:role/platform-preview", "AmazonEKSViewPolicy"],
+    ]);
+    const [storageClass] = ofType(runs.dev.resources, "kubernetes:storage.k8s.io/v1:StorageClass");
+    expect(storageClass?.inputs.metadata.annotations["storageclass.kubernetes.io/is-default-class"]).toBe(
+      "true",
+    );
+    expect(storageClass?.inputs.parameters.type).toBe("gp3");
+  });
+
+  it("every AWS resource goes through a provider that tags project, stack, service and managed-by", () => {
+    const providers = ofType(runs.dev.resources, "pulumi:providers:aws");
+    for (const provider of providers) {
+      const defaultTags = JSON.parse(provider.inputs.defaultTags);
+      expect(Object.keys(defaultTags.tags).sort()).toEqual(["managed-by", "project", "service", "stack"]);
+      expect(defaultTags.tags).toMatchObject({
+        project: "cost-aware-platform",
+        stack: "dev",
+        "managed-by": "pulumi",
+      });
+      expect(provider.inputs.region).toBe("us-east-1");
+    }
+    expect(providers.map((p) => JSON.parse(p.inputs.defaultTags).tags.service).sort()).toEqual([
+      "budget",
+      "cluster",
+      "cost-exporter",
+      "network",
+    ]);
+  });
+
+  it("stack outputs: kubeconfig using aws eks get-token, Grafana access and password, role ARNs", () => {
+    const outputs = runs.dev.outputs;
+    const kubeconfig = JSON.parse(outputs.kubeconfig as string);
+    expect(kubeconfig.users[0].user.exec.command).toBe("aws");
+    expect(kubeconfig.users[0].user.exec.args.slice(0, 2)).toEqual(["eks", "get-token"]);
+    expect(outputs.grafanaAccess).toContain("port-forward service/kube-prometheus-stack-grafana");
+    expect(outputs.grafanaAdminPassword).toBe("mock-password-monitoring-grafana-admin");
+    expect(Object.keys(outputs.roleArns as object).sort()).toEqual([
+      "controlPlane",
+      "costExporter",
+      "ebsCsiDriver",
+      "nodes",
+    ]);
+    expect(outputs.clusterName).toBe("cost-aware-platform-dev");
+    expect(runs.local.outputs.kubeconfig).toBeUndefined();
+  });
+});
+
+describe("dashboards, rules and Alertmanager configuration in the cluster", () => {
+  it("finds the repository's dashboards and rule files", () => {
+    expect(dashboards.length).toBeGreaterThan(0);
+    expect(rules.length).toBeGreaterThan(0);
+    expect(rules.some((r) => r.file.endsWith(".rules.test.yml"))).toBe(false);
+  });
+
+  it("each dashboard ConfigMap holds its file byte-for-byte, labelled for the Grafana sidecar", () => {
+    const configMaps = ofType(runs.dev.resources, "kubernetes:core/v1:ConfigMap");
+    for (const { file } of dashboards) {
+      const onDisk = fs.readFileSync(path.join(repoRoot, "dashboards", file), "utf8");
+      const configMap = configMaps.find((c) => c.inputs.data?.[file] !== undefined);
+      expect(configMap, file).toBeDefined();
+      expect(configMap?.inputs.data[file]).toBe(onDisk);
+      expect(Object.keys(configMap?.inputs.data ?? {})).toEqual([file]);
+      expect(configMap?.inputs.metadata.labels.grafana_dashboard).toBe("1");
+    }
+  });
+
+  it("each PrometheusRule's spec is its rule file, unchanged, and the operator selects it", () => {
+    const prometheusRules = ofType(runs.dev.resources, "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
+    const [release] = ofType(runs.dev.resources, "kubernetes:helm.sh/v3:Release");
+    expect(release?.inputs.values.prometheus.prometheusSpec.ruleSelectorNilUsesHelmValues).toBe(false);
+    for (const { file } of rules) {
+      const onDisk = fs.readFileSync(path.join(repoRoot, "alerts", file), "utf8");
+      const matching = prometheusRules.filter((r) => isDeepStrictEqual(r.inputs.spec, parseYaml(onDisk)));
+      expect(matching, file).toHaveLength(1);
+      expect(matching[0]?.inputs.metadata.labels.release).toBe("kube-prometheus-stack");
+    }
+  });
+
+  it("Alertmanager gets alerts/alertmanager.yml with the chat id, the templates verbatim, the token Secret", async () => {
+    const { runProgram } = await import("../testing/mocks");
+    const run = await runProgram("dev", { telegramChatId: "-1001234567890" });
+    const [release] = ofType(run.resources, "kubernetes:helm.sh/v3:Release");
+    const alertmanager = release?.inputs.values.alertmanager;
+    const file = parseYaml(fs.readFileSync(path.join(repoRoot, "alerts", "alertmanager.yml"), "utf8"));
+    const telegramReceivers = (
+      alertmanager.config.receivers as { telegram_configs?: { chat_id: number }[] }[]
+    ).flatMap((r) => r.telegram_configs ?? []);
+    expect(telegramReceivers.length).toBeGreaterThan(0);
+    expect(telegramReceivers.every((t) => t.chat_id === -1001234567890)).toBe(true);
+    for (const receiver of file.receivers) {
+      for (const telegram of receiver.telegram_configs ?? []) telegram.chat_id = -1001234567890;
+    }
+    expect(alertmanager.config).toEqual(file);
+    for (const { file: template } of alertTemplateFiles(repoRoot)) {
+      expect(alertmanager.templateFiles[template]).toBe(
+        fs.readFileSync(path.join(repoRoot, "alerts", "templates", template), "utf8"),
+      );
+    }
+    expect(alertmanager.alertmanagerSpec.secrets).toEqual([telegramSecretName]);
+    const secret = ofType(run.resources, "kubernetes:core/v1:Secret").find(
+      (s) => s.inputs.metadata.name === telegramSecretName,
+    );
+    expect(Object.keys(secret?.inputs.stringData ?? {})).toEqual(["bot-token"]);
+  });
+
+  it("the bot token comes from the secret setting", async () => {
+    const { runProgram } = await import("../testing/mocks");
+    const run = await runProgram("dev", { "platform:telegramBotToken": "123:token-from-config" });
+    const secret = ofType(run.resources, "kubernetes:core/v1:Secret").find(
+      (s) => s.inputs.metadata.name === telegramSecretName,
+    );
+    expect(secret?.inputs.stringData["bot-token"]).toBe("123:token-from-config");
+  });
+});
+
+describe("kube-prometheus-stack release", () => {
+  it("is pinned, from the prometheus-community repository, with our retention and storage", () => {
+    const [release] = ofType(runs.dev.resources, "kubernetes:helm.sh/v3:Release");
+    expect(release?.inputs.chart).toBe("kube-prometheus-stack");
+    expect(release?.inputs.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(release?.inputs.repositoryOpts.repo).toBe("https://prometheus-community.github.io/helm-charts");
+    const spec = release?.inputs.values.prometheus.prometheusSpec;
+    expect(spec.retention).toBe("15d");
+    expect(spec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage).toBe("50Gi");
+    expect(spec.serviceMonitorSelectorNilUsesHelmValues).toBe(false);
+  });
+
+  it("sets requests and limits for every component", () => {
+    const [release] = ofType(runs.dev.resources, "kubernetes:helm.sh/v3:Release");
+    const values = release?.inputs.values;
+    const componentResources = [
+      values.prometheus.prometheusSpec.resources,
+      values.alertmanager.alertmanagerSpec.resources,
+      values.grafana.resources,
+      values.grafana.sidecar.resources,
+      values.prometheusOperator.resources,
+      values.prometheusOperator.prometheusConfigReloader.resources,
+      values["kube-state-metrics"].resources,
+      values["prometheus-node-exporter"].resources,
+    ];
+    for (const resources of componentResources) {
+      expect(Object.keys(resources.requests).sort()).toEqual(["cpu", "memory"]);
+      expect(Object.keys(resources.limits).sort()).toEqual(["cpu", "memory"]);
+    }
+  });
+
+  it("uses a generated Grafana admin password from a Secret, never the chart default", () => {
+    const [release] = ofType(runs.dev.resources, "kubernetes:helm.sh/v3:Release");
+    expect(release?.inputs.values.grafana.admin.existingSecret).toBe("grafana-admin");
+    expect(release?.inputs.values.grafana.adminPassword).toBeUndefined();
+    const secret = ofType(runs.dev.resources, "kubernetes:core/v1:Secret").find(
+      (s) => s.inputs.metadata.name === "grafana-admin",
+    );
+    expect(secret?.inputs.stringData["admin-password"]).toBe("mock-password-monitoring-grafana-admin");
+    const [password] = ofType(runs.dev.resources, "random:index/randomPassword:RandomPassword");
+    expect(password?.inputs.length).toBeGreaterThanOrEqual(24);
+  });
+});
+
+describe("workloads", () => {
+  const deployments = () => ofType(runs.dev.resources, "kubernetes:apps/v1:Deployment");
+
+  it("run non-root, read-only, without capabilities, with probes, requests and limits", () => {
+    expect(
+      deployments()
+        .map((d) => d.inputs.metadata.name)
+        .sort(),
+    ).toEqual(["cost-exporter", "storefront", "traffic"]);
+    for (const deployment of deployments()) {
+      const pod = deployment.inputs.spec.template.spec;
+      expect(pod.securityContext).toMatchObject({
+        runAsNonRoot: true,
+        runAsUser: 1000,
+        seccompProfile: { type: "RuntimeDefault" },
+      });
+      expect(pod.automountServiceAccountToken).toBe(false);
+      for (const container of pod.containers) {
+        expect(container.securityContext).toMatchObject({
+          runAsNonRoot: true,
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ["ALL"] },
+        });
+        expect(container.livenessProbe.httpGet.path).toBe("/health");
+        expect(container.readinessProbe.httpGet.path).toBe("/ready");
+        expect(container.resources.requests.cpu).toBeDefined();
+        expect(container.resources.requests.memory).toBeDefined();
+        expect(container.resources.limits.cpu).toBeDefined();
+        expect(container.resources.limits.memory).toBeDefined();
+        expect(container.volumeMounts).toContainEqual({ name: "tmp", mountPath: "/tmp" });
+        expect(container.image).toMatch(/^ghcr\.io\/.+:.+$/);
+      }
+      expect(pod.volumes).toContainEqual({ name: "tmp", emptyDir: { sizeLimit: "64Mi" } });
+    }
+  });
+
+  it("the apps namespace enforces Pod Security restricted", () => {
+    const namespace = ofType(runs.dev.resources, "kubernetes:core/v1:Namespace").find(
+      (n) => n.inputs.metadata.name === "platform",
+    );
+    expect(namespace?.inputs.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+  });
+
+  it("the cost exporter runs as the service account its Pod Identity association names", () => {
+    const [association] = ofType(runs.dev.resources, "aws:eks/podIdentityAssociation:PodIdentityAssociation");
+    const deployment = deployments().find((d) => d.inputs.metadata.name === "cost-exporter");
+    const pod = deployment?.inputs.spec.template.spec;
+    expect(pod.serviceAccountName).toBe(association?.inputs.serviceAccount);
+    expect(deployment?.inputs.metadata.namespace).toBe(association?.inputs.namespace);
+    expect(
+      ofType(runs.dev.resources, "kubernetes:core/v1:ServiceAccount").some(
+        (sa) =>
+          sa.inputs.metadata.name === association?.inputs.serviceAccount &&
+          sa.inputs.metadata.namespace === association?.inputs.namespace,
+      ),
+    ).toBe(true);
+    const env = Object.fromEntries(
+      pod.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]),
+    );
+    expect(env).toMatchObject({ COST_EXPORTER_MODE: "aws", COST_TAG_KEY: "stack", PORT: "8081" });
+    const local = ofType(runs.local.resources, "kubernetes:apps/v1:Deployment").find(
+      (d) => d.inputs.metadata.name === "cost-exporter",
+    );
+    expect(local?.inputs.spec.template.spec.containers[0].env).toContainEqual({
+      name: "COST_EXPORTER_MODE",
+      value: "demo",
+    });
+  });
+
+  it("network policies: default deny; the cost exporter only from Prometheus, only to DNS, HTTPS and Pod Identity", () => {
+    const policies = ofType(runs.dev.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy");
+    const defaultDeny = policies.find((p) => p.inputs.metadata.name === "default-deny");
+    expect(defaultDeny?.inputs.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+    const costExporter = policies.find((p) => p.inputs.metadata.name === "cost-exporter")?.inputs.spec;
+    expect(costExporter.ingress).toEqual([
+      {
+        from: [
+          {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } },
+            podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
+          },
+        ],
+        ports: [{ protocol: "TCP", port: 8081 }],
+      },
+    ]);
+    const egressPorts = costExporter.egress.flatMap((rule: { ports: { protocol: string; port: number }[] }) =>
+      rule.ports.map((p) => `${p.protocol}/${p.port}`),
+    );
+    expect(egressPorts.sort()).toEqual(["TCP/443", "TCP/53", "TCP/80", "UDP/53"]);
+    const podIdentityRule = costExporter.egress.find(
+      (rule: { ports: { port: number }[] }) => rule.ports[0]?.port === 80,
+    );
+    expect(podIdentityRule.to).toEqual([{ ipBlock: { cidr: "169.254.170.23/32" } }]);
+  });
+
+  it("every workload has a Service, a PodDisruptionBudget and a ServiceMonitor selecting it", () => {
+    for (const deployment of deployments()) {
+      const name = deployment.inputs.metadata.name;
+      const selects = (r: { inputs: Record<string, any> }, selector: Record<string, string>) =>
+        Object.entries(selector).every(
+          ([k, v]) => deployment.inputs.spec.template.metadata.labels[k] === v,
+        ) && r.inputs.metadata.namespace === "platform";
+      const service = ofType(runs.dev.resources, "kubernetes:core/v1:Service").find(
+        (s) => s.inputs.metadata.name === name,
+      );
+      expect(service && selects(service, service.inputs.spec.selector)).toBe(true);
+      const pdb = ofType(runs.dev.resources, "kubernetes:policy/v1:PodDisruptionBudget").find(
+        (p) => p.inputs.metadata.name === name,
+      );
+      expect(pdb && selects(pdb, pdb.inputs.spec.selector.matchLabels)).toBe(true);
+      const monitor = ofType(runs.dev.resources, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor").find(
+        (m) => m.inputs.metadata.name === name,
+      );
+      expect(monitor?.inputs.spec.selector.matchLabels).toEqual(
+        service?.inputs.metadata.labels && { "app.kubernetes.io/name": name },
+      );
+      expect(monitor?.inputs.spec.endpoints[0]).toMatchObject({ port: "http", path: "/metrics" });
+    }
+  });
+
+  it("every Kubernetes object names its namespace (except cluster-scoped kinds)", () => {
+    const clusterScoped = new Set([
+      "kubernetes:core/v1:Namespace",
+      "kubernetes:storage.k8s.io/v1:StorageClass",
+    ]);
+    for (const resource of runs.dev.resources.filter(isKubernetesObject)) {
+      if (clusterScoped.has(resource.type)) continue;
+      expect(resource.inputs.metadata.namespace, `${resource.type} ${resource.name}`).toMatch(
+        /^(platform|monitoring)$/,
+      );
+    }
+  });
+});
