@@ -21,7 +21,11 @@ export function createCostExplorerClient(
   return new CostExplorerClient({
     region: COST_EXPLORER_REGION,
     maxAttempts: 1,
-    requestHandler: { requestTimeout: config.API_TIMEOUT, connectionTimeout: 5_000 },
+    requestHandler: {
+      requestTimeout: config.API_TIMEOUT,
+      throwOnRequestTimeout: true,
+      connectionTimeout: 5_000,
+    },
     ...overrides,
   });
 }
