@@ -1,0 +1,256 @@
+/**
+ * What `npm start -- --check` verifies against the live local Prometheus: every target up, every rule
+ * file loaded and healthy, every dashboard variable and panel query answered with data, and the four
+ * queries of the metric contract (ARCHITECTURE.md) answered with data.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { DASHBOARDS_DIR } from "./configs.js";
+
+/** The queries ARCHITECTURE.md promises return data against a storefront under traffic. */
+export const METRIC_CONTRACT_QUERIES = [
+  "rate(app_requests_total[1m]) * 60",
+  "rate(app_request_duration_seconds_sum[1m]) / rate(app_request_duration_seconds_count[1m])",
+  "histogram_quantile(0.95, rate(app_request_duration_seconds_bucket[5m]))",
+  "rate(app_revenue_total[5m])",
+];
+
+export interface DashboardQuery {
+  dashboard: string;
+  panel: string;
+  /** The expression as the dashboard holds it. */
+  expr: string;
+  /** With Grafana's variables replaced by concrete values. */
+  query: string;
+}
+
+interface DashboardJson {
+  uid: string;
+  title: string;
+  templating?: { list?: { name: string; type: string; current?: { value?: string }; query?: unknown }[] };
+  panels?: { type: string; title: string; targets?: { expr?: string }[]; panels?: unknown[] }[];
+}
+
+export function loadDashboards(dir = DASHBOARDS_DIR): { file: string; json: DashboardJson }[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((file) => ({ file, json: JSON.parse(readFileSync(join(dir, file), "utf8")) as DashboardJson }));
+}
+
+/**
+ * Replaces Grafana's built-in and template variables the way Grafana would for a 1-hour view of a
+ * 5-second scrape: `$__rate_interval` becomes a window holding several scrapes.
+ */
+export function concreteQuery(expr: string, variables: Record<string, string>, scrapeSeconds = 5): string {
+  const rateInterval = `${Math.max(4 * scrapeSeconds, 30)}s`;
+  const builtins: Record<string, string> = {
+    __rate_interval: rateInterval,
+    __interval: `${scrapeSeconds}s`,
+    __range: "5m",
+    ...variables,
+  };
+  // Grafana accepts both $name and ${name}; longer names first so $__rate_interval is not read as $__r….
+  const names = Object.keys(builtins).sort((a, b) => b.length - a.length);
+  const pattern = new RegExp(`\\$(?:\\{(${names.join("|")})\\}|(${names.join("|")})\\b)`, "g");
+  const query = expr.replace(
+    pattern,
+    (_all, braced?: string, bare?: string) => builtins[(braced ?? bare) as string] ?? _all,
+  );
+  return query;
+}
+
+/** The values a dashboard's variables have when it opens (the saved current value). */
+export function defaultVariables(json: DashboardJson): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const v of json.templating?.list ?? []) {
+    if (v.type === "datasource") continue;
+    if (v.current?.value) values[v.name] = v.current.value;
+  }
+  return values;
+}
+
+export function dashboardQueries(dir = DASHBOARDS_DIR, scrapeSeconds = 5): DashboardQuery[] {
+  return loadDashboards(dir).flatMap(({ json }) => {
+    const variables = defaultVariables(json);
+    return (json.panels ?? []).flatMap((panel) =>
+      (panel.targets ?? [])
+        .filter((t) => t.expr)
+        .map((t) => ({
+          dashboard: json.title,
+          panel: panel.title,
+          expr: t.expr as string,
+          query: concreteQuery(t.expr as string, variables, scrapeSeconds),
+        })),
+    );
+  });
+}
+
+/** `label_values(metric, label)` variable queries, as (metric, label) pairs. */
+export function variableQueries(
+  dir = DASHBOARDS_DIR,
+): { dashboard: string; name: string; metric: string; label: string }[] {
+  return loadDashboards(dir).flatMap(({ json }) =>
+    (json.templating?.list ?? []).flatMap((v) => {
+      const text = typeof v.query === "string" ? v.query : (v.query as { query?: string } | undefined)?.query;
+      const match = text ? /^label_values\((\w+),\s*(\w+)\)$/.exec(text) : null;
+      return match
+        ? [{ dashboard: json.title, name: v.name, metric: match[1] as string, label: match[2] as string }]
+        : [];
+    }),
+  );
+}
+
+interface PromResponse<T> {
+  status: string;
+  data: T;
+  error?: string;
+}
+async function promGet<T>(prometheus: string, path: string): Promise<T> {
+  const res = await fetch(`${prometheus}${path}`, { signal: AbortSignal.timeout(10_000) });
+  const body = (await res.json()) as PromResponse<T>;
+  if (body.status !== "success") throw new Error(body.error ?? `HTTP ${res.status}`);
+  return body.data;
+}
+
+/** Number of series an instant query returns now (throws on a query error). */
+export async function seriesCount(prometheus: string, query: string): Promise<number> {
+  const data = await promGet<{ resultType: string; result: unknown[] | [number, string] }>(
+    prometheus,
+    `/api/v1/query?query=${encodeURIComponent(query)}`,
+  );
+  if (data.resultType === "scalar") return 1;
+  return (data.result as unknown[]).length;
+}
+
+export interface Target {
+  labels: Record<string, string>;
+  health: string;
+  lastError: string;
+  scrapeUrl: string;
+}
+export const activeTargets = (prometheus: string) =>
+  promGet<{ activeTargets: Target[] }>(prometheus, "/api/v1/targets?state=active").then(
+    (d) => d.activeTargets,
+  );
+
+export interface RuleGroupStatus {
+  name: string;
+  file: string;
+  rules: { name: string; type: string; health: string; lastError?: string; state?: string }[];
+}
+export const ruleGroups = (prometheus: string) =>
+  promGet<{ groups: RuleGroupStatus[] }>(prometheus, "/api/v1/rules").then((d) => d.groups);
+
+export interface CheckLine {
+  section: string;
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+async function retryUntil(deadline: number, attempt: () => Promise<CheckLine>): Promise<CheckLine> {
+  let line = await attempt();
+  while (!line.ok && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 2000));
+    line = await attempt();
+  }
+  return line;
+}
+
+/**
+ * Runs every check, waiting up to `timeoutMs` for data to appear (rate windows need a few scrapes,
+ * recording rules a few evaluations, the cost exporter its first refresh).
+ */
+export async function runChecks({
+  prometheus,
+  ruleFiles,
+  scrapeSeconds = 5,
+  timeoutMs = 120_000,
+}: {
+  prometheus: string;
+  ruleFiles: string[];
+  scrapeSeconds?: number;
+  timeoutMs?: number;
+}): Promise<CheckLine[]> {
+  const deadline = Date.now() + timeoutMs;
+  const lines: CheckLine[] = [];
+
+  const targets = await retryUntil(deadline, async () => {
+    const all = await activeTargets(prometheus).catch(() => [] as Target[]);
+    const down = all.filter((t) => t.health !== "up");
+    return {
+      section: "targets",
+      name: "every scrape target up",
+      ok: all.length > 0 && down.length === 0,
+      detail: down.length
+        ? `down: ${down.map((t) => `${t.labels.job} (${t.lastError || t.health})`).join(", ")}`
+        : all.map((t) => t.labels.job).join(", "),
+    };
+  });
+  lines.push(targets);
+
+  lines.push(
+    await retryUntil(deadline, async () => {
+      const groups = await ruleGroups(prometheus).catch(() => [] as RuleGroupStatus[]);
+      const loaded = new Set(groups.map((g) => g.file.split("/").pop()));
+      const missing = ruleFiles.filter((f) => !loaded.has(f));
+      const unhealthy = groups.flatMap((g) =>
+        g.rules.filter((r) => r.health !== "ok").map((r) => `${r.name}: ${r.lastError || r.health}`),
+      );
+      const rules = groups.reduce((n, g) => n + g.rules.length, 0);
+      return {
+        section: "rules",
+        name: "every rule file loaded and evaluated",
+        ok: missing.length === 0 && unhealthy.length === 0,
+        detail:
+          missing.length || unhealthy.length
+            ? [missing.length ? `not loaded: ${missing.join(", ")}` : "", ...unhealthy.slice(0, 5)]
+                .filter(Boolean)
+                .join("; ")
+            : `${ruleFiles.length} files, ${groups.length} groups, ${rules} rules`,
+      };
+    }),
+  );
+
+  const query = async (section: string, name: string, q: string): Promise<CheckLine> => {
+    try {
+      const n = await seriesCount(prometheus, q);
+      return { section, name, ok: n > 0, detail: n > 0 ? `${n} series` : `no data: ${q}` };
+    } catch (err) {
+      return { section, name, ok: false, detail: `query failed: ${(err as Error).message}: ${q}` };
+    }
+  };
+
+  for (const q of METRIC_CONTRACT_QUERIES) {
+    lines.push(await retryUntil(deadline, () => query("metric contract", q, q)));
+  }
+  for (const v of variableQueries()) {
+    lines.push(
+      await retryUntil(deadline, () =>
+        query(`variables`, `${v.dashboard} $${v.name}`, `count by (${v.label}) (${v.metric})`),
+      ),
+    );
+  }
+  for (const d of dashboardQueries(DASHBOARDS_DIR, scrapeSeconds)) {
+    lines.push(await retryUntil(deadline, () => query(`dashboard ${d.dashboard}`, d.panel, d.query)));
+  }
+  return lines;
+}
+
+export function formatReport(lines: CheckLine[]): string {
+  const out: string[] = [];
+  let section = "";
+  for (const line of lines) {
+    if (line.section !== section) {
+      section = line.section;
+      out.push(`\n${section}`);
+    }
+    out.push(`  ${line.ok ? "ok  " : "FAIL"}  ${line.name}  (${line.detail})`);
+  }
+  const failed = lines.filter((l) => !l.ok).length;
+  out.push(
+    `\n${failed === 0 ? "CHECK PASSED" : "CHECK FAILED"}: ${lines.length - failed} of ${lines.length} checks passed`,
+  );
+  return out.join("\n");
+}
