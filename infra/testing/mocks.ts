@@ -152,7 +152,10 @@ async function loadProgram(): Promise<ProgramEntry> {
     import("../config"),
     import("../platform"),
   ]);
-  return async () => definePlatform(loadSettings());
+  // Parsed before the stack starts, as infra/index.ts does first thing: a bad setting is a plain
+  // rejection here, with nothing registered.
+  const settings = loadSettings();
+  return async () => definePlatform(settings);
 }
 
 /** Unwraps Outputs (including secrets) into plain values. */
@@ -227,9 +230,9 @@ async function runOnce(
     false,
   );
 
-  const entry = await (options.entry ?? loadProgram)();
   let stackOutputs: unknown;
   try {
+    const entry = await (options.entry ?? loadProgram)();
     stackOutputs = await pulumi.runtime.runInPulumiStack(entry);
   } catch (error) {
     // Tests assert that a bad setting stops the program before it registers anything.

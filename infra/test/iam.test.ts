@@ -1,0 +1,114 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { PolicyDocument, PolicyStatement } from "../components/iam";
+import { type MockedResource, repoRoot } from "../testing/mocks";
+import { exampleStackRuns, ofType, type StackRuns } from "./stacks";
+
+let runs: StackRuns;
+beforeAll(async () => {
+  runs = await exampleStackRuns();
+});
+
+const list = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+/** Every IAM document the program writes: trust policies and inline policies, parsed. */
+function documents(resources: MockedResource[]) {
+  return [
+    ...ofType(resources, "aws:iam/role:Role").map((r) => ({
+      where: `${r.name} trust`,
+      kind: "trust" as const,
+      document: JSON.parse(r.inputs.assumeRolePolicy) as PolicyDocument,
+    })),
+    ...ofType(resources, "aws:iam/rolePolicy:RolePolicy").map((r) => ({
+      where: `${r.name} inline`,
+      kind: "permissions" as const,
+      document: JSON.parse(r.inputs.policy) as PolicyDocument,
+    })),
+  ];
+}
+
+const costExporterPolicyFile = path.join(repoRoot, "services", "cost-exporter", "iam-policy.json");
+
+describe("IAM documents", () => {
+  it("are well-formed, allow-only, and name no wildcard action", () => {
+    const all = documents(runs.dev.resources);
+    expect(all.length).toBe(5);
+    for (const { where, document } of all) {
+      expect(document.Version, where).toBe("2012-10-17");
+      for (const statement of document.Statement) {
+        expect(statement.Effect, where).toBe("Allow");
+        for (const action of list(statement.Action)) expect(action, where).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
+      }
+    }
+  });
+
+  it("grant Resource * only to Cost Explorer actions, which have no resource-level permissions", () => {
+    for (const { where, document, kind } of documents(runs.dev.resources)) {
+      if (kind !== "permissions") continue;
+      for (const statement of document.Statement) {
+        if (list(statement.Resource).includes("*")) {
+          expect(list(statement.Action).every((a) => a.startsWith("ce:")), where).toBe(true);
+        }
+      }
+    }
+  });
+
+  it("trust exactly one service principal each, never a wildcard, scoped to this account", () => {
+    for (const { where, document, kind } of documents(runs.dev.resources)) {
+      if (kind !== "trust") continue;
+      expect(document.Statement, where).toHaveLength(1);
+      const [statement] = document.Statement as [PolicyStatement];
+      expect(Object.keys(statement.Principal ?? {}), where).toEqual(["Service"]);
+      expect(list(statement.Principal?.Service), where).toHaveLength(1);
+      expect(JSON.stringify(statement.Principal), where).not.toContain("*");
+      expect(statement.Condition?.StringEquals?.["aws:SourceAccount"], where).toBe("123456789012");
+    }
+  });
+
+  it("the cost exporter's role carries iam-policy.json byte-for-byte and nothing else", () => {
+    const [inline] = ofType(runs.dev.resources, "aws:iam/rolePolicy:RolePolicy");
+    expect(inline?.inputs.policy).toBe(fs.readFileSync(costExporterPolicyFile, "utf8"));
+    const declared = JSON.parse(fs.readFileSync(costExporterPolicyFile, "utf8")) as PolicyDocument;
+    const granted = (JSON.parse(inline?.inputs.policy) as PolicyDocument).Statement.flatMap((s) => list(s.Action));
+    expect(granted.sort()).toEqual(declared.Statement.flatMap((s) => list(s.Action)).sort());
+    expect(granted.every((action) => action.startsWith("ce:Get"))).toBe(true);
+    // no managed policy on the exporter's role
+    const attachments = ofType(runs.dev.resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+    expect(attachments.filter((a) => String(a.inputs.role).startsWith("identity-"))).toEqual([]);
+  });
+
+  it("the cost exporter's and the EBS CSI driver's roles trust only Pod Identity for one service account", () => {
+    const podRoles = ofType(runs.dev.resources, "aws:iam/role:Role").filter((r) =>
+      r.inputs.assumeRolePolicy.includes("pods.eks.amazonaws.com"),
+    );
+    expect(podRoles.map((r) => r.name).sort()).toEqual(["cluster-ebs-csi", "identity-role"]);
+    const expected = {
+      "identity-role": ["platform", "cost-exporter"],
+      "cluster-ebs-csi": ["kube-system", "ebs-csi-controller-sa"],
+    } as Record<string, [string, string]>;
+    for (const role of podRoles) {
+      const [statement] = (JSON.parse(role.inputs.assumeRolePolicy) as PolicyDocument).Statement as [PolicyStatement];
+      expect(list(statement.Action).sort()).toEqual(["sts:AssumeRole", "sts:TagSession"]);
+      expect(statement.Condition?.StringEquals).toEqual({
+        "aws:SourceAccount": "123456789012",
+        "aws:RequestTag/eks-cluster-name": "cost-aware-platform-dev",
+        "aws:RequestTag/kubernetes-namespace": expected[role.name]?.[0],
+        "aws:RequestTag/kubernetes-service-account": expected[role.name]?.[1],
+      });
+    }
+  });
+
+  it("managed policies: the control plane, the nodes' three, the EBS CSI driver's one", () => {
+    const attachments = ofType(runs.dev.resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map(
+      (a) => `${a.inputs.role} ${String(a.inputs.policyArn).replace("arn:aws:iam::aws:policy/", "")}`,
+    );
+    expect(attachments.sort()).toEqual([
+      "cluster-control-plane-mock AmazonEKSClusterPolicy",
+      "cluster-ebs-csi-mock service-role/AmazonEBSCSIDriverPolicy",
+      "cluster-nodes-mock AmazonEC2ContainerRegistryPullOnly",
+      "cluster-nodes-mock AmazonEKSWorkerNodePolicy",
+      "cluster-nodes-mock AmazonEKS_CNI_Policy",
+    ]);
+  });
+});
