@@ -10,6 +10,7 @@ import {
   reportedAmount,
   SIMULATED_SERVICES,
   SIMULATED_TAG_SHARES,
+  type SimulatedService,
   simulatorClock,
   tagSplit,
 } from "./simulator/dataset.js";
@@ -30,7 +31,7 @@ function expectedFromDataset() {
   })).sort((a, b) => (a.total === b.total ? 0 : a.total > b.total ? -1 : 1));
   const kept = totals.slice(0, TOP).map((t) => t.s);
   const folded = totals.slice(TOP).map((t) => t.s);
-  const sum = (days: string[], services = kept) =>
+  const sum = (days: string[], services: readonly SimulatedService[] = kept) =>
     days.reduce((acc, d) => acc + services.reduce((a, s) => a + reportedAmount(d, s, basis, clock), 0n), 0n);
   return { window, kept, folded, sum };
 }

@@ -136,7 +136,7 @@ function costAndUsageEntries(
   }
   return periods(request.TimePeriod.Start, request.TimePeriod.End, request.Granularity).map((period) => {
     const groups = new Map<string, Map<string, Amount>>();
-    const totals = new Map<string, Amount>();
+    const totals = new Map<string, Amount>(request.Metrics.map((m) => [m, 0n]));
     let estimated = false;
     for (let day = period.Start; day < period.End; day = addDays(day, 1)) {
       if (day > clock.today) continue;
