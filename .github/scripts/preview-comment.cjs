@@ -1,0 +1,124 @@
+// Posts one pull-request comment per stack and edits it on every later run, found by a hidden
+// marker, so a busy pull request keeps one current preview per stack instead of a trail of them.
+// Loaded by actions/github-script in preview.yml; tests/workflows.test.ts drives it with a fake client.
+const fs = require("node:fs");
+
+/** GitHub rejects comments longer than this. */
+const COMMENT_LIMIT = 65_536;
+
+const marker = (stack) => `<!-- pulumi-preview:${stack} -->`;
+
+const OP_SYMBOL = {
+  create: "+",
+  update: "~",
+  replace: "+-",
+  "create-replacement": "+-",
+  "delete-replaced": "+-",
+  delete: "-",
+};
+
+/** "2 to create · 1 to update · 31 unchanged" from the preview's changeSummary. */
+function changeSummaryLine(preview) {
+  const summary = preview?.changeSummary ?? {};
+  const words = {
+    create: "to create",
+    update: "to update",
+    replace: "to replace",
+    delete: "to delete",
+    same: "unchanged",
+  };
+  const parts = Object.entries(words)
+    .filter(([op]) => summary[op])
+    .map(([op, word]) => `${summary[op]} ${word}`);
+  return parts.length > 0 ? parts.join(" · ") : "no changes";
+}
+
+/** One line per changed resource (replacements once), for the collapsed list. */
+function changedResources(preview) {
+  const seen = new Set();
+  const lines = [];
+  for (const step of preview?.steps ?? []) {
+    if (!OP_SYMBOL[step.op] || seen.has(step.urn)) continue;
+    seen.add(step.urn);
+    const parts = String(step.urn).split("::");
+    const type = (parts[parts.length - 2] ?? "").split("$").pop();
+    lines.push(`${OP_SYMBOL[step.op]} ${type} ${parts[parts.length - 1]}`);
+  }
+  return lines;
+}
+
+/**
+ * The comment: marker, title, cost diff (already sized by `npm run cost -- --max-chars`), then the
+ * changed resources in a collapsed block cut to whatever room is left under GitHub's limit.
+ */
+function buildBody({ stack, costMarkdown, preview, runUrl, sha, policyOutcome }) {
+  const head = [
+    marker(stack),
+    `### Pulumi preview: \`${stack}\``,
+    "",
+    `Commit ${sha ? `\`${String(sha).slice(0, 7)}\`` : "(unknown)"} · ${changeSummaryLine(preview)} · policy pack: ${policyOutcome} · [full preview log](${runUrl})`,
+    "",
+    costMarkdown.trim(),
+    "",
+  ].join("\n");
+  const lines = changedResources(preview);
+  if (lines.length === 0) return head.slice(0, COMMENT_LIMIT);
+  const open = "<details>\n<summary>Changed resources</summary>\n\n```diff\n";
+  const close = "\n```\n\n</details>\n";
+  const room = COMMENT_LIMIT - head.length - open.length - close.length - 40;
+  const kept = [];
+  let used = 0;
+  for (const line of lines) {
+    if (used + line.length + 1 > room) break;
+    kept.push(line);
+    used += line.length + 1;
+  }
+  if (kept.length < lines.length) kept.push(`… ${lines.length - kept.length} more`);
+  return `${head}${open}${kept.join("\n")}${close}`;
+}
+
+/** Edits the comment carrying `markerText` (written by a bot) or creates it; returns what it did. */
+async function upsertComment({ github, owner, repo, issueNumber, markerText, body }) {
+  const comments = await github.paginate(github.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number: issueNumber,
+    per_page: 100,
+  });
+  const existing = comments.find(
+    (c) => c.user?.type === "Bot" && typeof c.body === "string" && c.body.includes(markerText),
+  );
+  if (existing) {
+    await github.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
+    return { action: "updated", id: existing.id };
+  }
+  const created = await github.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });
+  return { action: "created", id: created.data.id };
+}
+
+/** Entry point for actions/github-script: reads the preview and cost files the job wrote. */
+async function postPreviewComment({ github, context, core, stack, previewFile, costFile, policyOutcome }) {
+  const preview = fs.existsSync(previewFile) ? JSON.parse(fs.readFileSync(previewFile, "utf8")) : undefined;
+  const cost = fs.existsSync(costFile) ? fs.readFileSync(costFile, "utf8").trim() : "";
+  const costMarkdown = cost || "_The cost diff did not run; see the job log._";
+  const body = buildBody({
+    stack,
+    costMarkdown,
+    preview,
+    policyOutcome,
+    sha: context.payload.pull_request?.head?.sha,
+    runUrl: `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`,
+  });
+  const result = await upsertComment({
+    github,
+    owner: context.repo.owner,
+    repo: context.repo.repo,
+    issueNumber: context.issue.number,
+    markerText: marker(stack),
+    body,
+  });
+  core?.info(`preview comment for ${stack} ${result.action} (${result.id})`);
+  return result;
+}
+
+module.exports = { COMMENT_LIMIT, marker, buildBody, upsertComment, postPreviewComment, changeSummaryLine };
