@@ -81,7 +81,7 @@ export class EksCluster extends pulumi.ComponentResource {
       `${name}-control-plane`,
       {
         description: "EKS control plane",
-        assumeRolePolicy: serviceTrust("eks.amazonaws.com", args.accountId),
+        assumeRolePolicy: serviceTrust("eks.amazonaws.com"),
       },
       awsOpts,
     );
@@ -155,7 +155,7 @@ export class EksCluster extends pulumi.ComponentResource {
       `${name}-nodes`,
       {
         description: "EKS managed node group",
-        assumeRolePolicy: serviceTrust("ec2.amazonaws.com", args.accountId),
+        assumeRolePolicy: serviceTrust("ec2.amazonaws.com"),
       },
       awsOpts,
     );

@@ -15,21 +15,15 @@ export interface PolicyDocument {
   Statement: PolicyStatement[];
 }
 
-/** Trust for a role that one AWS service assumes on its own behalf (EKS control plane, EC2 nodes). */
-export function serviceTrust(service: string, sourceAccount: pulumi.Input<string>): pulumi.Output<string> {
-  return pulumi.output(sourceAccount).apply((account) =>
-    JSON.stringify({
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Effect: "Allow",
-          Principal: { Service: service },
-          Action: "sts:AssumeRole",
-          Condition: { StringEquals: { "aws:SourceAccount": account } },
-        },
-      ],
-    } satisfies PolicyDocument),
-  );
+/**
+ * Trust for a role that one AWS service assumes on its own behalf (EKS control plane, EC2 nodes):
+ * the documented statement, with no conditions, since neither service sets aws:SourceAccount here.
+ */
+export function serviceTrust(service: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+  } satisfies PolicyDocument);
 }
 
 export interface PodIdentitySubject {

@@ -24,7 +24,10 @@ async function modelFor(type: string): Promise<ModelClass | undefined> {
 const labels = z.record(z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9_.-]{1,63}$/), z.string().max(63));
 const objectMeta = z
   .object({
-    name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(63),
+    name: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+      .max(63),
     namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/),
     labels: labels.optional(),
   })
@@ -120,18 +123,24 @@ async function validate(resource: MockedResource): Promise<void> {
 describe("Kubernetes objects match the Kubernetes schemas", () => {
   for (const stack of ["dev", "local", "prodLike"] as const) {
     it(`${stack}: every object validates`, async () => {
-      const objects = runs[stack].resources.filter(isKubernetesObject).filter((r) => r.type !== "pulumi:providers:kubernetes");
+      const objects = runs[stack].resources
+        .filter(isKubernetesObject)
+        .filter((r) => r.type !== "pulumi:providers:kubernetes");
       expect(objects.length).toBeGreaterThan(20);
       for (const object of objects) await validate(object);
     });
   }
 
   it("a malformed object is rejected (the validation has teeth)", async () => {
-    const deployment = runs.dev.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment") as MockedResource;
+    const deployment = runs.dev.resources.find(
+      (r) => r.type === "kubernetes:apps/v1:Deployment",
+    ) as MockedResource;
     const broken = structuredClone(deployment);
     broken.inputs.spec.template.spec.containers[0].ports[0].containerPort = "http";
     await expect(validate(broken)).rejects.toThrow(/containerPort/);
-    const rules = runs.dev.resources.find((r) => r.type === "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
+    const rules = runs.dev.resources.find(
+      (r) => r.type === "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
+    );
     const brokenRule = structuredClone(rules) as MockedResource;
     brokenRule.inputs.spec.groups[0].rules[0].exprr = "up";
     await expect(validate(brokenRule)).rejects.toThrow();

@@ -37,14 +37,29 @@ describe("settings", () => {
     [{ natGateways: "two" }, 'platform:natGateways: Invalid option: expected one of "single"|"per-az"'],
     [{ clusterMode: "gke" }, "platform:clusterMode"],
     [{ vpcCidr: "10.0.0.0/8" }, "platform:vpcCidr: an IPv4 CIDR block from /16 to /20"],
-    [{ nodeInstanceTypes: '["t3.large","LARGE"]' }, "platform:nodeInstanceTypes (item 1): EC2 instance types"],
+    [
+      { nodeInstanceTypes: '["t3.large","LARGE"]' },
+      "platform:nodeInstanceTypes (item 1): EC2 instance types",
+    ],
     [{ nodeInstanceTypes: "t3.large" }, "platform:nodeInstanceTypes: expected a YAML/JSON list"],
-    [{ nodeMinSize: "3", nodeDesiredSize: "2" }, "platform:nodeDesiredSize: nodeMinSize <= nodeDesiredSize <= nodeMaxSize"],
-    [{ kubePrometheusStackVersion: "^88.0.0" }, "platform:kubePrometheusStackVersion: an exact chart version"],
-    [{ grafanaExposure: "public-load-balancer" }, "platform:grafanaExposure: public-load-balancer only together with platform:allowPublicLoadBalancer true"],
+    [
+      { nodeMinSize: "3", nodeDesiredSize: "2" },
+      "platform:nodeDesiredSize: nodeMinSize <= nodeDesiredSize <= nodeMaxSize",
+    ],
+    [
+      { kubePrometheusStackVersion: "^88.0.0" },
+      "platform:kubePrometheusStackVersion: an exact chart version",
+    ],
+    [
+      { grafanaExposure: "public-load-balancer" },
+      "platform:grafanaExposure: public-load-balancer only together with platform:allowPublicLoadBalancer true",
+    ],
     [{ storefrontImage: "storefront" }, "platform:storefrontImage: an image reference with a tag or digest"],
     [{ clusterAdminRoleArns: "[]" }, "platform:clusterAdminRoleArns: at least one IAM role ARN"],
-    [{ clusterAdminRoleArns: '["arn:aws:iam::123:user/alice"]' }, "platform:clusterAdminRoleArns (item 0): an IAM role ARN"],
+    [
+      { clusterAdminRoleArns: '["arn:aws:iam::123:user/alice"]' },
+      "platform:clusterAdminRoleArns (item 0): an IAM role ARN",
+    ],
     [{ telegramChatId: "@channel" }, "platform:telegramChatId: a Telegram chat id"],
     [{ prometheusRetention: "15 days" }, "platform:prometheusRetention: a Prometheus duration"],
     [{ region: "moon-1" }, "platform:region: an AWS region"],
@@ -63,7 +78,10 @@ describe("settings", () => {
   });
 
   it("a public Grafana load balancer is accepted only when allowed", async () => {
-    const run = await runProgram("dev", { grafanaExposure: "public-load-balancer", allowPublicLoadBalancer: "true" });
+    const run = await runProgram("dev", {
+      grafanaExposure: "public-load-balancer",
+      allowPublicLoadBalancer: "true",
+    });
     const release = run.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release");
     expect(release?.inputs.values.grafana.service).toEqual({
       type: "LoadBalancer",

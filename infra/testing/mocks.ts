@@ -19,6 +19,8 @@ export interface MockedResource {
   /** Inputs as the program passed them, with outputs resolved to plain values. */
   inputs: Inputs;
   urn?: string;
+  /** The provider reference (`<provider urn>::<id>`) for resources given an explicit provider. */
+  provider?: string;
 }
 
 export interface ProgramRun {
@@ -216,6 +218,7 @@ async function runOnce(
           name: args.name,
           inputs,
           urn: `urn:pulumi:${stack}::${project}::${args.type}::${args.name}`,
+          ...(args.provider ? { provider: args.provider } : {}),
         });
         return { id: args.id || `${args.name}-id`, state: fakeState(args.type, args.name, inputs, region) };
       },
