@@ -198,7 +198,7 @@ describe("checkout", () => {
       (sum, line) => sum + (CATALOG.find((p) => p.id === line.productId)?.priceCents ?? 0) * 100,
       0,
     );
-    expect((await res.json()).total).toBe(expectedCents / 100);
+    expect(((await res.json()) as { total: number }).total).toBe(expectedCents / 100);
   });
 
   it("rejects oversized bodies with 413 JSON before reading them", async () => {

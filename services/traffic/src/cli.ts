@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { type CliOptions, parseCliArgs, USAGE, UsageError } from "./cli-options.js";
 import { startTraffic } from "./engine.js";
 import { createSummaryCollector, formatSummary, progressLine } from "./summary.js";
