@@ -12,6 +12,7 @@ export {
   endpointOf,
   HTTP_DURATION_BUCKETS,
   httpMetrics,
+  PROMTOOL_REJECTED_DEFAULTS,
   type ServiceMetrics,
   UNMATCHED_ENDPOINT,
 } from "./metrics.js";

@@ -15,6 +15,13 @@ export const UNMATCHED_ENDPOINT = "unmatched";
 
 const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 
+/** prom-client defaults whose names break Prometheus naming rules (gauges ending in `_total`). */
+export const PROMTOOL_REJECTED_DEFAULTS = [
+  "nodejs_active_handles_total",
+  "nodejs_active_requests_total",
+  "nodejs_active_resources_total",
+] as const;
+
 export interface ServiceMetrics {
   registry: Registry;
   requests: Counter<"method" | "endpoint" | "status">;
@@ -33,7 +40,13 @@ export function createServiceMetrics({
   collectDefaults = true,
   registry = new Registry(),
 }: ServiceMetricsOptions = {}): ServiceMetrics {
-  if (collectDefaults) collectDefaultMetrics({ register: registry });
+  if (collectDefaults) {
+    collectDefaultMetrics({ register: registry });
+    // prom-client also exports these three gauges with a `_total` suffix, which Prometheus naming rules
+    // (and `promtool check metrics`) reserve for counters; the per-type `nodejs_active_*` gauges carry
+    // the same numbers, so dropping them loses nothing.
+    for (const name of PROMTOOL_REJECTED_DEFAULTS) registry.removeSingleMetric(name);
+  }
   return {
     registry,
     requests: new Counter({

@@ -1,3 +1,4 @@
+import { promtoolCheckMetrics } from "@platform/testkit";
 import { describe, expect, it } from "vitest";
 import { ConfigError, env, loadConfig, parseDuration } from "./config.js";
 import { createLogger } from "./logger.js";
@@ -67,6 +68,16 @@ describe("createServiceKit", () => {
     expect(text).toContain('app_requests_total{method="GET",endpoint="unmatched",status="404"} 1');
     expect(text).toContain('app_requests_total{method="GET",endpoint="/boom",status="500"} 1');
     expect(text).not.toContain('endpoint="/health"');
+  });
+
+  it("exposes default Node.js metrics that pass promtool check metrics", async () => {
+    const kit = createServiceKit({ name: "test", logger: quiet });
+    await kit.app.request("/nope");
+    const text = await (await kit.app.request("/metrics")).text();
+    expect(text).toContain("nodejs_eventloop_lag_seconds");
+    expect(text).toContain("nodejs_active_handles{");
+    expect(text).not.toContain("nodejs_active_handles_total");
+    expect(await promtoolCheckMetrics(text)).toBe("");
   });
 
   it("answers errors as JSON with a request id", async () => {
