@@ -26,7 +26,5 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-# `npm install` rather than `npm ci`: it installs the locked versions too, but tolerates a lock file that
-# lacks other platforms' optional binaries (Biome, esbuild), which some registry mirrors do not carry.
-npm install --no-audit --no-fund --loglevel=error
+npm ci --no-audit --no-fund --loglevel=error
 echo "setup: done"
