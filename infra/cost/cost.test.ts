@@ -149,6 +149,28 @@ describe("cost diff of a pulumi preview", () => {
     expect(markdown).toContain("| NLB load balancer capacity units | $0.006 per NLCU-hour |");
   });
 
+  it("prices storage and load balancers asked for in Helm values, times their replicas", () => {
+    const e = estimate([
+      step("create", "kubernetes:helm.sh/v3:Release", "kps", undefined, {
+        chart: "kube-prometheus-stack",
+        values: {
+          prometheus: {
+            prometheusSpec: {
+              replicas: 2,
+              storageSpec: {
+                volumeClaimTemplate: { spec: { resources: { requests: { storage: "50Gi" } } } },
+              },
+            },
+          },
+          grafana: { persistence: { enabled: true, size: "10Gi" }, service: { type: "LoadBalancer" } },
+        },
+      }),
+    ]);
+    // 2 × 50 GiB + 10 GiB = 110 GiB × $0.08 = $8.80; Classic LB $0.025 × 730 = $18.25
+    expect(row(e, "kps").afterMonthly).toBeCloseTo(8.8 + 18.25, 6);
+    expect(row(e, "kps").after?.detail).toContain("prometheus.prometheusSpec.storageSpec: 2 × 50 GiB gp3");
+  });
+
   it("reports what it cannot price instead of counting it as free", () => {
     const e = estimate([step("create", NODE_GROUP, "gpu", undefined, nodeGroup("p5.48xlarge", 1))]);
     expect(e.unpriced.join("\n")).toContain("instance type p5.48xlarge is not in the price table");

@@ -148,6 +148,12 @@ class PriceBuilder {
     this.hourly(instanceType, perHour, count);
   }
 
+  /** Says where the last part came from, e.g. which Helm value asked for a volume. */
+  labelLastPart(where: string): void {
+    const last = this.parts.length - 1;
+    if (last >= 0) this.parts[last] = `${where}: ${this.parts[last]}`;
+  }
+
   usageCharge(item: string, unitPrice: number, unit: string): void {
     this.usage.push({ item, unitPrice, unit });
   }
@@ -268,18 +274,18 @@ function priceHelmValues(values: unknown, price: PriceBuilder, p: RegionPrices):
     const claimSize = quantityToGiB(known(at(object, "volumeClaimTemplate.spec.resources.requests.storage")));
     if (claimSize !== undefined) {
       price.ebs("gp3", claimSize, copies);
-      price.parts[price.parts.length - 1] = `${where}: ${price.parts[price.parts.length - 1]}`;
+      price.labelLastPart(where);
     }
     if (known(object.enabled) === true && path[path.length - 1] === "persistence") {
       const size = quantityToGiB(known(object.size));
       if (size !== undefined) {
         price.ebs("gp3", size, copies);
-        price.parts[price.parts.length - 1] = `${where}: ${price.parts[price.parts.length - 1]}`;
+        price.labelLastPart(where);
       }
     }
     if (path[path.length - 1] === "service" && known(object.type) === "LoadBalancer") {
       priceLoadBalancer(serviceLoadBalancerKind(object), price, p);
-      price.parts[price.parts.length - 1] = `${where}: ${price.parts[price.parts.length - 1]}`;
+      price.labelLastPart(where);
     }
     for (const [key, child] of Object.entries(object)) {
       if (key === "volumeClaimTemplate") continue;
