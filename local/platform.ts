@@ -244,6 +244,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     // Reverse start order: nothing scrapes or alerts about a service that is already gone.
     for (const child of [...children.values()].reverse()) await child.stop();
     await receiverServer?.shutdown("platform stopping");
+    process.removeListener("exit", killChildren);
   };
   let reportCrash: (message: string) => void = () => {};
   const crashed = new Promise<string>((done) => {
@@ -260,6 +261,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     const code = child?.exitCode();
     return code === undefined ? "" : `exited with code ${code}; see ${child?.log}`;
   };
+
+  // Last resort when this process ends without stop() (an uncaught error, a closed output pipe):
+  // never leave services, Prometheus or Alertmanager running behind.
+  const killChildren = () => {
+    for (const child of children.values()) if (child.exitCode() === undefined) child.process.kill("SIGTERM");
+  };
+  process.once("exit", killChildren);
 
   const components: Component[] = [];
   try {

@@ -4,6 +4,7 @@
  *   npm start -- --check               bring everything up, verify it, stop, exit 0 or 1
  *   npm start -- --incident <name>     run and cause an incident (revenue-drop, slow-checkout, errors)
  */
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { exitOnStartupError } from "@platform/service-kit";
 import { formatReport, runChecks } from "./check.js";
@@ -54,6 +55,8 @@ export async function setIncident(storefrontUrl: string, simulation: unknown): P
 }
 
 async function main() {
+  // A closed pipe (npm start | head) must not crash the runner before it stops its children.
+  for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
   const { values } = parseArgs({
     options: { check: { type: "boolean", default: false }, incident: { type: "string" } },
     strict: true,
@@ -125,4 +128,5 @@ async function main() {
   console.log("Running. Press Ctrl-C to stop everything.");
 }
 
-await main();
+// Run only as the entry point, so tests can import the helpers above.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
