@@ -166,7 +166,8 @@ export function parseSettings(raw: Record<string, string>): z.infer<typeof setti
   const input: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const [key, value] of Object.entries(raw)) {
-    if (secretKeys.has(key)) continue;
+    // An empty value means "not set": `pulumi config set platform:x ""` is how a stack clears one.
+    if (secretKeys.has(key) || value === "") continue;
     if (structuredKeys.has(key)) {
       try {
         input[key] = JSON.parse(value);

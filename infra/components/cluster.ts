@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { attachManagedPolicies, podIdentityTrust, serviceTrust } from "./iam";
+import { attachManagedPolicies, platformRolePath, podIdentityTrust, serviceTrust } from "./iam";
 
 export interface EksClusterArgs {
   clusterName: string;
@@ -80,6 +80,7 @@ export class EksCluster extends pulumi.ComponentResource {
     const clusterRole = new aws.iam.Role(
       `${name}-control-plane`,
       {
+        path: platformRolePath,
         description: "EKS control plane",
         assumeRolePolicy: serviceTrust("eks.amazonaws.com"),
       },
@@ -154,6 +155,7 @@ export class EksCluster extends pulumi.ComponentResource {
     const nodeRole = new aws.iam.Role(
       `${name}-nodes`,
       {
+        path: platformRolePath,
         description: "EKS managed node group",
         assumeRolePolicy: serviceTrust("ec2.amazonaws.com"),
       },
@@ -249,6 +251,7 @@ export class EksCluster extends pulumi.ComponentResource {
     const ebsCsiRole = new aws.iam.Role(
       `${name}-ebs-csi`,
       {
+        path: platformRolePath,
         description: "EBS CSI controller, through EKS Pod Identity",
         assumeRolePolicy: podIdentityTrust({
           accountId: args.accountId,

@@ -1,6 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+/** Every IAM role the platform program creates lives under this path; the CI deploy role can touch no other. */
+export const platformRolePath = "/platform/";
+
 export interface PolicyStatement {
   Sid?: string;
   Effect: "Allow" | "Deny";

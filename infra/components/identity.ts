@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { type PolicyDocument, podIdentityTrust } from "./iam";
+import { type PolicyDocument, platformRolePath, podIdentityTrust } from "./iam";
 
 export interface CostExporterIdentityArgs {
   clusterName: pulumi.Input<string>;
@@ -34,6 +34,7 @@ export class CostExporterIdentity extends pulumi.ComponentResource {
     const role = new aws.iam.Role(
       `${name}-role`,
       {
+        path: platformRolePath,
         description: "Cost exporter: Cost Explorer reads through EKS Pod Identity",
         assumeRolePolicy: podIdentityTrust({
           accountId: args.accountId,

@@ -30,6 +30,12 @@ function parseDocument(document: unknown): Statement[] {
       : [parsed.Statement];
 }
 
+/**
+ * Writes that AWS defines without a resource ARN; allowed on Resource "*" only under a Condition
+ * (the bootstrap's deploy role creates the cluster's KMS key this way, pinned to a request tag).
+ */
+const writesWithoutResourceArn = new Set(["kms:CreateKey", "kms:TagResource"]);
+
 /** Only reads may use `Resource: "*"`: many read APIs (ce:Get*, ec2:Describe*) have no resource-level permissions. */
 const isReadOnlyAction = (action: string) =>
   /^[a-z0-9-]+:(Get|List|Describe|BatchGet)[A-Za-z]*$/.test(action);
@@ -72,9 +78,13 @@ export const noWildcardIam: ResourceValidationPolicy = {
           typeof statement.Principal === "string"
             ? [statement.Principal]
             : Object.values(statement.Principal ?? {}).flatMap(list);
-        if (principals.includes("*")) reportViolation(`${field}: wildcard principal`);
+        if (statement.Effect === "Allow" && principals.includes("*"))
+          reportViolation(`${field}: wildcard principal`);
         if (statement.Effect === "Allow" && list(statement.Resource).includes("*")) {
-          const writes = list(statement.Action).filter((a) => !isReadOnlyAction(a));
+          const writes = list(statement.Action).filter(
+            (a) =>
+              !isReadOnlyAction(a) && !(writesWithoutResourceArn.has(a) && statement.Condition !== undefined),
+          );
           if (writes.length > 0)
             reportViolation(`${field}: Resource "*" for actions that are not reads: ${writes.join(", ")}`);
         }

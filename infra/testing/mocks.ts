@@ -37,8 +37,10 @@ export const mockAccountId = "123456789012";
 /** A value that stands in for a `secure:` stack setting, which tests cannot decrypt. */
 export const mockSecretValue = (key: string) => `mock-secret-for-${key}`;
 
-const projectName = (): string => {
-  const project = parseYaml(fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8")) as { name: string };
+const projectName = (projectDir: string): string => {
+  const project = parseYaml(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as {
+    name: string;
+  };
   return project.name;
 };
 
@@ -46,8 +48,11 @@ const projectName = (): string => {
  * Reads `Pulumi.<stack>.yaml` into the flat `namespace:key` → string map the runtime expects
  * (lists and objects as JSON, like the CLI passes them). A missing stack file is an empty config.
  */
-export function readStackConfig(stack: string): { config: Record<string, string>; secretKeys: string[] } {
-  const file = path.join(repoRoot, `Pulumi.${stack}.yaml`);
+export function readStackConfig(
+  stack: string,
+  projectDir = repoRoot,
+): { config: Record<string, string>; secretKeys: string[] } {
+  const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   if (!fs.existsSync(file)) return { config, secretKeys };
@@ -143,7 +148,16 @@ function unwrapSecrets(value: unknown): unknown {
   return value;
 }
 
-type ProgramEntry = () => Promise<Record<string, unknown>>;
+export interface RunOptions {
+  /** Loads another program (the bootstrap) instead of infra/index.ts's. */
+  entry?: () => Promise<ProgramEntry>;
+  /** Directory with that program's Pulumi.yaml and stack files; the repository root by default. */
+  projectDir?: string;
+  /** Namespace of override keys given without one; `platform` by default. */
+  configNamespace?: string;
+}
+
+export type ProgramEntry = () => Promise<Record<string, unknown>>;
 
 /**
  * The program as `infra/index.ts` runs it, loaded lazily so that `setMocks` is in place before
@@ -187,7 +201,7 @@ let running: Promise<unknown> = Promise.resolve();
 export function runProgram(
   stack: string,
   configOverrides: Record<string, string> = {},
-  options: { entry?: () => Promise<ProgramEntry>; project?: string; stackFile?: string } = {},
+  options: RunOptions = {},
 ): Promise<ProgramRun> {
   const run = running.then(() => runOnce(stack, configOverrides, options));
   running = run.catch(() => undefined);
@@ -197,16 +211,17 @@ export function runProgram(
 async function runOnce(
   stack: string,
   configOverrides: Record<string, string>,
-  options: { entry?: () => Promise<ProgramEntry>; project?: string; stackFile?: string },
+  options: RunOptions,
 ): Promise<ProgramRun> {
-  const { config, secretKeys } = readStackConfig(options.stackFile ?? stack);
+  const projectDir = options.projectDir ?? repoRoot;
+  const { config, secretKeys } = readStackConfig(stack, projectDir);
   for (const [key, value] of Object.entries(configOverrides)) {
-    config[key.includes(":") ? key : `platform:${key}`] = value;
+    config[key.includes(":") ? key : `${options.configNamespace ?? "platform"}:${key}`] = value;
   }
-  const region = config["platform:region"] ?? "us-east-1";
+  const region = config[`${options.configNamespace ?? "platform"}:region`] ?? "us-east-1";
   const resources: MockedResource[] = [];
   const invokes: ProgramRun["invokes"] = [];
-  const project = options.project ?? projectName();
+  const project = projectName(projectDir);
 
   pulumi.runtime.setAllConfig(config, secretKeys);
   await pulumi.runtime.setMocks(

@@ -1,0 +1,3 @@
+import { defineBootstrap, loadBootstrapSettings } from "./bootstrap";
+
+export = async () => defineBootstrap(loadBootstrapSettings());

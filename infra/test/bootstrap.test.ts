@@ -1,0 +1,170 @@
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { PolicyDocument, PolicyStatement } from "../components/iam";
+import { platformRolePath } from "../components/iam";
+import { platformPolicies } from "../policy/policies";
+import { type ProgramRun, repoRoot, runProgram } from "../testing/mocks";
+import { violations } from "../testing/policy-args";
+import { countByType, exampleStackRuns, ofType } from "./stacks";
+
+const bootstrapDir = path.join(repoRoot, "infra", "bootstrap");
+
+async function runBootstrap(overrides: Record<string, string> = {}): Promise<ProgramRun> {
+  return runProgram("ci", overrides, {
+    projectDir: bootstrapDir,
+    configNamespace: "bootstrap",
+    entry: async () => {
+      const { defineBootstrap, loadBootstrapSettings } = await import("../bootstrap/bootstrap");
+      const settings = loadBootstrapSettings();
+      return async () => defineBootstrap(settings);
+    },
+  });
+}
+
+const list = (value: string | string[] | undefined) =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+const roleNamed = (run: ProgramRun, name: string) =>
+  ofType(run.resources, "aws:iam/role:Role").find((r) => r.name === name);
+const statementsOf = (run: ProgramRun, name: string): PolicyStatement[] =>
+  (
+    JSON.parse(
+      ofType(run.resources, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === name)?.inputs.policy,
+    ) as PolicyDocument
+  ).Statement;
+const trustOf = (run: ProgramRun, name: string) =>
+  (JSON.parse(roleNamed(run, name)?.inputs.assumeRolePolicy) as PolicyDocument)
+    .Statement[0] as PolicyStatement;
+
+let ci: ProgramRun;
+beforeAll(async () => {
+  ci = await runBootstrap();
+});
+
+describe("CI bootstrap program", () => {
+  it("inventory: OIDC provider, two roles with inline policies, a versioned encrypted private state bucket", () => {
+    expect(countByType(ci.resources)).toEqual({
+      "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
+      "aws:iam/role:Role": 2,
+      "aws:iam/rolePolicy:RolePolicy": 2,
+      "aws:kms/alias:Alias": 1,
+      "aws:kms/key:Key": 1,
+      "aws:s3/bucket:Bucket": 1,
+      "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 1,
+      "aws:s3/bucketPolicy:BucketPolicy": 1,
+      "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 1,
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 1,
+      "aws:s3/bucketVersioning:BucketVersioning": 1,
+      "pulumi:providers:aws": 1,
+    });
+    const [oidc] = ofType(ci.resources, "aws:iam/openIdConnectProvider:OpenIdConnectProvider");
+    expect(oidc?.inputs).toMatchObject({
+      url: "https://token.actions.githubusercontent.com",
+      clientIdLists: ["sts.amazonaws.com"],
+    });
+  });
+
+  it("the state bucket is versioned, KMS-encrypted, blocks public access and refuses plain HTTP", () => {
+    const one = (type: string) => ofType(ci.resources, type)[0]?.inputs;
+    expect(one("aws:s3/bucketVersioning:BucketVersioning")?.versioningConfiguration.status).toBe("Enabled");
+    expect(
+      one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")?.rules[0]
+        .applyServerSideEncryptionByDefault.sseAlgorithm,
+    ).toBe("aws:kms");
+    expect(one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")).toMatchObject({
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    const policy = JSON.parse(one("aws:s3/bucketPolicy:BucketPolicy")?.policy);
+    expect(policy.Statement[0]).toMatchObject({
+      Effect: "Deny",
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    });
+    expect(one("aws:kms/key:Key")?.enableKeyRotation).toBe(true);
+  });
+
+  it("preview trusts pull requests of one repository; deploy trusts its protected environment", () => {
+    const preview = trustOf(ci, "ci-preview");
+    expect(preview.Action).toBe("sts:AssumeRoleWithWebIdentity");
+    expect(preview.Condition?.StringEquals).toEqual({
+      "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+      "token.actions.githubusercontent.com:sub": "repo:your-org/cost-aware-platform:pull_request",
+    });
+    expect(
+      trustOf(ci, "ci-deploy").Condition?.StringEquals?.["token.actions.githubusercontent.com:sub"],
+    ).toBe("repo:your-org/cost-aware-platform:environment:production");
+  });
+
+  it("without an environment, deploy trusts the main branch only", async () => {
+    const run = await runBootstrap({ "bootstrap:deployEnvironment": "", stateBackend: "false" });
+    expect(
+      trustOf(run, "ci-deploy").Condition?.StringEquals?.["token.actions.githubusercontent.com:sub"],
+    ).toBe("repo:your-org/cost-aware-platform:ref:refs/heads/main");
+    expect(ofType(run.resources, "aws:s3/bucket:Bucket")).toEqual([]);
+  });
+
+  it("the preview role only reads (plus the state lock) and names every action", () => {
+    for (const statement of statementsOf(ci, "ci-preview")) {
+      for (const action of list(statement.Action)) {
+        expect(action).not.toContain("*");
+        const isRead =
+          /^[a-z0-9-]+:(Get|List|Describe|View)[A-Za-z]*$/.test(action) || action === "kms:Decrypt";
+        const isLock =
+          ["s3:PutObject", "s3:DeleteObject"].includes(action) &&
+          list(statement.Resource)[0]?.endsWith("/.pulumi/locks/*");
+        expect(isRead || isLock, `${statement.Sid}: ${action}`).toBe(true);
+      }
+    }
+  });
+
+  it("the deploy role's IAM writes reach only the platform's role path and its managed policies", () => {
+    const statements = statementsOf(ci, "ci-deploy");
+    const iamWrites = statements.filter((s) =>
+      list(s.Action).some((a) => a.startsWith("iam:") && !/^iam:(Get|List)/.test(a)),
+    );
+    for (const statement of iamWrites) {
+      const resources = list(statement.Resource);
+      if (list(statement.Action).includes("iam:CreateServiceLinkedRole")) {
+        expect(statement.Condition?.StringEquals?.["iam:AWSServiceName"]).toEqual([
+          "eks.amazonaws.com",
+          "eks-nodegroup.amazonaws.com",
+        ]);
+        continue;
+      }
+      expect(resources).toEqual([`arn:aws:iam::123456789012:role${platformRolePath}*`]);
+    }
+    const attach = statements.find((s) => list(s.Action).includes("iam:AttachRolePolicy"));
+    expect(attach?.Condition?.ArnEquals?.["iam:PolicyARN"]).toHaveLength(5);
+    const passRole = statements.find((s) => list(s.Action).includes("iam:PassRole"));
+    expect(passRole?.Condition?.StringEquals?.["iam:PassedToService"]).toEqual([
+      "eks.amazonaws.com",
+      "pods.eks.amazonaws.com",
+    ]);
+    for (const statement of statements) {
+      for (const action of list(statement.Action)) expect(action).not.toContain("*");
+    }
+  });
+
+  it("every role and managed policy of the platform program is within the deploy role's reach", async () => {
+    const { dev } = await exampleStackRuns();
+    for (const role of ofType(dev.resources, "aws:iam/role:Role"))
+      expect(role.inputs.path, role.name).toBe(platformRolePath);
+    const allowed = statementsOf(ci, "ci-deploy").find((s) => list(s.Action).includes("iam:AttachRolePolicy"))
+      ?.Condition?.ArnEquals?.["iam:PolicyARN"];
+    for (const attachment of ofType(dev.resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")) {
+      expect(allowed).toContain(attachment.inputs.policyArn);
+    }
+  });
+
+  it("passes the policy pack", async () => {
+    for (const policy of platformPolicies)
+      expect(await violations(policy, ci.resources), policy.name).toEqual([]);
+  });
+
+  it("names the bad setting", async () => {
+    await expect(runBootstrap({ githubRepository: "not a repo" })).rejects.toThrow(
+      "bootstrap:githubRepository: the repository as owner/name",
+    );
+  });
+});
