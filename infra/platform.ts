@@ -27,7 +27,7 @@ export function awsProviderFor(settings: Settings, service: string): aws.Provide
 
 export type PlatformOutputs = {
   clusterName: pulumi.Output<string> | string;
-  kubeconfig: pulumi.Output<string> | undefined;
+  kubeconfig?: pulumi.Output<string>;
   grafanaAccess: pulumi.Output<string>;
   grafanaAdminPassword: pulumi.Output<string>;
   roleArns: Record<string, pulumi.Output<string>>;
@@ -158,7 +158,8 @@ export function definePlatform(settings: Settings): PlatformOutputs {
 
   return {
     clusterName,
-    kubeconfig,
+    // Only an EKS stack has a kubeconfig to hand out; an existing cluster's is the user's own.
+    ...(kubeconfig ? { kubeconfig } : {}),
     grafanaAccess: monitoring.grafanaAccess,
     grafanaAdminPassword: monitoring.grafanaAdminPassword,
     roleArns,

@@ -1,0 +1,70 @@
+// Loads infra/ the way the Pulumi Node.js language host does for `main: infra/`: from inside that
+// directory, as CommonJS (`require("<dir>/")`, so infra/package.json's `main` picks the entry), with
+// .ts compiled on require by the repository's TypeScript using infra/tsconfig.json (what ts-node
+// does for the CLI). Then runs the exported function under mocks and prints what was registered.
+// Usage: node infra/testing/load-like-pulumi.cjs <stack>   (cwd: the repository root)
+const fs = require("node:fs");
+const path = require("node:path");
+
+const repoRoot = path.resolve(__dirname, "..", "..");
+const programDir = path.join(repoRoot, "infra");
+process.chdir(programDir);
+const ts = require("typescript");
+const pulumi = require("@pulumi/pulumi");
+const { parse } = require("yaml");
+
+const configFile = ts.readConfigFile("tsconfig.json", ts.sys.readFile);
+const { options } = ts.parseJsonConfigFileContent(configFile.config, ts.sys, programDir);
+require.extensions[".ts"] = (module, filename) => {
+  const source = fs.readFileSync(filename, "utf8");
+  const { outputText } = ts.transpileModule(source, { compilerOptions: options, fileName: filename });
+  module._compile(outputText, filename);
+};
+
+async function main() {
+  const stack = process.argv[2] ?? "dev";
+  const project = parse(fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8")).name;
+  const stackConfig =
+    parse(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8")).config ?? {};
+  const config = {};
+  for (const [key, value] of Object.entries(stackConfig)) {
+    config[key] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  pulumi.runtime.setAllConfig(config, []);
+  const types = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource: ({ type, name, inputs }) => {
+        types.push(type);
+        return {
+          id: `${name}-id`,
+          state: { ...inputs, arn: `arn:aws:mock::123456789012:${name}`, name: inputs.name ?? name },
+        };
+      },
+      call: ({ token, inputs }) =>
+        token === "aws:index/getAvailabilityZones:getAvailabilityZones"
+          ? { names: ["us-east-1a", "us-east-1b", "us-east-1c"] }
+          : token === "aws:index/getCallerIdentity:getCallerIdentity"
+            ? { accountId: "123456789012" }
+            : token === "aws:index/getPartition:getPartition"
+              ? { partition: "aws" }
+              : inputs,
+    },
+    project,
+    stack,
+    false,
+  );
+  const programExport = require(`${programDir}/`);
+  const entry = typeof programExport === "function" ? programExport : undefined;
+  const outputs = await pulumi.runtime.runInPulumiStack(async () => (entry ? entry() : programExport));
+  await pulumi.runtime.waitForRPCs?.();
+  const moduleKind = ts.ModuleKind[options.module];
+  process.stdout.write(
+    `${JSON.stringify({ exportIsFunction: Boolean(entry), moduleKind, outputKeys: Object.keys(outputs ?? {}).sort(), types })}\n`,
+  );
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error.stack ?? error}\n`);
+  process.exit(1);
+});
