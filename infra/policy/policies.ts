@@ -188,7 +188,9 @@ export const requiredTags: ResourceValidationPolicy = {
   },
 };
 
-const workloadKinds: Record<string, (props: Record<string, any>) => Record<string, any> | undefined> = {
+// biome-ignore lint/suspicious/noExplicitAny: CrossGuard hands props untyped; each kind is read defensively
+type Props = Record<string, any>;
+const workloadKinds: Record<string, (props: Props) => Props | undefined> = {
   "kubernetes:apps/v1:Deployment": (p) => p.spec?.template?.spec,
   "kubernetes:apps/v1:StatefulSet": (p) => p.spec?.template?.spec,
   "kubernetes:apps/v1:DaemonSet": (p) => p.spec?.template?.spec,

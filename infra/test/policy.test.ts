@@ -7,7 +7,7 @@ import {
   scopedTrustPolicies,
   workloadSecurity,
 } from "../policy/policies";
-import { type MockedResource, runProgram } from "../testing/mocks";
+import { type Inputs, type MockedResource, runProgram } from "../testing/mocks";
 import { violations } from "../testing/policy-args";
 import { exampleStackRuns, ofType, type StackRuns } from "./stacks";
 
@@ -16,11 +16,7 @@ beforeAll(async () => {
   runs = await exampleStackRuns();
 });
 
-const seeded = (
-  type: string,
-  inputs: Record<string, any>,
-  extra: Partial<MockedResource> = {},
-): MockedResource => ({
+const seeded = (type: string, inputs: Inputs, extra: Partial<MockedResource> = {}): MockedResource => ({
   type,
   name: "seeded",
   inputs,

@@ -4,7 +4,7 @@ import { isDeepStrictEqual } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { alertTemplateFiles, dashboardFiles, ruleFiles, telegramSecretName } from "../components/monitoring";
-import { repoRoot } from "../testing/mocks";
+import { type Inputs, repoRoot } from "../testing/mocks";
 import { countByType, exampleStackRuns, isKubernetesObject, ofType, type StackRuns } from "./stacks";
 
 let runs: StackRuns;
@@ -403,7 +403,7 @@ describe("workloads", () => {
   it("every workload has a Service, a PodDisruptionBudget and a ServiceMonitor selecting it", () => {
     for (const deployment of deployments()) {
       const name = deployment.inputs.metadata.name;
-      const selects = (r: { inputs: Record<string, any> }, selector: Record<string, string>) =>
+      const selects = (r: { inputs: Inputs }, selector: Record<string, string>) =>
         Object.entries(selector).every(
           ([k, v]) => deployment.inputs.spec.template.metadata.labels[k] === v,
         ) && r.inputs.metadata.namespace === "platform";
