@@ -11,8 +11,8 @@ export {
   createServiceMetrics,
   endpointOf,
   HTTP_DURATION_BUCKETS,
-  httpMetrics,
   PROMTOOL_REJECTED_DEFAULTS,
+  requestMethodLabel,
   type ServiceMetrics,
   UNMATCHED_ENDPOINT,
 } from "./metrics.js";

@@ -22,22 +22,44 @@ export interface LoggerOptions {
 /** One JSON object per line, so log pipelines (Loki, CloudWatch) parse it without rules. */
 export function createLogger({ service, level = "info", write }: LoggerOptions): Logger {
   const sink = write ?? ((line: string) => process.stdout.write(line));
-  const threshold = RANK[level];
-  const make = (bound: LogFields): Logger => {
-    const emit = (lvl: Exclude<LogLevel, "silent">, msg: string, fields?: LogFields) => {
-      if (RANK[lvl] < threshold) return;
-      const line = { time: new Date().toISOString(), level: lvl, service, msg, ...bound, ...fields };
-      sink(`${JSON.stringify(line, errorReplacer)}\n`);
-    };
-    return {
-      debug: (msg, fields) => emit("debug", msg, fields),
-      info: (msg, fields) => emit("info", msg, fields),
-      warn: (msg, fields) => emit("warn", msg, fields),
-      error: (msg, fields) => emit("error", msg, fields),
-      child: (fields) => make({ ...bound, ...fields }),
-    };
-  };
-  return make({});
+  return new JsonLogger({ service, threshold: RANK[level], sink }, {});
+}
+
+interface LoggerTarget {
+  service: string;
+  threshold: number;
+  sink: (line: string) => void;
+}
+
+// A class rather than closures: services make a child per request, which must cost next to nothing.
+class JsonLogger implements Logger {
+  constructor(
+    private readonly target: LoggerTarget,
+    private readonly bound: LogFields,
+  ) {}
+
+  debug(msg: string, fields?: LogFields) {
+    this.emit("debug", msg, fields);
+  }
+  info(msg: string, fields?: LogFields) {
+    this.emit("info", msg, fields);
+  }
+  warn(msg: string, fields?: LogFields) {
+    this.emit("warn", msg, fields);
+  }
+  error(msg: string, fields?: LogFields) {
+    this.emit("error", msg, fields);
+  }
+  child(fields: LogFields): Logger {
+    return new JsonLogger(this.target, { ...this.bound, ...fields });
+  }
+
+  private emit(level: Exclude<LogLevel, "silent">, msg: string, fields?: LogFields) {
+    const { service, threshold, sink } = this.target;
+    if (RANK[level] < threshold) return;
+    const line = { time: new Date().toISOString(), level, service, msg, ...this.bound, ...fields };
+    sink(`${JSON.stringify(line, errorReplacer)}\n`);
+  }
 }
 
 function errorReplacer(_key: string, value: unknown) {

@@ -87,7 +87,13 @@ describe("createServiceKit", () => {
     expect(res.headers.get("X-Request-Id")).toBe("abc-123");
     expect(await res.json()).toMatchObject({ error: "internal_error", requestId: "abc-123" });
     const missing = await kit.app.request("/nope");
-    expect(await missing.json()).toMatchObject({ error: "not_found" });
+    const body = await missing.json();
+    expect(body).toMatchObject({ error: "not_found" });
+    expect(missing.headers.get("X-Request-Id")).toMatch(/^[0-9a-f-]{36}$/);
+    const fine = await kit.app.request("/items/1", { headers: { "X-Request-Id": "trace-7" } });
+    expect(fine.headers.get("X-Request-Id")).toBe("trace-7");
+    const forged = await kit.app.request("/boom", { headers: { "X-Request-Id": "bad id <script>" } });
+    expect(forged.headers.get("X-Request-Id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it("rejects oversized bodies with 413 JSON", async () => {
@@ -100,6 +106,25 @@ describe("createServiceKit", () => {
     });
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ error: "payload_too_large" });
+  });
+
+  it("echoes a client's request id over a real socket", async () => {
+    const kit = kitWithRoutes();
+    const running = await serveService(kit, {
+      config: { PORT: 0, HOST: "127.0.0.1", SHUTDOWN_TIMEOUT: 1000 },
+      handleSignals: false,
+    });
+    try {
+      const traced = await fetch(`${running.url}/items/9`, { headers: { "X-Request-Id": "trace-42" } });
+      expect(traced.headers.get("X-Request-Id")).toBe("trace-42");
+      const plain = await fetch(`${running.url}/items/9`);
+      expect(plain.headers.get("X-Request-Id")).toBeNull();
+      const failed = await fetch(`${running.url}/boom`);
+      const body = (await failed.json()) as { requestId: string };
+      expect(body.requestId).toBe(failed.headers.get("X-Request-Id"));
+    } finally {
+      await running.shutdown();
+    }
   });
 
   it("drains: readiness fails, in-flight requests finish, shutdown resolves", async () => {

@@ -25,13 +25,6 @@ export type CheckoutOutcome = (typeof CHECKOUT_OUTCOMES)[number];
 /** Checkout bodies are a few hundred bytes; 16 KiB leaves room for the largest valid order (50 lines). */
 export const MAX_BODY_BYTES = 16 * 1024;
 
-/** Default metrics whose names break Prometheus naming rules (see createApp). */
-export const PROMTOOL_REJECTED_DEFAULTS = [
-  "nodejs_active_handles_total",
-  "nodejs_active_requests_total",
-  "nodejs_active_resources_total",
-];
-
 export interface StorefrontDeps {
   logger?: Logger;
   metrics?: ServiceMetrics;
@@ -63,9 +56,6 @@ export function createApp({
   const { app } = kit;
   const registry = kit.metrics.registry;
   const simulation = createSimulation(initialSimulation, random);
-  // prom-client exports these three gauges with a `_total` suffix, which `promtool check metrics`
-  // rejects; the per-type `nodejs_active_*` gauges carry the same numbers.
-  for (const name of PROMTOOL_REJECTED_DEFAULTS) registry.removeSingleMetric(name);
 
   // Revenue is kept in whole cents and turned into dollars only when scraped: adding dollar floats
   // one order at a time drifts by fractions of a cent over millions of orders.
@@ -89,10 +79,17 @@ export function createApp({
   for (const outcome of CHECKOUT_OUTCOMES) checkouts.inc({ outcome }, 0);
 
   /** Applies the endpoint's simulated delay and, sometimes, its simulated failure. */
-  async function simulate(c: Context, endpoint: SimulatedEndpoint): Promise<Response | undefined> {
-    await simulation.delay(endpoint);
-    if (!simulation.fails(endpoint)) return undefined;
-    return jsonError(c, 503, "simulated_failure", `Simulated failure of the ${endpoint} endpoint.`);
+  // Synchronous when nothing is simulated, so the common path adds no promise to every request.
+  function simulate(
+    c: Context,
+    endpoint: SimulatedEndpoint,
+  ): Response | undefined | Promise<Response | undefined> {
+    const failure = () =>
+      simulation.fails(endpoint)
+        ? jsonError(c, 503, "simulated_failure", `Simulated failure of the ${endpoint} endpoint.`)
+        : undefined;
+    const waiting = simulation.delay(endpoint);
+    return waiting ? waiting.then(failure) : failure();
   }
 
   // The catalog is fixed for the life of the process, so the index is rendered once.

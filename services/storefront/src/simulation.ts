@@ -48,8 +48,8 @@ export interface Simulation {
   readonly settings: SimulationSettings;
   /** Replaces the whole simulation; requests already waiting keep the delay they drew. */
   replace(settings: SimulationSettings): void;
-  /** Waits the simulated processing time of an endpoint (nothing when no delay is set). */
-  delay(endpoint: SimulatedEndpoint): Promise<void>;
+  /** The simulated processing time of an endpoint to wait for, or undefined when there is none. */
+  delay(endpoint: SimulatedEndpoint): Promise<void> | undefined;
   /** Whether this request should fail as if the endpoint were broken. */
   fails(endpoint: SimulatedEndpoint): boolean;
   /** Whether this checkout should be turned away as out of stock. */
@@ -68,11 +68,11 @@ export function createSimulation(initial: SimulationSettings = {}, random = Math
     replace(next) {
       settings = next;
     },
-    async delay(endpoint) {
+    delay(endpoint) {
       const range = settings[endpoint]?.delayMs;
-      if (!range) return;
+      if (!range) return undefined;
       const ms = range.min + random() * (range.max - range.min);
-      if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+      return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : undefined;
     },
     fails: (endpoint) => happens(settings[endpoint]?.errorRate),
     outOfStock: () => happens(settings.checkout?.outOfStockRate),

@@ -29,15 +29,6 @@ export function createApp({ traffic, logger, metrics }: TrafficServiceDeps): Tra
     ...(metrics ? { metrics } : {}),
   });
   const registers = [kit.metrics.registry];
-  // prom-client exports these gauges with a `_total` suffix, which `promtool check metrics` rejects;
-  // the per-type `nodejs_active_*` gauges carry the same numbers.
-  for (const name of [
-    "nodejs_active_handles_total",
-    "nodejs_active_requests_total",
-    "nodejs_active_resources_total",
-  ]) {
-    kit.metrics.registry.removeSingleMetric(name);
-  }
   const requests = new Counter({
     name: "traffic_requests_total",
     help: "Requests the traffic generator sent, by kind (page, product, checkout) and status (or error).",
