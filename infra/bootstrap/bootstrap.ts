@@ -28,10 +28,18 @@ export const bootstrapSettingsSchema = z
       .string()
       .regex(/^[\w./-]+$/, "a branch name")
       .default("main"),
-    deployEnvironment: z
+    /**
+     * The GitHub environments deploy jobs run in (comma-separated), one per stack in .github/stacks.json;
+     * `none` = deploys from the deploy branch without environments.
+     */
+    deployEnvironments: z
       .string()
-      .regex(/^[\w.-]+$/, "a GitHub environment name")
-      .optional(),
+      .regex(
+        /^(none|[\w.-]+(,[\w.-]+)*)$/,
+        "comma-separated GitHub environment names, e.g. dev,production, or none",
+      )
+      .default("dev,production")
+      .transform((list) => (list === "none" ? [] : list.split(","))),
     existingOidcProviderArn: z
       .string()
       .regex(
@@ -65,8 +73,11 @@ export function loadBootstrapSettings(): BootstrapSettings {
   return { ...result.data, stack: pulumi.getStack() };
 }
 
-/** Trust for GitHub Actions jobs of one repository with one subject (pull requests, a branch, an environment). */
-export function githubTrust(providerArn: string, subject: string): string {
+/**
+ * Trust for GitHub Actions jobs of one repository: only the given OIDC subjects (pull requests, a branch,
+ * environments) of that repository, and only tokens minted for STS.
+ */
+export function githubTrust(providerArn: string, subjects: string[]): string {
   return JSON.stringify({
     Version: "2012-10-17",
     Statement: [
@@ -77,7 +88,7 @@ export function githubTrust(providerArn: string, subject: string): string {
         Condition: {
           StringEquals: {
             [`${githubOidcHost}:aud`]: "sts.amazonaws.com",
-            [`${githubOidcHost}:sub`]: subject,
+            [`${githubOidcHost}:sub`]: subjects.length === 1 ? subjects[0] : subjects,
           },
         },
       },
@@ -442,14 +453,14 @@ export function defineBootstrap(settings: BootstrapSettings) {
   const role = (
     name: string,
     description: string,
-    subject: string,
+    subjects: string[],
     statements: pulumi.Output<PolicyStatement[]>,
   ) => {
     const created = new aws.iam.Role(
       name,
       {
         description,
-        assumeRolePolicy: oidcProviderArn.apply((arn) => githubTrust(arn, subject)),
+        assumeRolePolicy: oidcProviderArn.apply((arn) => githubTrust(arn, subjects)),
         maxSessionDuration: 3600,
       },
       opts,
@@ -477,16 +488,17 @@ export function defineBootstrap(settings: BootstrapSettings) {
   const repository = settings.githubRepository;
   const previewRole = role(
     "ci-preview",
-    `pulumi preview for pull requests of ${repository}`,
-    `repo:${repository}:pull_request`,
+    `pulumi preview for pull requests and drift checks of ${repository}`,
+    // Pull requests preview; the scheduled drift check runs on the deploy branch and only reads too.
+    [`repo:${repository}:pull_request`, `repo:${repository}:ref:refs/heads/${settings.deployBranch}`],
     withState(scope.apply(previewStatements), false),
   );
   const deployRole = role(
     "ci-deploy",
     `pulumi up for ${repository}`,
-    settings.deployEnvironment
-      ? `repo:${repository}:environment:${settings.deployEnvironment}`
-      : `repo:${repository}:ref:refs/heads/${settings.deployBranch}`,
+    settings.deployEnvironments.length > 0
+      ? settings.deployEnvironments.map((environment) => `repo:${repository}:environment:${environment}`)
+      : [`repo:${repository}:ref:refs/heads/${settings.deployBranch}`],
     withState(
       scope.apply((s) => [...previewStatements(s), ...deployStatements(s)]),
       true,

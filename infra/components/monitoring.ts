@@ -136,6 +136,9 @@ export function kubePrometheusStackValues(
   return {
     fullnameOverride: kubePrometheusStackRelease,
     crds: { enabled: true },
+    // The chart's "general" group defines TargetDown and Watchdog, which alerts/ defines too (with our
+    // runbooks and routing); keeping both would page twice and send two heartbeats.
+    defaultRules: { rules: { general: false } },
     prometheusOperator: {
       resources: componentResources.operator,
       prometheusConfigReloader: { resources: componentResources.configReloader },

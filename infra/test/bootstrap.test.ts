@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PolicyDocument, PolicyStatement } from "../components/iam";
@@ -84,20 +85,38 @@ describe("CI bootstrap program", () => {
     expect(one("aws:kms/key:Key")?.enableKeyRotation).toBe(true);
   });
 
-  it("preview trusts pull requests of one repository; deploy trusts its protected environment", () => {
+  it("preview trusts pull requests and the drift check of one repository; deploy its environments", () => {
     const preview = trustOf(ci, "ci-preview");
     expect(preview.Action).toBe("sts:AssumeRoleWithWebIdentity");
     expect(preview.Condition?.StringEquals).toEqual({
       "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-      "token.actions.githubusercontent.com:sub": "repo:your-org/cost-aware-platform:pull_request",
+      "token.actions.githubusercontent.com:sub": [
+        "repo:your-org/cost-aware-platform:pull_request",
+        "repo:your-org/cost-aware-platform:ref:refs/heads/main",
+      ],
     });
     expect(
       trustOf(ci, "ci-deploy").Condition?.StringEquals?.["token.actions.githubusercontent.com:sub"],
-    ).toBe("repo:your-org/cost-aware-platform:environment:production");
+    ).toEqual([
+      "repo:your-org/cost-aware-platform:environment:dev",
+      "repo:your-org/cost-aware-platform:environment:production",
+    ]);
   });
 
-  it("without an environment, deploy trusts the main branch only", async () => {
-    const run = await runBootstrap({ "bootstrap:deployEnvironment": "", stateBackend: "false" });
+  it("trusts every subject the workflows present, for every stack in .github/stacks.json", () => {
+    const { stacks } = JSON.parse(readFileSync(path.join(repoRoot, ".github/stacks.json"), "utf8")) as {
+      stacks: { environment: string }[];
+    };
+    const deploySubjects = trustOf(ci, "ci-deploy").Condition?.StringEquals?.[
+      "token.actions.githubusercontent.com:sub"
+    ];
+    for (const { environment } of stacks) {
+      expect(deploySubjects).toContain(`repo:your-org/cost-aware-platform:environment:${environment}`);
+    }
+  });
+
+  it("without environments, deploy trusts the main branch only", async () => {
+    const run = await runBootstrap({ "bootstrap:deployEnvironments": "none", stateBackend: "false" });
     expect(
       trustOf(run, "ci-deploy").Condition?.StringEquals?.["token.actions.githubusercontent.com:sub"],
     ).toBe("repo:your-org/cost-aware-platform:ref:refs/heads/main");

@@ -215,6 +215,13 @@ describe("dashboards, rules and Alertmanager configuration in the cluster", () =
     const prometheusRules = ofType(runs.dev.resources, "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
     const [release] = ofType(runs.dev.resources, "kubernetes:helm.sh/v3:Release");
     expect(release?.inputs.values.prometheus.prometheusSpec.ruleSelectorNilUsesHelmValues).toBe(false);
+    // Our TargetDown and Watchdog replace the chart's "general" group rather than duplicating it.
+    expect(release?.inputs.values.defaultRules.rules.general).toBe(false);
+    const ours = fs
+      .readdirSync(path.join(repoRoot, "alerts"))
+      .filter((f) => f.endsWith(".rules.yml"))
+      .flatMap((f) => fs.readFileSync(path.join(repoRoot, "alerts", f), "utf8").match(/alert: \w+/g) ?? []);
+    expect(ours).toEqual(expect.arrayContaining(["alert: TargetDown", "alert: Watchdog"]));
     for (const { file } of rules) {
       const onDisk = fs.readFileSync(path.join(repoRoot, "alerts", file), "utf8");
       const matching = prometheusRules.filter((r) => isDeepStrictEqual(r.inputs.spec, parseYaml(onDisk)));

@@ -1,22 +1,9 @@
 import { type MockedResource, type ProgramRun, runProgram } from "../testing/mocks";
 
-/** A production-like run: three zones, one NAT gateway per zone, a larger node group. */
-export const prodLikeOverrides = {
-  azCount: "3",
-  natGateways: "per-az",
-  nodeInstanceTypes: JSON.stringify(["m7i.large", "m6i.large"]),
-  nodeMinSize: "3",
-  nodeDesiredSize: "3",
-  nodeMaxSize: "6",
-  storefrontReplicas: "3",
-  demoTraffic: "false",
-  prometheusRetention: "30d",
-  prometheusStorageSize: "200Gi",
-};
-
 export interface StackRuns {
   dev: ProgramRun;
   local: ProgramRun;
+  /** Pulumi.prod.yaml: three zones, a NAT gateway per zone, larger nodes, no demo traffic. */
   prodLike: ProgramRun;
 }
 
@@ -27,7 +14,7 @@ export function exampleStackRuns(): Promise<StackRuns> {
   runs ??= (async () => ({
     dev: await runProgram("dev"),
     local: await runProgram("local"),
-    prodLike: await runProgram("dev", prodLikeOverrides),
+    prodLike: await runProgram("prod"),
   }))();
   return runs;
 }
