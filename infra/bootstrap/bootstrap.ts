@@ -73,11 +73,16 @@ export function loadBootstrapSettings(): BootstrapSettings {
   return { ...result.data, stack: pulumi.getStack() };
 }
 
+/** The reusable workflow every deploy job runs (deploy.yml calls it once per stack). */
+export const deployWorkflowPath = ".github/workflows/pulumi-up.yml";
+
 /**
  * Trust for GitHub Actions jobs of one repository: only the given OIDC subjects (pull requests, a branch,
- * environments) of that repository, and only tokens minted for STS.
+ * environments) of that repository, and only tokens minted for STS. With `jobWorkflowRef`, also only jobs
+ * of that workflow file at that ref (STS checks GitHub's `job_workflow_ref` claim): an environment subject
+ * alone is presented by any workflow, on any branch the environment lets deploy.
  */
-export function githubTrust(providerArn: string, subjects: string[]): string {
+export function githubTrust(providerArn: string, subjects: string[], jobWorkflowRef?: string): string {
   return JSON.stringify({
     Version: "2012-10-17",
     Statement: [
@@ -89,6 +94,7 @@ export function githubTrust(providerArn: string, subjects: string[]): string {
           StringEquals: {
             [`${githubOidcHost}:aud`]: "sts.amazonaws.com",
             [`${githubOidcHost}:sub`]: subjects.length === 1 ? subjects[0] : subjects,
+            ...(jobWorkflowRef ? { [`${githubOidcHost}:job_workflow_ref`]: jobWorkflowRef } : {}),
           },
         },
       },
@@ -129,6 +135,11 @@ export function previewStatements({ partition, account, region }: Scope): Policy
         "ec2:DescribeLaunchTemplates",
         "ec2:DescribeLaunchTemplateVersions",
         "ec2:DescribeTags",
+        // The cluster's security group, the VPC's default ACL and the ENIs the provider waits on while
+        // deleting subnets and NAT gateways.
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeNetworkAcls",
+        "ec2:DescribeNetworkInterfaces",
       ],
       Resource: "*",
     },
@@ -139,7 +150,7 @@ export function previewStatements({ partition, account, region }: Scope): Policy
         "eks:DescribeCluster",
         "eks:DescribeNodegroup",
         "eks:DescribeAddon",
-        "eks:DescribeAddonVersions",
+        "eks:DescribeUpdate",
         "eks:DescribeAccessEntry",
         "eks:ListAssociatedAccessPolicies",
         "eks:DescribePodIdentityAssociation",
@@ -152,6 +163,13 @@ export function previewStatements({ partition, account, region }: Scope): Policy
         `arn:${partition}:eks:${region}:${account}:access-entry/*`,
         `arn:${partition}:eks:${region}:${account}:podidentityassociation/*`,
       ],
+    },
+    {
+      Sid: "ReadAddonVersions",
+      Effect: "Allow",
+      // DescribeAddonVersions names no cluster or add-on: IAM only authorises it on "*".
+      Action: "eks:DescribeAddonVersions",
+      Resource: "*",
     },
     {
       Sid: "ReadPlatformRoles",
@@ -343,7 +361,11 @@ function stateStatements(bucketArn: string, keyArn: string, write: boolean): Pol
     {
       Sid: "StateAndSecretsKey",
       Effect: "Allow",
-      Action: write ? ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"],
+      // The bucket encrypts with SSE-KMS by default, so even the preview role's lock file is a write that
+      // needs a data key from the state key; Encrypt (the secrets provider's) stays with the deploy role.
+      Action: write
+        ? ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+        : ["kms:Decrypt", "kms:GenerateDataKey"],
       Resource: keyArn,
     },
   ];
@@ -455,12 +477,13 @@ export function defineBootstrap(settings: BootstrapSettings) {
     description: string,
     subjects: string[],
     statements: pulumi.Output<PolicyStatement[]>,
+    jobWorkflowRef?: string,
   ) => {
     const created = new aws.iam.Role(
       name,
       {
         description,
-        assumeRolePolicy: oidcProviderArn.apply((arn) => githubTrust(arn, subjects)),
+        assumeRolePolicy: oidcProviderArn.apply((arn) => githubTrust(arn, subjects, jobWorkflowRef)),
         maxSessionDuration: 3600,
       },
       opts,
@@ -503,6 +526,9 @@ export function defineBootstrap(settings: BootstrapSettings) {
       scope.apply((s) => [...previewStatements(s), ...deployStatements(s)]),
       true,
     ),
+    // Only the deploy workflow as merged on the deploy branch: a workflow written on another branch that
+    // declares `environment: dev` gets the environment subject, never this claim.
+    `${repository}/${deployWorkflowPath}@refs/heads/${settings.deployBranch}`,
   );
 
   return {

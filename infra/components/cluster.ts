@@ -204,7 +204,13 @@ export class EksCluster extends pulumi.ComponentResource {
     );
     const vpcCni = new aws.eks.Addon(
       `${name}-vpc-cni`,
-      { clusterName: cluster.name, addonName: "vpc-cni", resolveConflictsOnCreate: "OVERWRITE" },
+      {
+        clusterName: cluster.name,
+        addonName: "vpc-cni",
+        resolveConflictsOnCreate: "OVERWRITE",
+        // Without the network policy agent EKS accepts NetworkPolicies and enforces none of them.
+        configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
+      },
       awsOpts,
     );
     const kubeProxy = new aws.eks.Addon(
@@ -234,12 +240,9 @@ export class EksCluster extends pulumi.ComponentResource {
         },
         labels: { "platform/pool": "general" },
       },
-      // The autoscaler (or a person) owns desiredSize after creation.
-      {
-        ...awsOpts,
-        dependsOn: [...nodePolicies, vpcCni, kubeProxy, podIdentityAgent],
-        ignoreChanges: ["scalingConfig.desiredSize"],
-      },
+      // desiredSize is not ignored: no autoscaler runs here, so platform:nodeDesiredSize is the only owner
+      // of it. Adding Cluster Autoscaler or Karpenter means ignoring it again (infra/README.md).
+      { ...awsOpts, dependsOn: [...nodePolicies, vpcCni, kubeProxy, podIdentityAgent] },
     );
 
     new aws.eks.Addon(

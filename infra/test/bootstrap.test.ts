@@ -95,12 +95,34 @@ describe("CI bootstrap program", () => {
         "repo:your-org/cost-aware-platform:ref:refs/heads/main",
       ],
     });
+    expect(trustOf(ci, "ci-deploy").Condition?.StringEquals).toEqual({
+      "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+      "token.actions.githubusercontent.com:sub": [
+        "repo:your-org/cost-aware-platform:environment:dev",
+        "repo:your-org/cost-aware-platform:environment:production",
+      ],
+      "token.actions.githubusercontent.com:job_workflow_ref":
+        "your-org/cost-aware-platform/.github/workflows/pulumi-up.yml@refs/heads/main",
+    });
+    // Pull requests run preview.yml and drift.yml: no workflow pin on the read-only role.
+    expect(preview.Condition?.StringEquals).not.toHaveProperty(
+      "token.actions.githubusercontent.com:job_workflow_ref",
+    );
+  });
+
+  it("deploy trusts only the deploy workflow that deploy.yml calls, as merged on the deploy branch", async () => {
+    const deployYml = readFileSync(path.join(repoRoot, ".github/workflows/deploy.yml"), "utf8");
+    const pinned = trustOf(ci, "ci-deploy").Condition?.StringEquals?.[
+      "token.actions.githubusercontent.com:job_workflow_ref"
+    ] as string;
+    const workflowPath = pinned.split("@")[0]?.replace("your-org/cost-aware-platform/", "");
+    expect(deployYml).toContain(`uses: ./${workflowPath}`);
+    const run = await runBootstrap({ deployBranch: "release", stateBackend: "false" });
     expect(
-      trustOf(ci, "ci-deploy").Condition?.StringEquals?.["token.actions.githubusercontent.com:sub"],
-    ).toEqual([
-      "repo:your-org/cost-aware-platform:environment:dev",
-      "repo:your-org/cost-aware-platform:environment:production",
-    ]);
+      trustOf(run, "ci-deploy").Condition?.StringEquals?.[
+        "token.actions.githubusercontent.com:job_workflow_ref"
+      ],
+    ).toBe("your-org/cost-aware-platform/.github/workflows/pulumi-up.yml@refs/heads/release");
   });
 
   it("trusts every subject the workflows present, for every stack in .github/stacks.json", () => {
@@ -127,13 +149,62 @@ describe("CI bootstrap program", () => {
     for (const statement of statementsOf(ci, "ci-preview")) {
       for (const action of list(statement.Action)) {
         expect(action).not.toContain("*");
+        const isStateKey = statement.Sid === "StateAndSecretsKey";
         const isRead =
-          /^[a-z0-9-]+:(Get|List|Describe|View)[A-Za-z]*$/.test(action) || action === "kms:Decrypt";
+          /^[a-z0-9-]+:(Get|List|Describe|View)[A-Za-z]*$/.test(action) ||
+          (isStateKey && action === "kms:Decrypt");
         const isLock =
           ["s3:PutObject", "s3:DeleteObject"].includes(action) &&
           list(statement.Resource)[0]?.endsWith("/.pulumi/locks/*");
-        expect(isRead || isLock, `${statement.Sid}: ${action}`).toBe(true);
+        // GenerateDataKey: the lock file is written to an SSE-KMS bucket (checked below to the state key).
+        const isLockKey = isStateKey && action === "kms:GenerateDataKey";
+        expect(isRead || isLock || isLockKey, `${statement.Sid}: ${action}`).toBe(true);
       }
+    }
+  });
+
+  it("the preview role may use the state key to write its lock file, and only that key", () => {
+    const keyArn = "arn:aws:kms:us-east-1:123456789012:key/state-mock";
+    const keyStatements = statementsOf(ci, "ci-preview").filter((s) =>
+      list(s.Action).some((a) => a.startsWith("kms:") && !/^kms:(Describe|Get|List)/.test(a)),
+    );
+    expect(keyStatements).toHaveLength(1);
+    expect(list(keyStatements[0]?.Action).sort()).toEqual(["kms:Decrypt", "kms:GenerateDataKey"]);
+    expect(list(keyStatements[0]?.Resource)).toEqual([keyArn]);
+    const [encryption] = ofType(
+      ci.resources,
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    );
+    expect(encryption?.inputs.rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId).toBe(keyArn);
+  });
+
+  it("both roles may make the reads a deploy and a refresh make; account-less reads on Resource *", () => {
+    for (const roleName of ["ci-preview", "ci-deploy"]) {
+      const statements = statementsOf(ci, roleName);
+      const grants = (action: string, resource?: string) =>
+        statements.some(
+          (s) =>
+            s.Effect === "Allow" &&
+            list(s.Action).includes(action) &&
+            (resource === undefined || list(s.Resource).includes(resource)),
+        );
+      for (const action of [
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeNetworkAcls",
+        "ec2:DescribeNetworkInterfaces",
+        "eks:DescribeAddonVersions",
+      ]) {
+        expect(grants(action, "*"), `${roleName}: ${action} on *`).toBe(true);
+      }
+      expect(grants("eks:DescribeUpdate", "arn:aws:eks:us-east-1:123456789012:cluster/*"), roleName).toBe(
+        true,
+      );
+      // DescribeAddonVersions on an ARN is never authorised; no statement should pretend otherwise.
+      const scopedAddonVersions = statements.filter(
+        (s) =>
+          list(s.Action).includes("eks:DescribeAddonVersions") && list(s.Resource).some((r) => r !== "*"),
+      );
+      expect(scopedAddonVersions).toEqual([]);
     }
   });
 

@@ -111,6 +111,24 @@ describe("resource inventory", () => {
     });
   });
 
+  it("platform:nodeDesiredSize stays effective after the first deploy: desiredSize is not ignored", async () => {
+    const [nodeGroup] = ofType(runs.dev.resources, "aws:eks/nodeGroup:NodeGroup");
+    expect(nodeGroup?.ignoreChanges ?? []).not.toContain("scalingConfig.desiredSize");
+    expect(runs.dev.resources.filter((r) => r.ignoreChanges?.length)).toEqual([]);
+    const { runProgram } = await import("../testing/mocks");
+    const resized = await runProgram("dev", { nodeDesiredSize: "3" });
+    expect(
+      ofType(resized.resources, "aws:eks/nodeGroup:NodeGroup")[0]?.inputs.scalingConfig.desiredSize,
+    ).toBe(3);
+  });
+
+  it("the VPC CNI enforces NetworkPolicies (its network policy agent is on)", () => {
+    const vpcCni = ofType(runs.dev.resources, "aws:eks/addon:Addon").find(
+      (a) => a.inputs.addonName === "vpc-cni",
+    );
+    expect(JSON.parse(vpcCni?.inputs.configurationValues ?? "{}")).toEqual({ enableNetworkPolicy: "true" });
+  });
+
   it("subnets carry the EKS load-balancer role tags and span distinct zones", () => {
     const subnets = ofType(runs.prodLike.resources, "aws:ec2/subnet:Subnet");
     const publicSubnets = subnets.filter((s) => s.name.includes("public"));

@@ -21,6 +21,8 @@ export interface MockedResource {
   urn?: string;
   /** The provider reference (`<provider urn>::<id>`) for resources given an explicit provider. */
   provider?: string;
+  /** The `ignoreChanges` resource option, when the program set one. */
+  ignoreChanges?: string[];
 }
 
 export interface ProgramRun {
@@ -248,10 +250,19 @@ async function runOnce(
     false,
   );
 
+  // Resource options never reach the mocks; a stack transformation sees them as the program set them.
+  const ignoredChanges = new Map<string, string[]>();
+  const recordOptions: pulumi.ResourceTransformation = ({ type, name, opts }) => {
+    if (opts.ignoreChanges?.length) ignoredChanges.set(`${type}::${name}`, [...opts.ignoreChanges]);
+    return undefined;
+  };
   let stackOutputs: unknown;
   try {
     const entry = await (options.entry ?? loadProgram)();
-    stackOutputs = await pulumi.runtime.runInPulumiStack(entry);
+    stackOutputs = await pulumi.runtime.runInPulumiStack(async () => {
+      pulumi.runtime.registerStackTransformation(recordOptions);
+      return entry();
+    });
   } catch (error) {
     // Tests assert that a bad setting stops the program before it registers anything.
     throw Object.assign(error as Error, {
@@ -261,6 +272,10 @@ async function runOnce(
   const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
   if (waitForRPCs) await waitForRPCs();
   const outputs = ((await resolveDeep(stackOutputs ?? {})) ?? {}) as Record<string, unknown>;
+  for (const resource of resources) {
+    const ignoreChanges = ignoredChanges.get(`${resource.type}::${resource.name}`);
+    if (ignoreChanges) resource.ignoreChanges = ignoreChanges;
+  }
   return { resources: resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs, invokes };
 }
 
