@@ -60,9 +60,15 @@ export const objectNameFor = (file: string, suffix: string) =>
     .replace(/^-+|-+$/g, "")
     .slice(0, 50);
 
+/** `platform:telegramChatId` is unset until it names a chat: Telegram has no chat 0. */
+export const telegramChatConfigured = (chatId: string) => chatId.trim() !== "" && Number(chatId) !== 0;
+
 /**
  * alerts/alertmanager.yml with the chat id from settings in every Telegram receiver. The file keeps
- * `chat_id: 0` so no real chat id ever sits in git.
+ * `chat_id: 0` so no real chat id ever sits in git. Without a chat id the Telegram receivers keep their
+ * names but lose their `telegram_configs` (alerts routed there are dropped): Alertmanager refuses a
+ * whole configuration with `chat_id: 0` ("missing chat_id on telegram_config"), Watchdog and routing
+ * included.
  */
 export function alertmanagerConfig(root: string, chatId: string): Record<string, unknown> {
   const file = path.join(root, "alerts", "alertmanager.yml");
@@ -73,9 +79,12 @@ export function alertmanagerConfig(root: string, chatId: string): Record<string,
     receivers?: { telegram_configs?: Record<string, unknown>[] }[];
   };
   for (const receiver of config.receivers ?? []) {
-    for (const telegram of receiver.telegram_configs ?? []) {
-      telegram.chat_id = Number(chatId);
+    if (!receiver.telegram_configs) continue;
+    if (!telegramChatConfigured(chatId)) {
+      delete receiver.telegram_configs;
+      continue;
     }
+    for (const telegram of receiver.telegram_configs) telegram.chat_id = Number(chatId);
   }
   return config as Record<string, unknown>;
 }
@@ -225,6 +234,13 @@ export class Monitoring extends pulumi.ComponentResource {
       inNamespace,
     );
 
+    if (!telegramChatConfigured(args.telegramChatId)) {
+      pulumi.log.warn(
+        "platform:telegramChatId is not set: Alertmanager runs without Telegram notifications (the telegram " +
+          "receiver has no telegram_configs) until it is",
+        this,
+      );
+    }
     if (!args.telegramBotToken) {
       pulumi.log.warn(
         "platform:telegramBotToken is not set: Alertmanager starts, but Telegram notifications fail until it is",
