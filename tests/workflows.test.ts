@@ -242,12 +242,14 @@ describe("concurrency", () => {
     });
   });
 
-  it("queues deploys per stack and never cancels one in flight", () => {
+  it("queues deploys and drift checks of a stack in one group and never cancels one in flight", () => {
+    // drift.yml's group is per matrix stack; this is what it expands to for each stack.
+    const drift = job("drift.yml", "check").concurrency as { group: string; "cancel-in-progress": boolean };
+    expect(drift["cancel-in-progress"]).toBe(false);
     for (const { name } of stacks) {
-      expect(job("deploy.yml", `deploy-${name}`).concurrency).toEqual({
-        group: `pulumi-up-${name}`,
-        "cancel-in-progress": false,
-      });
+      const deploy = job("deploy.yml", `deploy-${name}`).concurrency;
+      expect(deploy).toEqual({ group: `pulumi-${name}`, "cancel-in-progress": false });
+      expect(drift.group.replace("${{ matrix.stack }}", name)).toBe(deploy.group);
     }
   });
 });
@@ -272,6 +274,16 @@ describe("preview", () => {
     expect(preview.env.PULUMI_CONFIG_PASSPHRASE).toBe("${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
   });
 
+  it("still comments when the preview or the cost diff fails", () => {
+    const all = steps(preview);
+    const cost = all.find((s) => String(s.run ?? "").includes("npm run --silent cost"));
+    expect(cost?.["continue-on-error"]).toBe(true);
+    expect(cost?.if).toBe("${{ !cancelled() }}");
+    const commentIndex = all.findIndex((s) => String(s.uses ?? "").startsWith("actions/github-script"));
+    expect(commentIndex).toBeGreaterThan(all.indexOf(cost as Yaml));
+    expect(all[commentIndex]?.if).toBe("${{ !cancelled() }}");
+  });
+
   it("comments through the marker script instead of adding a comment per run", () => {
     const [comment] = usesOf(preview, "actions/github-script");
     expect(comment?.with.script).toContain(".github/scripts/preview-comment.cjs");
@@ -280,9 +292,13 @@ describe("preview", () => {
 
   it("never runs with secrets for forks or Dependabot, and tells them why instead", () => {
     expect(preview.if).toContain("!github.event.pull_request.head.repo.fork");
-    expect(preview.if).toContain("github.actor != 'dependabot[bot]'");
+    // The pull request's author, not github.actor: a maintainer re-running a Dependabot PR's workflow
+    // is the actor, and the run still has no secrets to preview with.
+    expect(preview.if).toContain("github.event.pull_request.user.login != 'dependabot[bot]'");
+    expect(text("preview.yml")).not.toContain("github.actor");
     const note = job("preview.yml", "no-cloud-note");
     expect(note.if).toContain("github.event.pull_request.head.repo.fork");
+    expect(note.if).toContain("github.event.pull_request.user.login == 'dependabot[bot]'");
     expect(note.permissions).toEqual({});
     expect(steps(note).some((s) => s.uses)).toBe(false); // no checkout: no pull-request code runs
     expect(JSON.stringify(note)).not.toContain("secrets.");
@@ -457,6 +473,76 @@ describe("preview comment script", () => {
     expect(body).toContain("20000 to create");
     expect(body).toContain("**Monthly cost will rise by $1.00, to $2.00**");
     expect(body).toMatch(/… \d+ more/);
+  });
+});
+
+describe("preview comment for a failed preview", () => {
+  const script = require(join(root, ".github", "scripts", "preview-comment.cjs")) as {
+    marker: (stack: string) => string;
+    postPreviewComment: (args: Record<string, unknown>) => Promise<{ action: string; id: number }>;
+  };
+  const context = {
+    payload: { pull_request: { head: { sha: "0123456789abcdef" } } },
+    serverUrl: "https://github.com",
+    repo: { owner: "o", repo: "r" },
+    runId: 42,
+    issue: { number: 7 },
+  };
+
+  it.each([
+    ["empty", "", "the preview output is empty"],
+    ["truncated", '{"steps": [{"op": "create"', "the preview output is not JSON"],
+    ["diagnostics only", '{"diagnostics": []}', "the preview output has no steps"],
+    ["missing", undefined, "no preview output was written"],
+  ])("posts the comment when the preview JSON is %s", async (name, content, reason) => {
+    const { github, comments } = fakeGitHub();
+    const previewFile = join(scratch, `failed-preview-${name.replace(/\W/g, "-")}.json`);
+    if (content !== undefined) writeFileSync(previewFile, content);
+    const warnings: string[] = [];
+    const result = await script.postPreviewComment({
+      github,
+      context,
+      core: { info: () => undefined, warning: (m: string) => warnings.push(m) },
+      stack: "dev",
+      previewFile,
+      costFile: join(scratch, "no-cost.md"),
+      policyOutcome: "failed, see the log",
+    });
+    expect(result.action).toBe("created");
+    const body = comments[0]?.body ?? "";
+    expect(body.startsWith(script.marker("dev"))).toBe(true);
+    expect(body).toContain("**preview failed**");
+    expect(body).toContain("policy pack: failed, see the log");
+    expect(body).toContain(reason);
+    expect(body).toContain("https://github.com/o/r/actions/runs/42");
+    expect(body).not.toContain("no changes");
+    expect(warnings.join("\n")).toContain(reason);
+  });
+
+  it("a good preview still gets its change summary and cost diff", async () => {
+    const { github, comments } = fakeGitHub();
+    const previewFile = join(scratch, "good-preview.json");
+    const costFile = join(scratch, "good-cost.md");
+    writeFileSync(
+      previewFile,
+      JSON.stringify({
+        steps: [{ op: "create", urn: "urn:pulumi:dev::p::aws:eks/nodeGroup:NodeGroup::nodes" }],
+        changeSummary: { create: 1 },
+      }),
+    );
+    writeFileSync(costFile, "**Monthly cost will rise by $1.00, to $2.00**\n");
+    await script.postPreviewComment({
+      github,
+      context,
+      stack: "dev",
+      previewFile,
+      costFile,
+      policyOutcome: "passed",
+    });
+    const body = comments[0]?.body ?? "";
+    expect(body).toContain("1 to create");
+    expect(body).toContain("**Monthly cost will rise by $1.00, to $2.00**");
+    expect(body).not.toContain("preview failed");
   });
 });
 

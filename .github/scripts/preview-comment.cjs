@@ -51,15 +51,20 @@ function changedResources(preview) {
  * The comment: marker, title, cost diff (already sized by `npm run cost -- --max-chars`), then the
  * changed resources in a collapsed block cut to whatever room is left under GitHub's limit.
  */
-function buildBody({ stack, costMarkdown, preview, runUrl, sha, policyOutcome }) {
+function buildBody({ stack, costMarkdown, preview, runUrl, sha, policyOutcome, previewError }) {
+  const changes = previewError ? "**preview failed**" : changeSummaryLine(preview);
   const head = [
     marker(stack),
     `### Pulumi preview: \`${stack}\``,
     "",
-    `Commit ${sha ? `\`${String(sha).slice(0, 7)}\`` : "(unknown)"} · ${changeSummaryLine(preview)} · policy pack: ${policyOutcome} · [full preview log](${runUrl})`,
+    `Commit ${sha ? `\`${String(sha).slice(0, 7)}\`` : "(unknown)"} · ${changes} · policy pack: ${policyOutcome} · [full preview log](${runUrl})`,
     "",
-    costMarkdown.trim(),
-    "",
+    ...(previewError
+      ? [
+          `The preview failed, so there is no change list or cost diff (${previewError}); see the [log](${runUrl}).`,
+          "",
+        ]
+      : [costMarkdown.trim(), ""]),
   ].join("\n");
   const lines = changedResources(preview);
   if (lines.length === 0) return head.slice(0, COMMENT_LIMIT);
@@ -96,15 +101,37 @@ async function upsertComment({ github, owner, repo, issueNumber, markerText, bod
   return { action: "created", id: created.data.id };
 }
 
+/**
+ * The preview's JSON, or why there is none: a failed `pulumi preview --json` leaves an empty file,
+ * a partial document or diagnostics only, and the comment must still say so rather than not appear.
+ */
+function readPreview(previewFile) {
+  if (!fs.existsSync(previewFile)) return { error: "no preview output was written" };
+  const text = fs.readFileSync(previewFile, "utf8");
+  if (text.trim() === "") return { error: "the preview output is empty" };
+  let preview;
+  try {
+    preview = JSON.parse(text);
+  } catch (error) {
+    return { error: `the preview output is not JSON: ${error.message}` };
+  }
+  if (preview === null || typeof preview !== "object" || !Array.isArray(preview.steps)) {
+    return { error: "the preview output has no steps" };
+  }
+  return { preview };
+}
+
 /** Entry point for actions/github-script: reads the preview and cost files the job wrote. */
 async function postPreviewComment({ github, context, core, stack, previewFile, costFile, policyOutcome }) {
-  const preview = fs.existsSync(previewFile) ? JSON.parse(fs.readFileSync(previewFile, "utf8")) : undefined;
+  const { preview, error: previewError } = readPreview(previewFile);
   const cost = fs.existsSync(costFile) ? fs.readFileSync(costFile, "utf8").trim() : "";
   const costMarkdown = cost || "_The cost diff did not run; see the job log._";
+  if (previewError) core?.warning(`preview of ${stack}: ${previewError}`);
   const body = buildBody({
     stack,
     costMarkdown,
     preview,
+    previewError,
     policyOutcome,
     sha: context.payload.pull_request?.head?.sha,
     runUrl: `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`,
@@ -121,4 +148,12 @@ async function postPreviewComment({ github, context, core, stack, previewFile, c
   return result;
 }
 
-module.exports = { COMMENT_LIMIT, marker, buildBody, upsertComment, postPreviewComment, changeSummaryLine };
+module.exports = {
+  COMMENT_LIMIT,
+  marker,
+  buildBody,
+  readPreview,
+  upsertComment,
+  postPreviewComment,
+  changeSummaryLine,
+};

@@ -51,7 +51,7 @@ export async function estimateFromArgs(argv: string[]): Promise<{ estimate: Cost
   const stack = values.stack;
   let estimate: CostEstimate;
   if (values.preview) {
-    const digest = JSON.parse(readFileSync(values.preview, "utf8")) as PreviewDigest;
+    const digest = readPreviewFile(values.preview);
     const region =
       values.region ?? regionFromPreview(digest) ?? regionFromStackFile(stack) ?? FALLBACK_REGION;
     estimate = estimateChanges(changesFromPreview(digest), table, { stack, region });
@@ -64,6 +64,34 @@ export async function estimateFromArgs(argv: string[]): Promise<{ estimate: Cost
   const output =
     values.format === "json" ? `${JSON.stringify(estimate, null, 2)}\n` : renderMarkdown(estimate, maxChars);
   return { estimate, output };
+}
+
+/**
+ * The preview document, or an error naming the file and what is wrong with it: a failed
+ * `pulumi preview --json` leaves an empty or partial file, and "Unexpected end of JSON input" alone
+ * does not say which file or why.
+ */
+export function readPreviewFile(file: string): PreviewDigest {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new Error(`cannot read the preview file ${file}: ${(error as Error).message}`);
+  }
+  const hint = "(did `pulumi preview --json` fail? see its log)";
+  if (text.trim() === "") throw new Error(`the preview file ${file} is empty ${hint}`);
+  let digest: unknown;
+  try {
+    digest = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`the preview file ${file} is not JSON ${hint}: ${(error as Error).message}`);
+  }
+  if (digest === null || typeof digest !== "object" || !Array.isArray((digest as PreviewDigest).steps)) {
+    throw new Error(
+      `the preview file ${file} is not a \`pulumi preview --json\` document (no "steps") ${hint}`,
+    );
+  }
+  return digest as PreviewDigest;
 }
 
 if (require.main === module) {

@@ -285,4 +285,27 @@ describe("npm run cost", () => {
     expect(parsed.totalAfter).toBeCloseTo(63.936, 6);
     expect(parsed.region).toBe("us-east-1");
   });
+
+  it("exits non-zero naming the file when the preview is missing, empty, not JSON or not a preview", async () => {
+    const cases: [string, string | undefined, string][] = [
+      ["missing.json", undefined, "cannot read the preview file"],
+      ["empty.json", "", "is empty"],
+      ["truncated.json", '{"steps": [', "is not JSON"],
+      ["diagnostics.json", '{"diagnostics": [{"severity": "error"}]}', 'no "steps"'],
+    ];
+    for (const [name, content, problem] of cases) {
+      const file = join(scratch, name);
+      if (content !== undefined) writeFileSync(file, content);
+      const failure = await run("npm", ["run", "--silent", "cost", "--", "--preview", file], {
+        cwd: repoRoot,
+        timeout: 60_000,
+      }).then(
+        () => undefined,
+        (error: { code?: number; stderr?: string }) => error,
+      );
+      expect(failure?.code, name).toBe(2);
+      expect(failure?.stderr, name).toContain(file);
+      expect(failure?.stderr, name).toContain(problem);
+    }
+  });
 });
