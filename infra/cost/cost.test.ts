@@ -309,3 +309,18 @@ describe("npm run cost", () => {
     }
   });
 });
+
+describe("the checked-in price table", () => {
+  it("dates its prices by the published pages it was entered from, not by the day it was written", () => {
+    const table = loadPriceTable();
+    if (/entered by hand/.test(table.source.kind)) {
+      const year = /^published prices as of (20\d\d)$/.exec(table.recorded)?.[1];
+      expect(year, `recorded: ${table.recorded}`).toBeDefined();
+      // The note names the pages and the year they were read as published.
+      expect(table.source.note).toContain(`published 2024-${year}`);
+    } else {
+      expect(table.source.kind).toMatch(/Price List API/);
+      expect(table.recorded).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
+  });
+});

@@ -142,7 +142,7 @@ function detailSections(estimate: CostEstimate): string[] {
   const source = estimate.priceSource;
   sections.push(
     details("Price table", [
-      `Region ${estimate.region}, ${source.currency}, ${source.hoursPerMonth} hours per month. Recorded ${source.recorded}: ${source.kind}.`,
+      `Region ${estimate.region}, ${source.currency}, ${source.hoursPerMonth} hours per month. Prices as of: ${source.recorded} (${source.kind}).`,
       "",
       source.note,
     ]),

@@ -34,6 +34,10 @@ export interface RegionPrices {
 export interface PriceTable {
   currency: string;
   hoursPerMonth: number;
+  /**
+   * When the prices were current: the fetch date after `npm run cost:refresh-prices`, or the date of the
+   * published price pages a hand-entered table was copied from (not the day the file was written).
+   */
   recorded: string;
   source: { kind: string; note: string; priceListApi?: unknown };
   regions: Record<string, RegionPrices>;
