@@ -6,6 +6,7 @@ import { EksCluster, ExistingCluster } from "./components/cluster";
 import { CostExporterIdentity } from "./components/identity";
 import { Monitoring } from "./components/monitoring";
 import { Network } from "./components/network";
+import { PreviewAccess } from "./components/preview-access";
 import type { Settings } from "./config";
 
 /** dashboards/, alerts/ and services/ are read from the repository the program lives in. */
@@ -155,6 +156,15 @@ export function definePlatform(settings: Settings): PlatformOutputs {
     monitoringCrds: monitoring.release,
     provider: k8sProvider,
   });
+
+  if (settings.clusterMode === "eks" && settings.clusterViewerRoleArns.length > 0) {
+    // Monitoring's Secrets and the Helm release records live in its namespace; the apps declare none.
+    new PreviewAccess(
+      "preview-access",
+      { secretNamespaces: [settings.monitoringNamespace], provider: k8sProvider },
+      { dependsOn: [monitoring.namespaceResource] },
+    );
+  }
 
   return {
     clusterName,

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { attachManagedPolicies, platformRolePath, podIdentityTrust, serviceTrust } from "./iam";
+import { previewerGroup } from "./preview-access";
 
 export interface EksClusterArgs {
   clusterName: string;
@@ -137,7 +138,14 @@ export class EksCluster extends pulumi.ComponentResource {
     ].map(({ arn, policy, kind }, i) => {
       const entry = new aws.eks.AccessEntry(
         `${name}-${kind}-${i}`,
-        { clusterName: cluster.name, principalArn: arn, type: "STANDARD" },
+        {
+          clusterName: cluster.name,
+          principalArn: arn,
+          type: "STANDARD",
+          // Viewers also get the Secrets and custom resources a refresh reads, through RBAC bound to this
+          // group (PreviewAccess); the view policy alone has neither.
+          ...(kind === "viewer" ? { kubernetesGroups: [previewerGroup] } : {}),
+        },
         awsOpts,
       );
       return new aws.eks.AccessPolicyAssociation(

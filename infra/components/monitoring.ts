@@ -197,6 +197,7 @@ export class Monitoring extends pulumi.ComponentResource {
   readonly grafanaAdminPassword: pulumi.Output<string>;
   readonly grafanaAccess: pulumi.Output<string>;
   readonly release: k8s.helm.v3.Release;
+  readonly namespaceResource: k8s.core.v1.Namespace;
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:monitoring:Monitoring", name, {}, opts);
@@ -217,6 +218,7 @@ export class Monitoring extends pulumi.ComponentResource {
       },
       k8sOpts,
     );
+    this.namespaceResource = namespace;
     const inNamespace = { ...k8sOpts, dependsOn: [namespace] };
 
     const password = new random.RandomPassword(

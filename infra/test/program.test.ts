@@ -4,7 +4,7 @@ import { isDeepStrictEqual } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { alertTemplateFiles, dashboardFiles, ruleFiles, telegramSecretName } from "../components/monitoring";
-import { type Inputs, repoRoot } from "../testing/mocks";
+import { type Inputs, type ProgramRun, repoRoot } from "../testing/mocks";
 import { countByType, exampleStackRuns, isKubernetesObject, ofType, type StackRuns } from "./stacks";
 
 let runs: StackRuns;
@@ -58,6 +58,15 @@ const awsInventory = (zones: number, nats: number) => ({
   "pulumi:providers:aws": 4,
 });
 
+/** The previewer group's read-only RBAC (EKS stacks with a viewer role): one Secrets Role, in monitoring. */
+const previewAccess = {
+  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole": 1,
+  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": 1,
+  "kubernetes:rbac.authorization.k8s.io/v1:Role": 1,
+  "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": 1,
+  "platform:access:PreviewAccess": 1,
+};
+
 const components = (eks: boolean): Record<string, number> =>
   eks
     ? {
@@ -75,7 +84,7 @@ const sorted = (record: Record<string, number>) =>
 describe("resource inventory", () => {
   it("dev: two zones, one NAT gateway, demo traffic", () => {
     expect(countByType(runs.dev.resources)).toEqual(
-      sorted({ ...awsInventory(2, 1), ...kubernetesInventory(3, 1), ...components(true) }),
+      sorted({ ...awsInventory(2, 1), ...kubernetesInventory(3, 1), ...components(true), ...previewAccess }),
     );
   });
 
@@ -90,7 +99,7 @@ describe("resource inventory", () => {
 
   it("prod-like: three zones, a NAT gateway per zone, no demo traffic", () => {
     expect(countByType(runs.prodLike.resources)).toEqual(
-      sorted({ ...awsInventory(3, 3), ...kubernetesInventory(2, 1), ...components(true) }),
+      sorted({ ...awsInventory(3, 3), ...kubernetesInventory(2, 1), ...components(true), ...previewAccess }),
     );
     const privateRoutes = ofType(runs.prodLike.resources, "aws:ec2/routeTable:RouteTable")
       .filter((r) => r.name.includes("private"))
@@ -329,6 +338,96 @@ describe("kube-prometheus-stack release", () => {
   });
 });
 
+describe("the CI preview role in the cluster", () => {
+  type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
+  const rbac = (run: ProgramRun, kind: string) =>
+    ofType(run.resources, `kubernetes:rbac.authorization.k8s.io/v1:${kind}`);
+  const plural = (kind: string) => {
+    const lower = kind.toLowerCase();
+    if (lower.endsWith("y")) return `${lower.slice(0, -1)}ies`;
+    return lower.endsWith("s") ? `${lower}es` : `${lower}s`;
+  };
+  /** `kubernetes:apps/v1:Deployment` → ["apps", "deployments"]; core is the "" group. */
+  const groupAndResource = (type: string): [string, string] => {
+    const [, groupVersion = "", kind = ""] = type.split(":");
+    const group = groupVersion.split("/")[0] ?? "";
+    return [group === "core" ? "" : group, plural(kind)];
+  };
+  const allows = (rules: Rule[], group: string, resource: string, verb: string) =>
+    rules.some(
+      (r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb),
+    );
+
+  it("the viewer access entry carries the previewer group, and keeps the view policy for discovery", () => {
+    const entries = ofType(runs.dev.resources, "aws:eks/accessEntry:AccessEntry");
+    const viewer = entries.find((e) => e.inputs.principalArn.endsWith("/platform-preview"));
+    expect(viewer?.inputs).toMatchObject({ type: "STANDARD", kubernetesGroups: ["platform:previewers"] });
+    const admin = entries.find((e) => e.inputs.principalArn.endsWith("/platform-deploy"));
+    expect(admin?.inputs.kubernetesGroups).toBeUndefined();
+  });
+
+  it("can read every object the program declares, Secrets only in the namespaces that hold them", () => {
+    const clusterRules = rbac(runs.dev, "ClusterRole").flatMap((r) => r.inputs.rules as Rule[]);
+    const secretRoles = rbac(runs.dev, "Role");
+    const declared = runs.dev.resources.filter(isKubernetesObject);
+    for (const resource of declared) {
+      const [group, kind] = groupAndResource(resource.type);
+      for (const verb of ["get", "list", "watch"]) {
+        if (kind === "secrets") {
+          const role = secretRoles.find(
+            (r) => r.inputs.metadata.namespace === resource.inputs.metadata.namespace,
+          );
+          expect(
+            allows((role?.inputs.rules ?? []) as Rule[], group, kind, verb),
+            `${resource.name}: ${verb}`,
+          ).toBe(true);
+        } else {
+          expect(allows(clusterRules, group, kind, verb), `${resource.type}: ${verb}`).toBe(true);
+        }
+      }
+    }
+    // Helm keeps the release's records as Secrets in the release's namespace: a refresh reads them.
+    const [release] = ofType(runs.dev.resources, "kubernetes:helm.sh/v3:Release");
+    const releaseRole = secretRoles.find((r) => r.inputs.metadata.namespace === release?.inputs.namespace);
+    expect(allows((releaseRole?.inputs.rules ?? []) as Rule[], "", "secrets", "get")).toBe(true);
+    // No Secret anywhere else: the ClusterRole grants none, and there is no Role in the apps namespace.
+    expect(clusterRules.some((r) => r.resources.includes("secrets") || r.resources.includes("*"))).toBe(
+      false,
+    );
+    expect(secretRoles.map((r) => r.inputs.metadata.namespace)).toEqual(["monitoring"]);
+  });
+
+  it("is read-only: get, list and watch, nothing else, no wildcards, bound to the previewer group only", () => {
+    const roles = [...rbac(runs.dev, "ClusterRole"), ...rbac(runs.dev, "Role")];
+    expect(roles.length).toBeGreaterThan(0);
+    for (const role of roles) {
+      for (const rule of role.inputs.rules as Rule[]) {
+        expect([...rule.verbs].sort(), role.name).toEqual(["get", "list", "watch"]);
+        expect(rule.apiGroups).not.toContain("*");
+        expect(rule.resources).not.toContain("*");
+      }
+    }
+    const bindings = [...rbac(runs.dev, "ClusterRoleBinding"), ...rbac(runs.dev, "RoleBinding")];
+    expect(bindings).toHaveLength(roles.length);
+    for (const binding of bindings) {
+      expect(binding.inputs.subjects).toEqual([
+        { kind: "Group", name: "platform:previewers", apiGroup: "rbac.authorization.k8s.io" },
+      ]);
+      const role = roles.find(
+        (r) =>
+          r.inputs.metadata.name === binding.inputs.roleRef.name &&
+          r.type.endsWith(`:${binding.inputs.roleRef.kind}`) &&
+          r.inputs.metadata.namespace === binding.inputs.metadata.namespace,
+      );
+      expect(role, binding.name).toBeDefined();
+    }
+  });
+
+  it("an existing cluster (no viewer access entry) gets no preview RBAC", () => {
+    expect(runs.local.resources.filter((r) => r.type.startsWith("kubernetes:rbac"))).toEqual([]);
+  });
+});
+
 describe("workloads", () => {
   const deployments = () => ofType(runs.dev.resources, "kubernetes:apps/v1:Deployment");
 
@@ -454,6 +553,8 @@ describe("workloads", () => {
     const clusterScoped = new Set([
       "kubernetes:core/v1:Namespace",
       "kubernetes:storage.k8s.io/v1:StorageClass",
+      "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
+      "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
     ]);
     for (const resource of runs.dev.resources.filter(isKubernetesObject)) {
       if (clusterScoped.has(resource.type)) continue;
