@@ -15,7 +15,6 @@ import { CATALOG } from "../services/storefront/src/catalog.js";
 const execFileAsync = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, "..");
-const tsx = join(repoRoot, "node_modules/.bin/tsx");
 const autocannon = join(repoRoot, "node_modules/.bin/autocannon");
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 4);
 const CONNECTIONS = 50;
@@ -220,7 +219,9 @@ try {
     // Each round starts with a different server, so no server always runs right after another one.
     const order = servers.map((_, i) => (i + round) % servers.length);
     for (const i of order) {
-      const { name, server } = servers[i] ?? servers[0]!;
+      const entry = servers[i];
+      if (!entry) continue;
+      const { name, server } = entry;
       const result = await load(`${server.url}/`, DURATION_S, server.child.pid);
       rounds[i]?.push(result);
       const cpu = result.cpuMicrosPerRequest;
@@ -244,8 +245,10 @@ try {
   // Requests one core can serve per second, bare over instrumented: the same ratio as throughput on a
   // quiet machine, but computed from CPU time the server actually used, so steal and noise cancel.
   const cpuRatio = (results[0]?.cpuMicros ?? Number.NaN) / (results[1]?.cpuMicros ?? Number.NaN);
-  const full = servers[1]?.server ?? servers[0]!.server;
-  for (const { server } of servers.slice(0, 1)) await server.stop();
+  const [bare, storefront] = servers;
+  if (!bare || !storefront) throw new Error("both servers must have started");
+  await bare.server.stop();
+  const full = storefront.server;
 
   await warmLabelCombinations(full.url);
   const scrape = await timeScrapes(full.url, 500);

@@ -12,7 +12,6 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 export const DASHBOARDS_DIR = dirname(fileURLToPath(import.meta.url));
 
 /** Every query goes through the `${datasource}` variable: no datasource uid is ever written down. */
-// biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax, not a JS template.
 const DATASOURCE = { type: "prometheus", uid: "${datasource}" } as const;
 
 type Unit = string;
@@ -869,7 +868,7 @@ const cost = dashboard({
           thresholds: green([["orange", 1]]),
           targets: [
             {
-              expr: "sum(increase(aws_cost_exporter_api_throttles_total[1h])) or vector(0)",
+              expr: "sum(increase(aws_cost_exporter_api_throttles_total[1h]))",
               legend: "throttles",
               instant: true,
             },

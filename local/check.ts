@@ -28,7 +28,20 @@ interface DashboardJson {
   uid: string;
   title: string;
   templating?: { list?: { name: string; type: string; current?: { value?: string }; query?: unknown }[] };
-  panels?: { type: string; title: string; targets?: { expr?: string }[]; panels?: unknown[] }[];
+  panels?: DashboardPanel[];
+}
+
+interface DashboardPanel {
+  type: string;
+  title: string;
+  targets?: { expr?: string }[];
+  /** Panels folded inside a collapsed row. */
+  panels?: DashboardPanel[];
+}
+
+/** Every panel, including those inside collapsed rows, so none escapes the data check. */
+function allPanels(panels: DashboardPanel[] = []): DashboardPanel[] {
+  return panels.flatMap((panel) => [panel, ...allPanels(panel.panels)]);
 }
 
 export function loadDashboards(dir = DASHBOARDS_DIR): { file: string; json: DashboardJson }[] {
@@ -73,7 +86,7 @@ export function defaultVariables(json: DashboardJson): Record<string, string> {
 export function dashboardQueries(dir = DASHBOARDS_DIR, scrapeSeconds = 5): DashboardQuery[] {
   return loadDashboards(dir).flatMap(({ json }) => {
     const variables = defaultVariables(json);
-    return (json.panels ?? []).flatMap((panel) =>
+    return allPanels(json.panels).flatMap((panel) =>
       (panel.targets ?? [])
         .filter((t) => t.expr)
         .map((t) => ({
@@ -113,14 +126,18 @@ async function promGet<T>(prometheus: string, path: string): Promise<T> {
   return body.data;
 }
 
-/** Number of series an instant query returns now (throws on a query error). */
+/**
+ * Number of series an instant query returns now with a finite value (throws on a query error): NaN from
+ * 0/0 or ±Inf is no data a panel could show.
+ */
 export async function seriesCount(prometheus: string, query: string): Promise<number> {
-  const data = await promGet<{ resultType: string; result: unknown[] | [number, string] }>(
+  const data = await promGet<{ resultType: string; result: unknown }>(
     prometheus,
     `/api/v1/query?query=${encodeURIComponent(query)}`,
   );
-  if (data.resultType === "scalar") return 1;
-  return (data.result as unknown[]).length;
+  const finite = (sample: unknown) => Array.isArray(sample) && Number.isFinite(Number(sample[1]));
+  if (data.resultType === "scalar") return finite(data.result) ? 1 : 0;
+  return (data.result as { value?: unknown }[]).filter((series) => finite(series.value)).length;
 }
 
 export interface Target {

@@ -121,6 +121,19 @@ async function assertPortFree(port: number, component: ComponentName) {
   });
 }
 
+/** Says whether the numbers are real, from the exporter's own info metric, so demo data is never mistaken. */
+async function costExporterModeNote(base: string): Promise<string> {
+  try {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    const mode = /aws_cost_exporter_info\{[^}]*mode="(\w+)"/.exec(text)?.[1];
+    if (mode === "demo") return "demo data from the local Cost Explorer simulator (no AWS credentials)";
+    if (mode === "aws") return "real AWS Cost Explorer (credentials found; each refresh is billed)";
+  } catch {
+    // fall through: the table still shows the component
+  }
+  return "mode unknown: see aws_cost_exporter_info";
+}
+
 async function pickPort(port: number): Promise<number> {
   if (port !== 0) return port;
   return new Promise((done, fail) => {
@@ -317,7 +330,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         status: "running",
         note: "shop; /admin/simulation enabled",
       },
-      { name: "cost-exporter", url: `${url("cost-exporter")}/metrics`, status: "running", note: "" },
+      {
+        name: "cost-exporter",
+        url: `${url("cost-exporter")}/metrics`,
+        status: "running",
+        note: await costExporterModeNote(url("cost-exporter")),
+      },
       {
         name: "traffic",
         url: `${url("traffic")}/metrics`,

@@ -73,7 +73,7 @@ async function main() {
     exitOnStartupError("npm start", err);
   }
 
-  console.log("Starting the local platform (logs in .local/logs/)…");
+  console.log(`Starting the local platform (data and logs in ${settings.LOCAL_DATA_DIR}/)…`);
   let platform: Platform;
   try {
     platform = await startPlatform({ settings, freshData: values.check });

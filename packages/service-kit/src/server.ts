@@ -137,11 +137,6 @@ export function createServiceKit({
       }
     }
   });
-  // Only requests that can carry a body pay for the limit: reading the body stream of a GET would turn
-  // the node adapter's lightweight request into a full Fetch Request for nothing.
-  app.use("*", (c, next) =>
-    c.req.method === "GET" || c.req.method === "HEAD" ? next() : bodyLimited(c, next),
-  );
 
   app.get("/health", (c) => c.json({ status: "ok", service: name }));
   app.get("/ready", async (c) => {
@@ -208,19 +203,24 @@ export function serveService(kit: ServiceKit, { config, onShutdown, handleSignal
             reason,
             timeoutMs: config.SHUTDOWN_TIMEOUT,
           });
+          // One deadline for the whole shutdown: draining requests and the service's own cleanup share it,
+          // so the process always exits within SHUTDOWN_TIMEOUT (plus a moment), whatever the cleanup does.
+          const deadline = Date.now() + config.SHUTDOWN_TIMEOUT;
           const closed = new Promise<void>((done) => server.close(() => done()));
           if ("closeIdleConnections" in server) server.closeIdleConnections();
-          let timer: NodeJS.Timeout | undefined;
-          const timedOut = new Promise<"timeout">((done) => {
-            timer = setTimeout(() => done("timeout"), config.SHUTDOWN_TIMEOUT);
-          });
-          const outcome = await Promise.race([closed.then(() => "drained" as const), timedOut]);
-          clearTimeout(timer);
+          let outcome: "drained" | "timeout" =
+            (await beforeDeadline(closed, deadline)) === "done" ? "drained" : "timeout";
           if (outcome === "timeout") {
             kit.logger.warn("shutdown timeout reached; closing the remaining connections");
             if ("closeAllConnections" in server) server.closeAllConnections();
           }
-          await onShutdown?.();
+          if (onShutdown) {
+            const cleanup = Promise.resolve().then(onShutdown);
+            if ((await beforeDeadline(cleanup, Math.max(deadline, Date.now() + 1000))) === "timeout") {
+              kit.logger.warn("shutdown cleanup did not finish in time; exiting without it");
+              outcome = "timeout";
+            }
+          }
           kit.logger.info("stopped", { outcome });
         })();
         return stopping;
@@ -243,6 +243,19 @@ export function serveService(kit: ServiceKit, { config, onShutdown, handleSignal
       resolve({ port, url, shutdown });
     });
   });
+}
+
+/** Waits for `work` until the deadline (epoch ms); says which came first. */
+async function beforeDeadline(work: Promise<unknown>, deadline: number): Promise<"done" | "timeout"> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<"timeout">((done) => {
+    timer = setTimeout(() => done("timeout"), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([work.then(() => "done" as const), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Prints a configuration error the way an operator wants to read it and exits with status 2. */

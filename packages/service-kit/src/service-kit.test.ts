@@ -127,6 +127,30 @@ describe("createServiceKit", () => {
     }
   });
 
+  it("exits within the shutdown timeout when a request or the cleanup takes longer", async () => {
+    const kit = createServiceKit({ name: "t", logger: quiet });
+    kit.app.get("/stuck", async (c) => {
+      await new Promise((r) => setTimeout(r, 5_000));
+      return c.json({ late: true });
+    });
+    const running = await serveService(kit, {
+      config: { PORT: 0, HOST: "127.0.0.1", SHUTDOWN_TIMEOUT: 300 },
+      handleSignals: false,
+      onShutdown: () => new Promise<void>(() => {}), // a cleanup that never finishes
+    });
+    const stuck = fetch(`${running.url}/stuck`).then(
+      (r) => r.status,
+      () => "connection closed",
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    const started = Date.now();
+    await running.shutdown("test");
+    const took = Date.now() - started;
+    expect(await stuck).toBe("connection closed");
+    // 300 ms to drain, then at most the 1 s grace the cleanup gets: far below the 5 s the request wanted.
+    expect(took).toBeLessThan(2_500);
+  });
+
   it("drains: readiness fails, in-flight requests finish, shutdown resolves", async () => {
     const kit = createServiceKit({ name: "t", logger: quiet });
     kit.app.get("/slow", async (c) => {

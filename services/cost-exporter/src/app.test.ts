@@ -2,7 +2,7 @@ import { type RunningService, serveService } from "@platform/service-kit";
 import { promtoolCheckMetrics } from "@platform/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { costLines, find, startTestbed, type Testbed, value } from "../test/support.js";
-import { addDays, daysBetween } from "./dates.js";
+import { daysBetween } from "./dates.js";
 import { type Amount, amountToNumber } from "./decimal.js";
 import {
   forecastAmounts,

@@ -16,15 +16,18 @@ import {
   parseForecast,
 } from "./responses.js";
 
-export type Operation = "GetCostAndUsage" | "GetCostForecast";
-export type RequestOutcome =
-  | "success"
-  | "throttled"
-  | "server_error"
-  | "access_denied"
-  | "invalid_credentials"
-  | "malformed"
-  | "error";
+export const OPERATIONS = ["GetCostAndUsage", "GetCostForecast"] as const;
+export type Operation = (typeof OPERATIONS)[number];
+export const REQUEST_OUTCOMES = [
+  "success",
+  "throttled",
+  "server_error",
+  "access_denied",
+  "invalid_credentials",
+  "malformed",
+  "error",
+] as const;
+export type RequestOutcome = (typeof REQUEST_OUTCOMES)[number];
 
 /** Refused before sending: the request would exceed DAILY_REQUEST_CAP. */
 export class DailyCapReachedError extends Error {

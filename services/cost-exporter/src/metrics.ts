@@ -1,4 +1,5 @@
 import { Counter, Gauge, type Registry } from "prom-client";
+import { OPERATIONS, REQUEST_OUTCOMES } from "./cost-explorer.js";
 import { addDays, firstOfMonth, utcDay } from "./dates.js";
 import { amountToNumber } from "./decimal.js";
 import type { CostSnapshot } from "./snapshot.js";
@@ -15,7 +16,7 @@ export interface ExporterMetrics {
 
 export function createExporterMetrics(registry: Registry): ExporterMetrics {
   const registers = [registry];
-  return {
+  const metrics: ExporterMetrics = {
     apiRequests: new Counter({
       name: "aws_cost_exporter_api_requests_total",
       help: "Paid Cost Explorer HTTP requests (every page and retry), by operation and outcome.",
@@ -53,6 +54,17 @@ export function createExporterMetrics(registry: Registry): ExporterMetrics {
       registers,
     }),
   };
+  // Every series exists at 0 from the start: a counter that first appears already at 3 shows no
+  // increase() to Prometheus, so the first throttling episode would never alert.
+  for (const operation of OPERATIONS) {
+    for (const outcome of REQUEST_OUTCOMES) metrics.apiRequests.inc({ operation, outcome }, 0);
+    metrics.apiRetries.inc({ operation }, 0);
+    metrics.apiThrottles.inc({ operation }, 0);
+    metrics.apiPages.inc({ operation }, 0);
+  }
+  metrics.requestsSkipped.inc({ reason: "daily_cap" }, 0);
+  for (const outcome of ["success", "failure"]) metrics.refreshes.inc({ outcome }, 0);
+  return metrics;
 }
 
 /** What `/metrics` may read at scrape time; nothing here calls AWS. */

@@ -235,6 +235,13 @@ describe("simulation", () => {
     expect(await counters(app)).toMatchObject({ revenue: 0, accepted: 0, failed: 1 });
   });
 
+  it("answers bad input 4xx even while checkout is failing on purpose", async () => {
+    const { app } = storefront({ simulation: { checkout: { errorRate: 1, outOfStockRate: 1 } } });
+    expect((await postCheckout(app, "{not json")).status).toBe(400);
+    expect((await postCheckout(app, JSON.stringify({ items: [item("ghost", 1)] }))).status).toBe(422);
+    expect(await counters(app)).toMatchObject({ revenue: 0, invalid: 2, failed: 0, outOfStock: 0 });
+  });
+
   it("turns checkouts away as out of stock: 409, no revenue, health still green", async () => {
     const { app } = storefront({ simulation: { checkout: { outOfStockRate: 1 } } });
     const res = await postCheckout(app, JSON.stringify({ items: [item("notebook", 1)] }));

@@ -117,11 +117,8 @@ export function createApp({
   });
 
   app.post("/api/checkout", async (c) => {
-    const failure = await simulate(c, "checkout");
-    if (failure) {
-      checkouts.inc({ outcome: "failed" });
-      return failure;
-    }
+    // Bad input is the client's fault whatever the simulation says: it is answered 4xx before the
+    // simulated processing (delay, failure) that only a valid order reaches.
     const invalid = (status: 400 | 422, error: string, message: string, details = {}) => {
       checkouts.inc({ outcome: "invalid" });
       return jsonError(c, status, error, message, details);
@@ -145,6 +142,11 @@ export function createApp({
       return invalid(422, "unknown_product", "Some products are not in the catalog.", {
         productIds: priced.unknownProductIds,
       });
+    }
+    const failure = await simulate(c, "checkout");
+    if (failure) {
+      checkouts.inc({ outcome: "failed" });
+      return failure;
     }
     if (simulation.outOfStock()) {
       checkouts.inc({ outcome: "out_of_stock" });
