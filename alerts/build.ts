@@ -258,15 +258,24 @@ and on (job)
         expr: "sum by (job, currency) (aws_cost_last_complete_day_amount)",
       },
       {
-        // The complete days before yesterday: every day in the snapshot minus today and yesterday.
+        // The complete days before yesterday: every day in the snapshot minus yesterday and, when Cost
+        // Explorer has any spend for it yet, today (early in the UTC day it has none, and the average must
+        // not vanish then).
         record: "platform:aws_cost_earlier_days_avg:usd",
         expr: `(
   sum by (job, currency) (aws_cost_daily_amount)
-  - sum by (job, currency) (aws_cost_today_amount)
+  - (sum by (job, currency) (aws_cost_today_amount) or 0 * sum by (job, currency) (aws_cost_daily_amount))
   - sum by (job, currency) (aws_cost_last_complete_day_amount)
 )
 /
-(count by (job, currency) (count by (job, currency, day) (aws_cost_daily_amount)) - 2)`,
+(
+  count by (job, currency) (count by (job, currency, day) (aws_cost_daily_amount))
+  - 1
+  - (
+    count by (job, currency) (count by (job, currency) (aws_cost_today_amount))
+    or 0 * count by (job, currency) (count by (job, currency, day) (aws_cost_daily_amount))
+  )
+)`,
       },
       {
         record: "platform:aws_cost_month_to_date:usd",
