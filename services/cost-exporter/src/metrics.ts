@@ -1,7 +1,7 @@
 import { Counter, Gauge, type Registry } from "prom-client";
 import { OPERATIONS, REQUEST_OUTCOMES } from "./cost-explorer.js";
 import { addDays, firstOfMonth, utcDay } from "./dates.js";
-import { amountToNumber } from "./decimal.js";
+import { type Amount, amountToNumber } from "./decimal.js";
 import type { CostSnapshot } from "./snapshot.js";
 
 /** Counters the collector and the Cost Explorer client update as they work. */
@@ -112,130 +112,119 @@ export function registerSnapshotMetrics(
     registers,
   }).set({ mode, cost_basis }, 1);
 
-  new Gauge({
-    name: "aws_cost_daily_amount",
-    help: "Spend per UTC day and AWS service (last HISTORY_DAYS complete days and today so far).",
-    labelNames: ["day", "service", "cost_basis", "currency", "estimated"] as const,
-    registers,
-    collect() {
-      this.reset();
-      for (const d of source.snapshot()?.daily ?? []) {
-        const labels = {
-          day: d.day,
-          service: d.service,
-          cost_basis,
-          currency: d.currency,
-          estimated: String(d.estimated),
-        };
-        this.set(labels, amountToNumber(d.amount));
-      }
-    },
-  });
+  /**
+   * A spend gauge: at each scrape, the rows `rows` picks from the last snapshot (none when it has no
+   * snapshot, or when the rows describe a day or month that is over).
+   */
+  const spendGauge = <L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    rows: (snapshot: CostSnapshot) => [Record<L, string>, Amount][],
+  ) =>
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers,
+      collect() {
+        this.reset();
+        const snapshot = source.snapshot();
+        if (!snapshot) return;
+        for (const [labels, amount] of rows(snapshot)) this.set(labels, amountToNumber(amount));
+      },
+    });
 
-  new Gauge({
-    name: "aws_cost_last_complete_day_amount",
-    help: "Spend on the last complete UTC day (yesterday) per AWS service.",
-    labelNames: ["service", "cost_basis", "currency", "estimated"] as const,
-    registers,
-    collect() {
-      this.reset();
-      const snapshot = source.snapshot();
-      if (!snapshot || !fresh(snapshot).lastCompleteDay) return;
-      for (const s of snapshot.lastCompleteDay) {
-        const labels = {
-          service: s.service,
-          cost_basis,
-          currency: s.currency,
-          estimated: String(s.estimated),
-        };
-        this.set(labels, amountToNumber(s.amount));
-      }
-    },
-  });
+  spendGauge(
+    "aws_cost_daily_amount",
+    "Spend per UTC day and AWS service (last HISTORY_DAYS complete days and today so far).",
+    ["day", "service", "cost_basis", "currency", "estimated"],
+    (snapshot) =>
+      snapshot.daily.map((d) => [
+        { day: d.day, service: d.service, cost_basis, currency: d.currency, estimated: String(d.estimated) },
+        d.amount,
+      ]),
+  );
 
-  new Gauge({
-    name: "aws_cost_today_amount",
-    help: "Spend so far today (UTC) per AWS service; always an estimate.",
-    labelNames: ["service", "cost_basis", "currency"] as const,
-    registers,
-    collect() {
-      this.reset();
-      const snapshot = source.snapshot();
-      if (!snapshot || !fresh(snapshot).today) return;
-      for (const s of snapshot.today)
-        this.set({ service: s.service, cost_basis, currency: s.currency }, amountToNumber(s.amount));
-    },
-  });
+  spendGauge(
+    "aws_cost_last_complete_day_amount",
+    "Spend on the last complete UTC day (yesterday) per AWS service.",
+    ["service", "cost_basis", "currency", "estimated"],
+    (snapshot) =>
+      fresh(snapshot).lastCompleteDay
+        ? snapshot.lastCompleteDay.map((s) => [
+            { service: s.service, cost_basis, currency: s.currency, estimated: String(s.estimated) },
+            s.amount,
+          ])
+        : [],
+  );
 
-  new Gauge({
-    name: "aws_cost_month_to_date_amount",
-    help: "Spend this UTC calendar month so far (today's estimate included) per AWS service.",
-    labelNames: ["service", "cost_basis", "currency"] as const,
-    registers,
-    collect() {
-      this.reset();
-      const snapshot = source.snapshot();
-      if (!snapshot || !fresh(snapshot).month) return;
-      for (const s of snapshot.monthToDate) {
-        this.set({ service: s.service, cost_basis, currency: s.currency }, amountToNumber(s.amount));
-      }
-    },
-  });
+  spendGauge(
+    "aws_cost_today_amount",
+    "Spend so far today (UTC) per AWS service; always an estimate.",
+    ["service", "cost_basis", "currency"],
+    (snapshot) =>
+      fresh(snapshot).today
+        ? snapshot.today.map((s) => [{ service: s.service, cost_basis, currency: s.currency }, s.amount])
+        : [],
+  );
 
-  new Gauge({
-    name: "aws_cost_month_forecast_amount",
-    help: "Expected month-end total: actual spend of the month's complete days plus Cost Explorer's forecast from today on (80% interval for lower/upper).",
-    labelNames: ["cost_basis", "currency", "bound"] as const,
-    registers,
-    collect() {
-      this.reset();
-      const snapshot = source.snapshot();
-      const forecast = snapshot?.monthForecast;
-      if (!snapshot || !forecast || !fresh(snapshot).month) return;
+  spendGauge(
+    "aws_cost_month_to_date_amount",
+    "Spend this UTC calendar month so far (today's estimate included) per AWS service.",
+    ["service", "cost_basis", "currency"],
+    (snapshot) =>
+      fresh(snapshot).month
+        ? snapshot.monthToDate.map((s) => [
+            { service: s.service, cost_basis, currency: s.currency },
+            s.amount,
+          ])
+        : [],
+  );
+
+  spendGauge(
+    "aws_cost_month_forecast_amount",
+    "Expected month-end total: actual spend of the month's complete days plus Cost Explorer's forecast from today on (80% interval for lower/upper).",
+    ["cost_basis", "currency", "bound"],
+    (snapshot) => {
+      const forecast = snapshot.monthForecast;
+      if (!forecast || !fresh(snapshot).month) return [];
       const { currency } = forecast;
-      this.set({ cost_basis, currency, bound: "mean" }, amountToNumber(forecast.mean));
-      this.set({ cost_basis, currency, bound: "lower" }, amountToNumber(forecast.lower));
-      this.set({ cost_basis, currency, bound: "upper" }, amountToNumber(forecast.upper));
+      return [
+        [{ cost_basis, currency, bound: "mean" }, forecast.mean],
+        [{ cost_basis, currency, bound: "lower" }, forecast.lower],
+        [{ cost_basis, currency, bound: "upper" }, forecast.upper],
+      ];
     },
-  });
+  );
 
-  new Gauge({
-    name: "aws_cost_tag_month_to_date_amount",
-    help: 'Spend this UTC month so far per value of the cost-allocation tag COST_TAG_KEY (untagged resources as tag_value="untagged").',
-    labelNames: ["tag_key", "tag_value", "cost_basis", "currency"] as const,
-    registers,
-    collect() {
-      this.reset();
-      const snapshot = source.snapshot();
-      const tag = snapshot?.tag;
-      if (!snapshot || !tag || !fresh(snapshot).month) return;
-      for (const t of tag.monthToDate) {
-        this.set(
-          { tag_key: tag.key, tag_value: t.value, cost_basis, currency: t.currency },
-          amountToNumber(t.amount),
-        );
-      }
+  spendGauge(
+    "aws_cost_tag_month_to_date_amount",
+    'Spend this UTC month so far per value of the cost-allocation tag COST_TAG_KEY (untagged resources as tag_value="untagged").',
+    ["tag_key", "tag_value", "cost_basis", "currency"],
+    (snapshot) => {
+      const tag = snapshot.tag;
+      if (!tag || !fresh(snapshot).month) return [];
+      return tag.monthToDate.map((t) => [
+        { tag_key: tag.key, tag_value: t.value, cost_basis, currency: t.currency },
+        t.amount,
+      ]);
     },
-  });
+  );
 
-  new Gauge({
-    name: "aws_cost_tag_last_complete_day_amount",
-    help: "Spend on the last complete UTC day per value of the cost-allocation tag COST_TAG_KEY.",
-    labelNames: ["tag_key", "tag_value", "cost_basis", "currency"] as const,
-    registers,
-    collect() {
-      this.reset();
-      const snapshot = source.snapshot();
-      const tag = snapshot?.tag;
-      if (!snapshot || !tag || !fresh(snapshot).lastCompleteDay) return;
-      for (const t of tag.lastCompleteDay) {
-        this.set(
-          { tag_key: tag.key, tag_value: t.value, cost_basis, currency: t.currency },
-          amountToNumber(t.amount),
-        );
-      }
+  spendGauge(
+    "aws_cost_tag_last_complete_day_amount",
+    "Spend on the last complete UTC day per value of the cost-allocation tag COST_TAG_KEY.",
+    ["tag_key", "tag_value", "cost_basis", "currency"],
+    (snapshot) => {
+      const tag = snapshot.tag;
+      if (!tag || !fresh(snapshot).lastCompleteDay) return [];
+      return tag.lastCompleteDay.map((t) => [
+        { tag_key: tag.key, tag_value: t.value, cost_basis, currency: t.currency },
+        t.amount,
+      ]);
     },
-  });
+  );
 
   new Gauge({
     name: "aws_cost_exporter_last_refresh_success",
