@@ -16,14 +16,19 @@ export type ServiceEnv = { Variables: { requestId: string; log: Logger } };
 export type ServiceApp = Hono<ServiceEnv>;
 
 /**
- * A request header, read from Node's parsed headers when served by @hono/node-server: asking the Fetch
+ * A request header, read from Node's raw header list when served by @hono/node-server: asking the Fetch
  * `Request` for any header makes the adapter build a full undici Headers object for every request.
  */
 function incomingHeader(c: Context, lowerCaseName: string): string | undefined {
   const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
   if (incoming) {
-    const value = incoming.headers[lowerCaseName];
-    return Array.isArray(value) ? value[0] : value;
+    // rawHeaders is the list Node already has; `incoming.headers` would build an object from it first.
+    const raw = incoming.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) {
+      if (raw[i]?.length === lowerCaseName.length && raw[i]?.toLowerCase() === lowerCaseName)
+        return raw[i + 1];
+    }
+    return undefined;
   }
   return c.req.header(lowerCaseName);
 }
