@@ -96,25 +96,33 @@ export function createApp({
   const indexPage = renderIndex(CATALOG);
   const catalogJson = CATALOG.map(productJson);
 
-  app.get("/", async (c) => (await simulate(c, "index")) ?? c.html(indexPage));
+  /** The answer, unless the simulation delays or fails it first; synchronous when nothing is simulated. */
+  const answer = (c: Context, endpoint: SimulatedEndpoint, respond: () => Response) => {
+    const simulated = simulate(c, endpoint);
+    return simulated instanceof Promise
+      ? simulated.then((failure) => failure ?? respond())
+      : (simulated ?? respond());
+  };
 
-  app.get("/products/:id", async (c) => {
-    const failure = await simulate(c, "product");
-    if (failure) return failure;
-    const product = findProduct(c.req.param("id"));
-    if (!product) return c.html(renderNotFoundPage(c.req.param("id")), 404);
-    return c.html(renderProductPage(product));
-  });
+  app.get("/", (c) => answer(c, "index", () => c.html(indexPage)));
 
-  app.get("/api/products", async (c) => (await simulate(c, "products")) ?? c.json(catalogJson));
+  app.get("/products/:id", (c) =>
+    answer(c, "product", () => {
+      const product = findProduct(c.req.param("id"));
+      if (!product) return c.html(renderNotFoundPage(c.req.param("id")), 404);
+      return c.html(renderProductPage(product));
+    }),
+  );
 
-  app.get("/api/products/:id", async (c) => {
-    const failure = await simulate(c, "product");
-    if (failure) return failure;
-    const product = findProduct(c.req.param("id"));
-    if (!product) return jsonError(c, 404, "unknown_product", `There is no product ${c.req.param("id")}.`);
-    return c.json(productJson(product));
-  });
+  app.get("/api/products", (c) => answer(c, "products", () => c.json(catalogJson)));
+
+  app.get("/api/products/:id", (c) =>
+    answer(c, "product", () => {
+      const product = findProduct(c.req.param("id"));
+      if (!product) return jsonError(c, 404, "unknown_product", `There is no product ${c.req.param("id")}.`);
+      return c.json(productJson(product));
+    }),
+  );
 
   app.post("/api/checkout", async (c) => {
     // Bad input is the client's fault whatever the simulation says: it is answered 4xx before the
