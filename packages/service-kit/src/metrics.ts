@@ -59,38 +59,32 @@ class HttpRequestMetrics {
   constructor(registry: Registry) {
     const requests = this.requests;
     const durations = this.durations;
-    const register = (metric: object) =>
-      registry.registerMetric(metric as Parameters<Registry["registerMetric"]>[0]);
-    const counter = {
-      name: "app_requests_total",
-      help: "HTTP requests handled, by method, route template and status code.",
-      type: "counter",
-      aggregator: "sum",
-      get: async () => ({ ...counterInfo, values: [...requests.values()].map((s) => ({ ...s })) }),
-      reset: () => requests.clear(),
+    // The shape prom-client's registry renders: name, help, type and, at scrape time, the values.
+    const register = (
+      name: string,
+      help: string,
+      type: string,
+      values: () => object[],
+      reset: () => void,
+    ) => {
+      const info = { name, help, type, aggregator: "sum" };
+      const metric = { ...info, get: async () => ({ ...info, values: values() }), reset };
+      registry.registerMetric(metric as unknown as Parameters<Registry["registerMetric"]>[0]);
     };
-    const counterInfo = {
-      name: counter.name,
-      help: counter.help,
-      type: counter.type,
-      aggregator: counter.aggregator,
-    };
-    const histogram = {
-      name: "app_request_duration_seconds",
-      help: "Time from receiving an HTTP request to its response, by method and route template.",
-      type: "histogram",
-      aggregator: "sum",
-      get: async () => ({ ...histogramInfo, values: [...durations.values()].flatMap(histogramValues) }),
-      reset: () => durations.clear(),
-    };
-    const histogramInfo = {
-      name: histogram.name,
-      help: histogram.help,
-      type: histogram.type,
-      aggregator: histogram.aggregator,
-    };
-    register(counter);
-    register(histogram);
+    register(
+      "app_requests_total",
+      "HTTP requests handled, by method, route template and status code.",
+      "counter",
+      () => [...requests.values()].map((s) => ({ ...s })),
+      () => requests.clear(),
+    );
+    register(
+      HISTOGRAM_NAME,
+      "Time from receiving an HTTP request to its response, by method and route template.",
+      "histogram",
+      () => [...durations.values()].flatMap(histogramValues),
+      () => durations.clear(),
+    );
   }
 
   record(method: string, endpoint: string, status: number, seconds: number) {
