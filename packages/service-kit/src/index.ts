@@ -9,10 +9,10 @@ export {
 export { createLogger, type LogFields, type Logger, type LogLevel } from "./logger.js";
 export {
   createServiceMetrics,
-  endpointOf,
   HTTP_DURATION_BUCKETS,
   PROMTOOL_REJECTED_DEFAULTS,
   requestMethodLabel,
+  routeTemplate,
   type ServiceMetrics,
   UNMATCHED_ENDPOINT,
 } from "./metrics.js";
@@ -21,6 +21,7 @@ export {
   exitOnStartupError,
   jsonError,
   type Lifecycle,
+  RequestBindings,
   type RunningService,
   type ServeOptions,
   type ServiceApp,

@@ -8,6 +8,8 @@ export interface Logger {
   info(msg: string, fields?: LogFields): void;
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
+  /** Whether lines of this level are written, so callers can skip building fields nobody reads. */
+  enabled(level: Exclude<LogLevel, "silent">): boolean;
   /** A logger that adds these fields (for example a request id) to every line. */
   child(fields: LogFields): Logger;
 }
@@ -49,6 +51,9 @@ class JsonLogger implements Logger {
   }
   error(msg: string, fields?: LogFields) {
     this.emit("error", msg, fields);
+  }
+  enabled(level: Exclude<LogLevel, "silent">): boolean {
+    return RANK[level] >= this.target.threshold;
   }
   child(fields: LogFields): Logger {
     return new JsonLogger(this.target, { ...this.bound, ...fields });

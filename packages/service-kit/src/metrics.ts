@@ -1,5 +1,4 @@
-import type { Context } from "hono";
-import { matchedRoutes } from "hono/route";
+import type { Hono } from "hono";
 import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
 
 /**
@@ -23,9 +22,11 @@ export const PROMTOOL_REJECTED_DEFAULTS = [
 
 export interface ServiceMetrics {
   registry: Registry;
-  /** Records one finished HTTP request into `app_requests_total` and `app_request_duration_seconds`. */
-  recordRequest(method: string, endpoint: string, status: number, seconds: number): void;
-  inFlight: Gauge;
+  /** A request arrived (`app_requests_in_flight` goes up). */
+  requestStarted(): void;
+  /** A request was answered: `app_requests_in_flight` goes down, `app_requests_total` and
+   * `app_request_duration_seconds` record it. */
+  requestFinished(method: string, endpoint: string, status: number, seconds: number): void;
 }
 
 export interface ServiceMetricsOptions {
@@ -144,25 +145,40 @@ export function createServiceMetrics({
     for (const name of PROMTOOL_REJECTED_DEFAULTS) registry.removeSingleMetric(name);
   }
   const http = new HttpRequestMetrics(registry);
+  // A plain number read at scrape time, like the two metrics above: a prom-client Gauge hashes its labels
+  // on every inc() and dec().
+  let inFlight = 0;
+  new Gauge({
+    name: "app_requests_in_flight",
+    help: "HTTP requests being handled right now.",
+    registers: [registry],
+    collect() {
+      this.set(inFlight);
+    },
+  });
   return {
     registry,
-    recordRequest: (method, endpoint, status, seconds) => http.record(method, endpoint, status, seconds),
-    inFlight: new Gauge({
-      name: "app_requests_in_flight",
-      help: "HTTP requests being handled right now.",
-      registers: [registry],
-    }),
+    requestStarted: () => {
+      inFlight++;
+    },
+    requestFinished: (method, endpoint, status, seconds) => {
+      inFlight--;
+      http.record(method, endpoint, status, seconds);
+    },
   };
 }
 
 /**
- * The route template that answered, e.g. `/api/products/:id`; never the raw path. Middleware mounted
- * on `*` does not count as a match, so a path no route knows gets {@link UNMATCHED_ENDPOINT}.
+ * The route template that answers `method path` in this app, e.g. `/api/products/:id`; never the raw
+ * path. Middleware mounted on `*` does not count as a match, so a path no route knows gets
+ * {@link UNMATCHED_ENDPOINT}. Asks the app's router the same question Hono asked it (HEAD is routed as
+ * GET), which for a registered route is a lookup in the router's prebuilt table.
  */
-export function endpointOf(c: Context): string {
-  const routes = matchedRoutes(c);
-  for (let i = routes.length - 1; i >= 0; i--) {
-    const route = routes[i];
+// biome-ignore lint/suspicious/noExplicitAny: any app's router answers with the routes it was given.
+export function routeTemplate(app: Hono<any>, method: string, path: string): string {
+  const [matched] = app.router.match(method === "HEAD" ? "GET" : method, path);
+  for (let i = matched.length - 1; i >= 0; i--) {
+    const route = matched[i]?.[0][1];
     if (route && route.path !== "*" && route.path !== "/*") return route.path;
   }
   return UNMATCHED_ENDPOINT;

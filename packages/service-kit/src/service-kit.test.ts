@@ -96,6 +96,86 @@ describe("createServiceKit", () => {
     expect(forged.headers.get("X-Request-Id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it("logs with the request's id: handler lines, errors and the access log share it", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const write = (line: string) => lines.push(JSON.parse(line));
+    const kit = createServiceKit({
+      name: "test",
+      logger: createLogger({ service: "test", level: "info", write }),
+      metrics: createServiceMetrics({ collectDefaults: false }),
+    });
+    kit.app.get("/fast", (c) => c.text("ok"));
+    kit.app.post("/order", async (c) => {
+      await c.req.text();
+      c.env.log.info("order taken");
+      return c.json({ ok: true }, 201);
+    });
+    kit.app.get("/boom", async () => {
+      throw new Error("kaboom");
+    });
+
+    // A fast success is counted in the metrics and not logged at info.
+    expect((await kit.app.request("/fast")).status).toBe(200);
+    expect(lines).toEqual([]);
+
+    await kit.app.request("/order", { method: "POST", body: "{}", headers: { "X-Request-Id": "ord-1" } });
+    expect(lines).toEqual([expect.objectContaining({ msg: "order taken", requestId: "ord-1" })]);
+
+    const failed = await kit.app.request("/boom");
+    const id = failed.headers.get("X-Request-Id");
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(lines.slice(1)).toEqual([
+      expect.objectContaining({ level: "error", msg: "unhandled error", requestId: id }),
+      expect.objectContaining({
+        level: "warn",
+        msg: "request",
+        endpoint: "/boom",
+        status: 500,
+        requestId: id,
+      }),
+    ]);
+
+    const text = await (await kit.app.request("/metrics")).text();
+    expect(text).toContain('app_requests_total{method="GET",endpoint="/fast",status="200"} 1');
+    expect(text).toContain('app_requests_total{method="POST",endpoint="/order",status="201"} 1');
+    expect(text).toContain('app_requests_total{method="GET",endpoint="/boom",status="500"} 1');
+    expect(text).toContain("app_requests_in_flight 0");
+  });
+
+  it("writes an access line for every request at debug level, and counts HEAD under the GET route", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const kit = createServiceKit({
+      name: "test",
+      logger: createLogger({ service: "test", level: "debug", write: (l) => lines.push(JSON.parse(l)) }),
+      metrics: createServiceMetrics({ collectDefaults: false }),
+    });
+    kit.app.get("/items/:id", (c) => c.text("ok"));
+    expect((await kit.app.request("/items/1", { method: "HEAD" })).status).toBe(200);
+    expect(lines).toEqual([
+      expect.objectContaining({ level: "debug", method: "HEAD", path: "/items/1", endpoint: "/items/:id" }),
+    ]);
+    expect(lines[0]?.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    const text = await (await kit.app.request("/metrics")).text();
+    expect(text).toContain('app_requests_total{method="HEAD",endpoint="/items/:id",status="200"} 1');
+  });
+
+  it("counts requests in flight while they are being handled", async () => {
+    const kit = kitWithRoutes();
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    kit.app.get("/wait", async (c) => {
+      await gate;
+      return c.text("done");
+    });
+    const waiting = [kit.app.request("/wait"), kit.app.request("/wait")];
+    expect(await (await kit.app.request("/metrics")).text()).toContain("app_requests_in_flight 2");
+    release();
+    await Promise.all(waiting);
+    expect(await (await kit.app.request("/metrics")).text()).toContain("app_requests_in_flight 0");
+  });
+
   it("rejects oversized bodies with 413 JSON", async () => {
     const kit = createServiceKit({ name: "t", logger: quiet, maxBodyBytes: 100 });
     kit.app.post("/echo", async (c) => c.json(await c.req.json()));
