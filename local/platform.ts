@@ -8,6 +8,7 @@ import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { env, loadConfig, type RunningService, serveService } from "@platform/service-kit";
+import { freePort } from "@platform/testkit";
 import {
   type AlertTiming,
   grafanaProvisioning,
@@ -134,17 +135,9 @@ async function costExporterModeNote(base: string): Promise<string> {
   return "mode unknown: see aws_cost_exporter_info";
 }
 
+/** The configured port, or a free one when it is 0. */
 async function pickPort(port: number): Promise<number> {
-  if (port !== 0) return port;
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const picked = typeof address === "object" && address ? address.port : 0;
-      server.close(() => done(picked));
-    });
-  });
+  return port !== 0 ? port : freePort();
 }
 
 async function waitUntil(
