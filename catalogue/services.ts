@@ -1,0 +1,200 @@
+/**
+ * The platform's services, declared once. The Pulumi program deploys each entry that runs in a cluster
+ * (one generic component per service), the local runner starts each entry that runs locally, CI builds
+ * one image per entry, and the alert and dashboard job lists come from here. Adding a service is its
+ * folder under services/ plus one entry below (see catalogue/README.md).
+ *
+ * This directory is CommonJS on purpose (its package.json): the Pulumi Node.js host loads the program
+ * with ts-node as CommonJS, and everything the program imports must load that way. Keep it free of
+ * runtime dependencies and of `import.meta`.
+ */
+
+/** Where a service can run: in a Kubernetes cluster (the Pulumi program) or on one machine (`npm start`). */
+export type Place = "cluster" | "local";
+
+export interface Resources {
+  requests: { cpu: string; memory: string };
+  limits: { cpu: string; memory: string };
+}
+
+/** The stack settings a catalogue entry reads (a subset of the program's settings). */
+export interface ClusterSettings {
+  demoTraffic: boolean;
+  demoTrafficRate: number;
+  /** What the cost exporter should use in this stack (`demo` where the cluster has no AWS identity). */
+  costExporterMode: "auto" | "aws" | "demo";
+  costExporterRefreshInterval: string;
+  costExporterDailyRequestCap: number;
+  costTagKey: string;
+}
+
+export interface EnvContext {
+  /** The base URL another service is reached at from this one, e.g. `http://storefront.platform.svc.cluster.local:8080`. */
+  urlOf(service: string): string;
+}
+
+export interface ClusterEnvContext extends EnvContext {
+  settings: ClusterSettings;
+}
+
+/** Whom a service may call besides DNS; everything else is denied by NetworkPolicy. */
+export type Egress =
+  | { to: "service"; service: string }
+  /** Any address on TCP 443 (AWS APIs have no fixed addresses). */
+  | { to: "https" }
+  /** The EKS Pod Identity agent on its link-local address, which hands out the role's credentials. */
+  | { to: "eks-pod-identity" };
+
+export type Replicas =
+  /** A stack may set another count with `platform:replicas` (up to `max`). */
+  | { default: number; max: number }
+  /** Exactly this many in every stack, for the reason given. */
+  | { fixed: number; reason: string };
+
+export interface ServiceEntry {
+  /** The folder `services/<name>`; also the image, the Kubernetes objects and the Prometheus job. */
+  name: string;
+  description: string;
+  /** The port it listens on (`PORT`), locally and in the cluster. */
+  port: number;
+  runsIn: readonly Place[];
+  /** In a cluster: whether the stack deploys it at all (default: always). */
+  deployedWhen?: (settings: ClusterSettings) => boolean;
+  /** How its image is built: the Dockerfile, with the repository root as build context. */
+  image: { dockerfile: string };
+  probes: { liveness: string; readiness: string };
+  resources: Resources;
+  replicas: Replicas;
+  /** Environment in every place. */
+  env?: Readonly<Record<string, string>>;
+  /** Environment in a cluster only, from the stack's settings. */
+  clusterEnv?: (context: ClusterEnvContext) => Record<string, string>;
+  /** Environment on one machine only. */
+  localEnv?: (context: EnvContext) => Record<string, string>;
+  /** How Prometheus scrapes it. */
+  scrape: { path: string; interval: string };
+  /** Who may connect to its port: anyone (a shop) or only Prometheus. */
+  ingress: "anyone" | "prometheus";
+  egress: readonly Egress[];
+  /** A Kubernetes service account of its own with an AWS role (EKS Pod Identity) allowed exactly this policy. */
+  awsIdentity?: { serviceAccount: string; policyFile: string };
+}
+
+export const services = [
+  {
+    name: "storefront",
+    description: "A small shop that earns simulated revenue; RED metrics and a revenue counter.",
+    port: 8080,
+    runsIn: ["cluster", "local"],
+    image: { dockerfile: "services/storefront/Dockerfile" },
+    probes: { liveness: "/health", readiness: "/ready" },
+    resources: { requests: { cpu: "50m", memory: "96Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+    replicas: { default: 2, max: 20 },
+    env: { LOG_LEVEL: "info" },
+    // Locally the incidents of `npm start -- --incident` are set through the admin endpoint.
+    localEnv: () => ({ ADMIN_ENABLED: "true" }),
+    scrape: { path: "/metrics", interval: "15s" },
+    ingress: "anyone",
+    egress: [],
+  },
+  {
+    name: "cost-exporter",
+    description: "AWS Cost Explorer to Prometheus; refreshes on its own budget, a scrape never pays.",
+    port: 8081,
+    runsIn: ["cluster", "local"],
+    image: { dockerfile: "services/cost-exporter/Dockerfile" },
+    probes: { liveness: "/health", readiness: "/ready" },
+    resources: { requests: { cpu: "20m", memory: "96Mi" }, limits: { cpu: "250m", memory: "192Mi" } },
+    replicas: { fixed: 1, reason: "each replica would make its own paid Cost Explorer requests" },
+    env: { LOG_LEVEL: "info" },
+    clusterEnv: ({ settings }) => ({
+      COST_EXPORTER_MODE: settings.costExporterMode,
+      REFRESH_INTERVAL: settings.costExporterRefreshInterval,
+      DAILY_REQUEST_CAP: String(settings.costExporterDailyRequestCap),
+      COST_TAG_KEY: settings.costTagKey,
+      // Cost Explorer has one endpoint, in us-east-1, whatever region the cluster is in.
+      AWS_REGION: "us-east-1",
+    }),
+    // The exporter picks demo (its Cost Explorer simulator) or aws from the credentials it finds.
+    localEnv: () => ({ COST_TAG_KEY: process.env.COST_TAG_KEY ?? "team" }),
+    scrape: { path: "/metrics", interval: "60s" },
+    ingress: "prometheus",
+    egress: [{ to: "https" }, { to: "eks-pod-identity" }],
+    awsIdentity: { serviceAccount: "cost-exporter", policyFile: "services/cost-exporter/iam-policy.json" },
+  },
+  {
+    name: "traffic",
+    description: "Demo traffic for the storefront, with its own metrics.",
+    port: 8082,
+    runsIn: ["cluster", "local"],
+    deployedWhen: (settings) => settings.demoTraffic,
+    image: { dockerfile: "services/traffic/Dockerfile" },
+    probes: { liveness: "/health", readiness: "/ready" },
+    resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { cpu: "250m", memory: "128Mi" } },
+    replicas: { fixed: 1, reason: "the rate is per replica; more replicas would multiply it" },
+    env: { LOG_LEVEL: "info" },
+    clusterEnv: ({ urlOf, settings }) => ({
+      TARGET_URL: urlOf("storefront"),
+      RATE: String(settings.demoTrafficRate),
+    }),
+    localEnv: ({ urlOf }) => ({ TARGET_URL: urlOf("storefront") }),
+    scrape: { path: "/metrics", interval: "30s" },
+    ingress: "prometheus",
+    egress: [{ to: "service", service: "storefront" }],
+  },
+] as const satisfies readonly ServiceEntry[];
+
+/** The catalogue every consumer reads; tests pass one with a fixture service added. */
+export type Catalogue = readonly ServiceEntry[];
+export const catalogue: Catalogue = services;
+
+export type ServiceName = (typeof services)[number]["name"];
+
+/** The entry called `name`, or an error naming the services there are. */
+export function serviceNamed(name: string, from: Catalogue = catalogue): ServiceEntry {
+  const found = from.find((service) => service.name === name);
+  if (!found) {
+    throw new Error(
+      `no service "${name}" in the catalogue (there are: ${from.map((s) => s.name).join(", ")})`,
+    );
+  }
+  return found;
+}
+
+/** The entries that run in a place, in catalogue order. */
+export function servicesIn(place: Place, from: Catalogue = catalogue): ServiceEntry[] {
+  return from.filter((service) => service.runsIn.includes(place));
+}
+
+/**
+ * Checks what TypeScript cannot: unique names and ports, names usable as Kubernetes objects and image
+ * names, and egress that names services that exist. Every consumer calls it before using a catalogue.
+ */
+export function validateCatalogue(from: Catalogue = catalogue): Catalogue {
+  const problems: string[] = [];
+  const names = new Set<string>();
+  const ports = new Map<number, string>();
+  for (const service of from) {
+    if (!/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/.test(service.name)) {
+      problems.push(`${service.name}: a name must be a DNS label of at most 40 characters`);
+    }
+    if (names.has(service.name)) problems.push(`${service.name}: declared twice`);
+    names.add(service.name);
+    if (!Number.isInteger(service.port) || service.port < 1024 || service.port > 65535) {
+      problems.push(`${service.name}: port ${service.port} is not a whole number from 1024 to 65535`);
+    }
+    const other = ports.get(service.port);
+    if (other) problems.push(`${service.name}: port ${service.port} is also ${other}'s`);
+    ports.set(service.port, service.name);
+    if (service.runsIn.length === 0) problems.push(`${service.name}: runsIn names no place`);
+  }
+  for (const service of from) {
+    for (const egress of service.egress) {
+      if (egress.to === "service" && !names.has(egress.service)) {
+        problems.push(`${service.name}: egress to "${egress.service}", which is not in the catalogue`);
+      }
+    }
+  }
+  if (problems.length > 0) throw new Error(`Invalid service catalogue:\n  ${problems.join("\n  ")}`);
+  return from;
+}
