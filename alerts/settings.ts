@@ -8,11 +8,12 @@
  * CommonJS on purpose (this directory's package.json): the Pulumi program loads it.
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
 
-export const ALERTS_DIR = __dirname;
+// From __filename, not __dirname: tsx, loading this CommonJS file for an ES module, sets only __filename right.
+export const ALERTS_DIR = dirname(__filename);
 export const DEFAULT_SETTINGS_FILE = join(ALERTS_DIR, "settings.yaml");
 
 /** A number, also when a stack setting spells it as text (`pulumi config set --path` may store "300"). */
@@ -129,3 +130,22 @@ export function resolveThresholds(
     ? { thresholds: result.data, problems: [] }
     : { thresholds: undefined, problems: problemsOf(result.error) };
 }
+
+/**
+ * A stack's `thresholds` setting as a zod schema (for the program's settings): the override laid over the
+ * defaults and validated; each problem is an issue at its path inside, e.g. `cost.monthlyBudgetUsd`.
+ */
+export const stackThresholdsSchema = z
+  .unknown()
+  .default({})
+  .transform((override, ctx): Thresholds => {
+    const { thresholds, problems } = resolveThresholds(override);
+    for (const problem of problems) {
+      ctx.addIssue({
+        code: "custom",
+        message: problem.message,
+        path: problem.path === "(root)" ? [] : problem.path.split("."),
+      });
+    }
+    return thresholds ?? (z.NEVER as never);
+  });

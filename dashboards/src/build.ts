@@ -6,12 +6,12 @@
  *   npm run generate:dashboards
  */
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { loadDefaultThresholds } from "../../alerts/settings";
 import { buildDashboardFiles } from "./dashboards";
 
 /** The committed dashboards sit one level up, where Grafana and the tests find only dashboards. */
-const DASHBOARDS_DIR = join(__dirname, "..");
+const DASHBOARDS_DIR = join(dirname(__filename), "..");
 
 for (const [name, text] of Object.entries(buildDashboardFiles(loadDefaultThresholds()))) {
   writeFileSync(join(DASHBOARDS_DIR, name), text);
