@@ -41,7 +41,7 @@ function anchorsOf(markdown: string): Set<string> {
   let inFence = false;
   for (const line of markdown.split("\n")) {
     if (/^\s*(```|~~~)/.test(line)) inFence = !inFence;
-    const heading = !inFence && /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
+    const heading = inFence ? null : /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
     if (!heading?.[1]) continue;
     const slug = headingSlug(heading[1]);
     const count = seen.get(slug) ?? 0;
