@@ -205,7 +205,7 @@ describe("actions are pinned", () => {
 
 describe("one list of stacks", () => {
   it("lists dev then prod, prod in the production environment", () => {
-    expect(stacks).toEqual([
+    expect(stacks.map(({ name, environment }) => ({ name, environment }))).toEqual([
       { name: "dev", environment: "dev" },
       { name: "prod", environment: "production" },
     ]);

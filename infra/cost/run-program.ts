@@ -1,0 +1,14 @@
+import type { PricedInput } from "./inputs";
+import { withProgramLogCaptured } from "./program-log";
+
+/**
+ * Every resource the program registers for a stack, from the real program under Pulumi's mocks (no cloud,
+ * no CLI), with the program's own log messages kept apart.
+ */
+export async function resourcesUnderMocks(
+  stack: string,
+): Promise<{ resources: PricedInput[]; messages: string[] }> {
+  const { runProgramUnderMocks } = await import("../testing/mocks");
+  const { result, messages } = await withProgramLogCaptured(() => runProgramUnderMocks(stack));
+  return { resources: result, messages };
+}

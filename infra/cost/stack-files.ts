@@ -1,0 +1,64 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { exact } from "@platform/prices";
+import { parse as parseYaml } from "yaml";
+import type { Budget } from "./report";
+
+/** Pulumi.<stack>.yaml files at the repository root: what `--stack` may name. */
+export const REPO_ROOT = join(__dirname, "..", "..");
+
+export function listStacks(root = REPO_ROOT): string[] {
+  return readdirSync(root)
+    .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+    .filter((stack): stack is string => stack !== undefined)
+    .sort();
+}
+
+/** The stack file's `config:` map; an error that lists the stacks there are when it does not exist. */
+export function stackConfig(stack: string, root = REPO_ROOT): Record<string, unknown> {
+  const file = join(root, `Pulumi.${stack}.yaml`);
+  if (!existsSync(file)) {
+    const stacks = listStacks(root);
+    throw new Error(
+      `Pulumi.${stack}.yaml does not exist at the repository root; the stacks there are: ${stacks.join(", ") || "none"} (--stack <name>)`,
+    );
+  }
+  const document = parseYaml(readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+  return document?.config ?? {};
+}
+
+/** The stack's region: the program's own `platform:region`, or the provider's `aws:region`. */
+export function regionFromStackFile(stack: string, root = REPO_ROOT): string | undefined {
+  const config = stackConfig(stack, root);
+  const region = config["platform:region"] ?? config["aws:region"];
+  return typeof region === "string" ? region : undefined;
+}
+
+/** `eks` (the program creates the cluster) or `existing` (kind, k3d, minikube or an EKS made elsewhere). */
+export async function clusterModeOf(stack: string, root = REPO_ROOT): Promise<string> {
+  const mode = stackConfig(stack, root)["platform:clusterMode"];
+  return typeof mode === "string"
+    ? mode
+    : String((await programSettings()).shape.clusterMode.parse(undefined));
+}
+
+/** The program's settings schema, loaded only when a default is needed (it brings the Pulumi SDK along). */
+async function programSettings() {
+  return (await import("../config")).settingsSchema;
+}
+
+/**
+ * The stack's monthly budget: where the program reads it (`platform:monthlyBudgetUsd`), else the program's
+ * default. The one place the cost comment learns the budget from.
+ */
+export async function stackMonthlyBudget(stack: string, root = REPO_ROOT): Promise<Budget> {
+  const value = stackConfig(stack, root)["platform:monthlyBudgetUsd"];
+  if (value !== undefined && value !== "") {
+    return { monthlyUsd: exact(String(value)), source: `Pulumi.${stack}.yaml platform:monthlyBudgetUsd` };
+  }
+  const fallback = (await programSettings()).shape.monthlyBudgetUsd.parse(undefined);
+  return {
+    monthlyUsd: exact(String(fallback)),
+    source: "platform:monthlyBudgetUsd default (infra/config.ts)",
+  };
+}
