@@ -8,7 +8,9 @@ import { withProgramLogCaptured } from "./program-log";
 export async function resourcesUnderMocks(
   stack: string,
 ): Promise<{ resources: PricedInput[]; messages: string[] }> {
-  const { runProgramUnderMocks } = await import("../testing/mocks");
+  // Loaded on demand (it brings the Pulumi SDK and the program), with require: this is a CommonJS scope,
+  // and a dynamic import() of an extensionless path fails when ES-module code loads this file through tsx.
+  const { runProgramUnderMocks } = require("../testing/mocks") as typeof import("../testing/mocks");
   const { result, messages } = await withProgramLogCaptured(() => runProgramUnderMocks(stack));
   return { resources: result, messages };
 }

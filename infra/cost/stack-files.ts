@@ -44,7 +44,7 @@ export async function clusterModeOf(stack: string, root = REPO_ROOT): Promise<st
 
 /** The program's settings schema, loaded only when a default is needed (it brings the Pulumi SDK along). */
 async function programSettings() {
-  return (await import("../config")).settingsSchema;
+  return (require("../config") as typeof import("../config")).settingsSchema;
 }
 
 /**
