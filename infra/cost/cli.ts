@@ -123,7 +123,7 @@ export async function costFromArgs(argv: string[]): Promise<CostRun> {
     : loadPriceTable(AWS_PRICE_TABLE);
   const usage = loadUsage(stack, values.usage);
   const monthStart = monthStartFrom(values.at);
-  const existingCluster = (await clusterModeOf(stack)) === "existing";
+  const existingCluster = clusterModeOf(stack) === "existing";
   let estimate: CostEstimate;
   let guardrail: GuardrailOutcome | undefined;
   let programMessages: string[] = [];
@@ -142,7 +142,7 @@ export async function costFromArgs(argv: string[]): Promise<CostRun> {
   }
   if (existingCluster) estimate.notes.unshift(existingClusterNote(stack));
   // An existing cluster's stack creates no AWS Budget; the budget is an EKS stack's.
-  const budget: Budget | undefined = existingCluster ? undefined : await stackMonthlyBudget(stack);
+  const budget: Budget | undefined = existingCluster ? undefined : stackMonthlyBudget(stack);
   const context = {
     guardrail,
     budget,

@@ -104,16 +104,16 @@ describe("stack files", () => {
     );
   });
 
-  it("reads the monthly budget where the program reads it", async () => {
-    expect((await stackMonthlyBudget("dev")).monthlyUsd.toFixed(2)).toBe("300.00");
-    expect((await stackMonthlyBudget("prod")).monthlyUsd.toFixed(2)).toBe("1500.00");
+  it("reads the monthly budget where the program reads it", () => {
+    expect(stackMonthlyBudget("dev").monthlyUsd.toFixed(2)).toBe("300.00");
+    expect(stackMonthlyBudget("prod").monthlyUsd.toFixed(2)).toBe("1500.00");
     // local sets none: the program's default
-    expect(await stackMonthlyBudget("local")).toMatchObject({
+    expect(stackMonthlyBudget("local")).toMatchObject({
       source: "platform:monthlyBudgetUsd default (infra/config.ts)",
     });
   });
 
-  it("warns when the after-cost is above the budget", async () => {
+  it("warns when the after-cost is above the budget", () => {
     const budget = { monthlyUsd: exact(150), source: "Pulumi.dev.yaml platform:monthlyBudgetUsd" };
     expect(renderMarkdown(scaleUp, undefined, { budget })).toContain(
       "⚠️ $187.01 is above the stack's monthly budget of $150.00 (Pulumi.dev.yaml platform:monthlyBudgetUsd).",

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { exact } from "@platform/prices";
 import { parse as parseYaml } from "yaml";
+import { settingsSchema } from "../config";
 import type { Budget } from "./report";
 
 /** Pulumi.<stack>.yaml files at the repository root: what `--stack` may name. */
@@ -35,28 +36,21 @@ export function regionFromStackFile(stack: string, root = REPO_ROOT): string | u
 }
 
 /** `eks` (the program creates the cluster) or `existing` (kind, k3d, minikube or an EKS made elsewhere). */
-export async function clusterModeOf(stack: string, root = REPO_ROOT): Promise<string> {
+export function clusterModeOf(stack: string, root = REPO_ROOT): string {
   const mode = stackConfig(stack, root)["platform:clusterMode"];
-  return typeof mode === "string"
-    ? mode
-    : String((await programSettings()).shape.clusterMode.parse(undefined));
-}
-
-/** The program's settings schema, loaded only when a default is needed (it brings the Pulumi SDK along). */
-async function programSettings() {
-  return (require("../config") as typeof import("../config")).settingsSchema;
+  return typeof mode === "string" ? mode : String(settingsSchema.shape.clusterMode.parse(undefined));
 }
 
 /**
  * The stack's monthly budget: where the program reads it (`platform:monthlyBudgetUsd`), else the program's
  * default. The one place the cost comment learns the budget from.
  */
-export async function stackMonthlyBudget(stack: string, root = REPO_ROOT): Promise<Budget> {
+export function stackMonthlyBudget(stack: string, root = REPO_ROOT): Budget {
   const value = stackConfig(stack, root)["platform:monthlyBudgetUsd"];
   if (value !== undefined && value !== "") {
     return { monthlyUsd: exact(String(value)), source: `Pulumi.${stack}.yaml platform:monthlyBudgetUsd` };
   }
-  const fallback = (await programSettings()).shape.monthlyBudgetUsd.parse(undefined);
+  const fallback = settingsSchema.shape.monthlyBudgetUsd.parse(undefined);
   return {
     monthlyUsd: exact(String(fallback)),
     source: "platform:monthlyBudgetUsd default (infra/config.ts)",
