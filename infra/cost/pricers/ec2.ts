@@ -1,4 +1,3 @@
-import { component } from "../components";
 import { numberAt, type PricedInput, stringAt } from "../inputs";
 import { priceEbsVolumes } from "./ebs";
 import { PriceSheet, type PricingContext, type ResourcePrice } from "./types";
@@ -25,21 +24,12 @@ export function priceNatGateway(_resource: PricedInput, context: PricingContext)
   const sheet = new PriceSheet(context);
   const p = context.prices;
   sheet.hourly("NAT gateway", "NAT gateway", p.natGatewayHour);
-  const gb = context.usage.natGatewayDataProcessedGb;
-  sheet.usageCharge({
-    item: "NAT gateway data processed",
-    unitPrice: p.natGatewayPerGb,
-    unit: "GB",
-    ...(gb
-      ? {
-          estimate: component("NAT data processed", [[gb, "GB"]], p.natGatewayPerGb, {
-            unit: "GB",
-            priceUnit: "GB",
-          }),
-          basis: "natGateway.dataProcessedGb",
-        }
-      : {}),
-  });
+  sheet.usageFor(
+    { item: "NAT gateway data processed", unitPrice: p.natGatewayPerGb, unit: "GB" },
+    context.usage.natGatewayDataProcessedGb,
+    "natGateway.dataProcessedGb",
+    (gb) => [[gb, "GB"]],
+  );
   return sheet.result();
 }
 

@@ -68,21 +68,16 @@ export function priceEksCluster(resource: PricedInput, context: PricingContext):
   }
   const logTypes = arrayAt(resource.inputs, "enabledClusterLogTypes");
   if (logTypes && logTypes.length > 0) {
-    const gb = context.usage.eksControlPlaneLogsIngestedGb;
-    sheet.usageCharge({
-      item: "EKS control plane logs (CloudWatch Logs ingestion)",
-      unitPrice: p.cloudwatchLogsIngestPerGb,
-      unit: "GB",
-      ...(gb
-        ? {
-            estimate: component("control plane logs ingested", [[gb, "GB"]], p.cloudwatchLogsIngestPerGb, {
-              unit: "GB",
-              priceUnit: "GB",
-            }),
-            basis: "eksControlPlaneLogs.ingestedGb",
-          }
-        : {}),
-    });
+    sheet.usageFor(
+      {
+        item: "EKS control plane logs (CloudWatch Logs ingestion)",
+        unitPrice: p.cloudwatchLogsIngestPerGb,
+        unit: "GB",
+      },
+      context.usage.eksControlPlaneLogsIngestedGb,
+      "eksControlPlaneLogs.ingestedGb",
+      (gb) => [[gb, "GB"]],
+    );
   }
   return sheet.result();
 }

@@ -1,4 +1,3 @@
-import { component } from "../components";
 import { at, objectAt, type PricedInput, stringAt } from "../inputs";
 import { PriceSheet, type PricingContext, type ResourcePrice } from "./types";
 
@@ -14,47 +13,28 @@ export function priceLoadBalancerKind(sheet: PriceSheet, kind: LoadBalancerKind,
   const name = NAMES[kind];
   if (kind === "classic") {
     sheet.hourly(`${prefix}${name}`, name, p.clbHour);
-    const gb = usage.classicLoadBalancerDataProcessedGb;
-    sheet.usageCharge({
-      item: `${prefix}${name} data processed`,
-      unitPrice: p.clbPerGb,
-      unit: "GB",
-      ...(gb
-        ? {
-            estimate: component(`${name} data processed`, [[gb, "GB"]], p.clbPerGb, {
-              unit: "GB",
-              priceUnit: "GB",
-            }),
-            basis: "loadBalancer.classicDataProcessedGb",
-          }
-        : {}),
-    });
+    sheet.usageFor(
+      { item: `${prefix}${name} data processed`, unitPrice: p.clbPerGb, unit: "GB" },
+      usage.classicLoadBalancerDataProcessedGb,
+      "loadBalancer.classicDataProcessedGb",
+      (gb) => [[gb, "GB"]],
+    );
     return;
   }
   const hourly = kind === "application" ? p.albHour : p.nlbHour;
   const unitPrice = kind === "application" ? p.albLcuHour : p.nlbLcuHour;
   const unit = kind === "application" ? "LCU-hour" : "NLCU-hour";
   sheet.hourly(`${prefix}${name}`, name, hourly);
-  const units = usage.loadBalancerCapacityUnitsPerHour;
-  sheet.usageCharge({
-    item: `${prefix}${name} capacity units`,
-    unitPrice,
-    unit,
-    ...(units
-      ? {
-          estimate: component(
-            `${name} capacity units`,
-            [
-              [units, unit === "LCU-hour" ? "LCU" : "NLCU"],
-              [hoursPerMonth, "h"],
-            ],
-            unitPrice,
-            { unit: `${unit}s`, priceUnit: unit },
-          ),
-          basis: "loadBalancer.capacityUnitsPerHour",
-        }
-      : {}),
-  });
+  sheet.usageFor(
+    { item: `${prefix}${name} capacity units`, unitPrice, unit },
+    usage.loadBalancerCapacityUnitsPerHour,
+    "loadBalancer.capacityUnitsPerHour",
+    (units) => [
+      [units, unit === "LCU-hour" ? "LCU" : "NLCU"],
+      [hoursPerMonth, "h"],
+    ],
+    { unit: `${unit}s`, priceUnit: unit },
+  );
 }
 
 /** Which AWS load balancer a Kubernetes Service of type LoadBalancer gets, from its annotations. */

@@ -74,6 +74,24 @@ export class PriceSheet {
     this.usage.push(charge);
   }
 
+  /**
+   * A usage charge at its unit price, estimated as `factors(amount)` × the unit price when the usage file
+   * gives the amount (`basis` names its key there).
+   */
+  usageFor(
+    charge: { item: string; unitPrice: Money; unit: string },
+    amount: Money | undefined,
+    basis: string,
+    factors: (amount: Money) => (Factor | [Money | number, string])[],
+    units: { unit: string; priceUnit: string } = { unit: charge.unit, priceUnit: charge.unit },
+  ): void {
+    this.usage.push(
+      amount
+        ? { ...charge, estimate: component(charge.item, factors(amount), charge.unitPrice, units), basis }
+        : charge,
+    );
+  }
+
   cannotPrice(reason: string): void {
     this.notPriced.push(reason);
   }
