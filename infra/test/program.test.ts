@@ -67,16 +67,22 @@ const previewAccess = {
   "platform:access:PreviewAccess": 1,
 };
 
-const components = (eks: boolean): Record<string, number> =>
+/** One generic component per deployed catalogue service (platform:apps:Service). */
+const components = (eks: boolean, services: number): Record<string, number> =>
   eks
     ? {
         "platform:apps:Apps": 1,
+        "platform:apps:Service": services,
         "platform:cluster:EksCluster": 1,
-        "platform:identity:CostExporterIdentity": 1,
         "platform:monitoring:Monitoring": 1,
         "platform:network:Network": 1,
       }
-    : { "platform:apps:Apps": 1, "platform:cluster:ExistingCluster": 1, "platform:monitoring:Monitoring": 1 };
+    : {
+        "platform:apps:Apps": 1,
+        "platform:apps:Service": services,
+        "platform:cluster:ExistingCluster": 1,
+        "platform:monitoring:Monitoring": 1,
+      };
 
 const sorted = (record: Record<string, number>) =>
   Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
@@ -84,13 +90,18 @@ const sorted = (record: Record<string, number>) =>
 describe("resource inventory", () => {
   it("dev: two zones, one NAT gateway, demo traffic", () => {
     expect(countByType(runs.dev.resources)).toEqual(
-      sorted({ ...awsInventory(2, 1), ...kubernetesInventory(3, 1), ...components(true), ...previewAccess }),
+      sorted({
+        ...awsInventory(2, 1),
+        ...kubernetesInventory(3, 1),
+        ...components(true, 3),
+        ...previewAccess,
+      }),
     );
   });
 
   it("local (existing cluster): no AWS resource at all", () => {
     expect(countByType(runs.local.resources)).toEqual(
-      sorted({ ...kubernetesInventory(3, 0), ...components(false) }),
+      sorted({ ...kubernetesInventory(3, 0), ...components(false, 3) }),
     );
     expect(runs.local.resources.filter((r) => r.type.startsWith("aws:"))).toEqual([]);
     const provider = ofType(runs.local.resources, "pulumi:providers:kubernetes")[0];
@@ -99,7 +110,12 @@ describe("resource inventory", () => {
 
   it("prod-like: three zones, a NAT gateway per zone, no demo traffic", () => {
     expect(countByType(runs.prodLike.resources)).toEqual(
-      sorted({ ...awsInventory(3, 3), ...kubernetesInventory(2, 1), ...components(true), ...previewAccess }),
+      sorted({
+        ...awsInventory(3, 3),
+        ...kubernetesInventory(2, 1),
+        ...components(true, 2),
+        ...previewAccess,
+      }),
     );
     const privateRoutes = ofType(runs.prodLike.resources, "aws:ec2/routeTable:RouteTable")
       .filter((r) => r.name.includes("private"))
@@ -459,7 +475,10 @@ describe("workloads", () => {
         expect(container.resources.limits.cpu).toBeDefined();
         expect(container.resources.limits.memory).toBeDefined();
         expect(container.volumeMounts).toContainEqual({ name: "tmp", mountPath: "/tmp" });
-        expect(container.image).toMatch(/^ghcr\.io\/.+:.+$/);
+        // The account's own ECR, a repository per service, a tag computed from the image's sources.
+        expect(container.image).toMatch(
+          /^123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/cost-aware-platform\/[a-z-]+:src-[0-9a-f]{24}$/,
+        );
       }
       expect(pod.volumes).toContainEqual({ name: "tmp", emptyDir: { sizeLimit: "64Mi" } });
     }
