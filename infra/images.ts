@@ -1,5 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
 import { type Catalogue, type ServiceEntry, servicesIn } from "../catalogue/services";
 
 /**
@@ -160,4 +163,12 @@ export function imagesToBuild(
     dockerfile: entry.image.dockerfile,
     reference: `${registry}/${project}/${entry.name}:${imageTag(source, entry)}`,
   }));
+}
+
+/** The repository the program lives in. */
+export const repositoryRoot = path.resolve(__dirname, "..");
+
+/** The platform program's project name (root Pulumi.yaml): image repositories and state paths use it. */
+export function platformProject(root = repositoryRoot): string {
+  return (parseYaml(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name: string }).name;
 }

@@ -15,10 +15,10 @@ import { Network } from "./components/network";
 import { PreviewAccess } from "./components/preview-access";
 import { readPolicyFile } from "./components/service";
 import { replicasOf, type Settings } from "./config";
-import { ecrRegistry, type ImageSource, imageSourceAt, imagesToBuild } from "./images";
+import { ecrRegistry, type ImageSource, imageSourceAt, imagesToBuild, repositoryRoot } from "./images";
 
 /** dashboards/, alerts/ and services/ are read from the repository the program lives in. */
-export const repositoryRoot = path.resolve(__dirname, "..");
+export { repositoryRoot };
 
 export interface PlatformOptions {
   /** The services to deploy; tests pass the real catalogue plus a fixture service. */

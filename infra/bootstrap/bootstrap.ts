@@ -1,11 +1,22 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { parse as parseYaml } from "yaml";
 import { type CiStack, readCiStacks } from "../ci-stacks";
 import type { PolicyDocument, PolicyStatement } from "../components/iam";
-import { type GitHubRepository, githubOidcHost, githubTrust, workflowRef } from "./github-trust";
+import { platformProject } from "../images";
+import {
+  deploySessionSeconds,
+  deployWorkflowPath,
+  driftEnvironment,
+  driftWorkflowPath,
+  type GitHubRepository,
+  githubOidcHost,
+  githubTrust,
+  previewEnvironment,
+  workflowRef,
+} from "./github-trust";
+
+export { deploySessionSeconds, deployWorkflowPath, driftEnvironment, driftWorkflowPath, previewEnvironment };
+
 import { deployStatements, previewStatements, type Scope, stateStatements } from "./permissions";
 import type { BootstrapSettings } from "./settings";
 import { StateBackend, secretsKeyAlias } from "./state-backend";
@@ -16,26 +27,6 @@ import { StateBackend, secretsKeyAlias } from "./state-backend";
  * Which stacks exist, their deploy environments and whether pull requests may preview them come from
  * .github/stacks.json, the list the workflows read too.
  */
-
-/** The GitHub environment pull-request previews run in (no branch restriction, no reviewers). */
-export const previewEnvironment = "preview";
-/** The GitHub environment the scheduled drift check runs in (main only). */
-export const driftEnvironment = "drift";
-/** The reusable workflow every deploy job runs (deploy.yml calls it once per stack). */
-export const deployWorkflowPath = ".github/workflows/pulumi-up.yml";
-export const driftWorkflowPath = ".github/workflows/drift.yml";
-/**
- * A first `pulumi up` (cluster, nodes, add-ons, the Helm release with its 15-minute timeout, rollouts) can
- * take well over the default one-hour session; pulumi-up.yml asks for this much and its job times out first.
- */
-export const deploySessionSeconds = 3 * 60 * 60;
-
-const repositoryRoot = path.resolve(__dirname, "..", "..");
-
-/** The platform program's project name (root Pulumi.yaml): state paths and image repositories use it. */
-export function platformProject(root = repositoryRoot): string {
-  return (parseYaml(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name: string }).name;
-}
 
 export function defineBootstrap(settings: BootstrapSettings, stacks: CiStack[] = readCiStacks()) {
   const provider = new aws.Provider("aws-bootstrap", {

@@ -15,6 +15,19 @@ import type { PolicyDocument } from "../components/iam";
  */
 export const githubOidcHost = "token.actions.githubusercontent.com";
 
+/** The GitHub environment pull-request previews run in (no branch restriction, no reviewers). */
+export const previewEnvironment = "preview";
+/** The GitHub environment the scheduled drift check runs in (main only). */
+export const driftEnvironment = "drift";
+/** The reusable workflow every deploy job runs (deploy.yml calls it once per stack). */
+export const deployWorkflowPath = ".github/workflows/pulumi-up.yml";
+export const driftWorkflowPath = ".github/workflows/drift.yml";
+/**
+ * A first `pulumi up` (cluster, nodes, add-ons, the Helm release with its 15-minute timeout, rollouts) can
+ * take well over the default one-hour session; pulumi-up.yml asks for this much and its job times out first.
+ */
+export const deploySessionSeconds = 3 * 60 * 60;
+
 export interface GitHubRepository {
   /** owner/name, exactly as GitHub spells it (STS compares case-sensitively). */
   fullName: string;
