@@ -103,6 +103,9 @@ const settingsObject = z
       .default(defaultKubernetesVersion),
     clusterAdminRoleArns: z.array(iamRoleArn).default([]),
     clusterViewerRoleArns: z.array(iamRoleArn).default([]),
+    // 88.5.3 was the chart's newest version in prometheus-community/helm-charts (charts/kube-prometheus-stack/
+    // Chart.yaml, repository snapshot of 2026-08-22, read 2026-12-01); infra/test/kube-prometheus-stack.test.ts
+    // checks its values against that version's templates.
     kubePrometheusStackVersion: z
       .string()
       .regex(/^\d+\.\d+\.\d+$/, "an exact chart version such as 88.5.3 (no ranges)")

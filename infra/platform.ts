@@ -150,6 +150,7 @@ export function definePlatform(settings: Settings, options: PlatformOptions = {}
     telegramBotToken: settings.telegramBotToken,
     sourceRoot: repositoryRoot,
     ...(storageClassName ? { storageClassName } : {}),
+    managedControlPlane: settings.clusterMode === "eks",
     provider: k8sProvider,
   });
 
