@@ -596,7 +596,7 @@ describe("preview (items 7 and 12, the cost guardrail)", () => {
         },
       });
       const printed = readFileSync(join(scratch, "cost.md"), "utf8");
-      expect(printed).toContain("--preview " + join(scratch, "preview.json"));
+      expect(printed).toContain(`--preview ${join(scratch, "preview.json")}`);
       if (approver) expect(printed).toContain(`--approved-by ${approver}`);
       else expect(printed).not.toContain("--approved-by");
     }
