@@ -25,10 +25,18 @@ export interface TreeFile {
 
 /** Every file of a commit's tree with its blob id (`git ls-tree -r`). */
 export function gitTree(root: string, treeish = "HEAD"): TreeFile[] {
-  const out = execFileSync("git", ["-C", root, "ls-tree", "-r", "--full-tree", "-z", treeish], {
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  let out: string;
+  try {
+    out = execFileSync("git", ["-C", root, "ls-tree", "-r", "--full-tree", "-z", treeish], {
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+  } catch (error) {
+    throw new Error(
+      `image references are computed from git, and \`git ls-tree ${treeish}\` failed in ${root}: run the program from a git checkout with a commit (${(error as Error).message.split("\n")[0]})`,
+    );
+  }
   return out
     .split("\0")
     .filter(Boolean)

@@ -141,9 +141,9 @@ const volumeClaim = (size: string, storageClassName?: string) => ({
 
 /**
  * What EKS does not let Prometheus scrape: the managed control plane's kube-controller-manager,
- * kube-scheduler and etcd (no endpoints in the cluster), and kube-proxy, whose EKS add-on binds its metrics
- * to 127.0.0.1 (docs.aws.amazon.com/eks/latest/userguide/prometheus.html and the kube-proxy add-on's
- * metricsBindAddress, read 2026-12-01). Scraping them would leave targets down forever and fire their
+ * kube-scheduler and etcd (no endpoints in the cluster), and kube-proxy, whose EKS add-on keeps its metrics
+ * on 127.0.0.1:10249 and resets a changed metricsBindAddress (aws/containers-roadmap#657,
+ * prometheus-community/helm-charts#977: "10249: connect: connection refused" on EKS; read 2026-12-01). Scraping them would leave targets down forever and fire their
  * "…Down" alerts and TargetDown on every node; their recording and alerting rules would never have data.
  * The API server (its /metrics) and the kubelets are scrapeable on EKS and stay on.
  */
