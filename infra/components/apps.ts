@@ -3,8 +3,6 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ServiceEntry } from "../../catalogue/services";
 import { PlatformService, type ServiceAwsIdentity } from "./service";
 
-export { appLabel, containerSecurityContext, podSecurityContext } from "./service";
-
 export interface DeployedService {
   entry: ServiceEntry;
   image: pulumi.Input<string>;

@@ -44,8 +44,9 @@ const awsInventory = (zones: number, nats: number) => ({
   "aws:ec2/routeTableAssociation:RouteTableAssociation": 2 * zones,
   "aws:ec2/subnet:Subnet": 2 * zones,
   "aws:ec2/vpc:Vpc": 1,
-  "aws:eks/accessEntry:AccessEntry": 2,
-  "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": 2,
+  // admin: the deploy role; viewers: the preview and drift roles
+  "aws:eks/accessEntry:AccessEntry": 3,
+  "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": 3,
   "aws:eks/addon:Addon": 5,
   "aws:eks/cluster:Cluster": 1,
   "aws:eks/nodeGroup:NodeGroup": 1,
@@ -189,6 +190,7 @@ describe("resource inventory", () => {
     expect(entries.map((e) => [e.inputs.principalArn, e.inputs.policyArn.split("/").pop()])).toEqual([
       ["arn:aws:iam::123456789012:role/platform-deploy", "AmazonEKSClusterAdminPolicy"],
       ["arn:aws:iam::123456789012:role/platform-preview", "AmazonEKSViewPolicy"],
+      ["arn:aws:iam::123456789012:role/platform-drift", "AmazonEKSViewPolicy"],
     ]);
     const [storageClass] = ofType(runs.dev.resources, "kubernetes:storage.k8s.io/v1:StorageClass");
     expect(storageClass?.inputs.metadata.annotations["storageclass.kubernetes.io/is-default-class"]).toBe(
