@@ -1,7 +1,7 @@
 // Who approved a pull request's cost: the person who last added the `cost-approved` label, if that person
 // may approve (admin or maintain on this repository; write is not enough, so an author with push access
 // cannot approve their own change). Loaded by actions/github-script in preview.yml; tests drive it with a
-// fake client (tests/workflows.e2e.test.ts).
+// fake client (tests/workflow-scripts.test.ts).
 
 const COST_APPROVED_LABEL = "cost-approved";
 const APPROVING_ROLES = ["admin", "maintain"];

@@ -1,6 +1,6 @@
 // Posts one pull-request comment per stack and edits it on every later run, found by a hidden
 // marker, so a busy pull request keeps one current preview per stack instead of a trail of them.
-// Loaded by actions/github-script in preview.yml (and by drift-summary.cjs); tests/workflows.e2e.test.ts drives it
+// Loaded by actions/github-script in preview.yml (and by drift-summary.cjs); tests/workflow-scripts.test.ts drives it
 // with a fake client. Everything comes from the one `pulumi preview --json` the job runs.
 const fs = require("node:fs");
 
