@@ -310,7 +310,16 @@ export function deployStatements({
   ];
 }
 
-/** Where the DIY backend keeps a stack of a project: `.pulumi/stacks/<project>/<stack>.json` (and .bak, .gz). */
+/**
+ * Where Pulumi's self-managed (DIY) backend keeps a stack of a project: its state at
+ * `.pulumi/stacks/<project>/<stack>.json` (or .json.gz/.zst, .bak) and its lock files under
+ * `.pulumi/locks/organization/<project>/<stack>/` (the stack's fully qualified name; pulumi/pulumi
+ * pkg/backend/diy/store.go and lock.go, read 2026-12-01).
+ */
+export const stackStatePath = (project: string, stack: string) => `.pulumi/stacks/${project}/${stack}.json`;
+export const stackLockPath = (project: string, stack: string) =>
+  `.pulumi/locks/organization/${project}/${stack}/`;
+
 export interface StateAccess {
   bucketArn: string;
   stateKeyArn: string;
@@ -354,7 +363,7 @@ export function stateStatements({
       Action: "s3:GetObject",
       Resource: [
         `${bucketArn}/.pulumi/meta.yaml`,
-        ...stacks.map((s) => `${bucketArn}/.pulumi/stacks/${project}/${s.name}.json*`),
+        ...stacks.map((s) => `${bucketArn}/${stackStatePath(project, s.name)}*`),
       ],
     },
     // Even a preview takes the DIY backend's lock of its stack.
@@ -362,7 +371,7 @@ export function stateStatements({
       Sid: "StateLocksOfTheseStacks",
       Effect: "Allow",
       Action: ["s3:PutObject", "s3:DeleteObject"],
-      Resource: stacks.map((s) => `${bucketArn}/.pulumi/locks/${project}/${s.name}/*`),
+      Resource: stacks.map((s) => `${bucketArn}/${stackLockPath(project, s.name)}*`),
     },
     {
       Sid: "StateBucketKey",

@@ -6,7 +6,7 @@ import { platformRolePath } from "../components/iam";
 import { platformPolicies } from "../policy/policies";
 import { type ProgramRun, repoRoot } from "../testing/mocks";
 import { violations } from "../testing/policy-args";
-import { list, roleNamed, runBootstrap, statementsOf, trustDocumentOf } from "./bootstrap-run";
+import { list, permissionsOf, roleNamed, runBootstrap, statementsOf, trustDocumentOf } from "./bootstrap-run";
 import { countByType, exampleStackRuns, ofType } from "./stacks";
 
 let ci: ProgramRun;
@@ -141,6 +141,30 @@ describe("CI bootstrap program", () => {
     expect(drift.sort()).toEqual([keyArn("secrets-dev"), keyArn("secrets-prod"), keyArn("state")]);
   });
 
+  it("a preview may take its stack's lock where the DIY backend writes it, and no other stack's (evaluated)", async () => {
+    const { identityAllows } = await import("./iam-evaluator");
+    const policy = permissionsOf(ci, "ci-preview");
+    const principal = "arn:aws:iam::123456789012:role/ci-preview";
+    // pulumi/pulumi pkg/backend/diy/lock.go: .pulumi/locks/<fully qualified name>/<lock id>.json, and the fully
+    // qualified name of a project stack is organization/<project>/<stack> (diy backend reference).
+    const lock = (stack: string) =>
+      `${stateBucket}/.pulumi/locks/organization/cost-aware-platform/${stack}/1f0e5b7c-lock.json`;
+    const decide = async (action: string, resource: string) =>
+      (await identityAllows(policy, principal, { action, resource })).decision;
+    expect(await decide("s3:PutObject", lock("dev"))).toBe("Allowed");
+    expect(await decide("s3:DeleteObject", lock("dev"))).toBe("Allowed");
+    expect(await decide("s3:GetObject", `${stateBucket}/.pulumi/stacks/cost-aware-platform/dev.json`)).toBe(
+      "Allowed",
+    );
+    expect(await decide("s3:PutObject", lock("prod"))).toBe("ImplicitlyDenied");
+    expect(await decide("s3:GetObject", `${stateBucket}/.pulumi/stacks/cost-aware-platform/prod.json`)).toBe(
+      "ImplicitlyDenied",
+    );
+    expect(await decide("s3:PutObject", `${stateBucket}/.pulumi/stacks/cost-aware-platform/dev.json`)).toBe(
+      "ImplicitlyDenied",
+    );
+  });
+
   it("the preview and drift roles only read (plus their stacks' state locks) and name every action", () => {
     for (const roleName of ["ci-preview", "ci-drift"]) {
       for (const statement of statementsOf(ci, roleName)) {
@@ -150,7 +174,9 @@ describe("CI bootstrap program", () => {
             /^[a-z0-9-]+:(Get|List|Describe|View)[A-Za-z]*$/.test(action) || action === "kms:Decrypt";
           const isLock =
             ["s3:PutObject", "s3:DeleteObject"].includes(action) &&
-            list(statement.Resource).every((r) => r.includes("/.pulumi/locks/cost-aware-platform/"));
+            list(statement.Resource).every((r) =>
+              r.includes("/.pulumi/locks/organization/cost-aware-platform/"),
+            );
           // The lock file is written to an SSE-KMS bucket: a data key of the bucket's key, and only that one.
           const isLockKey =
             action === "kms:GenerateDataKey" && list(statement.Resource).join() === keyArn("state");
