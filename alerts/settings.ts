@@ -20,9 +20,8 @@ export const DEFAULT_SETTINGS_FILE = join(ALERTS_DIR, "settings.yaml");
 const numeric = (schema: z.ZodNumber) =>
   z.preprocess(
     (value) =>
-      typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))
-        ? Number(value)
-        : value,
+      // Decimal digits only: Number() would also read "0x10" and "1e3".
+      typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value,
     schema,
   );
 const fraction = numeric(z.number().gt(0).lt(1));

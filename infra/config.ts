@@ -1,18 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { stackThresholdsSchema } from "../alerts/settings";
+import { type Catalogue, catalogue as defaultCatalogue, validateCatalogue } from "../catalogue/services";
+import { defaultKubernetesVersion, kubernetesVersionNotice } from "./kubernetes-versions";
+import { flag, parseNamespaced, readConfigNamespace, SettingsError, wholeNumber } from "./settings-loader";
+
+export { SettingsError };
 
 /**
  * Every setting of the program, parsed once. The keys are the Pulumi config keys under the
  * `platform:` namespace (`pulumi config set platform:<key> <value>`); infra/README.md lists them.
  */
-
-const imageRef = z
-  .string()
-  .regex(
-    /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/,
-    "an image reference with a tag or digest, e.g. ghcr.io/acme/platform/storefront:1.2.3",
-  );
 
 const iamRoleArn = z
   .string()
@@ -21,20 +19,54 @@ const iamRoleArn = z
     "an IAM role ARN, arn:aws:iam::<account>:role/<name>",
   );
 
-const quantity = z.string().regex(/^\d+(Mi|Gi|Ti)$/, "a Kubernetes quantity such as 50Gi");
+const quantity = z
+  .string()
+  .regex(/^[1-9]\d*(Mi|Gi|Ti)$/, "a Kubernetes quantity above zero such as 50Gi (Mi, Gi or Ti)");
 
+/** RFC 1918: the address blocks a VPC may use without taking someone else's public addresses. */
+const privateRanges: [number, number][] = [
+  [0x0a000000, 8],
+  [0xac100000, 12],
+  [0xc0a80000, 16],
+];
+const ipv4 = (text: string) => text.split(".").reduce((value, octet) => value * 256 + Number(octet), 0);
 const cidr16to20 = z
   .string()
   .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(1[6-9]|20)$/, "an IPv4 CIDR block from /16 to /20")
   .refine((value) => {
     const octets = value.split("/")[0]?.split(".").map(Number) ?? [];
     return octets.every((octet) => octet <= 255);
-  }, "an IPv4 CIDR block with octets 0-255");
+  }, "an IPv4 CIDR block with octets 0-255")
+  .refine((value) => {
+    const [address = "", bits = "0"] = value.split("/");
+    return ipv4(address) % 2 ** (32 - Number(bits)) === 0;
+  }, "a network address: the host bits after the prefix must be zero (10.0.0.0/16, not 10.0.5.7/16)")
+  .refine((value) => {
+    const [address = "", bits = "0"] = value.split("/");
+    return privateRanges.some(
+      ([base, size]) =>
+        Number(bits) >= size && Math.floor(ipv4(address) / 2 ** (32 - size)) === base / 2 ** (32 - size),
+    );
+  }, "a private block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16");
 
-const boolean = z.union([z.boolean(), z.enum(["true", "false"]).transform((value) => value === "true")]);
-const integer = z.coerce.number().int();
+/** Kubernetes namespaces the platform must not take: shared or owned by Kubernetes itself. */
+const namespace = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "a DNS label")
+  .max(63)
+  .refine((value) => value !== "default" && !value.startsWith("kube-"), "not default and not kube-*");
 
-export const settingsSchema = z
+/** The longest delay Node's timers take (2^31-1 ms, about 24.8 days); longer ones fire at once. */
+export const maxTimerMs = 2 ** 31 - 1;
+const refreshInterval = z
+  .string()
+  .regex(/^\d+(m|h)$/, "a duration in whole minutes or hours such as 8h")
+  .refine((value) => {
+    const ms = Number(value.slice(0, -1)) * (value.endsWith("h") ? 3_600_000 : 60_000);
+    return ms >= 60_000 && ms <= maxTimerMs;
+  }, "from 1m (the exporter's minimum) to 596h (the longest timer Node keeps)");
+
+const settingsObject = z
   .object({
     region: z
       .string()
@@ -48,57 +80,61 @@ export const settingsSchema = z
       .regex(/^[a-zA-Z][a-zA-Z0-9-]{0,99}$/, "letters, digits and hyphens, starting with a letter")
       .optional(),
     vpcCidr: cidr16to20.default("10.0.0.0/16"),
-    azCount: integer.min(2).max(3).default(2),
+    azCount: wholeNumber({ min: 2, max: 3 }).default(2),
     natGateways: z.enum(["single", "per-az"]).default("single"),
     nodeInstanceTypes: z
       .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "EC2 instance types such as t3.large"))
       .min(1)
       .default(["t3.large"]),
     nodeCapacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND"),
-    nodeMinSize: integer.min(1).default(2),
-    nodeDesiredSize: integer.min(1).default(2),
-    nodeMaxSize: integer.min(1).max(100).default(4),
-    nodeDiskSizeGiB: integer.min(20).max(1000).default(50),
+    nodeMinSize: wholeNumber({ min: 1 }).default(2),
+    nodeDesiredSize: wholeNumber({ min: 1 }).default(2),
+    nodeMaxSize: wholeNumber({ min: 1, max: 100 }).default(4),
+    nodeDiskSizeGiB: wholeNumber({ min: 20, max: 1000 }).default(50),
     kubernetesVersion: z
       .string()
-      .regex(/^1\.\d{2}$/, "a Kubernetes minor version such as 1.34")
-      .default("1.34"),
+      .regex(/^1\.\d{2}$/, "a Kubernetes minor version such as 1.36")
+      .default(defaultKubernetesVersion),
     clusterAdminRoleArns: z.array(iamRoleArn).default([]),
     clusterViewerRoleArns: z.array(iamRoleArn).default([]),
+    // 88.5.3 was the chart's newest version in prometheus-community/helm-charts (charts/kube-prometheus-stack/
+    // Chart.yaml, repository snapshot of 2026-08-22, read 2026-12-01); infra/test/kube-prometheus-stack.test.ts
+    // checks its values against that version's templates.
     kubePrometheusStackVersion: z
       .string()
       .regex(/^\d+\.\d+\.\d+$/, "an exact chart version such as 88.5.3 (no ranges)")
       .default("88.5.3"),
     prometheusRetention: z
       .string()
-      .regex(/^\d+(h|d|w|y)$/, "a Prometheus duration such as 15d")
+      .regex(/^[1-9]\d*(h|d|w|y)$/, "a Prometheus duration above zero such as 15d")
       .default("15d"),
     prometheusStorageSize: quantity.default("50Gi"),
     alertmanagerStorageSize: quantity.default("2Gi"),
     grafanaExposure: z
       .enum(["cluster-ip", "internal-load-balancer", "public-load-balancer"])
       .default("cluster-ip"),
-    allowPublicLoadBalancer: boolean.default(false),
-    storefrontImage: imageRef.default("ghcr.io/your-org/cost-aware-platform/storefront:main"),
-    costExporterImage: imageRef.default("ghcr.io/your-org/cost-aware-platform/cost-exporter:main"),
-    trafficImage: imageRef.default("ghcr.io/your-org/cost-aware-platform/traffic:main"),
-    storefrontReplicas: integer.min(1).max(20).default(2),
-    demoTraffic: boolean.default(false),
-    demoTrafficRate: integer.min(1).max(100).default(5),
-    appsNamespace: z
+    allowPublicLoadBalancer: flag.default(false),
+    /**
+     * Where the images live: `ecr` (the account's own ECR, `<account>.dkr.ecr.<region>.amazonaws.com`, which
+     * the deploy pushes to and the nodes may pull from) or a registry prefix such as `localhost:5001`.
+     */
+    imageRegistry: z
       .string()
-      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "a DNS label")
-      .default("platform"),
-    monitoringNamespace: z
-      .string()
-      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "a DNS label")
-      .default("monitoring"),
+      .regex(
+        /^(ecr|[a-z0-9]+([._-][a-z0-9]+)*(\.[a-z0-9-]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*)$/,
+        "ecr, or a registry such as localhost:5001 or ghcr.io/acme",
+      )
+      .default("ecr"),
+    /** Per-service replica counts, e.g. `{storefront: 3}`; checked against the catalogue's replica policy. */
+    replicas: z.record(z.string(), wholeNumber({ min: 1 })).default({}),
+    demoTraffic: flag.default(false),
+    demoTrafficRate: wholeNumber({ min: 1, max: 100 }).default(5),
+    appsNamespace: namespace.default("platform"),
+    monitoringNamespace: namespace.default("monitoring"),
     costExporterMode: z.enum(["auto", "aws", "demo"]).default("aws"),
-    costExporterRefreshInterval: z
-      .string()
-      .regex(/^\d+(m|h)$/, "a duration in minutes or hours such as 8h")
-      .default("8h"),
-    costExporterDailyRequestCap: integer.min(0).default(12),
+    costExporterRefreshInterval: refreshInterval.default("8h"),
+    // In a cluster the cap is never off: 0 ("no cap") would let a restart loop pay for every start-up refresh.
+    costExporterDailyRequestCap: wholeNumber({ min: 1, max: 1000 }).default(12),
     costTagKey: z
       .string()
       .regex(/^[\w.:/=+@-]{1,128}$/, "an AWS tag key")
@@ -112,48 +148,74 @@ export const settingsSchema = z
       .default("0"),
   })
   .strict()
-  .superRefine((settings, ctx) => {
-    if (settings.nodeMinSize > settings.nodeDesiredSize || settings.nodeDesiredSize > settings.nodeMaxSize) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["nodeDesiredSize"],
-        message: "nodeMinSize <= nodeDesiredSize <= nodeMaxSize",
-      });
-    }
-    if (settings.grafanaExposure === "public-load-balancer" && !settings.allowPublicLoadBalancer) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["grafanaExposure"],
-        message: "public-load-balancer only together with platform:allowPublicLoadBalancer true",
-      });
-    }
-    if (settings.clusterMode === "eks" && settings.clusterAdminRoleArns.length === 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["clusterAdminRoleArns"],
-        message: "at least one IAM role ARN (the role that runs pulumi up) when clusterMode is eks",
-      });
-    }
-    if (settings.clusterMode === "existing" && settings.grafanaExposure === "internal-load-balancer") {
-      ctx.addIssue({
-        code: "custom",
-        path: ["grafanaExposure"],
-        message: "internal-load-balancer needs the AWS load balancer annotations of clusterMode eks",
-      });
-    }
-  });
+  .strict();
 
-export type Settings = z.infer<typeof settingsSchema> & {
+type RawSettings = z.infer<typeof settingsObject>;
+
+/** Checks between settings, and against the catalogue (replica counts) and the EKS version table. */
+function crossChecks(settings: RawSettings, ctx: z.RefinementCtx, services: Catalogue): void {
+  const issue = (key: string, message: string) => ctx.addIssue({ code: "custom", path: [key], message });
+  if (settings.nodeMinSize > settings.nodeDesiredSize || settings.nodeDesiredSize > settings.nodeMaxSize) {
+    issue("nodeDesiredSize", "nodeMinSize <= nodeDesiredSize <= nodeMaxSize");
+  }
+  if (settings.grafanaExposure === "public-load-balancer" && !settings.allowPublicLoadBalancer) {
+    issue("grafanaExposure", "public-load-balancer only together with platform:allowPublicLoadBalancer true");
+  }
+  if (settings.clusterMode === "eks" && settings.clusterAdminRoleArns.length === 0) {
+    issue(
+      "clusterAdminRoleArns",
+      "at least one IAM role ARN (the role that runs pulumi up) when clusterMode is eks",
+    );
+  }
+  if (settings.clusterMode === "existing" && settings.grafanaExposure === "internal-load-balancer") {
+    issue(
+      "grafanaExposure",
+      "internal-load-balancer needs the AWS load balancer annotations of clusterMode eks",
+    );
+  }
+  if (settings.clusterMode === "existing" && settings.imageRegistry === "ecr") {
+    issue("imageRegistry", "a registry the existing cluster can pull from (ecr needs clusterMode eks)");
+  }
+  if (settings.appsNamespace === settings.monitoringNamespace) {
+    issue(
+      "appsNamespace",
+      `must differ from platform:monitoringNamespace (both are ${settings.appsNamespace})`,
+    );
+  }
+  if (settings.clusterMode === "eks") {
+    const notice = kubernetesVersionNotice(settings.kubernetesVersion, new Date());
+    if (notice.level === "error") issue("kubernetesVersion", notice.message);
+  }
+  for (const [name, count] of Object.entries(settings.replicas)) {
+    const entry = services.find((service) => service.name === name);
+    if (!entry) {
+      issue(
+        "replicas",
+        `${name}: no such service in the catalogue (there are: ${services.map((s) => s.name).join(", ")})`,
+      );
+    } else if ("fixed" in entry.replicas) {
+      if (count !== entry.replicas.fixed) {
+        issue("replicas", `${name}: fixed at ${entry.replicas.fixed} (${entry.replicas.reason})`);
+      }
+    } else if (count > entry.replicas.max) {
+      issue("replicas", `${name}: at most ${entry.replicas.max}, not ${count}`);
+    }
+  }
+}
+
+/** The settings schema for a catalogue (tests pass one with a fixture service). */
+export const settingsSchemaFor = (services: Catalogue = defaultCatalogue) =>
+  settingsObject.superRefine((settings, ctx) => crossChecks(settings, ctx, services));
+export const settingsSchema = settingsSchemaFor();
+
+export type ParsedSettings = z.infer<typeof settingsObject>;
+
+export type Settings = ParsedSettings & {
   project: string;
   stack: string;
   /** `platform:telegramBotToken`, a Pulumi secret; undefined when not set. */
   telegramBotToken: pulumi.Output<string> | undefined;
 };
-
-/** A setting had a value the program does not accept; the message names `platform:<key>`. */
-export class SettingsError extends Error {
-  override name = "SettingsError";
-}
 
 const secretKeys = new Set(["telegramBotToken"]);
 const structuredKeys = new Set([
@@ -162,58 +224,38 @@ const structuredKeys = new Set([
   "clusterViewerRoleArns",
   "budgetAlertEmails",
   "thresholds",
+  "replicas",
 ]);
 
 /** Turns raw `platform:*` strings into settings, or throws one SettingsError listing every bad value. */
-export function parseSettings(raw: Record<string, string>): z.infer<typeof settingsSchema> {
-  const input: Record<string, unknown> = {};
-  const problems: string[] = [];
-  for (const [key, value] of Object.entries(raw)) {
-    // An empty value means "not set": `pulumi config set platform:x ""` is how a stack clears one.
-    if (secretKeys.has(key) || value === "") continue;
-    if (structuredKeys.has(key)) {
-      try {
-        input[key] = JSON.parse(value);
-      } catch {
-        problems.push(`platform:${key}: expected a YAML/JSON list, got ${JSON.stringify(value)}`);
-      }
-    } else {
-      input[key] = value;
-    }
-  }
-  const result = settingsSchema.safeParse(input);
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      const key = issue.path[0] ?? issue.path.join(".");
-      if (issue.code === "unrecognized_keys") {
-        for (const unknownKey of issue.keys) {
-          problems.push(
-            `platform:${unknownKey}: not a setting of this program (see infra/README.md for the list)`,
-          );
-        }
-        continue;
-      }
-      // A list item is named by its index, a value inside a structured setting by its path.
-      const inside = issue.path.slice(1);
-      const name = typeof inside[0] === "string" ? issue.path.join(".") : String(key);
-      const detail = typeof inside[0] === "number" ? ` (item ${inside.join(".")})` : "";
-      problems.push(`platform:${name}${detail}: ${issue.message}`);
-    }
-  }
-  if (problems.length > 0) {
-    throw new SettingsError(`Invalid stack settings:\n  ${problems.join("\n  ")}`);
-  }
-  return (result as { data: z.infer<typeof settingsSchema> }).data;
+export function parseSettings(
+  raw: Record<string, string>,
+  services: Catalogue = defaultCatalogue,
+): ParsedSettings {
+  return parseNamespaced({
+    namespace: "platform",
+    title: "stack settings",
+    schema: settingsSchemaFor(validateCatalogue(services)),
+    raw,
+    structuredKeys,
+    secretKeys,
+    documentedIn: "infra/README.md",
+  });
+}
+
+/** The replica count of a service in this stack: its setting, else the catalogue's default or fixed count. */
+export function replicasOf(settings: Pick<ParsedSettings, "replicas">, entry: Catalogue[number]): number {
+  if ("fixed" in entry.replicas) return entry.replicas.fixed;
+  return settings.replicas[entry.name] ?? entry.replicas.default;
 }
 
 /** Reads the stack's `platform:*` configuration. Call once, before any resource is created. */
-export function loadSettings(): Settings {
-  const prefix = "platform:";
-  const raw: Record<string, string> = {};
-  for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
-    if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = value;
+export function loadSettings(services: Catalogue = defaultCatalogue): Settings {
+  const parsed = parseSettings(readConfigNamespace("platform"), services);
+  if (parsed.clusterMode === "eks") {
+    const notice = kubernetesVersionNotice(parsed.kubernetesVersion, new Date());
+    if (notice.level === "warning") pulumi.log.warn(`platform:kubernetesVersion: ${notice.message}`);
   }
-  const parsed = parseSettings(raw);
   const config = new pulumi.Config("platform");
   return {
     ...parsed,

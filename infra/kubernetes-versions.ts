@@ -7,6 +7,11 @@
  * | --- | --- | --- |
  * | docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html, "Amazon EKS Kubernetes release calendar" | 1.29–1.34 | 2026-12-01 |
  * | endoflife.date/amazon-eks (mirrors the calendar above) | 1.35 | 2026-12-01 |
+ * | endoflife.date/amazon-eks (its source, https://github.com/endoflife-date/endoflife.date/blob/master/products/amazon-eks.md, as of 2026-08-22), citing aws.amazon.com/about-aws/whats-new/2026/06/amazon-eks-distro-kubernetes-version-1-36/ | 1.36 | 2026-12-01 |
+ * | github.com/aws/containers-roadmap/issues/2864 ("Support for Kubernetes 1.37", open): upstream 1.37 was released 2026-08-26; no EKS release date found | 1.37 not offered | 2026-12-01 |
+ *
+ * A version missing here is refused for an EKS stack ("EKS does not offer it"): add its row, with the
+ * source, when EKS releases it.
  *
  * A version is under standard support for 14 months after its EKS release, then in extended support for
  * 12 more; EKS announces the end of standard support at least 60 days ahead (same page, "version FAQs").
@@ -19,6 +24,12 @@ export interface EksVersion {
 }
 
 export const EKS_VERSIONS: readonly EksVersion[] = [
+  {
+    version: "1.36",
+    eksRelease: "2026-06-02",
+    endOfStandardSupport: "2027-08-02",
+    endOfExtendedSupport: "2028-08-02",
+  },
   {
     version: "1.35",
     eksRelease: "2026-01-28",
@@ -75,4 +86,59 @@ export function supportPhase(row: EksVersion, at: Date): SupportPhase {
   if (at.getTime() < Date.parse(`${row.endOfStandardSupport}T00:00:00Z`)) return "standard";
   if (at.getTime() < Date.parse(`${row.endOfExtendedSupport}T00:00:00Z`)) return "extended";
   return "ended";
+}
+
+/**
+ * The version a new stack gets: the newest in the table, whose standard support lasts longest (1.36 until
+ * 2027-08-02, eight months after the table was read). infra/test/kubernetes-versions.test.ts requires at
+ * least six months of standard support left at the table's read date.
+ */
+export const defaultKubernetesVersion = "1.36";
+/** When the rows above were last checked against their sources. */
+export const tableReadOn = "2026-12-01";
+
+/** How far ahead the program warns that standard support ends (EKS announces it at least 60 days ahead). */
+export const warnDaysBeforeEndOfStandardSupport = 60;
+
+export type VersionNotice =
+  | { level: "ok" }
+  | { level: "warning"; message: string }
+  | { level: "error"; message: string };
+
+const dayMs = 24 * 60 * 60 * 1000;
+
+/**
+ * Whether an EKS stack may use a version at an instant: an error for one EKS does not offer (not in the
+ * table, or past extended support) or one past standard support (the cluster's upgrade policy is
+ * STANDARD, so EKS would upgrade it; with EXTENDED it would bill extended support), a warning when
+ * standard support ends within 60 days.
+ */
+export function kubernetesVersionNotice(version: string, at: Date): VersionNotice {
+  const row = eksVersion(version);
+  const offered = EKS_VERSIONS.filter((r) => supportPhase(r, at) !== "ended").map((r) => r.version);
+  if (!row || supportPhase(row, at) === "ended") {
+    return {
+      level: "error",
+      message: `EKS does not offer ${version} (offered: ${offered.join(", ")}; see infra/kubernetes-versions.ts)`,
+    };
+  }
+  const end = Date.parse(`${row.endOfStandardSupport}T00:00:00Z`);
+  const daysLeft = Math.ceil((end - at.getTime()) / dayMs);
+  if (daysLeft <= 0) {
+    return {
+      level: "error",
+      message: `${version} left EKS standard support on ${row.endOfStandardSupport} (extended support bills $0.60 instead of $0.10 per cluster hour, and with upgradePolicy STANDARD EKS upgrades it); choose one of ${EKS_VERSIONS.filter(
+        (r) => supportPhase(r, at) === "standard",
+      )
+        .map((r) => r.version)
+        .join(", ")}`,
+    };
+  }
+  if (daysLeft <= warnDaysBeforeEndOfStandardSupport) {
+    return {
+      level: "warning",
+      message: `${version} leaves EKS standard support on ${row.endOfStandardSupport} (${daysLeft} days); upgrade before then`,
+    };
+  }
+  return { level: "ok" };
 }

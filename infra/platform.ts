@@ -1,17 +1,34 @@
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
-import type * as pulumi from "@pulumi/pulumi";
-import { Apps } from "./components/apps";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  type Catalogue,
+  type ClusterSettings,
+  catalogue as defaultCatalogue,
+  servicesIn,
+  validateCatalogue,
+} from "../catalogue/services";
+import { Apps, type DeployedService } from "./components/apps";
 import { EksCluster, ExistingCluster } from "./components/cluster";
-import { CostExporterIdentity } from "./components/identity";
 import { Monitoring } from "./components/monitoring";
 import { Network } from "./components/network";
 import { PreviewAccess } from "./components/preview-access";
-import type { Settings } from "./config";
+import { readPolicyFile } from "./components/service";
+import { replicasOf, type Settings } from "./config";
+import { ecrRegistry, type ImageSource, imageSourceAt, imagesToBuild, repositoryRoot } from "./images";
 
 /** dashboards/, alerts/ and services/ are read from the repository the program lives in. */
-export const repositoryRoot = path.resolve(__dirname, "..");
-export const costExporterServiceAccount = "cost-exporter";
+export { repositoryRoot };
+
+export interface PlatformOptions {
+  /** The services to deploy; tests pass the real catalogue plus a fixture service. */
+  catalogue?: Catalogue;
+  /** Where image tags are computed from; HEAD of this repository by default. */
+  imageSource?: ImageSource;
+}
+
+/** `cost-exporter` → `costExporter`, for output keys. */
+const camelCase = (name: string) => name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 /**
  * The stack's monthly budget in US dollars: `platform:thresholds.cost.monthlyBudgetUsd`, or the default in
@@ -44,13 +61,17 @@ export type PlatformOutputs = {
   monthlyBudgetUsd: number;
 };
 
-export function definePlatform(settings: Settings): PlatformOutputs {
+export function definePlatform(settings: Settings, options: PlatformOptions = {}): PlatformOutputs {
+  const catalogue = validateCatalogue(options.catalogue ?? defaultCatalogue);
+  const imageSource = options.imageSource ?? imageSourceAt(repositoryRoot);
   const clusterName = settings.clusterName ?? `${settings.project}-${settings.stack}`.slice(0, 100);
   let k8sProvider: EksCluster["k8sProvider"];
   let kubeconfig: pulumi.Output<string> | undefined;
   let costExporterMode = settings.costExporterMode;
   const roleArns: Record<string, pulumi.Output<string>> = {};
   let storageClassName: string | undefined;
+  let registry: pulumi.Input<string> = settings.imageRegistry;
+  let podIdentity: { clusterName: pulumi.Input<string>; accountId: pulumi.Input<string> } | undefined;
 
   if (settings.clusterMode === "eks") {
     const clusterProvider = awsProviderFor(settings, "cluster");
@@ -82,14 +103,12 @@ export function definePlatform(settings: Settings): PlatformOutputs {
       clusterViewerRoleArns: settings.clusterViewerRoleArns,
       provider: clusterProvider,
     });
-    const identity = new CostExporterIdentity("identity", {
-      clusterName: cluster.clusterName,
-      accountId: caller.accountId,
-      namespace: settings.appsNamespace,
-      serviceAccount: costExporterServiceAccount,
-      policyFile: path.join(repositoryRoot, "services", "cost-exporter", "iam-policy.json"),
-      provider: awsProviderFor(settings, "cost-exporter"),
-    });
+    if (settings.imageRegistry === "ecr") {
+      registry = pulumi
+        .all([caller.accountId, partition.dnsSuffix])
+        .apply(([account, dnsSuffix]) => ecrRegistry(account, settings.region, dnsSuffix));
+    }
+    podIdentity = { clusterName: cluster.clusterName, accountId: caller.accountId };
     new aws.budgets.Budget(
       "monthly-budget",
       {
@@ -117,7 +136,7 @@ export function definePlatform(settings: Settings): PlatformOutputs {
     k8sProvider = cluster.k8sProvider;
     kubeconfig = cluster.kubeconfig;
     storageClassName = "gp3";
-    Object.assign(roleArns, cluster.roleArns, { costExporter: identity.roleArn });
+    Object.assign(roleArns, cluster.roleArns);
   } else {
     const cluster = new ExistingCluster("cluster", {
       ...(settings.kubeconfig ? { kubeconfig: settings.kubeconfig } : {}),
@@ -140,31 +159,50 @@ export function definePlatform(settings: Settings): PlatformOutputs {
     thresholds: settings.thresholds,
     sourceRoot: repositoryRoot,
     ...(storageClassName ? { storageClassName } : {}),
+    managedControlPlane: settings.clusterMode === "eks",
     provider: k8sProvider,
   });
 
-  new Apps("apps", {
+  const clusterSettings: ClusterSettings = { ...settings, costExporterMode };
+  const portOf = new Map(catalogue.map((entry) => [entry.name, entry.port]));
+  const urlOf = (name: string) =>
+    `http://${name}.${settings.appsNamespace}.svc.cluster.local:${portOf.get(name) ?? ""}`;
+  const references = pulumi
+    .output(registry)
+    .apply(
+      (prefix) =>
+        new Map(
+          imagesToBuild(prefix, settings.project, catalogue, imageSource).map((i) => [
+            i.service,
+            i.reference,
+          ]),
+        ),
+    );
+  const services: DeployedService[] = servicesIn("cluster", catalogue)
+    .filter((entry) => entry.deployedWhen?.(clusterSettings) ?? true)
+    .map((entry) => ({
+      entry,
+      image: references.apply((byService) => byService.get(entry.name) as string),
+      replicas: replicasOf(settings, entry),
+      env: { ...entry.env, ...entry.clusterEnv?.({ urlOf, settings: clusterSettings }) },
+      ...(entry.awsIdentity && podIdentity
+        ? {
+            aws: {
+              ...podIdentity,
+              provider: awsProviderFor(settings, entry.name),
+              policyText: readPolicyFile(path.join(repositoryRoot, entry.awsIdentity.policyFile)),
+            },
+          }
+        : {}),
+    }));
+  const apps = new Apps("apps", {
     namespace: settings.appsNamespace,
     monitoringNamespace: settings.monitoringNamespace,
-    storefront: { image: settings.storefrontImage, replicas: settings.storefrontReplicas },
-    costExporter: {
-      image: settings.costExporterImage,
-      serviceAccount: costExporterServiceAccount,
-      env: {
-        COST_EXPORTER_MODE: costExporterMode,
-        REFRESH_INTERVAL: settings.costExporterRefreshInterval,
-        DAILY_REQUEST_CAP: String(settings.costExporterDailyRequestCap),
-        COST_TAG_KEY: settings.costTagKey,
-        // Cost Explorer has one endpoint, in us-east-1, whatever region the cluster is in.
-        AWS_REGION: "us-east-1",
-      },
-    },
-    traffic: settings.demoTraffic
-      ? { image: settings.trafficImage, rate: settings.demoTrafficRate }
-      : undefined,
+    services,
     monitoringCrds: monitoring.release,
     provider: k8sProvider,
   });
+  for (const [service, arn] of Object.entries(apps.roleArns)) roleArns[camelCase(service)] = arn;
 
   if (settings.clusterMode === "eks" && settings.clusterViewerRoleArns.length > 0) {
     // Monitoring's Secrets and the Helm release records live in its namespace; the apps declare none.

@@ -112,7 +112,7 @@ describe("the repository documents itself", () => {
     const problems: string[] = [];
     for (const file of textFiles) {
       const text = readFileSync(join(root, file), "utf8").replace(/[a-z][a-z0-9+.-]*:\/\/\S+/gi, "");
-      for (const match of text.matchAll(/(?<![\w/.$-])((?:\.{1,2}\/)?[\w.-]+(?:\/[\w.-]+)*\.md)\b/g)) {
+      for (const match of text.matchAll(/(?<![\w/.$!-])((?:\.{1,2}\/)?[\w.-]+(?:\/[\w.-]+)*\.md)\b/g)) {
         const named = match[1] ?? "";
         // A string that is only a file name ("out.md") names a file a program writes, not a citation.
         const before = text[(match.index ?? 0) - 1];

@@ -1,6 +1,7 @@
 // Posts one pull-request comment per stack and edits it on every later run, found by a hidden
 // marker, so a busy pull request keeps one current preview per stack instead of a trail of them.
-// Loaded by actions/github-script in preview.yml; tests/workflows.test.ts drives it with a fake client.
+// Loaded by actions/github-script in preview.yml (and by drift-summary.cjs); tests/workflow-scripts.test.ts drives it
+// with a fake client. Everything comes from the one `pulumi preview --json` the job runs.
 const fs = require("node:fs");
 
 /** GitHub rejects comments longer than this. */
@@ -33,7 +34,7 @@ function changeSummaryLine(preview) {
   return parts.length > 0 ? parts.join(" · ") : "no changes";
 }
 
-/** One line per changed resource (replacements once), for the collapsed list. */
+/** One line per changed resource (replacements once, updates with their changed paths), for the collapsed list. */
 function changedResources(preview) {
   const seen = new Set();
   const lines = [];
@@ -42,7 +43,14 @@ function changedResources(preview) {
     seen.add(step.urn);
     const parts = String(step.urn).split("::");
     const type = (parts[parts.length - 2] ?? "").split("$").pop();
-    lines.push(`${OP_SYMBOL[step.op]} ${type} ${parts[parts.length - 1]}`);
+    // What changed, from the same JSON: the property paths of an update (e.g. a container image).
+    const paths = Object.keys(step.detailedDiff ?? {});
+    const changed = paths.length > 0 ? paths : (step.diffReasons ?? []);
+    const what =
+      step.op === "update" && changed.length > 0
+        ? ` (${changed.slice(0, 5).join(", ")}${changed.length > 5 ? ", …" : ""})`
+        : "";
+    lines.push(`${OP_SYMBOL[step.op]} ${type} ${parts[parts.length - 1]}${what}`);
   }
   return lines;
 }
@@ -156,4 +164,5 @@ module.exports = {
   upsertComment,
   postPreviewComment,
   changeSummaryLine,
+  changedResources,
 };

@@ -1,3 +1,4 @@
-import { defineBootstrap, loadBootstrapSettings } from "./bootstrap";
+import { defineBootstrap } from "./bootstrap";
+import { loadBootstrapSettings } from "./settings";
 
 export = async () => defineBootstrap(loadBootstrapSettings());

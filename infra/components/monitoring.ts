@@ -31,6 +31,8 @@ export interface MonitoringArgs {
   sourceRoot: string;
   /** Storage class for Prometheus and Alertmanager volumes; undefined = the cluster default. */
   storageClassName?: string;
+  /** EKS runs the control plane: its scheduler, controller manager and etcd cannot be scraped. */
+  managedControlPlane: boolean;
   provider: k8s.Provider;
 }
 
@@ -150,6 +152,28 @@ const volumeClaim = (size: string, storageClassName?: string) => ({
   },
 });
 
+/**
+ * What EKS does not let Prometheus scrape: the managed control plane's kube-controller-manager,
+ * kube-scheduler and etcd (no endpoints in the cluster), and kube-proxy, whose EKS add-on keeps its metrics
+ * on 127.0.0.1:10249 and resets a changed metricsBindAddress (aws/containers-roadmap#657,
+ * prometheus-community/helm-charts#977: "10249: connect: connection refused" on EKS; read 2026-12-01). Scraping them would leave targets down forever and fire their
+ * "…Down" alerts and TargetDown on every node; their recording and alerting rules would never have data.
+ * The API server (its /metrics) and the kubelets are scrapeable on EKS and stay on.
+ */
+const eksUnscrapeableComponents = {
+  kubeControllerManager: { enabled: false },
+  kubeScheduler: { enabled: false },
+  kubeEtcd: { enabled: false },
+  kubeProxy: { enabled: false },
+};
+const eksUnscrapeableRules = {
+  etcd: false,
+  kubeControllerManager: false,
+  kubeSchedulerAlerting: false,
+  kubeSchedulerRecording: false,
+  kubeProxy: false,
+};
+
 /** kube-prometheus-stack values: ours for everything that is ours, the chart's defaults otherwise. */
 export function kubePrometheusStackValues(
   args: MonitoringArgs,
@@ -160,7 +184,8 @@ export function kubePrometheusStackValues(
     crds: { enabled: true },
     // The chart's "general" group defines TargetDown and Watchdog, which alerts/ defines too (with our
     // runbooks and routing); keeping both would page twice and send two heartbeats.
-    defaultRules: { rules: { general: false } },
+    defaultRules: { rules: { general: false, ...(args.managedControlPlane ? eksUnscrapeableRules : {}) } },
+    ...(args.managedControlPlane ? eksUnscrapeableComponents : {}),
     prometheusOperator: {
       resources: componentResources.operator,
       prometheusConfigReloader: { resources: componentResources.configReloader },

@@ -169,6 +169,7 @@ describe("workloads priced as a share of their node group", () => {
         telegramBotToken: undefined,
         sourceRoot: repositoryRoot,
         thresholds: loadDefaultThresholds(),
+        managedControlPlane: true,
         provider: undefined as never,
       },
       "grafana-admin",

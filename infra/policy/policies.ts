@@ -32,9 +32,9 @@ function parseDocument(document: unknown): Statement[] {
 
 /**
  * Writes that AWS defines without a resource ARN; allowed on Resource "*" only under a Condition
- * (the bootstrap's deploy role creates the cluster's KMS key this way, pinned to a request tag).
+ * (the bootstrap's deploy role creates the cluster and its KMS key this way, pinned to a request tag).
  */
-const writesWithoutResourceArn = new Set(["kms:CreateKey", "kms:TagResource"]);
+const writesWithoutResourceArn = new Set(["kms:CreateKey", "kms:TagResource", "eks:CreateCluster"]);
 
 /** Only reads may use `Resource: "*"`: many read APIs (ce:Get*, ec2:Describe*) have no resource-level permissions. */
 const isReadOnlyAction = (action: string) =>
@@ -98,7 +98,7 @@ const githubOidcHost = "token.actions.githubusercontent.com";
 export const scopedTrustPolicies: ResourceValidationPolicy = {
   name: "scoped-trust-policies",
   description:
-    "Roles trust one named service; Pod Identity roles one namespace and service account; GitHub OIDC roles one repository subject and the STS audience.",
+    "Roles trust one named service; Pod Identity roles one namespace and service account; GitHub OIDC roles one repository (its subjects and its immutable ids) and the STS audience.",
   enforcementLevel: "mandatory",
   validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
     if (args.type !== "aws:iam/role:Role") return;
@@ -135,13 +135,20 @@ export const scopedTrustPolicies: ResourceValidationPolicy = {
           reportViolation("GitHub OIDC trust must pin token.actions.githubusercontent.com:sub");
         for (const subject of subjects) {
           if (
-            !/^repo:[\w.-]+\/[\w.-]+:(ref:refs\/heads\/[\w./-]+|environment:[\w.-]+|pull_request)$/.test(
+            // Both subject formats: repo:<owner>/<repo>:… and the immutable repo:<owner>@<id>/<repo>@<id>:….
+            !/^repo:[\w.-]+(@\d+)?\/[\w.-]+(@\d+)?:(ref:refs\/heads\/[\w./-]+|environment:[\w.-]+|pull_request)$/.test(
               subject,
             )
           ) {
             reportViolation(
               `GitHub OIDC subject "${subject}" is not one repository's branch, environment or pull_request`,
             );
+          }
+        }
+        // Names can be recycled (an account or repository deleted and its name taken); the numeric ids cannot.
+        for (const claim of ["repository_id", "repository_owner_id"]) {
+          if (!/^\d+$/.test(list(equals[`${githubOidcHost}:${claim}`]).join())) {
+            reportViolation(`GitHub OIDC trust must pin ${githubOidcHost}:${claim} to one numeric id`);
           }
         }
         if (list(equals[`${githubOidcHost}:aud`]).join() !== "sts.amazonaws.com") {

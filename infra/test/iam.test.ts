@@ -81,16 +81,16 @@ describe("IAM documents", () => {
     expect(granted.every((action) => action.startsWith("ce:Get"))).toBe(true);
     // no managed policy on the exporter's role
     const attachments = ofType(runs.dev.resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
-    expect(attachments.filter((a) => String(a.inputs.role).startsWith("identity-"))).toEqual([]);
+    expect(attachments.filter((a) => String(a.inputs.role).startsWith("cost-exporter-"))).toEqual([]);
   });
 
   it("the cost exporter's and the EBS CSI driver's roles trust only Pod Identity for one service account", () => {
     const podRoles = ofType(runs.dev.resources, "aws:iam/role:Role").filter((r) =>
       r.inputs.assumeRolePolicy.includes("pods.eks.amazonaws.com"),
     );
-    expect(podRoles.map((r) => r.name).sort()).toEqual(["cluster-ebs-csi", "identity-role"]);
+    expect(podRoles.map((r) => r.name).sort()).toEqual(["cluster-ebs-csi", "cost-exporter-role"]);
     const expected = {
-      "identity-role": ["platform", "cost-exporter"],
+      "cost-exporter-role": ["platform", "cost-exporter"],
       "cluster-ebs-csi": ["kube-system", "ebs-csi-controller-sa"],
     } as Record<string, [string, string]>;
     for (const role of podRoles) {

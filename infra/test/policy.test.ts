@@ -75,13 +75,17 @@ describe("policy pack against seeded violations", () => {
 
   it("scoped-trust-policies: Pod Identity without a service account, GitHub without a repository, other accounts", async () => {
     const [costExporterRole] = ofType(runs.dev.resources, "aws:iam/role:Role").filter(
-      (r) => r.name === "identity-role",
+      (r) => r.name === "cost-exporter-role",
     );
     const loosened = structuredClone(costExporterRole) as MockedResource;
     const trust = JSON.parse(loosened.inputs.assumeRolePolicy);
     delete trust.Statement[0].Condition.StringEquals["aws:RequestTag/kubernetes-service-account"];
     loosened.inputs.assumeRolePolicy = JSON.stringify(trust);
-    const github = (sub: string) =>
+    const ids = {
+      "token.actions.githubusercontent.com:repository_id": "812345678",
+      "token.actions.githubusercontent.com:repository_owner_id": "91234567",
+    };
+    const github = (sub: string, pinned: Record<string, string> = ids) =>
       seeded("aws:iam/role:Role", {
         assumeRolePolicy: document({
           Effect: "Allow",
@@ -90,7 +94,7 @@ describe("policy pack against seeded violations", () => {
           },
           Action: "sts:AssumeRoleWithWebIdentity",
           Condition: {
-            StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
+            StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", ...pinned },
             StringLike: { "token.actions.githubusercontent.com:sub": sub },
           },
         }),
@@ -99,6 +103,9 @@ describe("policy pack against seeded violations", () => {
       loosened,
       github("repo:acme/*"),
       github("repo:acme/platform:ref:refs/heads/main"),
+      github("repo:acme@91234567/platform@812345678:environment:dev"),
+      // By name only: a re-created repository of the same name would match.
+      github("repo:acme/platform:pull_request", {}),
       seeded("aws:iam/role:Role", {
         assumeRolePolicy: document({
           Effect: "Allow",
@@ -108,8 +115,10 @@ describe("policy pack against seeded violations", () => {
       }),
     ]);
     expect(found).toEqual([
-      "identity-role: Pod Identity trust must pin aws:RequestTag/kubernetes-service-account to one value",
+      "cost-exporter-role: Pod Identity trust must pin aws:RequestTag/kubernetes-service-account to one value",
       'seeded: GitHub OIDC subject "repo:acme/*" is not one repository\'s branch, environment or pull_request',
+      "seeded: GitHub OIDC trust must pin token.actions.githubusercontent.com:repository_id to one numeric id",
+      "seeded: GitHub OIDC trust must pin token.actions.githubusercontent.com:repository_owner_id to one numeric id",
       'seeded: trust principal kind "AWS" is not allowed (service or GitHub OIDC only)',
     ]);
   });
@@ -128,20 +137,22 @@ describe("policy pack against seeded violations", () => {
 
   it("workload-security: a writable, root-capable container without limits", async () => {
     const deployment = structuredClone(
-      ofType(runs.dev.resources, "kubernetes:apps/v1:Deployment").find((d) => d.name === "apps-storefront"),
+      ofType(runs.dev.resources, "kubernetes:apps/v1:Deployment").find(
+        (d) => d.name === "storefront-deployment",
+      ),
     ) as MockedResource;
     const container = deployment.inputs.spec.template.spec.containers[0];
     container.securityContext = { readOnlyRootFilesystem: false };
     delete deployment.inputs.spec.template.spec.securityContext;
     delete container.resources.limits;
     expect(await violations(workloadSecurity, [deployment])).toEqual([
-      "apps-storefront: storefront: runAsNonRoot is not true",
-      "apps-storefront: storefront: no RuntimeDefault seccomp profile",
-      "apps-storefront: storefront: allowPrivilegeEscalation is not false",
-      "apps-storefront: storefront: root filesystem is writable",
-      "apps-storefront: storefront: capabilities not dropped (drop: [ALL])",
-      "apps-storefront: storefront: no cpu limit",
-      "apps-storefront: storefront: no memory limit",
+      "storefront-deployment: storefront: runAsNonRoot is not true",
+      "storefront-deployment: storefront: no RuntimeDefault seccomp profile",
+      "storefront-deployment: storefront: allowPrivilegeEscalation is not false",
+      "storefront-deployment: storefront: root filesystem is writable",
+      "storefront-deployment: storefront: capabilities not dropped (drop: [ALL])",
+      "storefront-deployment: storefront: no cpu limit",
+      "storefront-deployment: storefront: no memory limit",
     ]);
   });
 

@@ -59,8 +59,9 @@ const awsInventory = (zones: number, nats: number) => ({
   "aws:ec2/routeTableAssociation:RouteTableAssociation": 2 * zones,
   "aws:ec2/subnet:Subnet": 2 * zones,
   "aws:ec2/vpc:Vpc": 1,
-  "aws:eks/accessEntry:AccessEntry": 2,
-  "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": 2,
+  // admin: the deploy role; viewers: the preview and drift roles
+  "aws:eks/accessEntry:AccessEntry": 3,
+  "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": 3,
   "aws:eks/addon:Addon": 5,
   "aws:eks/cluster:Cluster": 1,
   "aws:eks/nodeGroup:NodeGroup": 1,
@@ -82,16 +83,22 @@ const previewAccess = {
   "platform:access:PreviewAccess": 1,
 };
 
-const components = (eks: boolean): Record<string, number> =>
+/** One generic component per deployed catalogue service (platform:apps:Service). */
+const components = (eks: boolean, services: number): Record<string, number> =>
   eks
     ? {
         "platform:apps:Apps": 1,
+        "platform:apps:Service": services,
         "platform:cluster:EksCluster": 1,
-        "platform:identity:CostExporterIdentity": 1,
         "platform:monitoring:Monitoring": 1,
         "platform:network:Network": 1,
       }
-    : { "platform:apps:Apps": 1, "platform:cluster:ExistingCluster": 1, "platform:monitoring:Monitoring": 1 };
+    : {
+        "platform:apps:Apps": 1,
+        "platform:apps:Service": services,
+        "platform:cluster:ExistingCluster": 1,
+        "platform:monitoring:Monitoring": 1,
+      };
 
 const sorted = (record: Record<string, number>) =>
   Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
@@ -99,13 +106,18 @@ const sorted = (record: Record<string, number>) =>
 describe("resource inventory", () => {
   it("dev: two zones, one NAT gateway, demo traffic", () => {
     expect(countByType(runs.dev.resources)).toEqual(
-      sorted({ ...awsInventory(2, 1), ...kubernetesInventory(3, 1), ...components(true), ...previewAccess }),
+      sorted({
+        ...awsInventory(2, 1),
+        ...kubernetesInventory(3, 1),
+        ...components(true, 3),
+        ...previewAccess,
+      }),
     );
   });
 
   it("local (existing cluster): no AWS resource at all", () => {
     expect(countByType(runs.local.resources)).toEqual(
-      sorted({ ...kubernetesInventory(3, 0), ...components(false) }),
+      sorted({ ...kubernetesInventory(3, 0), ...components(false, 3) }),
     );
     expect(runs.local.resources.filter((r) => r.type.startsWith("aws:"))).toEqual([]);
     const provider = ofType(runs.local.resources, "pulumi:providers:kubernetes")[0];
@@ -114,7 +126,12 @@ describe("resource inventory", () => {
 
   it("prod-like: three zones, a NAT gateway per zone, no demo traffic", () => {
     expect(countByType(runs.prodLike.resources)).toEqual(
-      sorted({ ...awsInventory(3, 3), ...kubernetesInventory(2, 1), ...components(true), ...previewAccess }),
+      sorted({
+        ...awsInventory(3, 3),
+        ...kubernetesInventory(2, 1),
+        ...components(true, 2),
+        ...previewAccess,
+      }),
     );
     const privateRoutes = ofType(runs.prodLike.resources, "aws:ec2/routeTable:RouteTable")
       .filter((r) => r.name.includes("private"))
@@ -188,6 +205,7 @@ describe("resource inventory", () => {
     expect(entries.map((e) => [e.inputs.principalArn, e.inputs.policyArn.split("/").pop()])).toEqual([
       ["arn:aws:iam::123456789012:role/platform-deploy", "AmazonEKSClusterAdminPolicy"],
       ["arn:aws:iam::123456789012:role/platform-preview", "AmazonEKSViewPolicy"],
+      ["arn:aws:iam::123456789012:role/platform-drift", "AmazonEKSViewPolicy"],
     ]);
     const [storageClass] = ofType(runs.dev.resources, "kubernetes:storage.k8s.io/v1:StorageClass");
     expect(storageClass?.inputs.metadata.annotations["storageclass.kubernetes.io/is-default-class"]).toBe(
@@ -500,7 +518,10 @@ describe("workloads", () => {
         expect(container.resources.limits.cpu).toBeDefined();
         expect(container.resources.limits.memory).toBeDefined();
         expect(container.volumeMounts).toContainEqual({ name: "tmp", mountPath: "/tmp" });
-        expect(container.image).toMatch(/^ghcr\.io\/.+:.+$/);
+        // The account's own ECR, a repository per service, a tag computed from the image's sources.
+        expect(container.image).toMatch(
+          /^123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/cost-aware-platform\/[a-z-]+:src-[0-9a-f]{24}$/,
+        );
       }
       expect(pod.volumes).toContainEqual({ name: "tmp", emptyDir: { sizeLimit: "64Mi" } });
     }

@@ -54,7 +54,61 @@ describe("settings", () => {
       { grafanaExposure: "public-load-balancer" },
       "platform:grafanaExposure: public-load-balancer only together with platform:allowPublicLoadBalancer true",
     ],
-    [{ storefrontImage: "storefront" }, "platform:storefrontImage: an image reference with a tag or digest"],
+    [
+      { storefrontImage: "ghcr.io/acme/storefront:1" },
+      "platform:storefrontImage: not a setting of this program",
+    ],
+    [{ storefrontReplicas: "3" }, "platform:storefrontReplicas: not a setting of this program"],
+    [{ replicas: '{"storefront": 21}' }, "platform:replicas: storefront: at most 20, not 21"],
+    [
+      { replicas: '{"cost-exporter": 2}' },
+      "platform:replicas: cost-exporter: fixed at 1 (each replica would make its own paid Cost Explorer requests)",
+    ],
+    [
+      { replicas: '{"shop": 2}' },
+      "platform:replicas: shop: no such service in the catalogue (there are: storefront",
+    ],
+    [{ replicas: '{"storefront": 0}' }, "platform:replicas.storefront: Too small"],
+    [{ replicas: "storefront=3" }, "platform:replicas: expected a YAML/JSON list or map"],
+    // Item 14: settings that passed validation and failed at apply.
+    [
+      { appsNamespace: "monitoring" },
+      "platform:appsNamespace: must differ from platform:monitoringNamespace",
+    ],
+    [{ appsNamespace: "default" }, "platform:appsNamespace: not default and not kube-*"],
+    [{ monitoringNamespace: "kube-system" }, "platform:monitoringNamespace: not default and not kube-*"],
+    [
+      { vpcCidr: "10.0.5.7/16" },
+      "platform:vpcCidr: a network address: the host bits after the prefix must be zero",
+    ],
+    [
+      { vpcCidr: "8.8.0.0/16" },
+      "platform:vpcCidr: a private block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16",
+    ],
+    [{ vpcCidr: "172.32.0.0/16" }, "platform:vpcCidr: a private block"],
+    [{ costExporterRefreshInterval: "0m" }, "platform:costExporterRefreshInterval: from 1m"],
+    [
+      { costExporterRefreshInterval: "597h" },
+      "platform:costExporterRefreshInterval: from 1m (the exporter's minimum) to 596h",
+    ],
+    [{ costExporterRefreshInterval: "99999999m" }, "platform:costExporterRefreshInterval: from 1m"],
+    [{ costExporterDailyRequestCap: "0" }, "platform:costExporterDailyRequestCap: Too small"],
+    [{ prometheusStorageSize: "0Gi" }, "platform:prometheusStorageSize: a Kubernetes quantity above zero"],
+    [
+      { alertmanagerStorageSize: "0Mi" },
+      "platform:alertmanagerStorageSize: a Kubernetes quantity above zero",
+    ],
+    [{ prometheusRetention: "0d" }, "platform:prometheusRetention: a Prometheus duration above zero"],
+    [{ kubernetesVersion: "1.37" }, "platform:kubernetesVersion: EKS does not offer 1.37"],
+    [{ kubernetesVersion: "1.28" }, "platform:kubernetesVersion: EKS does not offer 1.28"],
+    [{ nodeMaxSize: "0x10" }, "platform:nodeMaxSize: a whole number in decimal digits"],
+    [{ nodeDiskSizeGiB: "1e3" }, "platform:nodeDiskSizeGiB: a whole number in decimal digits"],
+    [{ azCount: "2.0" }, "platform:azCount: a whole number in decimal digits"],
+    [{ demoTrafficRate: " 5" }, "platform:demoTrafficRate: a whole number in decimal digits"],
+    [
+      { imageRegistry: "ecr", clusterMode: "existing" },
+      "platform:imageRegistry: a registry the existing cluster can pull from",
+    ],
     [{ clusterAdminRoleArns: "[]" }, "platform:clusterAdminRoleArns: at least one IAM role ARN"],
     [
       { clusterAdminRoleArns: '["arn:aws:iam::123:user/alice"]' },
@@ -75,6 +129,14 @@ describe("settings", () => {
       "platform:thresholds.slo.availabilityObjective: Invalid input: expected number",
     ],
     [{ thresholds: "[300]" }, "platform:thresholds: expected an object shaped like alerts/settings.yaml"],
+    [
+      { thresholds: '{"cost":{"monthlyBudgetUsd":"3e2"}}' },
+      "platform:thresholds.cost.monthlyBudgetUsd: Invalid input: expected number",
+    ],
+    [
+      { thresholds: '{"cost":{"monthlyBudgetUsd":"0x12C"}}' },
+      "platform:thresholds.cost.monthlyBudgetUsd: Invalid input: expected number",
+    ],
   ])("rejects %j before any resource is registered", async (overrides, message) => {
     const error = await failingRun(overrides);
     expect(error).toBeInstanceOf(SettingsError);
@@ -83,9 +145,39 @@ describe("settings", () => {
   });
 
   it("lists every bad setting at once", () => {
-    expect(() => parseSettings({ azCount: "1", natGateways: "none", storefrontImage: "x y" })).toThrow(
-      /platform:azCount.*\n.*platform:natGateways.*\n.*platform:storefrontImage/s,
+    expect(() => parseSettings({ azCount: "1", natGateways: "none", vpcCidr: "10.0.0.1/16" })).toThrow(
+      /platform:vpcCidr.*\n.*platform:azCount.*\n.*platform:natGateways/s,
     );
+  });
+
+  it("accepts what the rules allow at their edges", () => {
+    const base = { clusterAdminRoleArns: '["arn:aws:iam::123456789012:role/deploy"]' };
+    expect(
+      parseSettings({ ...base, vpcCidr: "172.16.0.0/16", costExporterRefreshInterval: "596h" }),
+    ).toMatchObject({
+      vpcCidr: "172.16.0.0/16",
+      costExporterRefreshInterval: "596h",
+    });
+    expect(
+      parseSettings({ ...base, vpcCidr: "192.168.16.0/20", costExporterRefreshInterval: "1m" }).vpcCidr,
+    ).toBe("192.168.16.0/20");
+    expect(parseSettings({ ...base, replicas: '{"storefront": 20, "traffic": 1}' }).replicas).toEqual({
+      storefront: 20,
+      traffic: 1,
+    });
+    expect(parseSettings({ ...base, nodeMaxSize: "10" }).nodeMaxSize).toBe(10);
+  });
+
+  it("per-stack replicas reach the Deployment; the catalogue's default elsewhere", async () => {
+    const deployment = (run: Awaited<ReturnType<typeof runProgram>>, name: string) =>
+      run.resources.find(
+        (r) => r.type === "kubernetes:apps/v1:Deployment" && r.inputs.metadata.name === name,
+      );
+    const prod = await runProgram("prod");
+    expect(deployment(prod, "storefront")?.inputs.spec.replicas).toBe(3);
+    expect(deployment(prod, "cost-exporter")?.inputs.spec.replicas).toBe(1);
+    const dev = await runProgram("dev");
+    expect(deployment(dev, "storefront")?.inputs.spec.replicas).toBe(2);
   });
 
   it("a public Grafana load balancer is accepted only when allowed", async () => {

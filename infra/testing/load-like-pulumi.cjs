@@ -2,12 +2,15 @@
 // directory, as CommonJS (`require("<dir>/")`, so infra/package.json's `main` picks the entry), with
 // .ts compiled on require by the repository's TypeScript using infra/tsconfig.json (what ts-node
 // does for the CLI). Then runs the exported function under mocks and prints what was registered.
-// Usage: node infra/testing/load-like-pulumi.cjs <stack>   (cwd: the repository root)
+// Usage: node infra/testing/load-like-pulumi.cjs <stack> [<program dir>]   (cwd: the repository root)
+// The program dir is infra (the platform, project file at the root) or infra/bootstrap (its own Pulumi.yaml).
 const fs = require("node:fs");
 const path = require("node:path");
 
 const repoRoot = path.resolve(__dirname, "..", "..");
-const programDir = path.join(repoRoot, "infra");
+const programDir = path.join(repoRoot, process.argv[3] ?? "infra");
+// The platform's Pulumi.yaml is at the repository root (main: infra/); the bootstrap's sits beside it.
+const projectDir = fs.existsSync(path.join(programDir, "Pulumi.yaml")) ? programDir : repoRoot;
 process.chdir(programDir);
 const ts = require("typescript");
 const pulumi = require("@pulumi/pulumi");
@@ -23,9 +26,9 @@ require.extensions[".ts"] = (module, filename) => {
 
 async function main() {
   const stack = process.argv[2] ?? "dev";
-  const project = parse(fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8")).name;
+  const project = parse(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")).name;
   const stackConfig =
-    parse(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8")).config ?? {};
+    parse(fs.readFileSync(path.join(projectDir, `Pulumi.${stack}.yaml`), "utf8")).config ?? {};
   const config = {};
   for (const [key, value] of Object.entries(stackConfig)) {
     config[key] = typeof value === "string" ? value : JSON.stringify(value);

@@ -8,7 +8,7 @@ import { parse as parseYaml } from "yaml";
  * resource it registered. Used by the infra tests and by the pull-request cost diff (`npm run cost`).
  */
 
-// biome-ignore lint/suspicious/noExplicitAny: shared contract 5; callers walk nested inputs of any resource type
+// biome-ignore lint/suspicious/noExplicitAny: callers (tests, npm run cost) walk nested inputs of any resource type
 export type Inputs = Record<string, any>;
 
 export interface MockedResource {
@@ -159,6 +159,10 @@ export interface RunOptions {
   projectDir?: string;
   /** Namespace of override keys given without one; `platform` by default. */
   configNamespace?: string;
+  /** Run as `pulumi preview` does (`pulumi.runtime.isDryRun()` true); as `pulumi up` by default. */
+  dryRun?: boolean;
+  /** Passed to definePlatform: another catalogue (a fixture service added) or image source. */
+  platform?: import("../platform").PlatformOptions;
 }
 
 export type ProgramEntry = () => Promise<Record<string, unknown>>;
@@ -167,15 +171,15 @@ export type ProgramEntry = () => Promise<Record<string, unknown>>;
  * The program as `infra/index.ts` runs it, loaded lazily so that `setMocks` is in place before
  * any `@pulumi/*` resource module does work at import time.
  */
-async function loadProgram(): Promise<ProgramEntry> {
+async function loadProgram(options: RunOptions): Promise<ProgramEntry> {
   const [{ loadSettings }, { definePlatform }] = await Promise.all([
     import("../config"),
     import("../platform"),
   ]);
   // Parsed before the stack starts, as infra/index.ts does first thing: a bad setting is a plain
   // rejection here, with nothing registered.
-  const settings = loadSettings();
-  return async () => definePlatform(settings);
+  const settings = loadSettings(options.platform?.catalogue);
+  return async () => definePlatform(settings, options.platform);
 }
 
 /** Unwraps Outputs (including secrets) into plain values. */
@@ -249,7 +253,7 @@ async function runOnce(
     },
     project,
     stack,
-    false,
+    options.dryRun ?? false,
   );
 
   // Resource options never reach the mocks; a stack transformation sees them as the program set them.
@@ -265,7 +269,7 @@ async function runOnce(
   };
   let stackOutputs: unknown;
   try {
-    const entry = await (options.entry ?? loadProgram)();
+    const entry = await (options.entry ?? (() => loadProgram(options)))();
     stackOutputs = await pulumi.runtime.runInPulumiStack(async () => {
       pulumi.runtime.registerStackTransformation(recordOptions);
       return entry();
@@ -288,7 +292,7 @@ async function runOnce(
   return { resources: resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs, invokes };
 }
 
-/** Shared contract 5: every resource the program registers for `stack`, with its inputs. */
+/** Every resource the program registers for `stack`, with its inputs (what `npm run cost` prices). */
 export async function runProgramUnderMocks(
   stack: string,
   configOverrides?: Record<string, string>,

@@ -49,4 +49,20 @@ describe("the program as the Pulumi Node.js runtime loads it", () => {
       expect(result.outputKeys).toContain("grafanaAccess");
     });
   }
+
+  it('the bootstrap: require("infra/bootstrap/") under CommonJS registers the OIDC provider, the roles and the state backend', () => {
+    const output = execFileSync(
+      process.execPath,
+      [path.join(repoRoot, "infra", "testing", "load-like-pulumi.cjs"), "ci", "infra/bootstrap"],
+      { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 60_000 },
+    );
+    const result = JSON.parse(output.trim().split("\n").pop() as string);
+    expect(result.exportIsFunction).toBe(true);
+    expect(result.moduleKind).toBe("CommonJS");
+    expect(result.types).toContain("aws:iam/openIdConnectProvider:OpenIdConnectProvider");
+    expect(result.types).toContain("platform:bootstrap:StateBackend");
+    expect(result.outputKeys).toEqual(
+      expect.arrayContaining(["deployRoleArn", "driftRoleArn", "previewRoleArn"]),
+    );
+  });
 });

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds and pushes exactly the images the program will reference (`npm run images`, the same function the
+# program uses), into the account's ECR, creating a service's repository on its first push and skipping
+# every image the registry already has. Run by pulumi-up.yml before `pulumi up`, with the deploy role.
+# Usage: push-images.sh <registry host, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com>
+set -euo pipefail
+registry="$1"
+: "${AWS_REGION:?AWS_REGION must be set}"
+
+aws ecr get-login-password --region "$AWS_REGION" | docker login --username AWS --password-stdin "$registry"
+
+# Content-addressed tags never move (IMMUTABLE); old images expire beyond the newest 50 per repository.
+lifecycle='{"rules":[{"rulePriority":1,"description":"keep the newest 50 images","selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":50},"action":{"type":"expire"}}]}'
+
+list="$(mktemp)"
+npm run --silent images -- --registry "$registry" > "$list"
+while IFS=$'\t' read -r service dockerfile reference; do
+  path="${reference#"$registry"/}"
+  repository="${path%:*}"
+  tag="${path##*:}"
+  if ! aws ecr describe-repositories --repository-names "$repository" > /dev/null 2>&1 < /dev/null; then
+    echo "creating repository $repository"
+    aws ecr create-repository --repository-name "$repository" --image-tag-mutability IMMUTABLE \
+      --image-scanning-configuration scanOnPush=true --encryption-configuration encryptionType=AES256 \
+      --tags Key=managed-by,Value=pulumi-up.yml Key=service,Value="$service" > /dev/null < /dev/null
+    aws ecr put-lifecycle-policy --repository-name "$repository" --lifecycle-policy-text "$lifecycle" \
+      > /dev/null < /dev/null
+  fi
+  if aws ecr describe-images --repository-name "$repository" --image-ids imageTag="$tag" > /dev/null 2>&1 < /dev/null; then
+    echo "$reference is already pushed: skipped"
+    continue
+  fi
+  echo "building $reference from $dockerfile"
+  docker buildx build --file "$dockerfile" --tag "$reference" --push . < /dev/null
+done < "$list"
+rm -f "$list"

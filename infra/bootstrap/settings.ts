@@ -1,0 +1,57 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { flag, parseNamespaced, readConfigNamespace, wholeNumber } from "../settings-loader";
+
+/**
+ * The bootstrap's settings, `bootstrap:<key>` (infra/bootstrap/Pulumi.ci.yaml). Parsed with the same
+ * helpers as the platform's `platform:*` settings; a bad value fails before any resource.
+ */
+export const bootstrapSettingsSchema = z
+  .object({
+    githubRepository: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/,
+        "the repository as owner/name, e.g. acme/cost-aware-platform",
+      ),
+    /**
+     * GitHub's immutable numeric ids of the repository and its owner (`gh api repos/<owner>/<repo> --jq
+     * '.id, .owner.id'`). New repositories present them in the OIDC subject (`repo:<owner>@<id>/<repo>@<id>:…`)
+     * and every token carries them as `repository_id` / `repository_owner_id`; the trust pins both.
+     */
+    githubRepositoryId: wholeNumber({ min: 1 }).transform(String),
+    githubOwnerId: wholeNumber({ min: 1 }).transform(String),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "an AWS region such as us-east-1")
+      .default("us-east-1"),
+    deployBranch: z
+      .string()
+      .regex(/^[\w./-]+$/, "a branch name")
+      .default("main"),
+    existingOidcProviderArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/,
+        "the ARN of the account's GitHub OIDC provider",
+      )
+      .optional(),
+    stateBackend: flag.default(true),
+  })
+  .strict();
+
+export type BootstrapSettings = z.infer<typeof bootstrapSettingsSchema> & { stack: string };
+
+export function parseBootstrapSettings(raw: Record<string, string>) {
+  return parseNamespaced({
+    namespace: "bootstrap",
+    title: "bootstrap settings",
+    schema: bootstrapSettingsSchema,
+    raw,
+    documentedIn: "infra/README.md",
+  });
+}
+
+export function loadBootstrapSettings(): BootstrapSettings {
+  return { ...parseBootstrapSettings(readConfigNamespace("bootstrap")), stack: pulumi.getStack() };
+}

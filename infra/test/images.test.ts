@@ -1,0 +1,158 @@
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { catalogue, type ServiceEntry } from "../../catalogue/services";
+import { dockerIgnored, imageInputs, imageSourceAt, imagesToBuild } from "../images";
+import { imageList } from "../images-cli";
+import { type ProgramRun, repoRoot, runProgram } from "../testing/mocks";
+import { ofType } from "./stacks";
+
+/**
+ * Item 2: image references come from what is in git, the same for a preview, a drift check, a deploy and a
+ * laptop, and each changes exactly when what goes into its image changes.
+ */
+
+const registry = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+const imagesOf = (run: ProgramRun) =>
+  Object.fromEntries(
+    ofType(run.resources, "kubernetes:apps/v1:Deployment").map((d) => [
+      d.inputs.metadata.name,
+      d.inputs.spec.template.spec.containers[0].image,
+    ]),
+  );
+
+/** The `config-map` pulumi-up.yml hands `pulumi up` (none now; before, the image settings), as overrides. */
+function deployOverrides(): Record<string, string> {
+  const workflow = parseYaml(fs.readFileSync(path.join(repoRoot, ".github/workflows/pulumi-up.yml"), "utf8"));
+  const overrides: Record<string, string> = {};
+  for (const job of Object.values(workflow.jobs ?? {}) as { steps?: { with?: Record<string, string> }[] }[]) {
+    for (const step of job.steps ?? []) {
+      const configMap = step.with?.["config-map"];
+      if (!configMap) continue;
+      const map = parseYaml(configMap.replace(/\$\{\{[^}]+\}\}/g, "sha-0123abc")) as Record<
+        string,
+        { value: string }
+      >;
+      for (const [key, { value }] of Object.entries(map)) overrides[key] = value;
+    }
+  }
+  return overrides;
+}
+
+describe("image references", () => {
+  it("are identical when the program runs as preview and drift run it and as the deploy runs it, and are what the deploy builds", async () => {
+    for (const stack of ["dev", "prod"]) {
+      const preview = imagesOf(await runProgram(stack, {}, { dryRun: true }));
+      const deploy = imagesOf(await runProgram(stack, deployOverrides(), { dryRun: false }));
+      expect(deploy, stack).toEqual(preview);
+      const built = imageList(["--registry", registry], repoRoot)
+        .trim()
+        .split("\n")
+        .map((line) => line.split("\t"));
+      for (const [service, reference] of Object.entries(deploy)) {
+        expect(built.find(([name]) => name === service)?.[2], `${stack} ${service}`).toBe(reference);
+      }
+    }
+  });
+
+  it("name the account's ECR registry, a repository per service and a content tag", async () => {
+    const images = imagesOf(await runProgram("dev"));
+    expect(Object.keys(images).sort()).toEqual(["cost-exporter", "storefront", "traffic"]);
+    for (const [service, reference] of Object.entries(images)) {
+      expect(reference).toMatch(
+        new RegExp(`^${registry.replace(/\./g, "\\.")}/cost-aware-platform/${service}:src-[0-9a-f]{24}$`),
+      );
+    }
+  });
+
+  it("an existing cluster names the registry it is given", async () => {
+    const images = imagesOf(await runProgram("local"));
+    expect(images.storefront).toMatch(/^localhost:5001\/cost-aware-platform\/storefront:src-[0-9a-f]{24}$/);
+  });
+});
+
+describe("what goes into an image", () => {
+  let clone: string;
+  const git = (...args: string[]) =>
+    execFileSync(
+      "git",
+      ["-C", clone, "-c", "user.name=test", "-c", "user.email=test@example.invalid", ...args],
+      {
+        encoding: "utf8",
+      },
+    );
+  const tags = () =>
+    Object.fromEntries(
+      imagesToBuild(registry, "p", catalogue, imageSourceAt(clone)).map((i) => [
+        i.service,
+        i.reference.split(":").pop(),
+      ]),
+    );
+  const commit = (file: string, change: (text: string) => string) => {
+    const full = path.join(clone, file);
+    fs.writeFileSync(full, change(fs.existsSync(full) ? fs.readFileSync(full, "utf8") : ""));
+    git("add", file);
+    git("commit", "-q", "-m", `change ${file}`);
+  };
+
+  beforeAll(() => {
+    clone = fs.mkdtempSync(path.join(os.tmpdir(), "images-test-"));
+    execFileSync("git", ["clone", "-q", "--no-hardlinks", repoRoot, clone]);
+  });
+  afterAll(() => fs.rmSync(clone, { recursive: true, force: true }));
+
+  it("changing one service's source changes only that service's reference", () => {
+    const before = tags();
+    commit("services/storefront/src/main.ts", (text) => `${text}\n// a change\n`);
+    const after = tags();
+    expect(after.storefront).not.toBe(before.storefront);
+    expect({ ...after, storefront: undefined }).toEqual({ ...before, storefront: undefined });
+  });
+
+  it("tests, READMEs and other folders change no reference; the lock file and the shared kit change all", () => {
+    const before = tags();
+    commit("services/storefront/src/app.test.ts", (text) => `${text}\n// a test\n`);
+    commit("services/storefront/README.md", (text) => `${text}\nmore words\n`);
+    commit("dashboards/README.md", (text) => `${text}\nmore words\n`);
+    expect(tags()).toEqual(before);
+    commit("packages/service-kit/src/logger.ts", (text) => `${text}\n// shared\n`);
+    const shared = tags();
+    for (const service of Object.keys(before)) expect(shared[service], service).not.toBe(before[service]);
+    commit("package-lock.json", (text) => text.replace(/\n$/, "\n\n"));
+    const locked = tags();
+    for (const service of Object.keys(before)) expect(locked[service], service).not.toBe(shared[service]);
+  });
+
+  it("working-tree noise (uncommitted edits, CRLF line endings) changes nothing", () => {
+    const before = tags();
+    const file = path.join(clone, "services/traffic/src/main.ts");
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/\n/g, "\r\n"));
+    fs.writeFileSync(path.join(clone, "services/traffic/src/untracked.ts"), "export {};\n");
+    expect(tags()).toEqual(before);
+  });
+
+  it("the inputs are the Dockerfile's COPY sources less .dockerignore", () => {
+    const storefront = catalogue.find((s) => s.name === "storefront") as ServiceEntry;
+    const inputs = imageInputs(imageSourceAt(repoRoot), storefront).map((f) => f.path);
+    expect(inputs).toEqual(
+      expect.arrayContaining([
+        "package-lock.json",
+        "services/storefront/Dockerfile",
+        "packages/service-kit/src/index.ts",
+      ]),
+    );
+    expect(inputs.some((p) => p.endsWith(".test.ts"))).toBe(false);
+    expect(inputs.some((p) => p.startsWith("services/cost-exporter/"))).toBe(false);
+    const patterns = ["**/*.test.ts", "services/*/test", "*.md", "!keep.md"];
+    expect(dockerIgnored(patterns, "services/x/src/a.test.ts")).toBe(true);
+    expect(dockerIgnored(patterns, "services/x/test/support.ts")).toBe(true);
+    expect(dockerIgnored(patterns, "README.md")).toBe(true);
+    expect(dockerIgnored(patterns, "keep.md")).toBe(false);
+    // `*.md` is relative to the context root: it does not reach into folders.
+    expect(dockerIgnored(patterns, "services/x/README.md")).toBe(false);
+    expect(dockerIgnored(patterns, "services/x/src/a.ts")).toBe(false);
+  });
+});

@@ -1,0 +1,454 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { fakeActions, fakeGitHub, type Run } from "./fake-github.js";
+
+/**
+ * The scripts the workflows run through actions/github-script and node (.github/scripts/*.cjs), driven with
+ * a fake GitHub client; no process is started. tests/workflows.e2e.test.ts checks that the workflows call
+ * them.
+ */
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const require = createRequire(import.meta.url);
+const scratch = mkdtempSync(join(tmpdir(), "workflow-scripts-test-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const queue = require(join(root, ".github", "scripts", "deploy-queue.cjs")) as {
+  deployInFlight: (args: Record<string, unknown>) => Promise<Run[]>;
+  shouldRequeue: (args: Record<string, unknown>) => Promise<{ requeue: boolean; newer: number[] }>;
+  commitToDeploy: (args: Record<string, unknown>) => Promise<{ sha?: string; reason?: string }>;
+};
+
+describe("deploy queue: main's head with green tests (item 11)", () => {
+  it("commitToDeploy: main's head when CI passed for it, nothing while it has not", async () => {
+    const actions = fakeActions();
+    actions.head = "c2";
+    actions.runs.push({
+      id: 1,
+      workflow: "ci.yml",
+      head_sha: "c1",
+      conclusion: "success",
+      status: "completed",
+    });
+    expect(await queue.commitToDeploy({ github: actions.github, owner: "o", repo: "r" })).toMatchObject({
+      sha: undefined,
+    });
+    actions.runs.push({
+      id: 2,
+      workflow: "ci.yml",
+      head_sha: "c2",
+      conclusion: "failure",
+      status: "completed",
+    });
+    expect(
+      (await queue.commitToDeploy({ github: actions.github, owner: "o", repo: "r" })).sha,
+    ).toBeUndefined();
+    actions.runs.push({
+      id: 3,
+      workflow: "ci.yml",
+      head_sha: "c2",
+      conclusion: "success",
+      status: "completed",
+    });
+    expect(await queue.commitToDeploy({ github: actions.github, owner: "o", repo: "r" })).toEqual({
+      sha: "c2",
+    });
+  });
+});
+
+describe("deploy queue: a merged change is never silently skipped (item 8)", () => {
+  /**
+   * GitHub's rule, modelled: per concurrency group one running and one pending run; a newly queued run
+   * replaces (cancels) the pending one. Merges arrive while a deploy runs; a drift check arrives; the
+   * question is whether main's head ends up deployed.
+   */
+  async function scenario(config: { driftGate: boolean; requeue: boolean; driftBeforeSecondMerge: boolean }) {
+    const actions = fakeActions();
+    const group: { running?: Run; pending?: Run } = {};
+    const deployed: string[] = [];
+    let clock = 0;
+    const enqueue = async (entry: Run) => {
+      if (!group.running) {
+        group.running = entry;
+        entry.status = "in_progress";
+        return;
+      }
+      const replaced = group.pending;
+      group.pending = entry;
+      if (replaced) {
+        replaced.status = "completed";
+        replaced.conclusion = "cancelled";
+        if (replaced.workflow === "deploy.yml" && config.requeue) {
+          const { requeue } = await queue.shouldRequeue({
+            github: actions.github,
+            owner: "o",
+            repo: "r",
+            runId: replaced.id,
+          });
+          if (requeue) await startDeploy();
+        }
+      }
+    };
+    const startDeploy = async () => {
+      const { sha } = await queue.commitToDeploy({ github: actions.github, owner: "o", repo: "r" });
+      const entry: Run = {
+        id: ++clock,
+        workflow: "deploy.yml",
+        status: "queued",
+        created_at: new Date(clock * 1000).toISOString(),
+        head_sha: sha,
+      };
+      actions.runs.push(entry);
+      await enqueue(entry);
+    };
+    const merge = async (sha: string) => {
+      actions.head = sha;
+      actions.runs.push({
+        id: ++clock,
+        workflow: "ci.yml",
+        head_sha: sha,
+        conclusion: "success",
+        status: "completed",
+      });
+      await startDeploy();
+    };
+    const drift = async () => {
+      if (
+        config.driftGate &&
+        (await queue.deployInFlight({ github: actions.github, owner: "o", repo: "r" })).length > 0
+      )
+        return;
+      const entry: Run = {
+        id: ++clock,
+        workflow: "drift.yml",
+        status: "queued",
+        created_at: new Date(clock * 1000).toISOString(),
+      };
+      await enqueue(entry);
+    };
+    const finishRunning = () => {
+      const done = group.running as Run;
+      done.status = "completed";
+      done.conclusion = "success";
+      if (done.workflow === "deploy.yml") deployed.push(done.head_sha as string);
+      group.running = group.pending;
+      if (group.running) group.running.status = "in_progress";
+      group.pending = undefined;
+    };
+    await merge("c1"); // deploying c1
+    if (config.driftBeforeSecondMerge) {
+      // The race the gate cannot see: the drift check passed its gate, then c2's deploy queued first.
+      const gatePassed = true;
+      await merge("c2"); // c2 pending
+      if (gatePassed)
+        await enqueue({
+          id: ++clock,
+          workflow: "drift.yml",
+          status: "queued",
+          created_at: new Date(clock * 1000).toISOString(),
+        });
+    } else {
+      await merge("c2"); // c2 pending behind c1
+      await drift(); // the morning check arrives
+    }
+    while (group.running) finishRunning();
+    return { deployed, head: actions.head };
+  }
+
+  it("as configured, main's head is deployed however the drift check arrives", async () => {
+    for (const driftBeforeSecondMerge of [false, true]) {
+      const { deployed, head } = await scenario({ driftGate: true, requeue: true, driftBeforeSecondMerge });
+      expect(deployed.at(-1), `race: ${driftBeforeSecondMerge}`).toBe(head);
+    }
+  });
+
+  it("without the gate and the re-queue (the old configuration), the drift check silently drops the merge", async () => {
+    const { deployed, head } = await scenario({
+      driftGate: false,
+      requeue: false,
+      driftBeforeSecondMerge: false,
+    });
+    expect(deployed).toEqual(["c1"]);
+    expect(head).toBe("c2");
+  });
+
+  it("shouldRequeue: no re-queue when a newer deploy run exists, so two cancelled runs cannot ping-pong", async () => {
+    const actions = fakeActions();
+    actions.runs.push(
+      {
+        id: 10,
+        workflow: "deploy.yml",
+        status: "completed",
+        conclusion: "cancelled",
+        created_at: "2026-12-01T10:00:00Z",
+      },
+      { id: 11, workflow: "deploy.yml", status: "queued", created_at: "2026-12-01T10:01:00Z" },
+    );
+    expect(await queue.shouldRequeue({ github: actions.github, owner: "o", repo: "r", runId: 10 })).toEqual({
+      requeue: false,
+      newer: [11],
+    });
+    expect(
+      (await queue.shouldRequeue({ github: actions.github, owner: "o", repo: "r", runId: 11 })).requeue,
+    ).toBe(true);
+  });
+});
+
+describe("cost approval script", () => {
+  const script = require(join(root, ".github", "scripts", "cost-approval.cjs")) as {
+    findCostApprover: (args: Record<string, unknown>) => Promise<{ login?: string; reason?: string }>;
+  };
+  const approver = (
+    labels: string[],
+    events: { event: string; label: string; login: string }[],
+    roles: Record<string, string>,
+  ) =>
+    script.findCostApprover({
+      owner: "o",
+      repo: "r",
+      issueNumber: 7,
+      github: {
+        paginate: async (method: (a: unknown) => Promise<{ data: unknown[] }>, args: unknown) =>
+          (await method(args)).data,
+        rest: {
+          issues: {
+            listLabelsOnIssue: async () => ({ data: labels.map((name) => ({ name })) }),
+            listEvents: async () => ({
+              data: events.map((e) => ({
+                event: e.event,
+                label: { name: e.label },
+                actor: { login: e.login },
+              })),
+            }),
+          },
+          repos: {
+            getCollaboratorPermissionLevel: async ({ username }: { username: string }) => ({
+              data: {
+                permission: roles[username] === "maintain" ? "write" : roles[username],
+                role_name: roles[username],
+              },
+            }),
+          },
+        },
+      },
+    });
+  const roles = { alice: "admin", maya: "maintain", walt: "write" };
+
+  it("the latest adder of cost-approved, when a maintainer or admin", async () => {
+    expect(
+      await approver(["cost-approved"], [{ event: "labeled", label: "cost-approved", login: "maya" }], roles),
+    ).toEqual({ login: "maya" });
+    expect(
+      await approver(
+        ["cost-approved"],
+        [
+          { event: "labeled", label: "cost-approved", login: "walt" },
+          { event: "unlabeled", label: "cost-approved", login: "alice" },
+          { event: "labeled", label: "cost-approved", login: "alice" },
+        ],
+        roles,
+      ),
+    ).toEqual({ login: "alice" });
+  });
+
+  it("nobody, when the label is gone or its adder has only write access", async () => {
+    expect(
+      (await approver([], [{ event: "labeled", label: "cost-approved", login: "alice" }], roles)).login,
+    ).toBeUndefined();
+    const writer = await approver(
+      ["cost-approved"],
+      [{ event: "labeled", label: "cost-approved", login: "walt" }],
+      roles,
+    );
+    expect(writer).toEqual({
+      login: undefined,
+      reason: "walt added cost-approved but has write, not admin or maintain",
+    });
+  });
+});
+
+describe("preview comment script", () => {
+  const script = require(join(root, ".github", "scripts", "preview-comment.cjs")) as {
+    COMMENT_LIMIT: number;
+    marker: (stack: string) => string;
+    buildBody: (args: Record<string, unknown>) => string;
+    upsertComment: (args: Record<string, unknown>) => Promise<{ action: string; id: number }>;
+  };
+  const post = (github: unknown, stack: string, body: string) =>
+    script.upsertComment({
+      github,
+      owner: "o",
+      repo: "r",
+      issueNumber: 7,
+      markerText: script.marker(stack),
+      body,
+    });
+
+  it("creates one comment per stack, then edits it on later runs", async () => {
+    const { github, comments, calls } = fakeGitHub();
+    comments.push({ id: 1, body: `a human quoting ${script.marker("dev")}`, user: { type: "User" } });
+    const first = await post(github, "dev", `${script.marker("dev")}\nfirst`);
+    const prod = await post(github, "prod", `${script.marker("prod")}\nprod`);
+    const second = await post(github, "dev", `${script.marker("dev")}\nsecond`);
+    expect(first.action).toBe("created");
+    expect(prod.action).toBe("created");
+    expect(second).toEqual({ action: "updated", id: first.id });
+    expect(calls).toEqual(["createComment", "createComment", "updateComment"]);
+    expect(comments.map((c) => c.body)).toEqual([
+      `a human quoting ${script.marker("dev")}`,
+      `${script.marker("dev")}\nsecond`,
+      `${script.marker("prod")}\nprod`,
+    ]);
+  });
+
+  it("keeps the body under GitHub's limit however many resources change", () => {
+    const steps = Array.from({ length: 20_000 }, (_, i) => ({
+      op: "create",
+      urn: `urn:pulumi:dev::p::kubernetes:core/v1:ConfigMap::dashboard-with-a-long-name-${i}`,
+    }));
+    const body = script.buildBody({
+      stack: "dev",
+      costMarkdown: "**Monthly cost will rise by $1.00, to $2.00**\n",
+      preview: { steps, changeSummary: { create: 20_000 } },
+      runUrl: "https://github.com/o/r/actions/runs/1",
+      sha: "0123456789abcdef",
+      policyOutcome: "passed",
+    });
+    expect(body.length).toBeLessThanOrEqual(script.COMMENT_LIMIT);
+    expect(body.startsWith(script.marker("dev"))).toBe(true);
+    expect(body).toContain("20000 to create");
+    expect(body).toContain("**Monthly cost will rise by $1.00, to $2.00**");
+    expect(body).toMatch(/… \d+ more/);
+  });
+});
+
+describe("preview comment for a failed preview", () => {
+  const script = require(join(root, ".github", "scripts", "preview-comment.cjs")) as {
+    marker: (stack: string) => string;
+    postPreviewComment: (args: Record<string, unknown>) => Promise<{ action: string; id: number }>;
+  };
+  const context = {
+    payload: { pull_request: { head: { sha: "0123456789abcdef" } } },
+    serverUrl: "https://github.com",
+    repo: { owner: "o", repo: "r" },
+    runId: 42,
+    issue: { number: 7 },
+  };
+
+  it.each([
+    ["empty", "", "the preview output is empty"],
+    ["truncated", '{"steps": [{"op": "create"', "the preview output is not JSON"],
+    ["diagnostics only", '{"diagnostics": []}', "the preview output has no steps"],
+    ["missing", undefined, "no preview output was written"],
+  ])("posts the comment when the preview JSON is %s", async (name, content, reason) => {
+    const { github, comments } = fakeGitHub();
+    const previewFile = join(scratch, `failed-preview-${name.replace(/\W/g, "-")}.json`);
+    if (content !== undefined) writeFileSync(previewFile, content);
+    const warnings: string[] = [];
+    const result = await script.postPreviewComment({
+      github,
+      context,
+      core: { info: () => undefined, warning: (m: string) => warnings.push(m) },
+      stack: "dev",
+      previewFile,
+      costFile: join(scratch, "no-cost.md"),
+      policyOutcome: "failed, see the log",
+    });
+    expect(result.action).toBe("created");
+    const body = comments[0]?.body ?? "";
+    expect(body.startsWith(script.marker("dev"))).toBe(true);
+    expect(body).toContain("**preview failed**");
+    expect(body).toContain("policy pack: failed, see the log");
+    expect(body).toContain(reason);
+    expect(body).toContain("https://github.com/o/r/actions/runs/42");
+    expect(body).not.toContain("no changes");
+    expect(warnings.join("\n")).toContain(reason);
+  });
+
+  it("a good preview still gets its change summary and cost diff", async () => {
+    const { github, comments } = fakeGitHub();
+    const previewFile = join(scratch, "good-preview.json");
+    const costFile = join(scratch, "good-cost.md");
+    writeFileSync(
+      previewFile,
+      JSON.stringify({
+        steps: [{ op: "create", urn: "urn:pulumi:dev::p::aws:eks/nodeGroup:NodeGroup::nodes" }],
+        changeSummary: { create: 1 },
+      }),
+    );
+    writeFileSync(costFile, "**Monthly cost will rise by $1.00, to $2.00**\n");
+    await script.postPreviewComment({
+      github,
+      context,
+      stack: "dev",
+      previewFile,
+      costFile,
+      policyOutcome: "passed",
+    });
+    const body = comments[0]?.body ?? "";
+    expect(body).toContain("1 to create");
+    expect(body).toContain("**Monthly cost will rise by $1.00, to $2.00**");
+    expect(body).not.toContain("preview failed");
+  });
+});
+
+describe("drift issue script", () => {
+  const script = require(join(root, ".github", "scripts", "drift-issue.cjs")) as {
+    DRIFT_TITLE: string;
+    reportDrift: (args: Record<string, unknown>) => Promise<{ action: string; number?: number }>;
+  };
+  const report = (github: unknown, drifted: { stack: string; summary: string }[]) =>
+    script.reportDrift({ github, owner: "o", repo: "r", drifted, runUrl: "https://example.test/run" });
+
+  it("opens one issue, updates it on the next drift, and closes it when clean", async () => {
+    const { github, issues, calls } = fakeGitHub();
+    expect(await report(github, [])).toEqual({ action: "none" });
+    expect(await report(github, [{ stack: "dev", summary: "1 to update" }])).toEqual({
+      action: "created",
+      number: 1,
+    });
+    expect(await report(github, [{ stack: "prod", summary: "2 to delete" }])).toEqual({
+      action: "updated",
+      number: 1,
+    });
+    expect(issues).toHaveLength(1);
+    expect(issues[0]?.title).toBe(script.DRIFT_TITLE);
+    expect(issues[0]?.body).toContain("Stack `prod`");
+    expect(issues[0]?.body).not.toContain("Stack `dev`");
+    expect(await report(github, [])).toEqual({ action: "closed", number: 1 });
+    expect(issues[0]?.state).toBe("closed");
+    expect(calls).toEqual(["createLabel", "create", "update", "createComment", "update"]);
+  });
+});
+
+describe("drift summary", () => {
+  it("the summary lists what changed from that JSON, or says the preview failed", () => {
+    const { driftSummary } = require(join(root, ".github", "scripts", "drift-summary.cjs")) as {
+      driftSummary: (file: string, runUrl: string) => string;
+    };
+    const file = join(scratch, "drift.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        steps: [
+          {
+            op: "update",
+            urn: "urn:pulumi:dev::p::kubernetes:apps/v1:Deployment::storefront-deployment",
+            detailedDiff: { "spec.template.spec.containers[0].image": { kind: "update" } },
+          },
+        ],
+        changeSummary: { update: 1, same: 80 },
+      }),
+    );
+    const summary = driftSummary(file, "https://example.test/run");
+    expect(summary).toContain("1 to update · 80 unchanged");
+    expect(summary).toContain(
+      "~ kubernetes:apps/v1:Deployment storefront-deployment (spec.template.spec.containers[0].image)",
+    );
+    writeFileSync(file, "");
+    expect(driftSummary(file, "https://example.test/run")).toContain("The preview itself failed");
+  });
+});

@@ -1,0 +1,601 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are GitHub Actions expressions, not JS templates
+import { execFile } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { catalogue, type ServiceEntry } from "../catalogue/services.js";
+import {
+  deploySessionSeconds,
+  driftEnvironment,
+  previewEnvironment,
+} from "../infra/bootstrap/github-trust.js";
+import { imageList } from "../infra/images-cli.js";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const workflowsDir = join(root, ".github", "workflows");
+const validator = join(root, "node_modules", ".bin", "action-validator");
+const run = promisify(execFile);
+const scratch = mkdtempSync(join(tmpdir(), "workflows-test-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+// biome-ignore lint/suspicious/noExplicitAny: workflow YAML is free-form
+type Yaml = Record<string, any>;
+type Permissions = Record<string, string> | string | undefined;
+
+const files = readdirSync(workflowsDir).filter((f) => f.endsWith(".yml") || f.endsWith(".yaml"));
+const text = (file: string) => readFileSync(join(workflowsDir, file), "utf8");
+const workflow = (file: string): Yaml => parse(text(file)) as Yaml;
+const job = (file: string, id: string): Yaml => {
+  const found = workflow(file).jobs?.[id];
+  if (!found) throw new Error(`${file} has no job ${id}`);
+  return found as Yaml;
+};
+const stacks = (
+  JSON.parse(readFileSync(join(root, ".github", "stacks.json"), "utf8")) as {
+    stacks: { name: string; environment: string; pullRequestPreview: boolean }[];
+  }
+).stacks;
+const steps = (j: Yaml): Yaml[] => (j.steps ?? []) as Yaml[];
+/** A step's shell script. */
+const runOf = (s: Yaml) => String(s.run ?? "");
+const usesOf = (j: Yaml, action: string) =>
+  steps(j).filter((s) => String(s.uses ?? "").startsWith(`${action}@`));
+
+/** Every job in every workflow, with the permission scopes it is granted write access to. */
+const jobs = files.flatMap((file) =>
+  Object.entries((workflow(file).jobs ?? {}) as Record<string, Yaml>).map(([id, j]) => ({
+    file,
+    id,
+    job: j,
+  })),
+);
+const writes = (permissions: Permissions): string[] =>
+  typeof permissions === "object" && permissions
+    ? Object.entries(permissions)
+        .filter(([, level]) => level === "write")
+        .map(([scope]) => scope)
+        .sort()
+    : [];
+
+describe("workflow files are valid GitHub Actions workflows", () => {
+  it("finds the four workflows and the reusable deploy step", () => {
+    expect(files.sort()).toEqual(["ci.yml", "deploy.yml", "drift.yml", "preview.yml", "pulumi-up.yml"]);
+  });
+
+  it.each(files)("%s passes action-validator (the GitHub workflow schema)", async (file) => {
+    const { stdout, stderr } = await run(validator, [join(workflowsDir, file)]);
+    expect(stdout + stderr).toBe("");
+  });
+
+  it("action-validator rejects a broken workflow, so the checks above can fail", async () => {
+    const broken = join(scratch, "broken.yml");
+    writeFileSync(
+      broken,
+      "name: x\non: pull_request\njobs:\n  a:\n    runs_on: ubuntu-latest\n    steps: []\n",
+    );
+    await expect(run(validator, [broken])).rejects.toMatchObject({ code: 1 });
+  });
+});
+
+describe("triggers", () => {
+  it("CI runs on every pull request and on pushes to main", () => {
+    const on = workflow("ci.yml").on;
+    expect(Object.keys(on).sort()).toEqual(["pull_request", "push"]);
+    expect(on.push.branches).toEqual(["main"]);
+  });
+
+  it("preview runs on pull_request only, again when the cost-approved label is added or removed", () => {
+    const on = workflow("preview.yml").on;
+    expect(Object.keys(on)).toEqual(["pull_request"]);
+    expect(on.pull_request.types).toEqual(["opened", "synchronize", "reopened", "labeled", "unlabeled"]);
+    // Another label re-runs nothing.
+    for (const id of ["stacks", "no-cloud-note"])
+      expect(job("preview.yml", id).if).toContain("github.event.label.name == 'cost-approved'");
+  });
+
+  it("deploy runs when CI finished on main (item 11), or by hand", () => {
+    expect(workflow("deploy.yml").on).toEqual({
+      workflow_run: { workflows: ["CI"], types: ["completed"], branches: ["main"] },
+      workflow_dispatch: null,
+    });
+    expect(workflow("ci.yml").name).toBe("CI");
+  });
+
+  it("drift runs on a schedule and by hand", () => {
+    const on = workflow("drift.yml").on;
+    expect(Object.keys(on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+    expect(on.schedule[0].cron).toMatch(/^\S+ \S+ \S+ \S+ \S+$/);
+  });
+
+  it("pulumi-up is only ever called by another workflow", () => {
+    expect(Object.keys(workflow("pulumi-up.yml").on)).toEqual(["workflow_call"]);
+  });
+
+  it("nothing anywhere uses pull_request_target", () => {
+    for (const file of files) expect(text(file), file).not.toContain("pull_request_target");
+  });
+});
+
+describe("permissions", () => {
+  it("every workflow starts from no permissions and every job says what it needs", () => {
+    for (const file of files) expect(workflow(file).permissions, file).toEqual({});
+    for (const { file, id, job: j } of jobs) expect(j.permissions, `${file} ${id}`).toBeDefined();
+  });
+
+  it("grants write scopes only to the jobs that need them", () => {
+    const granted = Object.fromEntries(
+      jobs.map(({ file, id, job: j }) => [`${file}#${id}`, writes(j.permissions as Permissions)]),
+    );
+    expect(granted).toEqual({
+      "ci.yml#test": [],
+      "preview.yml#stacks": [],
+      "preview.yml#no-cloud-note": [],
+      "preview.yml#preview": ["id-token", "pull-requests"],
+      "deploy.yml#gate": [],
+      "deploy.yml#deploy-dev": ["id-token"],
+      "deploy.yml#deploy-prod": ["id-token"],
+      "deploy.yml#requeue": ["actions"],
+      "pulumi-up.yml#up": ["id-token"],
+      "drift.yml#stacks": [],
+      "drift.yml#check": ["id-token"],
+      "drift.yml#report": ["issues"],
+    });
+    for (const { file, id, job: j } of jobs) {
+      const read = typeof j.permissions === "object" ? Object.entries(j.permissions as object) : [];
+      for (const [scope, level] of read) {
+        expect(
+          ["contents", "id-token", "pull-requests", "issues", "actions"],
+          `${file} ${id} ${scope}`,
+        ).toContain(scope);
+        expect(["read", "write"]).toContain(level);
+      }
+    }
+  });
+});
+
+describe("AWS access is OIDC only", () => {
+  const everything = () =>
+    [...files.map(text), readFileSync(join(root, ".github", "dependabot.yml"), "utf8")].join("\n");
+
+  it("stores no AWS keys anywhere", () => {
+    for (const forbidden of [
+      "aws-access-key-id",
+      "aws-secret-access-key",
+      "AWS_SECRET_ACCESS_KEY",
+      "AWS_ACCESS_KEY_ID",
+    ]) {
+      expect(everything()).not.toContain(forbidden);
+    }
+  });
+
+  it("assumes the preview role for previews, the drift role for drift, the deploy role for deploys", () => {
+    const roles = jobs.flatMap(({ file, id, job: j }) =>
+      usesOf(j, "aws-actions/configure-aws-credentials").map(
+        (s) => `${file}#${id}:${s.with["role-to-assume"]}`,
+      ),
+    );
+    expect(roles.sort()).toEqual([
+      "drift.yml#check:${{ vars.DRIFT_ROLE_ARN }}",
+      "preview.yml#preview:${{ vars.PREVIEW_ROLE_ARN }}",
+      "pulumi-up.yml#up:${{ vars.DEPLOY_ROLE_ARN }}",
+    ]);
+    for (const { file, id, job: j } of jobs) {
+      if (usesOf(j, "aws-actions/configure-aws-credentials").length > 0) {
+        expect(j.permissions["id-token"], `${file} ${id}`).toBe("write");
+      }
+    }
+  });
+
+  it("a deploy's session outlasts its job (item 9), within the deploy role's maximum", () => {
+    const up = job("pulumi-up.yml", "up");
+    const [credentials] = usesOf(up, "aws-actions/configure-aws-credentials");
+    const seconds = Number(credentials?.with["role-duration-seconds"]);
+    expect(seconds).toBe(deploySessionSeconds);
+    expect(seconds).toBeGreaterThanOrEqual(up["timeout-minutes"] * 60);
+    expect(up["timeout-minutes"] * 60).toBeGreaterThan(3600);
+  });
+});
+
+describe("who can read the secrets (item 10)", () => {
+  it("Pulumi credentials are read only in jobs that run in a GitHub environment, never passed from a caller", () => {
+    for (const { file, id, job: j } of jobs) {
+      const body = JSON.stringify(j);
+      if (body.includes("secrets.PULUMI_")) expect(j.environment, `${file} ${id}`).toBeDefined();
+    }
+    for (const id of ["deploy-dev", "deploy-prod"]) expect(job("deploy.yml", id).secrets, id).toBeUndefined();
+    expect(workflow("pulumi-up.yml").on.workflow_call.secrets).toBeUndefined();
+  });
+
+  it("each job's environment is the one the bootstrap's role for it trusts", () => {
+    expect(job("preview.yml", "preview").environment).toBe(previewEnvironment);
+    expect(job("drift.yml", "check").environment).toBe(driftEnvironment);
+    expect(job("pulumi-up.yml", "up").environment).toBe("${{ inputs.environment }}");
+    const deployEnvironments = Object.entries(workflow("deploy.yml").jobs as Record<string, Yaml>)
+      .filter(([id]) => id.startsWith("deploy-"))
+      .map(([, j]) => j.with.environment);
+    expect(deployEnvironments).toEqual(stacks.map((s) => s.environment));
+    expect(new Set([previewEnvironment, driftEnvironment, ...deployEnvironments]).size).toBe(
+      2 + deployEnvironments.length,
+    );
+  });
+
+  it("a stack opts out of pull-request previews in .github/stacks.json: prod is not previewed", async () => {
+    expect(stacks.find((s) => s.name === "prod")?.pullRequestPreview).toBe(false);
+    const read = steps(job("preview.yml", "stacks")).find((s) => s.id === "read");
+    const command = /\$\((jq .*\.github\/stacks\.json)\)/.exec(String(read?.run))?.[1] as string;
+    const { stdout } = await run("bash", ["-c", command], { cwd: root });
+    expect(JSON.parse(stdout)).toEqual(stacks.filter((s) => s.pullRequestPreview).map((s) => s.name));
+    expect(JSON.parse(stdout)).toEqual(["dev"]);
+    expect(job("preview.yml", "preview").if).toContain("needs.stacks.outputs.names != '[]'");
+  });
+});
+
+describe("actions are pinned", () => {
+  const usesLines = files.flatMap((file) =>
+    text(file)
+      .split("\n")
+      .filter((line) => /^\s*(-\s+)?uses:/.test(line))
+      .map((line) => ({ file, line: line.trim() })),
+  );
+
+  it("pins every third-party action to a full commit SHA with its version in a comment", () => {
+    const remote = usesLines.filter(({ line }) => !/uses:\s+\.\//.test(line));
+    expect(remote.length).toBeGreaterThan(10);
+    for (const { file, line } of remote) {
+      expect(line, file).toMatch(/uses:\s+[\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+    }
+  });
+
+  it("uses one SHA per action across all workflows", () => {
+    const shaByAction = new Map<string, Set<string>>();
+    for (const { line } of usesLines) {
+      const match = /uses:\s+([^@\s]+)@([0-9a-f]{40})/.exec(line);
+      if (!match?.[1] || !match[2]) continue;
+      const seen = shaByAction.get(match[1]) ?? new Set<string>();
+      seen.add(match[2]);
+      shaByAction.set(match[1], seen);
+    }
+    for (const [action, shas] of shaByAction) expect(shas.size, action).toBe(1);
+  });
+});
+
+describe("one list of stacks", () => {
+  it("lists dev then prod, prod in the production environment", () => {
+    expect(stacks.map(({ name, environment }) => ({ name, environment }))).toEqual([
+      { name: "dev", environment: "dev" },
+      { name: "prod", environment: "production" },
+    ]);
+  });
+
+  it.each(["preview.yml", "drift.yml"])("%s builds its matrix from .github/stacks.json", (file) => {
+    const list = job(file, "stacks");
+    expect(steps(list).some((s) => String(s.run ?? "").includes(".github/stacks.json"))).toBe(true);
+    const matrixJob = file === "preview.yml" ? job(file, "preview") : job(file, "check");
+    expect(matrixJob.strategy.matrix.stack).toBe("${{ fromJSON(needs.stacks.outputs.names) }}");
+    expect(matrixJob.strategy["fail-fast"]).toBe(false);
+  });
+
+  it("deploys every stack in the list's order, each after the one before, main's head from the gate", () => {
+    const deploy = workflow("deploy.yml").jobs as Record<string, Yaml>;
+    const deployJobs = Object.entries(deploy).filter(([id]) => id.startsWith("deploy-"));
+    expect(deployJobs.map(([, j]) => ({ name: j.with.stack, environment: j.with.environment }))).toEqual(
+      stacks.map(({ name, environment }) => ({ name, environment })),
+    );
+    let previous: string | undefined;
+    for (const [id, j] of deployJobs) {
+      expect([j.needs].flat(), id).toEqual(previous ? ["gate", previous] : ["gate"]);
+      expect(j.uses).toBe("./.github/workflows/pulumi-up.yml");
+      expect(j.with.sha).toBe("${{ needs.gate.outputs.sha }}");
+      previous = id;
+    }
+  });
+});
+
+describe("deploys only what passed the tests (item 11)", () => {
+  it("the gate lets through a successful CI run of a push to main, or a dispatch, and picks main's head", () => {
+    const gate = job("deploy.yml", "gate");
+    expect(gate.if).toContain("github.event.workflow_run.conclusion == 'success'");
+    expect(gate.if).toContain("github.event.workflow_run.event == 'push'");
+    expect(usesOf(gate, "actions/github-script")[0]?.with.script).toContain("commitToDeploy");
+    expect(job("deploy.yml", "deploy-dev").if).toBe("needs.gate.outputs.sha != ''");
+    const [checkout] = usesOf(job("pulumi-up.yml", "up"), "actions/checkout");
+    expect(checkout?.with.ref).toBe("${{ inputs.sha }}");
+  });
+});
+
+describe("concurrency: a merged change is never silently skipped (item 8)", () => {
+  it("cancels a superseded preview of the same pull request and stack", () => {
+    expect(job("preview.yml", "preview").concurrency).toEqual({
+      group: "preview-${{ github.event.pull_request.number }}-${{ matrix.stack }}",
+      "cancel-in-progress": true,
+    });
+  });
+
+  it("deploys and drift checks of a stack share one group and never cancel one in flight", () => {
+    const drift = job("drift.yml", "check").concurrency as { group: string; "cancel-in-progress": boolean };
+    expect(drift["cancel-in-progress"]).toBe(false);
+    for (const { name } of stacks) {
+      const deploy = job("deploy.yml", `deploy-${name}`).concurrency;
+      expect(deploy).toEqual({ group: `pulumi-${name}`, "cancel-in-progress": false });
+      expect(drift.group.replace("${{ matrix.stack }}", name)).toBe(deploy.group);
+    }
+  });
+
+  it("drift looks for a deploy in flight outside the group, and checks nothing while one is", () => {
+    const gate = job("drift.yml", "stacks");
+    expect(gate.concurrency).toBeUndefined();
+    expect(usesOf(gate, "actions/github-script")[0]?.with.script).toContain("deployInFlight");
+    expect(job("drift.yml", "check").needs).toBe("stacks");
+    expect(job("drift.yml", "check").if).toContain("needs.stacks.outputs.deploying == 'false'");
+  });
+
+  it("a deploy cancelled while pending re-queues one, unless a newer deploy run exists", () => {
+    const requeue = job("deploy.yml", "requeue");
+    expect(requeue.needs).toEqual(["deploy-dev", "deploy-prod"]);
+    expect(requeue.if).toContain("always()");
+    expect(requeue.if).toContain("needs.deploy-dev.result == 'cancelled'");
+    expect(requeue.if).toContain("needs.deploy-prod.result == 'cancelled'");
+    const script = String(usesOf(requeue, "actions/github-script")[0]?.with.script);
+    expect(script).toContain("shouldRequeue");
+    expect(script).toContain("createWorkflowDispatch");
+  });
+});
+
+describe("preview (items 7 and 12, the cost guardrail)", () => {
+  const preview = job("preview.yml", "preview");
+
+  it("runs the program once: one pulumi preview, as JSON, with the policy pack; the comment and the cost read that file", () => {
+    const invocations = steps(preview).filter((s) => /\bpulumi (preview|up) --/.test(runOf(s)));
+    expect(invocations).toHaveLength(1);
+    expect(runOf(invocations[0] as Yaml)).toMatch(
+      /pulumi preview .*--policy-pack infra\/policy .*--json .*> "\$RUNNER_TEMP\/preview\.json"/s,
+    );
+    // pulumi/actions only installs the CLI here.
+    for (const step of usesOf(preview, "pulumi/actions")) expect(step.with?.command).toBeUndefined();
+    const cost = steps(preview).find((s) => s.id === "cost") as Yaml;
+    expect(runOf(cost)).toContain('--preview "$RUNNER_TEMP/preview.json"');
+    const [, comment] = usesOf(preview, "actions/github-script");
+    expect(comment?.with.script).toContain("${process.env.RUNNER_TEMP}/preview.json");
+  });
+
+  it("chooses Pulumi Cloud or a self-managed backend from its environment's settings", () => {
+    expect(preview.env.PULUMI_ACCESS_TOKEN).toBe("${{ secrets.PULUMI_ACCESS_TOKEN }}");
+    expect(preview.env.PULUMI_BACKEND_URL).toBe("${{ vars.PULUMI_BACKEND_URL }}");
+    expect(preview.env.PULUMI_CONFIG_PASSPHRASE).toBe("${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
+  });
+
+  it("a fork of the template previews its own pull requests: the head repository is compared, not head.repo.fork", () => {
+    expect(preview.if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
+    expect(text("preview.yml")).not.toContain("head.repo.fork");
+    const note = job("preview.yml", "no-cloud-note");
+    expect(note.if).toContain("github.event.pull_request.head.repo.full_name != github.repository");
+  });
+
+  it("never runs with secrets for other repositories or Dependabot, and tells them why instead", () => {
+    expect(preview.if).toContain("github.event.pull_request.user.login != 'dependabot[bot]'");
+    expect(text("preview.yml")).not.toContain("github.actor");
+    const note = job("preview.yml", "no-cloud-note");
+    expect(note.if).toContain("github.event.pull_request.user.login == 'dependabot[bot]'");
+    expect(note.permissions).toEqual({});
+    expect(steps(note).some((s) => s.uses)).toBe(false);
+    expect(JSON.stringify(note)).not.toContain("secrets.");
+  });
+
+  it("passes the approver to npm run cost, posts the comment, and only then fails on exit 3", () => {
+    const all = steps(preview);
+    const approval = all.findIndex((s) => s.id === "approval");
+    const cost = all.findIndex((s) => s.id === "cost");
+    const comment = all.findIndex((s) => String(s.with?.script ?? "").includes("preview-comment.cjs"));
+    const fail = all.length - 1;
+    expect(String(all[approval]?.with.script)).toContain(".github/scripts/cost-approval.cjs");
+    expect(all[cost]?.env.APPROVER).toBe("${{ steps.approval.outputs.login }}");
+    expect(runOf(all[cost] as Yaml)).toContain('${APPROVER:+--approved-by "$APPROVER"}');
+    expect(runOf(all[cost] as Yaml)).toMatch(/set \+e[\s\S]*npm run --silent cost[\s\S]*exit-code=\$\?/);
+    expect(approval).toBeLessThan(cost);
+    expect(cost).toBeLessThan(comment);
+    expect(comment).toBeLessThan(fail);
+    for (const index of [approval, cost, comment, fail]) expect(all[index]?.if).toBe("${{ !cancelled() }}");
+    expect(all[fail]?.env.COST_EXIT).toBe("${{ steps.cost.outputs.exit-code }}");
+    expect(runOf(all[fail] as Yaml)).toContain('[ "$COST_EXIT" = "3" ]');
+  });
+
+  it("the cost step's shell records npm run cost's exit code without stopping, so the comment still posts", async () => {
+    const cost = steps(preview).find((s) => s.id === "cost") as Yaml;
+    const bin = join(scratch, "fake-npm");
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, "npm"), '#!/usr/bin/env bash\necho "args: $*"\nexit 3\n');
+    chmodSync(join(bin, "npm"), 0o755);
+    const output = join(scratch, "github-output");
+    writeFileSync(output, "");
+    for (const approver of ["", "octo-maintainer"]) {
+      await run("bash", ["-e", "-c", runOf(cost)], {
+        env: {
+          ...process.env,
+          PATH: `${bin}:${process.env.PATH}`,
+          RUNNER_TEMP: scratch,
+          GITHUB_OUTPUT: output,
+          STACK_NAME: "dev",
+          APPROVER: approver,
+        },
+      });
+      const printed = readFileSync(join(scratch, "cost.md"), "utf8");
+      expect(printed).toContain(`--preview ${join(scratch, "preview.json")}`);
+      if (approver) expect(printed).toContain(`--approved-by ${approver}`);
+      else expect(printed).not.toContain("--approved-by");
+    }
+    expect(readFileSync(output, "utf8").trim().split("\n")).toEqual(["exit-code=3", "exit-code=3"]);
+  });
+});
+
+describe("deploy builds and pushes what the program references (items 2 and 3)", () => {
+  const up = job("pulumi-up.yml", "up");
+
+  it("pushes the images before pulumi up, with no image settings handed to it", () => {
+    const all = steps(up);
+    const push = all.findIndex((s) => runOf(s).includes(".github/scripts/push-images.sh"));
+    const pulumi = all.findIndex((s) => String(s.uses ?? "").startsWith("pulumi/actions"));
+    expect(push).toBeGreaterThan(-1);
+    expect(push).toBeLessThan(pulumi);
+    expect(all[pulumi]?.with).toMatchObject({ command: "up", policyPacks: "infra/policy" });
+    expect(all[pulumi]?.with["config-map"]).toBeUndefined();
+    expect(runOf(all[push] as Yaml)).toContain(".dkr.ecr.${AWS_REGION}.amazonaws.com");
+  });
+
+  it("push-images.sh: logs in, creates a missing repository, skips an image that exists, builds the rest", async () => {
+    const bin = join(scratch, "fake-cloud");
+    mkdirSync(bin, { recursive: true });
+    const log = join(scratch, "calls.log");
+    writeFileSync(log, "");
+    const registry = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+    const images = imageList(["--registry", registry], root)
+      .trim()
+      .split("\n")
+      .map((line) => line.split("\t") as [string, string, string]);
+    const existingTag = (images.find(([s]) => s === "cost-exporter") as [string, string, string])[2]
+      .split(":")
+      .pop();
+    // aws: storefront's repository is missing; cost-exporter's current image is already pushed.
+    writeFileSync(
+      join(bin, "aws"),
+      `#!/usr/bin/env bash
+echo "aws $*" >> "${log}"
+case "$*" in
+  "ecr get-login-password"*) echo password ;;
+  "ecr describe-repositories --repository-names cost-aware-platform/storefront") exit 254 ;;
+  "ecr describe-images --repository-name cost-aware-platform/cost-exporter --image-ids imageTag=${existingTag}") exit 0 ;;
+  "ecr describe-images"*) exit 254 ;;
+esac
+`,
+    );
+    writeFileSync(
+      join(bin, "docker"),
+      `#!/usr/bin/env bash\necho "docker $*" >> "${log}"\ncat > /dev/null\n`,
+    );
+    for (const tool of ["aws", "docker"]) chmodSync(join(bin, tool), 0o755);
+    await run("bash", [join(root, ".github/scripts/push-images.sh"), registry], {
+      cwd: root,
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, AWS_REGION: "us-east-1" },
+    });
+    const calls = readFileSync(log, "utf8").trim().split("\n");
+    expect(calls.slice(0, 2).sort()).toEqual([
+      "aws ecr get-login-password --region us-east-1",
+      `docker login --username AWS --password-stdin ${registry}`,
+    ]);
+    expect(calls.filter((c) => c.startsWith("aws ecr create-repository"))).toEqual([
+      expect.stringMatching(
+        /^aws ecr create-repository --repository-name cost-aware-platform\/storefront --image-tag-mutability IMMUTABLE /,
+      ),
+    ]);
+    expect(
+      calls.some((c) =>
+        c.startsWith("aws ecr put-lifecycle-policy --repository-name cost-aware-platform/storefront"),
+      ),
+    ).toBe(true);
+    const builds = calls.filter((c) => c.startsWith("docker buildx build"));
+    expect(builds).toEqual(
+      images
+        .filter(([service]) => service !== "cost-exporter")
+        .map(
+          ([, dockerfile, reference]) =>
+            `docker buildx build --file ${dockerfile} --tag ${reference} --push .`,
+        ),
+    );
+  }, 60_000);
+
+  it("the build list comes from the catalogue: a fixture service appears in it", () => {
+    const fixture = {
+      ...(catalogue.find((s) => s.name === "traffic") as ServiceEntry),
+      name: "fixture-shop",
+      port: 8099,
+      image: { dockerfile: "services/storefront/Dockerfile" },
+      egress: [],
+    };
+    const lines = imageList(["--registry", "r.example"], root, [...catalogue, fixture]);
+    expect(lines).toMatch(
+      /^fixture-shop\tservices\/storefront\/Dockerfile\tr\.example\/cost-aware-platform\/fixture-shop:src-[0-9a-f]{24}$/m,
+    );
+    expect(imageList(["--registry", "r.example"], root)).not.toContain("fixture-shop");
+  });
+});
+
+describe("Node.js: a supported LTS for everything that is deployed (item 13)", () => {
+  /**
+   * Node.js release lines (endoflife.date/nodejs, its source https://github.com/endoflife-date/endoflife.date/blob/master/products/nodejs.md as of 2026-08-22, and
+   * github.com/nodejs/Release; read 2026-12-01).
+   */
+  const nodeReleases: Record<string, { lts: string; endOfLife: string }> = {
+    "20": { lts: "2023-10-24", endOfLife: "2026-04-30" },
+    "22": { lts: "2024-10-29", endOfLife: "2027-04-30" },
+    "24": { lts: "2025-10-28", endOfLife: "2028-04-30" },
+    "26": { lts: "2026-10-28", endOfLife: "2029-04-30" },
+  };
+  const readOn = Date.parse("2026-12-01T00:00:00Z");
+  const supported = (major: string) => {
+    const release = nodeReleases[major];
+    return !!release && Date.parse(release.lts) <= readOn && Date.parse(release.endOfLife) > readOn;
+  };
+  const nvmrc = readFileSync(join(root, ".nvmrc"), "utf8").trim();
+
+  it(".nvmrc names a supported LTS, and the workflows that deploy or preview read it", () => {
+    expect(supported(nvmrc), nvmrc).toBe(true);
+    for (const { file, id, job: j } of jobs) {
+      for (const step of usesOf(j, "actions/setup-node")) {
+        if (file === "ci.yml") continue;
+        expect(step.with["node-version-file"], `${file} ${id}`).toBe(".nvmrc");
+        expect(step.with["node-version"], `${file} ${id}`).toBeUndefined();
+      }
+    }
+  });
+
+  it("only CI's test job stays on Node 20, and says why", () => {
+    const [setup] = usesOf(job("ci.yml", "test"), "actions/setup-node");
+    expect(String(setup?.with["node-version"])).toBe("20");
+    expect(supported("20")).toBe(false);
+    expect(text("ci.yml")).toMatch(
+      /Node 20 \(past its end of life, 2026-04-30\) on purpose for the tests only/,
+    );
+  });
+
+  it.each(readdirSync(join(root, "services")))("services/%s/Dockerfile builds on that LTS", (service) => {
+    const dockerfile = readFileSync(join(root, "services", service, "Dockerfile"), "utf8");
+    const major = /ARG NODE_IMAGE=node:(\d+)-/.exec(dockerfile)?.[1];
+    expect(major).toBe(nvmrc);
+  });
+});
+
+describe("drift", () => {
+  it("refreshes and previews each stack once, as JSON, expecting no changes, then reports in one job", () => {
+    const check = job("drift.yml", "check");
+    const invocations = steps(check).filter((s) => /\bpulumi preview\b/.test(String(s.run ?? "")));
+    expect(invocations).toHaveLength(1);
+    expect(String(invocations[0]?.run)).toMatch(/--refresh --expect-no-changes --json/);
+    expect(invocations[0]?.["continue-on-error"]).toBe(true);
+    for (const step of usesOf(check, "pulumi/actions")) expect(step.with?.command).toBeUndefined();
+    const summary = steps(check).find((s) => String(s.run ?? "").includes("drift-summary.cjs"));
+    expect(String(summary?.run)).toContain('"$RUNNER_TEMP/drift.json"');
+    const report = job("drift.yml", "report");
+    expect(report.needs).toBe("check");
+    expect(usesOf(report, "actions/github-script")[0]?.with.script).toContain(
+      ".github/scripts/drift-issue.cjs",
+    );
+  });
+});
+
+describe("dependabot", () => {
+  it("updates actions and npm weekly in groups", () => {
+    const config = parse(readFileSync(join(root, ".github", "dependabot.yml"), "utf8")) as Yaml;
+    expect(config.version).toBe(2);
+    const byEcosystem: Record<string, Yaml> = Object.fromEntries(
+      (config.updates as Yaml[]).map((u) => [u["package-ecosystem"], u]),
+    );
+    expect(Object.keys(byEcosystem).sort()).toEqual(["github-actions", "npm"]);
+    for (const update of Object.values(byEcosystem)) {
+      expect(update.schedule.interval).toBe("weekly");
+      expect(Object.keys(update.groups ?? {}).length).toBeGreaterThan(0);
+    }
+  });
+});
