@@ -14,8 +14,9 @@ import {
 } from "./collector.js";
 import type { CostExporterConfig } from "./config.js";
 import { createCostExplorerApi, DailyRequestBudget } from "./cost-explorer.js";
-import { createExporterMetrics, registerSnapshotMetrics } from "./metrics.js";
+import { createExporterMetrics } from "./exporter-metrics.js";
 import { COST_BASES } from "./requests.js";
+import { registerSnapshotMetrics } from "./snapshot-metrics.js";
 
 export interface CostExporterDeps {
   config: CostExporterConfig;
