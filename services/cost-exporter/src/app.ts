@@ -48,7 +48,15 @@ export function createApp({
   random,
 }: CostExporterDeps): CostExporter {
   const metrics = createServiceMetrics();
-  const kit = createServiceKit({ name: "cost-exporter", logger, metrics });
+  const kit = createServiceKit({
+    name: "cost-exporter",
+    logger,
+    metrics,
+    summary: () =>
+      mode === "demo"
+        ? "demo data from the Cost Explorer simulator (no AWS credentials)"
+        : "real AWS Cost Explorer (each refresh is billed)",
+  });
   const exporterMetrics = createExporterMetrics(metrics.registry);
   const budget = new DailyRequestBudget(config.DAILY_REQUEST_CAP, () => scheduler.now());
   const api = createCostExplorerApi({
