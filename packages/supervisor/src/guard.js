@@ -57,10 +57,27 @@ program.once("error", (err) => {
   process.stderr.write(`cannot start ${command}: ${err.message}\n`);
   process.exit(127);
 });
-program.once("exit", (code, signal) => {
-  // Whatever the program left behind in its group goes with it.
-  signalGroup("SIGKILL");
+/** Whether any process of the program's group is still there. */
+function groupAlive() {
+  if (program.pid === undefined) return false;
+  try {
+    process.kill(-program.pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+program.once("exit", async (code, signal) => {
   clearTimeout(escalation);
+  // Whatever the program left behind in its group goes with it: asked first, since it may be a
+  // supervisor of its own that needs a moment to stop its children (the local runner under npm).
+  if (groupAlive()) {
+    signalGroup("SIGTERM");
+    const deadline = Date.now() + graceMs;
+    while (groupAlive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    signalGroup("SIGKILL");
+  }
   if (signal) {
     // End the same way, so the supervisor sees what happened to the program.
     process.removeAllListeners(signal);

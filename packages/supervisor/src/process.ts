@@ -1,9 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-
-const GUARD = fileURLToPath(new URL("./guard.js", import.meta.url));
-const TSX_LOADER = import.meta.resolve("tsx");
+import { GUARD, TSX_LOADER } from "./paths.js";
 
 /**
  * How a child learns that this process died, whichever way it died (SIGKILL included):
