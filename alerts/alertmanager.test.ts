@@ -1,116 +1,23 @@
-// Routing and inhibition of alerts/alertmanager.yml, proven by the real Alertmanager: amtool resolves the
-// routes, and a running Alertmanager is sent alerts and asked which it suppresses.
-import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import { freePort, requireTool, type StartedProcess, startProcess, waitFor } from "@platform/testkit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { localAlertmanagerConfig } from "../local/configs.js";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { ALERTS_DIR } from "./settings.js";
 
-const execFileAsync = promisify(execFile);
-const scratch = mkdtempSync(join(tmpdir(), "alertmanager-test-"));
-const configFile = join(scratch, "alertmanager.yml");
-
-beforeAll(() => {
-  writeFileSync(
-    configFile,
-    localAlertmanagerConfig({
-      webhookUrl: "http://127.0.0.1:9/alerts", // nothing listens: delivery is not what this file tests
-      templateGlob: join(scratch, "*.tmpl"),
-      timing: { groupWait: "1s", groupInterval: "2s", repeatInterval: "1h" },
-    }),
-  );
-});
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-async function receiversFor(labels: Record<string, string>): Promise<string> {
-  const amtool = await requireTool("amtool");
-  const { stdout } = await execFileAsync(amtool, [
-    "config",
-    "routes",
-    "test",
-    `--config.file=${configFile}`,
-    ...Object.entries(labels).map(([k, v]) => `${k}=${v}`),
-  ]);
-  return stdout.trim();
-}
-
-describe("routing", () => {
-  it("sends pages and tickets to Telegram, Watchdog to the heartbeat, info nowhere", async () => {
-    expect(await receiversFor({ alertname: "AvailabilityBudgetBurnFast", severity: "critical" })).toBe(
-      "telegram",
-    );
-    expect(await receiversFor({ alertname: "CostExporterStale", severity: "warning" })).toBe("telegram");
-    expect(await receiversFor({ alertname: "Watchdog", severity: "none" })).toBe("heartbeat");
-    expect(await receiversFor({ alertname: "Something", severity: "info" })).toBe("null");
-  });
-});
-
-describe("inhibition in a running Alertmanager", () => {
-  let alertmanager: StartedProcess;
-  let url: string;
-
-  beforeAll(async () => {
-    const binary = await requireTool("alertmanager");
-    const port = await freePort();
-    const clusterPort = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    alertmanager = startProcess(binary, [
-      `--config.file=${configFile}`,
-      `--storage.path=${join(scratch, "data")}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      `--cluster.listen-address=127.0.0.1:${clusterPort}`,
-    ]);
-    await waitFor(async () => (await fetch(`${url}/-/ready`)).ok, { what: "Alertmanager to start" });
-  });
-  afterAll(() => alertmanager?.stop());
-
-  it("a target down silences the other alerts of its job only; a page silences the ticket of its objective", async () => {
-    const alert = (labels: Record<string, string>) => ({
-      labels,
-      annotations: { summary: labels.alertname },
-      startsAt: new Date().toISOString(),
+describe("alertmanager.yml", () => {
+  it("follows the shared contract: telegram receiver with a token file, chat id placeholder, template glob", () => {
+    const config = parse(readFileSync(join(ALERTS_DIR, "alertmanager.yml"), "utf8"));
+    expect(config.templates).toEqual(["/etc/alertmanager/config/*.tmpl"]);
+    const telegram = config.receivers.find((r: { name: string }) => r.name === "telegram");
+    expect(telegram.telegram_configs[0]).toMatchObject({
+      bot_token_file: "/etc/alertmanager/secrets/alertmanager-telegram/bot-token",
+      chat_id: 0,
+      parse_mode: "HTML",
+      send_resolved: true,
     });
-    const res = await fetch(`${url}/api/v2/alerts`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify([
-        alert({ alertname: "TargetDown", job: "storefront", severity: "critical" }),
-        alert({ alertname: "RevenueDropWhileHealthy", job: "storefront", severity: "critical" }),
-        alert({ alertname: "RevenueDropWhileHealthy", job: "shop-eu", severity: "critical" }),
-        alert({ alertname: "LatencyBudgetBurnFast", job: "traffic", severity: "critical", slo: "latency" }),
-        alert({ alertname: "LatencyBudgetBurnSlow", job: "traffic", severity: "warning", slo: "latency" }),
-        alert({
-          alertname: "AvailabilityBudgetBurnSlow",
-          job: "traffic",
-          severity: "warning",
-          slo: "availability",
-        }),
-      ]),
-    });
-    expect(res.status).toBe(200);
-
-    type AlertStatus = { labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } };
-    const states = await waitFor(
-      async () => {
-        const alerts = (await (await fetch(`${url}/api/v2/alerts`)).json()) as AlertStatus[];
-        // Inhibition is evaluated as alerts arrive; wait until every alert has a settled state.
-        if (alerts.length < 6 || alerts.some((a) => a.status.state === "unprocessed")) return undefined;
-        return Object.fromEntries(
-          alerts.map((a) => [`${a.labels.alertname}/${a.labels.job}`, a.status.state] as const),
-        );
-      },
-      { what: "Alertmanager to process the alerts" },
-    );
-    expect(states).toEqual({
-      "TargetDown/storefront": "active",
-      "RevenueDropWhileHealthy/storefront": "suppressed",
-      "RevenueDropWhileHealthy/shop-eu": "active",
-      "LatencyBudgetBurnFast/traffic": "active",
-      "LatencyBudgetBurnSlow/traffic": "suppressed",
-      "AvailabilityBudgetBurnSlow/traffic": "active",
+    expect(config.inhibit_rules[0]).toMatchObject({
+      source_matchers: ['alertname = "TargetDown"'],
+      equal: ["job"],
     });
   });
 });

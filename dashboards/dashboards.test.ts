@@ -1,38 +1,95 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DASHBOARDS, DASHBOARDS_DIR } from "./build.js";
+import { loadDefaultThresholds, resolveThresholds, type Thresholds } from "../alerts/settings.js";
+import { catalogue, serviceNamed } from "../catalogue/services.js";
+import { buildDashboardFiles, buildDashboards } from "./src/dashboards.js";
+import { DASHBOARD_UIDS } from "./src/uids.js";
 
+const DASHBOARDS_DIR = import.meta.dirname;
 const files = readdirSync(DASHBOARDS_DIR)
   .filter((f) => f.endsWith(".json"))
   .sort();
-const dashboards = files.map((file) => ({
-  file,
-  json: JSON.parse(readFileSync(join(DASHBOARDS_DIR, file), "utf8")),
-}));
+const texts = Object.fromEntries(
+  files.map((file) => [file, readFileSync(join(DASHBOARDS_DIR, file), "utf8")]),
+);
+const dashboards = files.map((file) => ({ file, json: JSON.parse(texts[file] as string) }));
+const defaults = loadDefaultThresholds();
 
 interface Panel {
+  id: number;
   type: string;
   title: string;
   description?: string;
   datasource?: { type: string; uid: string };
-  fieldConfig?: { defaults?: { unit?: string } };
-  targets?: { expr: string; datasource?: { uid: string } }[];
+  fieldConfig?: {
+    defaults?: { unit?: string; thresholds?: { steps: { color: string; value: number | null }[] } };
+  };
+  targets?: { expr: string; refId: string; datasource?: { uid: string } }[];
 }
 const panelsOf = (json: { panels: Panel[] }) => json.panels.filter((p) => p.type !== "row");
+const panel = (json: { panels: Panel[] }, title: string) => {
+  const found = json.panels.find((p) => p.title === title);
+  if (!found) throw new Error(`no panel "${title}"`);
+  return found;
+};
+const thresholdValues = (p: Panel) => p.fieldConfig?.defaults?.thresholds?.steps.map((s) => s.value);
+type Built = {
+  panels: Panel[];
+  templating?: { list?: { name: string; regex?: string; current?: unknown }[] };
+};
+const built = (settings: Thresholds = defaults, services = catalogue) =>
+  buildDashboards(settings, services) as unknown as Record<string, Built>;
+const builtFile = (file: string, settings: Thresholds = defaults) => {
+  const json = built(settings)[file];
+  if (!json) throw new Error(`no dashboard ${file}`);
+  return json;
+};
 
 describe("dashboards", () => {
-  it("are exactly what dashboards/build.ts builds (run npx tsx dashboards/build.ts)", () => {
-    expect(files).toEqual(Object.keys(DASHBOARDS).sort());
-    for (const { file, json } of dashboards)
-      expect(json, file).toEqual(DASHBOARDS[file as keyof typeof DASHBOARDS]);
+  it("are exactly what the dashboard modules build from the defaults (run npm run generate:dashboards)", () => {
+    expect(texts).toEqual(buildDashboardFiles(defaults));
   });
 
   it("have unique, stable uids and the three expected dashboards", () => {
     const uids = dashboards.map((d) => d.json.uid);
     expect(new Set(uids).size).toBe(uids.length);
-    expect(uids.sort()).toEqual(["platform-cost", "platform-overview", "service-red"]);
+    expect(uids.sort()).toEqual(Object.values(DASHBOARD_UIDS).sort());
+    expect(uids).toEqual(["platform-cost", "platform-overview", "service-red"]);
     for (const { json } of dashboards) expect(json.schemaVersion).toBeGreaterThanOrEqual(36);
+  });
+
+  it("number every panel and row once, and give every query of a panel its own refId", () => {
+    for (const { file, json } of dashboards) {
+      const ids = (json.panels as Panel[]).map((p) => p.id);
+      expect(new Set(ids).size, file).toBe(ids.length);
+      expect(
+        ids.every((id) => Number.isInteger(id) && id > 0),
+        file,
+      ).toBe(true);
+      for (const p of panelsOf(json)) {
+        const refIds = (p.targets ?? []).map((t) => t.refId);
+        expect(new Set(refIds).size, `${file}: ${p.title}`).toBe(refIds.length);
+      }
+    }
+  });
+
+  it("lay every row's panels on the 24-column grid without overlap", () => {
+    for (const { file, json } of dashboards) {
+      const cells = new Set<string>();
+      for (const p of json.panels as (Panel & {
+        gridPos: { x: number; y: number; w: number; h: number };
+      })[]) {
+        const { x, y, w, h } = p.gridPos;
+        expect(x + w, `${file}: ${p.title}`).toBeLessThanOrEqual(24);
+        for (let row = y; row < y + h; row++)
+          for (let col = x; col < x + w; col++) {
+            const cell = `${row}:${col}`;
+            expect(cells.has(cell), `${file}: ${p.title} overlaps at ${cell}`).toBe(false);
+            cells.add(cell);
+          }
+      }
+    }
   });
 
   it("choose the datasource through a ${datasource} variable and never hard-code one", () => {
@@ -100,5 +157,73 @@ describe("dashboards", () => {
       "platform:cost_per_request:usd",
     ])
       expect(exprs).toContain(metric);
+  });
+});
+
+describe("dashboards built from a stack's thresholds", () => {
+  const stack = resolveThresholds({
+    slo: { latencyThresholdSeconds: 0.5, availabilityObjective: 0.995 },
+    cost: { costPerRequestCeilingUsd: 0.0005, monthlyBudgetUsd: 300 },
+  }).thresholds as Thresholds;
+
+  it("draw the latency objective's threshold, not a copy of 0.3 s", () => {
+    for (const [settings, seconds] of [
+      [defaults, 0.3],
+      [stack, 0.5],
+    ] as const) {
+      const overview = builtFile("platform-overview.json", settings);
+      const red = builtFile("service-red.json", settings);
+      const latency = panel(overview, "Latency p50 / p95 / p99 by endpoint");
+      expect(thresholdValues(latency)).toEqual([null, seconds]);
+      expect(latency.description).toContain(`(${seconds * 1000} ms)`);
+      expect(thresholdValues(panel(red, "p95 response time"))).toEqual([null, seconds]);
+    }
+  });
+
+  it("colour cost per request by the stack's ceiling, not a copy of 0.001", () => {
+    const overview = builtFile("platform-overview.json", stack);
+    expect(thresholdValues(panel(overview, "Cost per request"))).toEqual([null, 0.0005]);
+    expect(thresholdValues(panel(overview, "Cost per 1,000 requests"))).toEqual([null, 0.5]);
+    expect(thresholdValues(panel(builtFile("platform-overview.json"), "Cost per request"))).toEqual([
+      null,
+      0.001,
+    ]);
+  });
+
+  it("mark availability below the stack's objective", () => {
+    const red = builtFile("service-red.json", stack);
+    expect(thresholdValues(panel(red, "Availability (1h)"))).toEqual([null, 0.995]);
+    expect(panel(red, "Availability (1h)").description).toContain("99.5%");
+  });
+
+  it("draw the budget line from the published budget series, whatever the stack's number", () => {
+    for (const file of ["platform-overview.json", "cost.json"]) {
+      const exprs = panelsOf(builtFile(file, stack)).flatMap((p) => (p.targets ?? []).map((t) => t.expr));
+      expect(exprs, file).toContain("platform:settings_monthly_budget:usd");
+      expect(exprs.join("\n"), file).not.toMatch(/\b(300|1500)\b/);
+    }
+  });
+});
+
+describe("the job variables", () => {
+  const jobVariables = (services = catalogue) =>
+    Object.values(built(defaults, services)).flatMap((json) =>
+      (json.templating?.list ?? []).filter((v) => v.name === "job"),
+    );
+
+  it("offer the catalogue's services and open on its first", () => {
+    const variables = jobVariables();
+    expect(variables).toHaveLength(2);
+    for (const v of variables) {
+      expect(v.regex).toBe("/^(storefront|cost-exporter|traffic)$/");
+      expect(v.current).toMatchObject({ value: "storefront" });
+    }
+  });
+
+  it("offer a service added to the catalogue, with no dashboard edited", () => {
+    const fixture = { ...serviceNamed("storefront"), name: "shop-eu", port: 8090 };
+    for (const v of jobVariables([...catalogue, fixture])) {
+      expect(v.regex).toBe("/^(storefront|cost-exporter|traffic|shop-eu)$/");
+    }
   });
 });

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { stackThresholdsSchema } from "../alerts/settings";
 
 /**
  * Every setting of the program, parsed once. The keys are the Pulumi config keys under the
@@ -102,7 +103,8 @@ export const settingsSchema = z
       .string()
       .regex(/^[\w.:/=+@-]{1,128}$/, "an AWS tag key")
       .default("stack"),
-    monthlyBudgetUsd: z.coerce.number().positive().default(300),
+    // Objectives, budget and ceilings: alerts/settings.yaml with this stack's overrides laid over it.
+    thresholds: stackThresholdsSchema,
     budgetAlertEmails: z.array(z.email()).default([]),
     telegramChatId: z
       .string()
@@ -159,6 +161,7 @@ const structuredKeys = new Set([
   "clusterAdminRoleArns",
   "clusterViewerRoleArns",
   "budgetAlertEmails",
+  "thresholds",
 ]);
 
 /** Turns raw `platform:*` strings into settings, or throws one SettingsError listing every bad value. */
@@ -190,8 +193,11 @@ export function parseSettings(raw: Record<string, string>): z.infer<typeof setti
         }
         continue;
       }
-      const detail = issue.path.length > 1 ? ` (item ${issue.path.slice(1).join(".")})` : "";
-      problems.push(`platform:${String(key)}${detail}: ${issue.message}`);
+      // A list item is named by its index, a value inside a structured setting by its path.
+      const inside = issue.path.slice(1);
+      const name = typeof inside[0] === "string" ? issue.path.join(".") : String(key);
+      const detail = typeof inside[0] === "number" ? ` (item ${inside.join(".")})` : "";
+      problems.push(`platform:${name}${detail}: ${issue.message}`);
     }
   }
   if (problems.length > 0) {

@@ -14,6 +14,14 @@ export const repositoryRoot = path.resolve(__dirname, "..");
 export const costExporterServiceAccount = "cost-exporter";
 
 /**
+ * The stack's monthly budget in US dollars: `platform:thresholds.cost.monthlyBudgetUsd`, or the default in
+ * alerts/settings.yaml. The AWS Budget, ForecastOverBudget and the dashboards' budget line all read it.
+ */
+export function monthlyBudgetUsd(settings: Pick<Settings, "thresholds">): number {
+  return settings.thresholds.cost.monthlyBudgetUsd;
+}
+
+/**
  * Every AWS resource is created through a provider whose default tags name the project, stack and
  * concern, so Cost Explorer can group the bill by stack and by service without per-resource tagging.
  */
@@ -87,7 +95,7 @@ export function definePlatform(settings: Settings): PlatformOutputs {
       {
         budgetType: "COST",
         timeUnit: "MONTHLY",
-        limitAmount: settings.monthlyBudgetUsd.toFixed(2),
+        limitAmount: monthlyBudgetUsd(settings).toFixed(2),
         limitUnit: "USD",
         // Only spend carrying this stack's tag (activate the tag as a cost allocation tag first).
         costFilters: [{ name: "TagKeyValue", values: [`user:stack$${settings.stack}`] }],
@@ -129,6 +137,7 @@ export function definePlatform(settings: Settings): PlatformOutputs {
     grafanaExposure: settings.grafanaExposure,
     telegramChatId: settings.telegramChatId,
     telegramBotToken: settings.telegramBotToken,
+    thresholds: settings.thresholds,
     sourceRoot: repositoryRoot,
     ...(storageClassName ? { storageClassName } : {}),
     provider: k8sProvider,
@@ -174,6 +183,6 @@ export function definePlatform(settings: Settings): PlatformOutputs {
     grafanaAdminPassword: monitoring.grafanaAdminPassword,
     roleArns,
     appsNamespace: settings.appsNamespace,
-    monthlyBudgetUsd: settings.monthlyBudgetUsd,
+    monthlyBudgetUsd: monthlyBudgetUsd(settings),
   };
 }

@@ -29,11 +29,12 @@ const job = (file: string, id: string): Yaml => {
   if (!found) throw new Error(`${file} has no job ${id}`);
   return found as Yaml;
 };
+// Each entry's name and environment (entries also carry settings of other tools, such as costGuardrail).
 const stacks = (
   JSON.parse(readFileSync(join(root, ".github", "stacks.json"), "utf8")) as {
     stacks: { name: string; environment: string }[];
   }
-).stacks;
+).stacks.map(({ name, environment }) => ({ name, environment }));
 const steps = (j: Yaml): Yaml[] => (j.steps ?? []) as Yaml[];
 const usesOf = (j: Yaml, action: string) =>
   steps(j).filter((s) => String(s.uses ?? "").startsWith(`${action}@`));

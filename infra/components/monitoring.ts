@@ -4,6 +4,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { parse as parseYaml } from "yaml";
+import { buildRuleFiles } from "../../alerts/rule-files";
+import type { Thresholds } from "../../alerts/settings";
+import { buildDashboardFiles } from "../../dashboards/src/dashboards";
 
 export const kubePrometheusStackRelease = "kube-prometheus-stack";
 export const kubePrometheusStackRepo = "https://prometheus-community.github.io/helm-charts";
@@ -22,7 +25,9 @@ export interface MonitoringArgs {
   grafanaExposure: GrafanaExposure;
   telegramChatId: string;
   telegramBotToken: pulumi.Output<string> | undefined;
-  /** Directory holding dashboards/ and alerts/ (the repository root). */
+  /** The stack's thresholds: its rule files and dashboards are built from them. */
+  thresholds: Thresholds;
+  /** Directory holding alerts/alertmanager.yml and alerts/templates/ (the repository root). */
   sourceRoot: string;
   /** Storage class for Prometheus and Alertmanager volumes; undefined = the cluster default. */
   storageClassName?: string;
@@ -44,10 +49,18 @@ export function readRepoFiles(dir: string, matches: (name: string) => boolean): 
     .map((file) => ({ file, content: fs.readFileSync(path.join(dir, file), "utf8") }));
 }
 
-export const dashboardFiles = (root: string) =>
-  readRepoFiles(path.join(root, "dashboards"), (f) => f.endsWith(".json"));
-export const ruleFiles = (root: string) =>
-  readRepoFiles(path.join(root, "alerts"), (f) => f.endsWith(".rules.yml") && !f.endsWith(".rules.test.yml"));
+const asRepoFiles = (files: Record<string, string>): RepoFile[] =>
+  Object.entries(files)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([file, content]) => ({ file, content }));
+
+/**
+ * The dashboards for a stack's thresholds, built by the same code as the committed dashboards/*.json (which
+ * are these with the defaults).
+ */
+export const dashboardFiles = (thresholds: Thresholds) => asRepoFiles(buildDashboardFiles(thresholds));
+/** The rule files for a stack's thresholds, built as the committed alerts/*.rules.yml are from the defaults. */
+export const ruleFiles = (thresholds: Thresholds) => asRepoFiles(buildRuleFiles(thresholds));
 export const alertTemplateFiles = (root: string) =>
   readRepoFiles(path.join(root, "alerts", "templates"), (f) => f.endsWith(".tmpl"));
 
@@ -274,7 +287,7 @@ export class Monitoring extends pulumi.ComponentResource {
       { ...inNamespace, dependsOn: [namespace, grafanaAdmin, telegram] },
     );
 
-    for (const { file, content } of dashboardFiles(args.sourceRoot)) {
+    for (const { file, content } of dashboardFiles(args.thresholds)) {
       new k8s.core.v1.ConfigMap(
         `${name}-dashboard-${objectNameFor(file, ".json")}`,
         {
@@ -289,7 +302,7 @@ export class Monitoring extends pulumi.ComponentResource {
       );
     }
 
-    for (const { file, content } of ruleFiles(args.sourceRoot)) {
+    for (const { file, content } of ruleFiles(args.thresholds)) {
       const ruleName = objectNameFor(file, ".rules.yml");
       new k8s.apiextensions.CustomResource(
         `${name}-rules-${ruleName}`,

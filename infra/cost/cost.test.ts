@@ -1,184 +1,329 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
+import { AWS_PRICE_TABLE, centsString, exact, loadPriceTable } from "@platform/prices";
+import { describe, expect, it } from "vitest";
 import { runProgramUnderMocks } from "../testing/mocks";
-import { estimateChanges, estimateStack } from "./estimate";
-import { dollars, GITHUB_COMMENT_LIMIT, headline, renderMarkdown } from "./markdown";
-import { changesFromPreview, type PreviewDigest, type PreviewStep } from "./preview";
-import { loadPriceTable } from "./prices";
-import { quantityToGiB } from "./pricing";
+import { type CostEstimate, classify, estimateChanges, estimateStack } from "./estimate";
+import { DEPLOYMENT, NODE_GROUP, nodeGroup, preview, step, deployment as workload } from "./fixtures";
+import { quantityToGiB } from "./inputs";
+import { inventoryGroups } from "./inventory";
+import { countsLine, GITHUB_COMMENT_LIMIT, headline, renderMarkdown } from "./markdown";
+import { changesFromPreview, type PreviewStep } from "./preview";
+import { costReportSchema, toReport } from "./report";
+import type { UsageAssumptions } from "./usage-file";
 
-const table = loadPriceTable();
-const repoRoot = join(__dirname, "..", "..");
-const run = promisify(execFile);
-const scratch = mkdtempSync(join(tmpdir(), "cost-test-"));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+// Every expected figure below is worked out by hand from the checked-in us-east-1 prices; the comment above
+// each says how. A line is quantity × unit price rounded to the cent, half up; totals add the rounded lines.
+const table = loadPriceTable(AWS_PRICE_TABLE);
+const DEC_1 = new Date("2026-12-01T00:00:00Z");
+const noUsage: UsageAssumptions = {};
 
-// Steps in the shape `pulumi preview --json` writes them (Pulumi's previewDigest/previewStep):
-// op, urn, and oldState/newState each carrying the resource type and its inputs.
-const urn = (type: string, name: string) =>
-  `urn:pulumi:dev::cost-aware-platform::platform:cluster:EksCluster$${type}::${name}`;
-const state = (type: string, name: string, inputs: Record<string, unknown>) => ({
-  urn: urn(type, name),
-  custom: true,
-  type,
-  inputs,
-  outputs: {},
-});
-const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
-const nodeGroup = (instanceType: string, desiredSize: number) => ({
-  clusterName: "cost-aware-platform-dev",
-  instanceTypes: [instanceType],
-  diskSize: 20,
-  scalingConfig: { desiredSize, minSize: 1, maxSize: 6 },
-});
-const step = (
-  op: string,
-  type: string,
-  name: string,
-  before?: Record<string, unknown>,
-  after?: Record<string, unknown>,
-): PreviewStep => ({
-  op,
-  urn: urn(type, name),
-  ...(before ? { oldState: state(type, name, before) } : {}),
-  ...(after ? { newState: state(type, name, after) } : {}),
-});
-const preview = (steps: PreviewStep[]): PreviewDigest =>
-  ({
-    config: { "platform:region": "us-east-1" },
-    steps,
-    changeSummary: {},
-  }) as PreviewDigest;
-const estimate = (steps: PreviewStep[]) =>
-  estimateChanges(changesFromPreview(preview(steps)), table, { stack: "dev", region: "us-east-1" });
-const row = (e: ReturnType<typeof estimate>, name: string) => {
+const estimate = (steps: PreviewStep[], usage: UsageAssumptions = noUsage, monthStart = DEC_1) =>
+  estimateChanges(changesFromPreview(preview(steps)), table, {
+    stack: "dev",
+    region: "us-east-1",
+    usage,
+    monthStart,
+  });
+
+const row = (e: CostEstimate, name: string) => {
   const found = e.rows.find((r) => r.name === name);
   if (!found) throw new Error(`no row for ${name}`);
   return found;
 };
+const usd = (m: { toFixed(n: number): string }) => m.toFixed(2);
+const arithmetic = (e: CostEstimate, name: string) => row(e, name).after?.components.map((c) => c.arithmetic);
 
-describe("cost diff of a pulumi preview", () => {
+describe("the arithmetic on every line", () => {
   it("prices a created node group: 2 × t3.medium plus their 20 GiB gp3 root volumes", () => {
     const e = estimate([step("create", NODE_GROUP, "nodes", undefined, nodeGroup("t3.medium", 2))]);
-    // 2 × $0.0416/h × 730 h = $60.736; 2 × 20 GiB × $0.08/GiB-month = $3.20
-    expect(row(e, "nodes").afterMonthly).toBeCloseTo(60.736 + 3.2, 6);
-    expect(e.totalBefore).toBe(0);
+    // 2 × $0.0416 × 730 h = $60.736 → $60.74; 2 × 20 GiB × $0.08 = $3.20
+    expect(arithmetic(e, "nodes")).toEqual([
+      "2 × t3.medium × 730 h × $0.0416/h = $60.74",
+      "2 × 20 GiB × $0.08/GiB-month = $3.20",
+    ]);
+    expect(usd(row(e, "nodes").afterMonthly)).toBe("63.94");
     expect(headline(e)).toBe("Monthly cost will rise by $63.94, to $63.94");
   });
 
-  it("prices an update of instance type and count from before to after", () => {
+  it("gives the change in dollars and per cent and shows both sides of an update", () => {
     const e = estimate([
       step("update", NODE_GROUP, "nodes", nodeGroup("t3.medium", 2), nodeGroup("m6i.large", 3)),
     ]);
-    const nodes = row(e, "nodes");
-    expect(nodes.beforeMonthly).toBeCloseTo(63.936, 6);
-    // 3 × $0.096/h × 730 h = $210.24; 3 × 20 GiB × $0.08 = $4.80
-    expect(nodes.afterMonthly).toBeCloseTo(215.04, 6);
-    expect(headline(e)).toBe("Monthly cost will rise by $151.10, to $215.04");
-    expect(renderMarkdown(e)).toContain(
-      "| `nodes` updated | eks NodeGroup: 2 × t3.medium + 2 × 20 GiB gp3 → 3 × m6i.large + 3 × 20 GiB gp3 | $63.94 | $215.04 | +$151.10 |",
+    // after: 3 × $0.096 × 730 = $210.24, 3 × 20 × $0.08 = $4.80 → $215.04; change $151.10 = 236.3% of $63.94
+    expect(usd(row(e, "nodes").afterMonthly)).toBe("215.04");
+    expect(headline(e)).toBe("Monthly cost will rise by $151.10 (+236.3%), to $215.04");
+    const markdown = renderMarkdown(e);
+    expect(markdown).toContain(
+      "| `nodes` updated | eks NodeGroup | before: t3.medium instances: 2 × t3.medium × 730 h × $0.0416/h = $60.74<br>root volumes: gp3 storage: 2 × 20 GiB × $0.08/GiB-month = $3.20<br>after: m6i.large instances: 3 × m6i.large × 730 h × $0.096/h = $210.24<br>root volumes: gp3 storage: 3 × 20 GiB × $0.08/GiB-month = $4.80 | $63.94 | $215.04 | +$151.10 |",
     );
+    expect(markdown).toContain("| **total** | | | **$63.94** | **$215.04** | **+$151.10** |");
   });
 
-  it("counts a replacement once although it shows up as create-replacement, replace and delete-replaced", () => {
+  it("counts a replacement once and prices gp3 IOPS and throughput above the free baseline", () => {
     const VOLUME = "aws:ebs/volume:Volume";
-    const gp2 = { availabilityZone: "us-east-1a", size: 100, type: "gp2" };
-    const gp3 = { availabilityZone: "us-east-1a", size: 100, type: "gp3", iops: 4000, throughput: 250 };
+    const gp2 = { size: 100, type: "gp2" };
+    const gp3 = { size: 100, type: "gp3", iops: 4000, throughput: 250 };
     const e = estimate([
       step("create-replacement", VOLUME, "data", gp2, gp3),
       step("replace", VOLUME, "data", gp2, gp3),
       step("delete-replaced", VOLUME, "data", gp2, gp2),
     ]);
     expect(e.rows).toHaveLength(1);
-    const data = row(e, "data");
-    expect(data.change).toBe("replace");
-    // gp2: 100 × $0.10 = $10.00. gp3: 100 × $0.08 + (4000 − 3000) × $0.005 + (250 − 125) × $0.04 = $18.00
-    expect(data.beforeMonthly).toBeCloseTo(10, 6);
-    expect(data.afterMonthly).toBeCloseTo(18, 6);
-    expect(e.totalBefore).toBeCloseTo(10, 6);
-    expect(e.totalAfter).toBeCloseTo(18, 6);
+    // gp2: 100 × $0.10 = $10.00. gp3: 100 × $0.08 = $8.00 + 1,000 IOPS × $0.005 = $5.00 + 125 MB/s × $0.04 = $5.00
+    expect(arithmetic(e, "data")).toEqual([
+      "100 GiB × $0.08/GiB-month = $8.00",
+      "1,000 IOPS × $0.005/IOPS-month = $5.00",
+      "125 MB/s × $0.04/MB/s-month = $5.00",
+    ]);
+    expect([usd(e.totalBefore), usd(e.totalAfter)]).toEqual(["10.00", "18.00"]);
   });
 
-  it("prices a delete as a fall, and a NAT gateway with its public IPv4 address", () => {
+  it("prices a delete as a fall: a NAT gateway and its public IPv4 address", () => {
     const e = estimate([
       step("delete", "aws:ec2/natGateway:NatGateway", "nat-1", { subnetId: "subnet-1" }),
       step("delete", "aws:ec2/eip:Eip", "nat-1", { domain: "vpc" }),
     ]);
-    // NAT $0.045/h × 730 = $32.85; public IPv4 $0.005/h × 730 = $3.65
-    expect(e.totalBefore).toBeCloseTo(36.5, 6);
-    expect(e.totalAfter).toBe(0);
-    expect(headline(e)).toBe("Monthly cost will fall by $36.50, to $0.00");
-    expect(e.usage.map((u) => u.item)).toContain("NAT gateway data processed");
+    // NAT $0.045 × 730 = $32.85; IPv4 $0.005 × 730 = $3.65
+    expect(headline(e)).toBe("Monthly cost will fall by $36.50 (-100%), to $0.00");
   });
 
-  it("says the cost will not change when only unpriced or unchanged resources move", () => {
+  it("rounds each line half up to the cent: an NLB is $16.425 → $16.43", () => {
     const e = estimate([
-      step("same", "aws:eks/cluster:Cluster", "eks", { name: "c" }, { name: "c" }),
-      step("update", "aws:iam/role:Role", "nodes", { name: "a" }, { name: "b" }),
-    ]);
-    // EKS control plane $0.10/h × 730 = $73.00, before and after
-    expect(e.totalBefore).toBeCloseTo(73, 6);
-    expect(headline(e)).toBe("Monthly cost will not change, stays at $73.00");
-    expect(renderMarkdown(e)).toContain("| 1 unchanged priced resource | | $73.00 | $73.00 | $0.00 |");
-  });
-
-  it("adds a mixed preview up by hand", () => {
-    const e = estimate([
-      step("same", "aws:eks/cluster:Cluster", "eks", { name: "c" }, { name: "c" }),
-      step("update", NODE_GROUP, "nodes", nodeGroup("t3.medium", 2), nodeGroup("t3.medium", 4)),
-      step("create", "aws:kms/key:Key", "secrets", undefined, { description: "k" }),
-      step("delete", "aws:ec2/eip:Eip", "old-ip", { domain: "vpc" }),
       step("create", "kubernetes:core/v1:Service", "web", undefined, {
         metadata: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" } },
         spec: { type: "LoadBalancer" },
       }),
     ]);
-    // before: 73 + 63.936 + 3.65 = 140.586
-    // after:  73 + (4 × 0.0416 × 730 = 121.472) + (4 × 20 × 0.08 = 6.40) + KMS 1.00 + NLB 0.0225 × 730 = 16.425
-    expect(e.totalBefore).toBeCloseTo(140.586, 6);
-    expect(e.totalAfter).toBeCloseTo(73 + 121.472 + 6.4 + 1 + 16.425, 6);
-    expect(headline(e)).toBe("Monthly cost will rise by $77.71, to $218.30");
-    const markdown = renderMarkdown(e);
-    expect(markdown.startsWith("**Monthly cost will rise by $77.71, to $218.30**")).toBe(true);
-    expect(markdown).toContain("| **total** | | **$140.59** | **$218.30** | **+$77.71** |");
-    expect(markdown).toMatch(/<details>\n<summary>Charges that depend on usage/);
-    expect(markdown).toContain("| NLB load balancer capacity units | $0.006 per NLCU-hour |");
+    expect(arithmetic(e, "web")).toEqual(["NLB × 730 h × $0.0225/h = $16.43"]);
   });
 
-  it("prices storage and load balancers asked for in Helm values, times their replicas", () => {
+  it("keeps the JSON exact: cents-exact strings, no binary float left in a sum", () => {
+    // 3 × 0.1 + 0.2 in floats is 0.5000000000000001; three $0.10/h clusters and a $0.20 … are exact here
     const e = estimate([
-      step("create", "kubernetes:helm.sh/v3:Release", "kps", undefined, {
-        chart: "kube-prometheus-stack",
-        values: {
-          prometheus: {
-            prometheusSpec: {
-              replicas: 2,
-              storageSpec: {
-                volumeClaimTemplate: { spec: { resources: { requests: { storage: "50Gi" } } } },
+      step("create", "aws:eks/cluster:Cluster", "a", undefined, { version: "1.35" }),
+      step("create", "aws:eks/cluster:Cluster", "b", undefined, { version: "1.35" }),
+      step("create", "aws:eks/cluster:Cluster", "c", undefined, { version: "1.35" }),
+      step("create", "aws:kms/key:Key", "k", undefined, {}),
+    ]);
+    const report = costReportSchema.parse(toReport(e, { classOf: (r) => classify(r.after) }));
+    // 3 × $73.00 + $1.00
+    expect(report.totals).toEqual({
+      before: "0.00",
+      after: "220.00",
+      change: "220.00",
+      changePercent: null,
+      atLeast: false,
+    });
+    expect(report.resources.find((r) => r.name === "k")?.after?.components[0]).toEqual({
+      name: "KMS key",
+      quantity: "1",
+      unit: "key-months",
+      unitPrice: "1",
+      priceUnit: "key-month",
+      monthly: "1.00",
+      arithmetic: "key × 1 month × $1.00/key-month = $1.00",
+    });
+  });
+});
+
+describe("EKS extended support (infra/kubernetes-versions.ts)", () => {
+  const cluster = (version: string, monthStart = DEC_1) =>
+    estimate([step("create", "aws:eks/cluster:Cluster", "eks", undefined, { version })], noUsage, monthStart);
+
+  it("charges only the standard rate while the version is in standard support", () => {
+    // 1.35: standard support until 2027-03-27. 730 h × $0.10 = $73.00
+    const e = cluster("1.35");
+    expect(arithmetic(e, "eks")).toEqual(["cluster × 730 h × $0.10/h = $73.00"]);
+    expect(e.warnings).toEqual([]);
+  });
+
+  it("adds the $0.50/h surcharge for every hour past the end of standard support", () => {
+    // 1.32: standard support ended 2026-03-23, extended until 2027-03-23: $73.00 + 730 h × $0.50 = $438.00
+    const e = cluster("1.32");
+    expect(arithmetic(e, "eks")).toEqual([
+      "cluster × 730 h × $0.10/h = $73.00",
+      "cluster × 730 h × $0.50/h = $365.00",
+    ]);
+    expect(usd(e.totalAfter)).toBe("438.00");
+    expect(e.warnings.join("\n")).toContain("Kubernetes 1.32 is in extended support");
+  });
+
+  it("splits a month in which standard support ends: 1.34 on 2026-12-02 leaves 706 of 730 hours extended", () => {
+    // 24 h at $0.10 only, then 706 h with the surcharge: $73.00 + 706 × $0.50 = $73.00 + $353.00
+    const e = cluster("1.34");
+    expect(arithmetic(e, "eks")).toEqual([
+      "cluster × 730 h × $0.10/h = $73.00",
+      "cluster × 706 h × $0.50/h = $353.00",
+    ]);
+    expect(e.warnings.join("\n")).toContain("Kubernetes 1.34 leaves standard support on 2026-12-02");
+  });
+
+  it("says when extended support itself ends, and what it does not know", () => {
+    // 1.30's extended support ended 2026-07-23: no surcharge, EKS upgrades the cluster
+    expect(row(cluster("1.30"), "eks").after?.notes.join()).toContain(
+      "EKS then upgrades the cluster automatically",
+    );
+    const unknown = cluster("1.99");
+    expect(unknown.notPriced.join()).toContain("Kubernetes 1.99 is not in infra/kubernetes-versions.ts");
+    expect(headline(unknown)).toBe("Monthly cost will rise by $73.00, to at least $73.00");
+  });
+});
+
+describe("usage-based charges, from the usage file, apart from the total", () => {
+  const usage: UsageAssumptions = {
+    natGatewayDataProcessedGb: exact(100),
+    eksControlPlaneLogsIngestedGb: exact(5),
+    loadBalancerCapacityUnitsPerHour: exact(2),
+    kmsRequestsPerKey: exact(30000),
+    file: "infra/cost/usage.yaml",
+  };
+
+  it("estimates NAT data, log ingestion, LB capacity units and KMS requests, and never adds them to the total", () => {
+    const e = estimate(
+      [
+        step("create", "aws:ec2/natGateway:NatGateway", "nat", undefined, {}),
+        step("create", "aws:eks/cluster:Cluster", "eks", undefined, {
+          version: "1.35",
+          enabledClusterLogTypes: ["audit"],
+        }),
+        step("create", "aws:lb/loadBalancer:LoadBalancer", "alb", undefined, {
+          loadBalancerType: "application",
+        }),
+        step("create", "aws:kms/key:Key", "key", undefined, {}),
+      ],
+      usage,
+    );
+    const estimates = Object.fromEntries(
+      e.usage.lines.map((l) => [l.charge.item, l.charge.estimate?.arithmetic]),
+    );
+    expect(estimates).toEqual({
+      // 100 GB × $0.045
+      "NAT gateway data processed": "100 GB × $0.045/GB = $4.50",
+      // 5 GB × $0.50
+      "EKS control plane logs (CloudWatch Logs ingestion)": "5 GB × $0.50/GB = $2.50",
+      // 2 LCU × 730 h × $0.008 = $11.68
+      "ALB capacity units": "2 LCU × 730 h × $0.008/LCU-hour = $11.68",
+      // 30,000 requests = 3 × 10,000 × $0.03
+      "KMS requests": "3 × 10,000 requests × $0.03/10,000 requests = $0.09",
+    });
+    expect(usd(e.usage.after)).toBe("18.77");
+    // fixed: NAT $32.85 + EKS $73.00 + ALB $16.43 (0.0225 × 730 = 16.425) + KMS $1.00
+    expect(usd(e.totalAfter)).toBe("123.28");
+  });
+
+  it("computes the cost exporter's own Cost Explorer requests from its Deployment's settings", () => {
+    const exporter = (env: Record<string, string>) =>
+      estimate([
+        step(
+          "create",
+          DEPLOYMENT,
+          "apps-cost-exporter",
+          undefined,
+          workload("cost-exporter", 1, { cpu: "20m", memory: "96Mi" }, env),
+        ),
+      ]).usage.lines.map((l) => l.charge.estimate?.arithmetic ?? "none");
+    // 730 h ÷ 8 h = 91.25 refreshes × 3 requests (by service, by tag, forecast) × 1 page × $0.01 = $2.7375
+    expect(
+      exporter({
+        COST_EXPORTER_MODE: "aws",
+        REFRESH_INTERVAL: "8h",
+        COST_TAG_KEY: "stack",
+        DAILY_REQUEST_CAP: "12",
+      }),
+    ).toEqual([
+      "91.25 refreshes (730 h ÷ REFRESH_INTERVAL 8h) × 3 requests × 1 page × $0.01/request = $2.74",
+    ]);
+    // without a tag key a refresh makes 2 requests: 91.25 × 2 × $0.01 = $1.825 → $1.83
+    expect(exporter({ REFRESH_INTERVAL: "8h" })[0]).toContain(
+      "× 2 requests × 1 page × $0.01/request = $1.83",
+    );
+    // refreshing every hour is 24 × 3 = 72 requests a day, capped at 12: 12 × 730 ÷ 24 = 365 requests
+    expect(exporter({ REFRESH_INTERVAL: "1h", COST_TAG_KEY: "stack", DAILY_REQUEST_CAP: "12" })).toEqual([
+      "365 requests (DAILY_REQUEST_CAP 12 a day × 730 h ÷ 24 h) × $0.01/request = $3.65",
+    ]);
+    expect(exporter({ COST_EXPORTER_MODE: "demo", REFRESH_INTERVAL: "8h" })).toEqual([]);
+  });
+});
+
+describe("storage: priced as the StorageClass the program declares", () => {
+  const gp3Class = step("same", "kubernetes:storage.k8s.io/v1:StorageClass", "gp3", undefined, undefined);
+  const storageClass = {
+    ...gp3Class,
+    newState: {
+      type: "kubernetes:storage.k8s.io/v1:StorageClass",
+      inputs: {
+        metadata: { name: "gp3", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+        provisioner: "ebs.csi.aws.com",
+        parameters: { type: "gp3" },
+      },
+    },
+  };
+  const release = (storageClassName?: string) =>
+    step("create", "kubernetes:helm.sh/v3:Release", "kps", undefined, {
+      chart: "kube-prometheus-stack",
+      values: {
+        prometheus: {
+          prometheusSpec: {
+            replicas: 2,
+            storageSpec: {
+              volumeClaimTemplate: {
+                spec: {
+                  ...(storageClassName ? { storageClassName } : {}),
+                  resources: { requests: { storage: "50Gi" } },
+                },
               },
             },
           },
-          grafana: { persistence: { enabled: true, size: "10Gi" }, service: { type: "LoadBalancer" } },
         },
-      }),
+        grafana: { persistence: { enabled: true, size: "10Gi" }, service: { type: "LoadBalancer" } },
+      },
+    });
+
+  it("prices Helm-values storage times replicas and a LoadBalancer service", () => {
+    const e = estimate([storageClass as PreviewStep, release("gp3")]);
+    // 2 × 50 GiB × $0.08 = $8.00; 10 GiB × $0.08 = $0.80; Classic LB $0.025 × 730 = $18.25
+    expect(arithmetic(e, "kps")).toEqual([
+      "2 × 50 GiB × $0.08/GiB-month = $8.00",
+      "10 GiB × $0.08/GiB-month = $0.80",
+      "Classic LB × 730 h × $0.025/h = $18.25",
     ]);
-    // 2 × 50 GiB + 10 GiB = 110 GiB × $0.08 = $8.80; Classic LB $0.025 × 730 = $18.25
-    expect(row(e, "kps").afterMonthly).toBeCloseTo(8.8 + 18.25, 6);
-    expect(row(e, "kps").after?.detail).toContain("prometheus.prometheusSpec.storageSpec: 2 × 50 GiB gp3");
   });
 
-  it("reports what it cannot price instead of counting it as free", () => {
-    const e = estimate([step("create", NODE_GROUP, "gpu", undefined, nodeGroup("p5.48xlarge", 1))]);
-    expect(e.unpriced.join("\n")).toContain("instance type p5.48xlarge is not in the price table");
-    expect(renderMarkdown(e)).toContain("could not be priced");
+  it("does not price a volume whose StorageClass the program does not declare (a kind cluster's)", () => {
+    const e = estimate([release()]);
+    expect(e.notPriced.join("\n")).toContain(
+      "2 × 50 GiB volume not priced: the claim uses the cluster's default StorageClass, which this program does not declare",
+    );
+    expect(e.atLeast).toBe(true);
+  });
+});
+
+describe("the headline and the counts", () => {
+  it('counts resources considered, priced, usage-only, free and not priced, and says "at least"', () => {
+    const e = estimate([
+      step("same", "aws:eks/cluster:Cluster", "eks", { version: "1.35" }, { version: "1.35" }),
+      step("update", "aws:iam/role:Role", "nodes", { name: "a" }, { name: "b" }),
+      step("create", "aws:s3/bucketV2:BucketV2", "state", undefined, {}),
+      step("create", "aws:ec2/instance:Instance", "gpu", undefined, { instanceType: "p5.48xlarge" }),
+      step("create", NODE_GROUP, "gpu-nodes", undefined, nodeGroup("p5.48xlarge", 1)),
+    ]);
+    // the GPU node group's instances are not priced but its 20 GiB root volume is ($1.60): priced, in part
+    expect(countsLine(e)).toBe("5 resources: 2 priced, 1 usage-based only, 1 free, 1 not priced");
+    // $73.00 → $74.60: +2.2%
+    expect(headline(e)).toBe("Monthly cost will rise by $1.60 (+2.2%), to at least $74.60");
+    expect(renderMarkdown(e)).toContain("instance type p5.48xlarge is not in the price table");
+  });
+
+  it("says the cost will not change when only free or unchanged resources move", () => {
+    const e = estimate([
+      step("same", "aws:eks/cluster:Cluster", "eks", { version: "1.35" }, { version: "1.35" }),
+      step("update", "aws:iam/role:Role", "nodes", { name: "a" }, { name: "b" }),
+    ]);
+    expect(headline(e)).toBe("Monthly cost will not change, stays at $73.00");
+    expect(renderMarkdown(e)).toContain("| 1 unchanged priced resource | | | $73.00 | $73.00 | $0.00 |");
   });
 
   it("rejects a file that is not a preview", () => {
-    expect(() => changesFromPreview({} as PreviewDigest)).toThrow(/steps/);
+    expect(() => changesFromPreview({})).toThrow(/steps/);
   });
 });
 
@@ -193,15 +338,13 @@ describe("comment size", () => {
         nodeGroup("t3.medium", 2),
       ),
     );
-    const e = estimate(steps);
-    const markdown = renderMarkdown(e);
+    const markdown = renderMarkdown(estimate(steps));
     expect(markdown.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
-    // 3000 × $63.936 = $191,808.00
-    expect(markdown.startsWith("**Monthly cost will rise by $191,808.00, to $191,808.00**")).toBe(true);
-    expect(markdown).toContain("| resource | type | before | after | change |");
-    expect(markdown).toMatch(/\| … \d+ more rows \| \| \| \| \|/);
-    expect(markdown).toContain("| **total** | | **$0.00** | **$191,808.00** | **+$191,808.00** |");
-    expect(markdown).not.toContain("<details>");
+    // 3000 × $63.94 = $191,820.00 (each line rounded to the cent before it is added)
+    expect(markdown.startsWith("**Monthly cost will rise by $191,820.00, to $191,820.00**")).toBe(true);
+    expect(markdown).toContain("| resource | type | arithmetic | before | after | change |");
+    expect(markdown).toMatch(/\| … \d+ more rows \| \| \| \| \| \|/);
+    expect(markdown).toContain("| **total** | | | **$0.00** | **$191,820.00** | **+$191,820.00** |");
   });
 
   it("drops the collapsed details before any table row", () => {
@@ -222,17 +365,12 @@ describe("helpers", () => {
     expect(quantityToGiB("512Mi")).toBe(1);
     expect(quantityToGiB("lots")).toBeUndefined();
   });
-
-  it("formats dollars with cents and thousands", () => {
-    expect(dollars(1234.5)).toBe("$1,234.50");
-    expect(dollars(-2)).toBe("-$2.00");
-    expect(dollars(0.001)).toBe("$0.00");
-  });
 });
 
 describe("whole-stack estimate through the mocks harness", () => {
   const pinned = {
     region: "us-east-1",
+    kubernetesVersion: "1.35",
     nodeInstanceTypes: '["t3.large"]',
     nodeMinSize: "2",
     nodeDesiredSize: "2",
@@ -241,86 +379,50 @@ describe("whole-stack estimate through the mocks harness", () => {
     prometheusStorageSize: "50Gi",
   };
 
-  it("prices every resource the program creates for the dev stack", async () => {
+  it("prices every resource the program creates for the dev stack, by hand", async () => {
     const resources = await runProgramUnderMocks("dev", pinned);
-    const e = estimateStack(resources, table, { stack: "dev", region: "us-east-1" });
+    const e = estimateStack(resources, table, {
+      stack: "dev",
+      region: "us-east-1",
+      usage: noUsage,
+      monthStart: DEC_1,
+    });
     const byType = (type: string) =>
-      e.rows.filter((r) => r.type === type).reduce((s, r) => s + r.afterMonthly, 0);
-    expect(byType("aws:eks/cluster:Cluster")).toBeCloseTo(73, 6); // $0.10 × 730
-    // 2 × t3.large: 2 × $0.0832 × 730 = $121.472, plus the launch template's 2 × 50 GiB gp3 = $8.00
-    expect(byType(NODE_GROUP)).toBeCloseTo(121.472 + 8, 6);
-    expect(byType("aws:ec2/natGateway:NatGateway")).toBeCloseTo(32.85, 6); // one NAT gateway
-    expect(byType("aws:ec2/eip:Eip")).toBeCloseTo(3.65, 6); // its public IPv4 address
-    expect(byType("aws:kms/key:Key")).toBeCloseTo(1, 6);
-    // Prometheus 50 GiB + Alertmanager 2 GiB of gp3 from the kube-prometheus-stack values: 52 × $0.08
-    expect(byType("kubernetes:helm.sh/v3:Release")).toBeCloseTo(4.16, 6);
-    expect(e.totalAfter).toBeCloseTo(73 + 129.472 + 32.85 + 3.65 + 1 + 4.16, 6);
+      centsString(e.rows.filter((r) => r.type === type).reduce((s, r) => s.plus(r.afterMonthly), exact(0)));
+    expect(byType("aws:eks/cluster:Cluster")).toBe("73.00"); // $0.10 × 730
+    // 2 × t3.large: 2 × $0.0832 × 730 = $121.472 → $121.47, plus the launch template's 2 × 50 GiB gp3 = $8.00
+    expect(byType(NODE_GROUP)).toBe("129.47");
+    expect(byType("aws:ec2/natGateway:NatGateway")).toBe("32.85");
+    expect(byType("aws:ec2/eip:Eip")).toBe("3.65");
+    expect(byType("aws:kms/key:Key")).toBe("1.00");
+    // Prometheus 50 GiB + Alertmanager 2 GiB of gp3 (the program's gp3 StorageClass): 52 × $0.08
+    expect(byType("kubernetes:helm.sh/v3:Release")).toBe("4.16");
     expect(headline(e)).toBe("Estimated monthly cost of stack dev: $244.13");
-    expect(e.usage.map((u) => u.item)).toContain("Cost Explorer API (cost exporter)");
-  });
-});
-
-describe("npm run cost", () => {
-  it("prints the default stack's monthly estimate from a fresh checkout (no cloud)", async () => {
-    const { stdout } = await run("npm", ["run", "--silent", "cost"], { cwd: repoRoot, timeout: 60_000 });
-    expect(stdout).toMatch(/^\*\*Estimated monthly cost of stack dev: \$[0-9,]+\.\d\d\*\*/);
-    expect(stdout).toContain("| resource | type | monthly |");
-  });
-
-  it("prices a preview file and can answer in JSON", async () => {
-    const file = join(scratch, "preview.json");
-    writeFileSync(
-      file,
-      JSON.stringify(preview([step("create", NODE_GROUP, "nodes", undefined, nodeGroup("t3.medium", 2))])),
-    );
-    const { stdout } = await run(
-      "npm",
-      ["run", "--silent", "cost", "--", "--preview", file, "--format", "json"],
-      {
-        cwd: repoRoot,
-        timeout: 60_000,
-      },
-    );
-    const parsed = JSON.parse(stdout) as { totalAfter: number; region: string };
-    expect(parsed.totalAfter).toBeCloseTo(63.936, 6);
-    expect(parsed.region).toBe("us-east-1");
-  });
-
-  it("exits non-zero naming the file when the preview is missing, empty, not JSON or not a preview", async () => {
-    const cases: [string, string | undefined, string][] = [
-      ["missing.json", undefined, "cannot read the preview file"],
-      ["empty.json", "", "is empty"],
-      ["truncated.json", '{"steps": [', "is not JSON"],
-      ["diagnostics.json", '{"diagnostics": [{"severity": "error"}]}', 'no "steps"'],
-    ];
-    for (const [name, content, problem] of cases) {
-      const file = join(scratch, name);
-      if (content !== undefined) writeFileSync(file, content);
-      const failure = await run("npm", ["run", "--silent", "cost", "--", "--preview", file], {
-        cwd: repoRoot,
-        timeout: 60_000,
-      }).then(
-        () => undefined,
-        (error: { code?: number; stderr?: string }) => error,
-      );
-      expect(failure?.code, name).toBe(2);
-      expect(failure?.stderr, name).toContain(file);
-      expect(failure?.stderr, name).toContain(problem);
+    // the workloads fit two t3.large nodes: no node added
+    expect(e.capacity.after.map((a) => [a.fit.nodeGroup.name, a.fit.nodes, a.fit.pendingAtMax])).toEqual([
+      ["cluster-nodes", 2, 0],
+    ]);
+    // every component's quantity × unit price is its monthly figure, to the cent
+    for (const r of e.rows) {
+      for (const c of r.after?.components ?? []) {
+        expect(centsString(c.quantity.times(c.unitPrice)), c.arithmetic).toBe(centsString(c.monthly));
+      }
     }
+    const report = costReportSchema.parse(toReport(e, { classOf: (r) => classify(r.after) }));
+    expect(report.counts.resources).toBe(resources.length);
   });
-});
 
-describe("the checked-in price table", () => {
-  it("dates its prices by the published pages it was entered from, not by the day it was written", () => {
-    const table = loadPriceTable();
-    if (/entered by hand/.test(table.source.kind)) {
-      const year = /^published prices as of (20\d\d)$/.exec(table.recorded)?.[1];
-      expect(year, `recorded: ${table.recorded}`).toBeDefined();
-      // The note names the pages and the year they were read as published.
-      expect(table.source.note).toContain(`published 2024-${year}`);
-    } else {
-      expect(table.source.kind).toMatch(/Price List API/);
-      expect(table.recorded).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    }
+  it("groups the inventory by the component each resource belongs to", async () => {
+    const resources = await runProgramUnderMocks("dev", pinned);
+    const e = estimateStack(resources, table, {
+      stack: "dev",
+      region: "us-east-1",
+      usage: noUsage,
+      monthStart: DEC_1,
+    });
+    const cluster = inventoryGroups(e).find((g) => g.component === "platform:cluster:EksCluster `cluster`");
+    expect(cluster?.rows.map((r) => r.name)).toContain("cluster-nodes");
+    // control plane $73.00 + nodes $129.47 + KMS key $1.00
+    expect(cluster?.monthly.toFixed(2)).toBe("203.47");
   });
 });

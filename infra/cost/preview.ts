@@ -1,4 +1,4 @@
-import type { PricedInput } from "./pricing";
+import type { PricedInput } from "./inputs";
 
 /**
  * The parts of `pulumi preview --json` this tool reads (Pulumi's previewDigest): a `steps` array
@@ -50,6 +50,13 @@ function typeFromUrn(urn: string): string {
   return qualified.split("$").pop() ?? qualified;
 }
 
+/** The type of the component a resource belongs to: the one before it in the URN's type chain. */
+function parentTypeFromUrn(urn: string): string | undefined {
+  const parts = urn.split("::");
+  const chain = (parts[parts.length - 2] ?? "").split("$");
+  return chain.length > 1 ? chain[chain.length - 2] : undefined;
+}
+
 /**
  * One change per resource. A replacement can appear as up to three steps with the same URN
  * (create-replacement, replace, delete-replaced); they are folded into one "replace" so the
@@ -82,11 +89,13 @@ export function changesFromPreview(digest: PreviewDigest): ResourceChange[] {
     else if (ops.has("delete") || ops.has("discard")) change = "delete";
     else if (ops.has("update")) change = "update";
     else change = "same";
-    const before = change === "create" || !oldInputs ? undefined : { type, name, inputs: oldInputs };
+    const parentType = parentTypeFromUrn(urn);
+    const about = { type, name, urn, ...(parentType ? { parent: { type: parentType, name: "" } } : {}) };
+    const before = change === "create" || !oldInputs ? undefined : { ...about, inputs: oldInputs };
     let after: PricedInput | undefined;
     if (change !== "delete") {
       const inputs = newInputs ?? (change === "same" ? oldInputs : undefined);
-      after = inputs ? { type, name, inputs } : undefined;
+      after = inputs ? { ...about, inputs } : undefined;
     }
     changes.push({ urn, type, name, change, before, after });
   }

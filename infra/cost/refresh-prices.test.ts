@@ -1,8 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PricingClient } from "@aws-sdk/client-pricing";
+import { AWS_PRICE_TABLE } from "@platform/prices";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadPriceTable } from "./prices";
 import {
   ec2InstanceHourPrices,
   onDemandPrice,
@@ -55,7 +55,10 @@ const linux = (instanceType: string, usd: string, extra: Record<string, string> 
   );
 
 const answers: Record<string, PriceListProduct[]> = {
-  AmazonEKS: [product("Compute", { usagetype: "EUC1-AmazonEKS-Hours:perCluster" }, "0.1000000000")],
+  AmazonEKS: [
+    product("Compute", { usagetype: "EUC1-AmazonEKS-Hours:perCluster" }, "0.1000000000"),
+    product("Compute", { usagetype: "EUC1-AmazonEKS-Hours:extendedSupport" }, "0.5000000000"),
+  ],
   AmazonEC2: [
     linux("t3.medium", "0.0480000000"),
     linux("t3.large", "0.0960000000"),
@@ -157,15 +160,15 @@ afterAll(async () => {
 
 describe("Price List response mapping", () => {
   it("reads the first on-demand tier's USD price", () => {
-    expect(onDemandPrice(linux("t3.large", "0.0960000000"))).toEqual({ usd: 0.096, unit: "Hrs" });
+    expect(onDemandPrice(linux("t3.large", "0.0960000000"))).toEqual({ usd: "0.096", unit: "Hrs" });
     expect(onDemandPrice({ product: {}, terms: {} })).toBeUndefined();
   });
 
   it("keeps plain Linux on shared tenancy only", () => {
     expect(ec2InstanceHourPrices(answers.AmazonEC2 ?? [])).toEqual({
-      "m6i.large": 0.115,
-      "t3.large": 0.096,
-      "t3.medium": 0.048,
+      "m6i.large": "0.115",
+      "t3.large": "0.096",
+      "t3.medium": "0.048",
     });
   });
 });
@@ -177,21 +180,24 @@ describe("refresh-prices against a local Price List stand-in", () => {
       endpoint,
       credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "example-secret" },
     });
-    const before = loadPriceTable();
+    const before = AWS_PRICE_TABLE;
     const { table, missing } = await refreshPriceTable(client, before, ["eu-central-1"], "2030-01-02");
     const prices = table.regions["eu-central-1"];
-    expect(prices?.ec2InstanceHour["t3.medium"]).toBe(0.048);
-    expect(prices?.ec2InstanceHour["m6i.large"]).toBe(0.115);
-    expect(prices?.natGatewayHour).toBe(0.052);
-    expect(prices?.ebs.gp3GbMonth).toBe(0.0952);
+    expect(prices?.ec2InstanceHour["t3.medium"]).toBe("0.048");
+    expect(prices?.ec2InstanceHour["m6i.large"]).toBe("0.115");
+    expect(prices?.natGatewayHour).toBe("0.052");
+    expect(prices?.ebs.gp3GbMonth).toBe("0.0952");
     // 49.152 per GiB/s-month is 0.048 per MiB/s-month
-    expect(prices?.ebs.gp3ThroughputMbpsMonth).toBeCloseTo(0.048, 9);
-    expect(prices?.albHour).toBe(0.027);
-    expect(prices?.clbHour).toBe(0.03);
-    expect(prices?.nlbLcuHour).toBe(0.006);
+    expect(prices?.ebs.gp3ThroughputMbpsMonth).toBe("0.048");
+    expect(prices?.albHour).toBe("0.027");
+    expect(prices?.clbHour).toBe("0.03");
+    expect(prices?.nlbLcuHour).toBe("0.006");
     // $0.000003 per request is $0.03 per 10,000
-    expect(prices?.kmsPer10kRequests).toBe(0.03);
-    expect(prices?.publicIpv4Hour).toBe(0.005);
+    expect(prices?.kmsPer10kRequests).toBe("0.03");
+    expect(prices?.publicIpv4Hour).toBe("0.005");
+    // the extended-support surcharge is its own usage type, billed on top of perCluster
+    expect(prices?.eksClusterHour).toBe("0.1");
+    expect(prices?.eksExtendedSupportClusterHour).toBe("0.5");
     expect(prices?.costExplorerApiRequest).toBe(before.regions["eu-central-1"]?.costExplorerApiRequest);
     expect(missing["eu-central-1"]).toContain("costExplorerApiRequest");
     // types the stand-in does not know stay at their old price and are named

@@ -1,7 +1,20 @@
+import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { type Filter, PricingClient, paginateGetProducts } from "@aws-sdk/client-pricing";
-import { loadPriceTable, PRICE_TABLE_PATH, type PriceTable, type RegionPrices } from "./prices";
+import {
+  AWS_PRICE_TABLE,
+  exact,
+  loadPriceTable,
+  type PriceTableDocument,
+  type RegionPricesDocument,
+  readPriceTableFile,
+} from "@platform/prices";
+import { REPO_ROOT } from "./stack-files";
+
+/** The module of @platform/prices that holds the table; this tool rewrites it. */
+export const PRICE_TABLE_MODULE = join(REPO_ROOT, "packages", "prices", "src", "aws-prices.ts");
 
 /** One entry of GetProducts' PriceList, after JSON.parse (the API returns each as a string). */
 export interface PriceListProduct {
@@ -26,16 +39,16 @@ export interface PriceListProduct {
 }
 
 /**
- * The on-demand USD price of a product's first tier (beginRange 0), with its unit; undefined when
- * the product has no on-demand price.
+ * The on-demand USD price of a product's first tier (beginRange 0) as the exact decimal the API sent
+ * ("0.0960000000" → "0.096"), with its unit; undefined when the product has no on-demand price.
  */
-export function onDemandPrice(product: PriceListProduct): { usd: number; unit: string } | undefined {
+export function onDemandPrice(product: PriceListProduct): { usd: string; unit: string } | undefined {
   for (const term of Object.values(product.terms?.OnDemand ?? {})) {
     const dimensions = Object.values(term.priceDimensions ?? {});
     const first = dimensions.find((d) => (d.beginRange ?? "0") === "0") ?? dimensions[0];
     const usd = first?.pricePerUnit?.USD;
-    if (usd !== undefined && Number.isFinite(Number(usd)))
-      return { usd: Number(usd), unit: first?.unit ?? "" };
+    if (usd !== undefined && /^\d+(\.\d+)?$/.test(usd))
+      return { usd: exact(usd).toFixed(), unit: first?.unit ?? "" };
   }
   return undefined;
 }
@@ -45,8 +58,8 @@ function attribute(product: PriceListProduct, name: string): string {
 }
 
 /** Linux, shared tenancy, no pre-installed software, on-demand capacity: the price a node pays. */
-export function ec2InstanceHourPrices(products: PriceListProduct[]): Record<string, number> {
-  const prices: Record<string, number> = {};
+export function ec2InstanceHourPrices(products: PriceListProduct[]): Record<string, string> {
+  const prices: Record<string, string> = {};
   for (const product of products) {
     if (product.product?.productFamily !== "Compute Instance") continue;
     if (attribute(product, "operatingSystem") !== "Linux" || attribute(product, "tenancy") !== "Shared")
@@ -57,7 +70,7 @@ export function ec2InstanceHourPrices(products: PriceListProduct[]): Record<stri
     if (licenseModel && licenseModel !== "No License required") continue;
     const price = onDemandPrice(product);
     const type = attribute(product, "instanceType");
-    if (type && price && price.usd > 0) prices[type] = price.usd;
+    if (type && price && exact(price.usd).greaterThan(0)) prices[type] = price.usd;
   }
   return Object.fromEntries(Object.entries(prices).sort(([a], [b]) => a.localeCompare(b)));
 }
@@ -67,7 +80,7 @@ export function priceByUsageType(
   products: PriceListProduct[],
   suffix: string,
   match: (p: PriceListProduct) => boolean = () => true,
-): number | undefined {
+): string | undefined {
   for (const product of products) {
     if (!attribute(product, "usagetype").endsWith(suffix) || !match(product)) continue;
     const price = onDemandPrice(product);
@@ -135,8 +148,8 @@ const volume = (name: string) => (p: PriceListProduct) => attribute(p, "volumeAp
 export async function fetchRegionPrices(
   client: PricingClient,
   region: string,
-  previous: RegionPrices,
-): Promise<{ prices: RegionPrices; missing: string[] }> {
+  previous: RegionPricesDocument,
+): Promise<{ prices: RegionPricesDocument; missing: string[] }> {
   const queries = queriesFor(region, Object.keys(previous.ec2InstanceHour));
   const answers = Object.fromEntries(
     await Promise.all(
@@ -144,7 +157,7 @@ export async function fetchRegionPrices(
     ),
   ) as Record<keyof ReturnType<typeof queriesFor>, PriceListProduct[]>;
   const missing: string[] = [];
-  const pick = (label: string, found: number | undefined, old: number): number => {
+  const pick = (label: string, found: string | undefined, old: string): string => {
     if (found === undefined) {
       missing.push(label);
       return old;
@@ -157,9 +170,10 @@ export async function fetchRegionPrices(
   }
   const throughput = answers.ebs.find((p) => attribute(p, "usagetype").endsWith("VolumeP-Throughput.gp3"));
   const throughputPrice = throughput ? onDemandPrice(throughput) : undefined;
+  // Priced per GiB/s-month; the table holds it per MiB/s-month (gp3 throughput is set in MiB/s).
   const perMbps = throughputPrice
     ? throughputPrice.unit.startsWith("GiB")
-      ? throughputPrice.usd / 1024
+      ? exact(throughputPrice.usd).dividedBy(1024).toFixed()
       : throughputPrice.usd
     : undefined;
   const kmsRequest = priceByUsageType(answers.kms, "KMS-Requests");
@@ -170,6 +184,11 @@ export async function fetchRegionPrices(
         "eksClusterHour",
         priceByUsageType(answers.eks, "AmazonEKS-Hours:perCluster"),
         previous.eksClusterHour,
+      ),
+      eksExtendedSupportClusterHour: pick(
+        "eksExtendedSupportClusterHour",
+        priceByUsageType(answers.eks, "AmazonEKS-Hours:extendedSupport"),
+        previous.eksExtendedSupportClusterHour,
       ),
       ec2InstanceHour: { ...previous.ec2InstanceHour, ...ec2 },
       natGatewayHour: pick(
@@ -242,7 +261,7 @@ export async function fetchRegionPrices(
       kmsKeyMonth: pick("kmsKeyMonth", priceByUsageType(answers.kms, "KMS-Keys"), previous.kmsKeyMonth),
       kmsPer10kRequests: pick(
         "kmsPer10kRequests",
-        kmsRequest === undefined ? undefined : Math.round(kmsRequest * 10_000 * 1e6) / 1e6,
+        kmsRequest === undefined ? undefined : exact(kmsRequest).times(10_000).toFixed(),
         previous.kmsPer10kRequests,
       ),
       s3StandardGbMonth: pick(
@@ -271,12 +290,12 @@ export async function fetchRegionPrices(
 
 export async function refreshPriceTable(
   client: PricingClient,
-  table: PriceTable,
+  table: PriceTableDocument,
   regions: string[],
   today: string,
-): Promise<{ table: PriceTable; missing: Record<string, string[]> }> {
+): Promise<{ table: PriceTableDocument; missing: Record<string, string[]> }> {
   const missing: Record<string, string[]> = {};
-  const next: PriceTable = { ...table, regions: { ...table.regions }, recorded: today };
+  const next: PriceTableDocument = { ...table, regions: { ...table.regions }, recorded: today };
   for (const region of regions) {
     const previous = table.regions[region] ?? table.regions["us-east-1"];
     if (!previous) throw new Error(`no existing entry to start ${region} from`);
@@ -297,14 +316,42 @@ export async function refreshPriceTable(
   return { table: next, missing };
 }
 
+/** The table as the TypeScript module @platform/prices exports, formatted as the repository formats code. */
+export function renderPriceTableModule(table: PriceTableDocument): string {
+  loadPriceTable(table, "the refreshed table"); // never write a table the loader would refuse
+  const source = `import type { PriceTableDocument } from "./table.js";
+
+/**
+ * The checked-in AWS price table: on-demand list prices per region, as decimal strings. Rewritten by
+ * \`npm run cost:refresh-prices\` (AWS Price List API); edit by hand only to add a figure the API lacks, with
+ * its source and the date you read it in \`sources\`.
+ */
+export const AWS_PRICE_TABLE: PriceTableDocument = ${JSON.stringify(table, null, 2)};
+`;
+  // Biome formats it as it formats the file in place, so `npm run lint` stays clean after a refresh.
+  const biome = join(REPO_ROOT, "node_modules", ".bin", "biome");
+  const formatted = spawnSync(
+    biome,
+    ["format", `--stdin-file-path=${relative(REPO_ROOT, PRICE_TABLE_MODULE)}`],
+    {
+      cwd: REPO_ROOT,
+      input: source,
+      encoding: "utf8",
+    },
+  );
+  if (formatted.status !== 0) throw new Error(`biome format failed: ${formatted.stderr}`);
+  return formatted.stdout;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       region: { type: "string", multiple: true },
-      prices: { type: "string", default: PRICE_TABLE_PATH },
+      prices: { type: "string" },
     },
   });
-  const table = loadPriceTable(values.prices);
+  // --prices <file.json> refreshes a JSON table in place; by default the module of @platform/prices.
+  const table = values.prices ? readPriceTableFile(values.prices).document : AWS_PRICE_TABLE;
   const regions = values.region ?? Object.keys(table.regions);
   // The Price List API is served from a few regions only; us-east-1 answers for every region.
   const client = new PricingClient({ region: "us-east-1" });
@@ -314,7 +361,8 @@ async function main(): Promise<void> {
     regions,
     new Date().toISOString().slice(0, 10),
   );
-  writeFileSync(values.prices, `${JSON.stringify(next, null, 2)}\n`);
+  if (values.prices) writeFileSync(values.prices, `${JSON.stringify(next, null, 2)}\n`);
+  else writeFileSync(PRICE_TABLE_MODULE, renderPriceTableModule(next));
   for (const [region, keys] of Object.entries(missing)) {
     process.stdout.write(
       `${region}: ${keys.length === 0 ? "all prices refreshed" : `kept previous ${keys.join(", ")}`}\n`,

@@ -3,8 +3,10 @@ import * as path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { loadDefaultThresholds } from "../../alerts/settings";
 import { alertTemplateFiles, dashboardFiles, ruleFiles, telegramSecretName } from "../components/monitoring";
-import { type Inputs, type ProgramRun, repoRoot } from "../testing/mocks";
+import { parseSettings } from "../config";
+import { type Inputs, type ProgramRun, readStackConfig, repoRoot } from "../testing/mocks";
 import { countByType, exampleStackRuns, isKubernetesObject, ofType, type StackRuns } from "./stacks";
 
 let runs: StackRuns;
@@ -12,8 +14,21 @@ beforeAll(async () => {
   runs = await exampleStackRuns();
 });
 
-const dashboards = dashboardFiles(repoRoot);
-const rules = ruleFiles(repoRoot);
+const dashboards = dashboardFiles(loadDefaultThresholds());
+const rules = ruleFiles(loadDefaultThresholds());
+
+/** The thresholds the program parses from `Pulumi.<stack>.yaml`. */
+const stackThresholds = (stack: string) => {
+  const { config } = readStackConfig(stack);
+  const raw = Object.fromEntries(
+    Object.entries(config)
+      .filter(([key]) => key.startsWith("platform:") && key !== "platform:telegramBotToken")
+      .map(([key, value]) => [key.slice("platform:".length), value]),
+  );
+  return parseSettings(raw).thresholds;
+};
+const example = (stack: "dev" | "local" | "prod") =>
+  stack === "prod" ? runs.prodLike : stack === "dev" ? runs.dev : runs.local;
 
 /** What every stack declares in the cluster, whatever the cluster mode. */
 const kubernetesInventory = (workloads: number, storageClass: number): Record<string, number> => ({
@@ -220,25 +235,52 @@ describe("resource inventory", () => {
 });
 
 describe("dashboards, rules and Alertmanager configuration in the cluster", () => {
-  it("finds the repository's dashboards and rule files", () => {
-    expect(dashboards.length).toBeGreaterThan(0);
-    expect(rules.length).toBeGreaterThan(0);
-    expect(rules.some((r) => r.file.endsWith(".rules.test.yml"))).toBe(false);
+  it("builds every committed dashboard and rule file, and nothing else", () => {
+    const committed = (dir: string, suffix: string) =>
+      fs
+        .readdirSync(path.join(repoRoot, dir))
+        .filter((f) => f.endsWith(suffix) && !f.endsWith(".rules.test.yml"))
+        .sort();
+    expect(dashboards.map((d) => d.file)).toEqual(committed("dashboards", ".json"));
+    expect(rules.map((r) => r.file)).toEqual(committed("alerts", ".rules.yml"));
   });
 
-  it("each dashboard ConfigMap holds its file byte-for-byte, labelled for the Grafana sidecar", () => {
-    const configMaps = ofType(runs.dev.resources, "kubernetes:core/v1:ConfigMap");
+  it.each(["dev", "local", "prod"] as const)(
+    "%s: each dashboard ConfigMap holds the dashboard built from the stack's thresholds, labelled for the Grafana sidecar",
+    (stack) => {
+      const configMaps = ofType(example(stack).resources, "kubernetes:core/v1:ConfigMap");
+      for (const { file, content } of dashboardFiles(stackThresholds(stack))) {
+        const configMap = configMaps.find((c) => c.inputs.data?.[file] !== undefined);
+        expect(configMap, file).toBeDefined();
+        expect(configMap?.inputs.data[file]).toBe(content);
+        expect(Object.keys(configMap?.inputs.data ?? {})).toEqual([file]);
+        expect(configMap?.inputs.metadata.labels.grafana_dashboard).toBe("1");
+      }
+    },
+  );
+
+  it("a stack at the default thresholds gets the committed dashboards and rule files byte for byte", () => {
+    const configMaps = ofType(runs.local.resources, "kubernetes:core/v1:ConfigMap");
     for (const { file } of dashboards) {
       const onDisk = fs.readFileSync(path.join(repoRoot, "dashboards", file), "utf8");
-      const configMap = configMaps.find((c) => c.inputs.data?.[file] !== undefined);
-      expect(configMap, file).toBeDefined();
-      expect(configMap?.inputs.data[file]).toBe(onDisk);
-      expect(Object.keys(configMap?.inputs.data ?? {})).toEqual([file]);
-      expect(configMap?.inputs.metadata.labels.grafana_dashboard).toBe("1");
+      expect(configMaps.find((c) => c.inputs.data?.[file] !== undefined)?.inputs.data[file], file).toBe(
+        onDisk,
+      );
+    }
+    const prometheusRules = ofType(
+      runs.local.resources,
+      "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
+    );
+    for (const { file } of rules) {
+      const onDisk = parseYaml(fs.readFileSync(path.join(repoRoot, "alerts", file), "utf8"));
+      expect(
+        prometheusRules.filter((r) => isDeepStrictEqual(r.inputs.spec, onDisk)),
+        file,
+      ).toHaveLength(1);
     }
   });
 
-  it("each PrometheusRule's spec is its rule file, unchanged, and the operator selects it", () => {
+  it("each PrometheusRule's spec is its rule file built from the stack's thresholds, and the operator selects it", () => {
     const prometheusRules = ofType(runs.dev.resources, "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
     const [release] = ofType(runs.dev.resources, "kubernetes:helm.sh/v3:Release");
     expect(release?.inputs.values.prometheus.prometheusSpec.ruleSelectorNilUsesHelmValues).toBe(false);
@@ -249,9 +291,8 @@ describe("dashboards, rules and Alertmanager configuration in the cluster", () =
       .filter((f) => f.endsWith(".rules.yml"))
       .flatMap((f) => fs.readFileSync(path.join(repoRoot, "alerts", f), "utf8").match(/alert: \w+/g) ?? []);
     expect(ours).toEqual(expect.arrayContaining(["alert: TargetDown", "alert: Watchdog"]));
-    for (const { file } of rules) {
-      const onDisk = fs.readFileSync(path.join(repoRoot, "alerts", file), "utf8");
-      const matching = prometheusRules.filter((r) => isDeepStrictEqual(r.inputs.spec, parseYaml(onDisk)));
+    for (const { file, content } of ruleFiles(stackThresholds("dev"))) {
+      const matching = prometheusRules.filter((r) => isDeepStrictEqual(r.inputs.spec, parseYaml(content)));
       expect(matching, file).toHaveLength(1);
       expect(matching[0]?.inputs.metadata.labels.release).toBe("kube-prometheus-stack");
     }

@@ -64,6 +64,17 @@ describe("settings", () => {
     [{ prometheusRetention: "15 days" }, "platform:prometheusRetention: a Prometheus duration"],
     [{ region: "moon-1" }, "platform:region: an AWS region"],
     [{ nodeCount: "3" }, "platform:nodeCount: not a setting of this program"],
+    [{ monthlyBudgetUsd: "300" }, "platform:monthlyBudgetUsd: not a setting of this program"],
+    [
+      { thresholds: '{"cost":{"monthlyBudgetUsd":-1}}' },
+      "platform:thresholds.cost.monthlyBudgetUsd: Too small",
+    ],
+    [{ thresholds: '{"cost":{"budget":300}}' }, "platform:thresholds.cost.budget: not a threshold"],
+    [
+      { thresholds: '{"slo":{"availabilityObjective":"high"}}' },
+      "platform:thresholds.slo.availabilityObjective: Invalid input: expected number",
+    ],
+    [{ thresholds: "[300]" }, "platform:thresholds: expected an object shaped like alerts/settings.yaml"],
   ])("rejects %j before any resource is registered", async (overrides, message) => {
     const error = await failingRun(overrides);
     expect(error).toBeInstanceOf(SettingsError);

@@ -23,6 +23,8 @@ export interface MockedResource {
   provider?: string;
   /** The `ignoreChanges` resource option, when the program set one. */
   ignoreChanges?: string[];
+  /** The component resource it was created in (none for top-level resources). */
+  parent?: { type: string; name: string };
 }
 
 export interface ProgramRun {
@@ -252,8 +254,13 @@ async function runOnce(
 
   // Resource options never reach the mocks; a stack transformation sees them as the program set them.
   const ignoredChanges = new Map<string, string[]>();
+  const parents = new Map<string, { type: string; name: string }>();
   const recordOptions: pulumi.ResourceTransformation = ({ type, name, opts }) => {
     if (opts.ignoreChanges?.length) ignoredChanges.set(`${type}::${name}`, [...opts.ignoreChanges]);
+    const parentType = opts.parent ? pulumi.resourceType(opts.parent) : undefined;
+    if (opts.parent && parentType && parentType !== "pulumi:pulumi:Stack") {
+      parents.set(`${type}::${name}`, { type: parentType, name: pulumi.resourceName(opts.parent) });
+    }
     return undefined;
   };
   let stackOutputs: unknown;
@@ -275,6 +282,8 @@ async function runOnce(
   for (const resource of resources) {
     const ignoreChanges = ignoredChanges.get(`${resource.type}::${resource.name}`);
     if (ignoreChanges) resource.ignoreChanges = ignoreChanges;
+    const parent = parents.get(`${resource.type}::${resource.name}`);
+    if (parent) resource.parent = parent;
   }
   return { resources: resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs, invokes };
 }

@@ -1,0 +1,137 @@
+import { DASHBOARD_UIDS } from "../../dashboards/src/uids";
+import { num, type RuleGroupBuilder } from "./rule";
+
+/** AWS spend from the cost exporter's snapshot, and the unit cost of a request. */
+export const costRecording: RuleGroupBuilder = () => ({
+  name: "cost-recording",
+  rules: [
+    {
+      record: "platform:aws_cost_last_complete_day:usd",
+      expr: "sum by (job, currency) (aws_cost_last_complete_day_amount)",
+    },
+    {
+      // The complete days before yesterday: every day in the snapshot minus yesterday and, when Cost
+      // Explorer has any spend for it yet, today (early in the UTC day it has none, and the average must
+      // not vanish then).
+      record: "platform:aws_cost_earlier_days_avg:usd",
+      expr: `(
+  sum by (job, currency) (aws_cost_daily_amount)
+  - (sum by (job, currency) (aws_cost_today_amount) or 0 * sum by (job, currency) (aws_cost_daily_amount))
+  - sum by (job, currency) (aws_cost_last_complete_day_amount)
+)
+/
+(
+  count by (job, currency) (count by (job, currency, day) (aws_cost_daily_amount))
+  - 1
+  - (
+    count by (job, currency) (count by (job, currency) (aws_cost_today_amount))
+    or 0 * count by (job, currency) (count by (job, currency, day) (aws_cost_daily_amount))
+  )
+)`,
+    },
+    {
+      record: "platform:aws_cost_month_to_date:usd",
+      expr: "sum by (job, currency) (aws_cost_month_to_date_amount)",
+    },
+    {
+      record: "platform:aws_cost_month_forecast:usd",
+      expr: `sum by (job, currency) (aws_cost_month_forecast_amount{bound="mean"})`,
+    },
+    {
+      // Yesterday's spend per second over the requests per second of the last hour.
+      record: "platform:cost_per_request:usd",
+      expr: `sum by (currency) (platform:aws_cost_last_complete_day:usd) / 86400
+/ on () group_left ()
+sum(job:app_requests:rate5m_avg1h)`,
+    },
+  ],
+});
+
+/** The cost exporter's own health, spend that jumps, a month over budget, requests that cost too much. */
+export const costAlerts: RuleGroupBuilder = ({ settings: { cost }, runbook }) => ({
+  name: "cost-alerts",
+  rules: [
+    {
+      alert: "CostExporterStale",
+      expr: "aws_cost_exporter_data_age_seconds > 2 * aws_cost_exporter_refresh_interval_seconds",
+      for: "10m",
+      labels: { severity: "warning" },
+      annotations: {
+        summary: "Cost data from {{ $labels.job }} is stale",
+        description:
+          "The last successful Cost Explorer refresh of {{ $labels.instance }} is {{ $value | humanizeDuration }} old, more than twice its refresh interval. Cost panels and cost alerts show old numbers.",
+        value: "{{ $value | humanizeDuration }}",
+        runbook_url: runbook("CostExporterStale"),
+        dashboard_uid: DASHBOARD_UIDS.cost,
+      },
+    },
+    {
+      alert: "CostExporterRefreshFailing",
+      expr: "aws_cost_exporter_last_refresh_success == 0",
+      for: "30m",
+      labels: { severity: "warning" },
+      annotations: {
+        summary: "{{ $labels.job }} cannot refresh cost data",
+        description:
+          "The last Cost Explorer refresh of {{ $labels.instance }} failed and none has succeeded for 30 minutes. See the exporter's logs and aws_cost_exporter_api_requests_total by outcome (access_denied, invalid_credentials, throttled, …).",
+        value: "{{ $value }}",
+        runbook_url: runbook("CostExporterRefreshFailing"),
+        dashboard_uid: DASHBOARD_UIDS.cost,
+      },
+    },
+    {
+      alert: "CostExporterThrottled",
+      expr: "sum by (job, instance) (increase(aws_cost_exporter_api_throttles_total[1h])) > 0",
+      labels: { severity: "warning" },
+      annotations: {
+        summary: "Cost Explorer throttles {{ $labels.job }}",
+        description:
+          'Cost Explorer answered {{ $value | printf "%.0f" }} requests of {{ $labels.instance }} with a throttling error in the last hour. Every retry is a paid request; raise REFRESH_INTERVAL or lower HISTORY_DAYS.',
+        value: '{{ $value | printf "%.0f" }} throttles/h',
+        runbook_url: runbook("CostExporterThrottled"),
+        dashboard_uid: DASHBOARD_UIDS.cost,
+      },
+    },
+    {
+      alert: "DailySpendSpike",
+      expr: `platform:aws_cost_last_complete_day:usd > ${num(cost.dailySpendSpikeFactor)} * platform:aws_cost_earlier_days_avg:usd
+and
+platform:aws_cost_last_complete_day:usd - platform:aws_cost_earlier_days_avg:usd > ${num(cost.dailySpendSpikeMinIncreaseUsd)}`,
+      for: "30m",
+      labels: { severity: "warning" },
+      annotations: {
+        summary: "Yesterday's AWS spend jumped",
+        description: `AWS spend on the last complete day was {{ $value | printf "%.2f" }} {{ $labels.currency }}, more than ${cost.dailySpendSpikeFactor}× the average of the days before it (and at least ${cost.dailySpendSpikeMinIncreaseUsd} more). Look at spend by service to find what grew.`,
+        value: '{{ $value | printf "%.2f" }} {{ $labels.currency }}',
+        runbook_url: runbook("DailySpendSpike"),
+        dashboard_uid: DASHBOARD_UIDS.cost,
+      },
+    },
+    {
+      alert: "ForecastOverBudget",
+      expr: `platform:aws_cost_month_forecast:usd > ${num(cost.monthlyBudgetUsd)}`,
+      for: "1h",
+      labels: { severity: "warning" },
+      annotations: {
+        summary: "This month's AWS bill is forecast above the budget",
+        description: `Cost Explorer forecasts {{ $value | printf "%.2f" }} {{ $labels.currency }} for the whole month, above the budget of ${cost.monthlyBudgetUsd}.`,
+        value: '{{ $value | printf "%.2f" }} {{ $labels.currency }}',
+        runbook_url: runbook("ForecastOverBudget"),
+        dashboard_uid: DASHBOARD_UIDS.cost,
+      },
+    },
+    {
+      alert: "CostPerRequestOverCeiling",
+      expr: `platform:cost_per_request:usd > ${num(cost.costPerRequestCeilingUsd)}`,
+      for: "1h",
+      labels: { severity: "warning" },
+      annotations: {
+        summary: "Each request costs more than the ceiling",
+        description: `Yesterday's AWS spend divided by the current request rate is {{ $value | printf "%.6f" }} {{ $labels.currency }} per request, above the ceiling of ${cost.costPerRequestCeilingUsd}. Either spend grew or traffic fell.`,
+        value: '{{ $value | printf "%.6f" }} {{ $labels.currency }}/request',
+        runbook_url: runbook("CostPerRequestOverCeiling"),
+        dashboard_uid: DASHBOARD_UIDS.overview,
+      },
+    },
+  ],
+});

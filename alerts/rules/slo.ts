@@ -1,0 +1,86 @@
+import { DASHBOARD_UIDS } from "../../dashboards/src/uids";
+import { type AlertingRule, num, percent, type RuleContext, type RuleGroupBuilder } from "./rule";
+
+/** The multiwindow, multi-burn-rate pairs from the Google SRE workbook (30-day objective). */
+export const BURN_RATE_WINDOWS = [
+  { severity: "critical", factor: 14.4, long: "1h", short: "5m" },
+  { severity: "critical", factor: 6, long: "6h", short: "30m" },
+  { severity: "warning", factor: 3, long: "1d", short: "2h" },
+  { severity: "warning", factor: 1, long: "3d", short: "6h" },
+] as const;
+const SLI_WINDOWS = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"] as const;
+
+/** The burn rate at which the fast (paging) alert's first window pair fires. */
+export const PAGING_BURN_RATE = BURN_RATE_WINDOWS[0].factor;
+
+/** Availability and latency SLIs over every window an alert reads. */
+export const sloSli: RuleGroupBuilder = ({ settings: { slo } }) => ({
+  name: "slo-sli",
+  rules: SLI_WINDOWS.flatMap((w) => [
+    {
+      record: `job:slo_availability_errors:ratio_rate${w}`,
+      // `or … * 0` keeps a 0 for jobs that never answered 5xx, instead of no series at all.
+      expr: `sum by (job) (rate(app_requests_total{status=~"5.."}[${w}]) or rate(app_requests_total[${w}]) * 0)
+/
+sum by (job) (rate(app_requests_total[${w}]))`,
+    },
+    {
+      record: `job:slo_latency_slow:ratio_rate${w}`,
+      expr: `1 - (
+  sum by (job) (rate(app_request_duration_seconds_bucket{le="${slo.latencyThresholdSeconds}"}[${w}]))
+  /
+  sum by (job) (rate(app_request_duration_seconds_count[${w}]))
+)`,
+    },
+  ]),
+});
+
+function burnAlert(
+  { settings: { slo }, runbook }: RuleContext,
+  kind: "availability" | "latency",
+  severity: "critical" | "warning",
+  alert: string,
+): AlertingRule {
+  const metric = kind === "availability" ? "slo_availability_errors" : "slo_latency_slow";
+  const objective = kind === "availability" ? slo.availabilityObjective : slo.latencyObjective;
+  const budget = 1 - objective;
+  const windows = BURN_RATE_WINDOWS.filter((w) => w.severity === severity);
+  const expr = windows
+    .map(
+      (w) => `(
+  job:${metric}:ratio_rate${w.long} > ${num(w.factor * budget)}
+and
+  job:${metric}:ratio_rate${w.short} > ${num(w.factor * budget)}
+)`,
+    )
+    .join("\nor\n");
+  const what =
+    kind === "availability"
+      ? `of requests failed (5xx)`
+      : `of requests took longer than ${slo.latencyThresholdSeconds}s`;
+  const pace = windows.map((w) => `${w.factor}× over ${w.long} and ${w.short}`).join(", or ");
+  return {
+    alert,
+    expr,
+    for: severity === "critical" ? "2m" : "15m",
+    labels: { severity, slo: kind },
+    annotations: {
+      summary: `{{ $labels.job }} is burning its ${kind} error budget ${severity === "critical" ? "fast" : "steadily"}`,
+      description: `{{ $labels.job }}: {{ $value | humanizePercentage }} ${what} over the alert's long window. The objective is ${percent(objective)}; at this pace the 30-day error budget runs out early (burn rate ${pace}).`,
+      value: "{{ $value | humanizePercentage }}",
+      runbook_url: runbook(alert),
+      dashboard_uid: DASHBOARD_UIDS.red,
+    },
+  };
+}
+
+/** Pages when an error budget burns fast, tickets when it burns steadily. */
+export const sloAlerts: RuleGroupBuilder = (context) => ({
+  name: "slo-alerts",
+  rules: [
+    burnAlert(context, "availability", "critical", "AvailabilityBudgetBurnFast"),
+    burnAlert(context, "availability", "warning", "AvailabilityBudgetBurnSlow"),
+    burnAlert(context, "latency", "critical", "LatencyBudgetBurnFast"),
+    burnAlert(context, "latency", "warning", "LatencyBudgetBurnSlow"),
+  ],
+});

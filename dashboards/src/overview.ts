@@ -1,0 +1,219 @@
+/** Platform overview: system, financial and business health and unit economics on one pane. */
+import * as units from "@grafana/grafana-foundation-sdk/units";
+import { num } from "../../alerts/rules/rule";
+import { SETTINGS_SERIES } from "../../alerts/rules/settings-series";
+import {
+  type DashboardContext,
+  type DashboardRow,
+  jobVariable,
+  platformDashboard,
+  withRows,
+} from "./dashboard";
+import {
+  barGaugePanel,
+  gaugePanel,
+  greenThen,
+  instantQuery,
+  milliseconds,
+  rangeQuery,
+  redThen,
+  statPanel,
+  thresholdLines,
+  timeseriesPanel,
+  UNITS,
+} from "./panels";
+import { errorRatio, JOB, latencyQuantile, RI, requestRate } from "./promql";
+
+function systemHealth({ settings: { slo } }: DashboardContext): DashboardRow {
+  return {
+    title: "System health",
+    panels: [
+      timeseriesPanel(
+        "Request rate",
+        "HTTP requests per second the service answers, by service (probes and scrapes excluded).",
+        units.RequestsPerSecond,
+      ).withTarget(rangeQuery("A", `sum by (job) (${requestRate(JOB)})`, "{{job}}")),
+      timeseriesPanel(
+        "Error ratio",
+        "Share of requests answered with a 5xx status. Orange above 1%, red above 5%; the availability objective's burn-rate alerts watch the same ratio.",
+        units.PercentUnit,
+      )
+        .min(0)
+        .thresholds(greenThen(["orange", 0.01], ["red", 0.05]))
+        .thresholdsStyle(thresholdLines())
+        .withTarget(rangeQuery("A", errorRatio("job", JOB), "{{job}}")),
+      statPanel(
+        "Targets up",
+        "Share of scrape targets Prometheus reached on its last scrape. Anything below 100% fires TargetDown.",
+        units.PercentUnit,
+      )
+        .height(8)
+        .thresholds(redThen(["green", 1]))
+        .withTarget(instantQuery("A", "sum(up) / count(up)", "up")),
+      timeseriesPanel(
+        "Latency p50 / p95 / p99 by endpoint",
+        `Response-time percentiles per route template, from the request-duration histogram. The red line is the latency objective's threshold (${milliseconds(slo.latencyThresholdSeconds)}).`,
+        units.Seconds,
+      )
+        .span(24)
+        .thresholds(greenThen(["red", slo.latencyThresholdSeconds]))
+        .thresholdsStyle(thresholdLines())
+        .withTarget(rangeQuery("A", latencyQuantile(0.5, "endpoint", JOB), "p50 {{endpoint}}"))
+        .withTarget(rangeQuery("B", latencyQuantile(0.95, "endpoint", JOB), "p95 {{endpoint}}"))
+        .withTarget(rangeQuery("C", latencyQuantile(0.99, "endpoint", JOB), "p99 {{endpoint}}")),
+    ],
+  };
+}
+
+function financialHealth(): DashboardRow {
+  return {
+    title: "Financial health",
+    panels: [
+      barGaugePanel(
+        "Daily AWS spend",
+        "AWS spend per UTC day from Cost Explorer (the last complete days and today so far, which is still growing).",
+        units.Dollars,
+      ).withTarget(instantQuery("A", "sum by (day) (aws_cost_daily_amount)", "{{day}}")),
+      statPanel(
+        "Month to date",
+        "AWS spend since the first day of this month (UTC), all services.",
+        units.Dollars,
+      )
+        .height(8)
+        .span(4)
+        .withTarget(instantQuery("A", "sum(aws_cost_month_to_date_amount)", "month to date")),
+      gaugePanel(
+        "Forecast vs budget",
+        "Cost Explorer's month-end forecast (actual month to date plus the forecast of the rest) as a share of the stack's monthly budget (its thresholds; default in alerts/settings.yaml). Red above 100% (ForecastOverBudget).",
+        units.PercentUnit,
+      )
+        .span(4)
+        .min(0)
+        .max(1.5)
+        .thresholds(greenThen(["orange", 0.8], ["red", 1]))
+        .withTarget(
+          instantQuery(
+            "A",
+            `sum(aws_cost_month_forecast_amount{bound="mean"}) / scalar(${SETTINGS_SERIES.monthlyBudgetUsd})`,
+            "forecast / budget",
+          ),
+        ),
+      timeseriesPanel(
+        "Month-end forecast and budget",
+        "Forecast month-end total with its prediction interval (lower, upper), month to date, and the stack's monthly budget.",
+        units.Dollars,
+      )
+        .withTarget(rangeQuery("A", "sum by (bound) (aws_cost_month_forecast_amount)", "forecast {{bound}}"))
+        .withTarget(rangeQuery("B", "sum(aws_cost_month_to_date_amount)", "month to date"))
+        .withTarget(rangeQuery("C", SETTINGS_SERIES.monthlyBudgetUsd, "budget")),
+    ],
+  };
+}
+
+function businessHealth(): DashboardRow {
+  const checkouts = `rate(app_checkouts_total{${JOB}}[${RI}])`;
+  return {
+    title: "Business health",
+    panels: [
+      timeseriesPanel(
+        "Revenue per second",
+        "US dollars earned per second by accepted checkouts.",
+        units.Dollars,
+      ).withTarget(rangeQuery("A", `sum(rate(app_revenue_total{${JOB}}[${RI}]))`, "USD/s")),
+      statPanel(
+        "Revenue per minute",
+        "US dollars earned per minute right now. RevenueDropWhileHealthy fires when this falls below half of its last-hour average while traffic and errors look normal.",
+        units.Dollars,
+      )
+        .span(4)
+        .height(8)
+        .withTarget(instantQuery("A", `sum(rate(app_revenue_total{${JOB}}[${RI}])) * 60`, "USD/min")),
+      statPanel("Orders per minute", "Accepted checkouts (orders) per minute.", UNITS.ordersPerMinute)
+        .span(4)
+        .height(8)
+        .decimals(1)
+        .withTarget(
+          instantQuery(
+            "A",
+            `sum(rate(app_checkouts_total{${JOB},outcome="accepted"}[${RI}])) * 60`,
+            "orders/min",
+          ),
+        ),
+      timeseriesPanel(
+        "Checkout success ratio",
+        "Accepted checkouts over all checkout attempts. A drop with no rise in 5xx errors means checkouts answer but do not sell (out of stock, invalid carts).",
+        units.PercentUnit,
+      )
+        .min(0)
+        .max(1)
+        .thresholds(redThen(["orange", 0.5], ["green", 0.8]))
+        .thresholdsStyle(thresholdLines())
+        .withTarget(
+          rangeQuery(
+            "A",
+            `sum(rate(app_checkouts_total{${JOB},outcome="accepted"}[${RI}]) or ${checkouts} * 0)\n/\nsum(${checkouts})`,
+            "success ratio",
+          ),
+        ),
+      timeseriesPanel(
+        "Checkouts by outcome",
+        "Checkout attempts per second: accepted, invalid, out_of_stock, failed.",
+        units.RequestsPerSecond,
+        true,
+      )
+        .span(24)
+        .withTarget(rangeQuery("A", `sum by (outcome) (${checkouts})`, "{{outcome}}")),
+    ],
+  };
+}
+
+function unitEconomics({ settings: { cost } }: DashboardContext): DashboardRow {
+  return {
+    title: "Unit economics",
+    panels: [
+      statPanel(
+        "Cost per request",
+        `Yesterday's AWS spend per second divided by the requests per second of the last hour (recording rule platform:cost_per_request:usd). Red above the stack's ceiling of ${cost.costPerRequestCeilingUsd} USD (CostPerRequestOverCeiling).`,
+        units.Dollars,
+      )
+        .decimals(6)
+        .height(6)
+        .thresholds(greenThen(["red", cost.costPerRequestCeilingUsd]))
+        .withTarget(instantQuery("A", "platform:cost_per_request:usd", "{{currency}}")),
+      statPanel(
+        "Cost per 1,000 requests",
+        "The same unit cost per thousand requests, easier to compare with a price list. Red above the same ceiling.",
+        units.Dollars,
+      )
+        .decimals(3)
+        .height(6)
+        .thresholds(greenThen(["red", Number(num(cost.costPerRequestCeilingUsd * 1000))]))
+        .withTarget(instantQuery("A", "platform:cost_per_request:usd * 1000", "{{currency}}")),
+      statPanel(
+        "Cost as share of revenue",
+        "Yesterday's AWS spend per second over the revenue per second of the last hour. Above 100% the platform costs more than it earns.",
+        units.PercentUnit,
+      )
+        .height(6)
+        .thresholds(greenThen(["orange", 0.3], ["red", 1]))
+        .withTarget(
+          instantQuery(
+            "A",
+            "sum(platform:aws_cost_last_complete_day:usd) / 86400\n/\nsum(job:app_revenue_usd:rate5m_avg1h)",
+            "cost / revenue",
+          ),
+        ),
+    ],
+  };
+}
+
+export function overviewDashboard(context: DashboardContext) {
+  const dashboard = platformDashboard(
+    "overview",
+    "System, financial and business health and unit economics on one pane.",
+    ["overview"],
+  ).withVariable(
+    jobVariable(context, "app_revenue_total", "The service that earns revenue (has app_revenue_total)."),
+  );
+  return withRows(dashboard, context, [systemHealth, financialHealth, businessHealth, unitEconomics]).build();
+}

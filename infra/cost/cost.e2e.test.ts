@@ -1,0 +1,155 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { NODE_GROUP, nodeGroup, preview, step } from "./fixtures";
+import { costReportSchema } from "./report";
+
+// `npm run cost` and `npm run inventory` as a person runs them: child processes from the repository root.
+const repoRoot = join(__dirname, "..", "..");
+const SAMPLE = join(__dirname, "samples", "dev-scale-up.preview.json");
+const scratch = mkdtempSync(join(tmpdir(), "cost-cli-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+const run = (script: string, args: string[]): Promise<Result> =>
+  promisify(execFile)("npm", ["run", "--silent", script, "--", ...args], {
+    cwd: repoRoot,
+    timeout: 90_000,
+  }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: { code?: number; stdout?: string; stderr?: string }) => ({
+      code: error.code ?? -1,
+      stdout: error.stdout ?? "",
+      stderr: error.stderr ?? "",
+    }),
+  );
+
+describe("npm run cost", () => {
+  it("prints the dev stack's monthly estimate without the program's Telegram warnings", async () => {
+    const { code, stdout, stderr } = await run("cost", ["--at", "2026-12-01"]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^\*\*Estimated monthly cost of stack dev: \$[0-9,]+\.\d\d\*\*/);
+    expect(stdout).toContain("| resource | type | arithmetic | monthly |");
+    expect(stdout).toContain("2 × t3.large × 730 h × $0.0832/h = $121.47");
+    expect(`${stdout}${stderr}`).not.toMatch(/telegram/i);
+  });
+
+  it("shows the program's warnings when asked", async () => {
+    const { stderr } = await run("cost", ["--at", "2026-12-01", "--format", "json", "--program-warnings"]);
+    expect(stderr).toContain("platform:telegramChatId is not set");
+  });
+
+  it("prices the checked-in sample preview, fails its guardrail with exit 3 and says why", async () => {
+    const { code, stdout } = await run("cost", ["--preview", SAMPLE, "--stack", "dev", "--at", "2026-12-01"]);
+    expect(code).toBe(3);
+    // one more t3.large ($60.74) with its 50 GiB gp3 root volume ($4.00)
+    expect(stdout).toMatch(/^\*\*Monthly cost will rise by \$64\.74 \(\+10\.8%\), to \$661\.87\*\*/);
+    expect(stdout).toContain("the monthly increase of +$64.74 is above the stack's guardrail of $50.00");
+    expect(stdout).toContain("a maintainer adds the `cost-approved` label");
+  });
+
+  it("passes the same preview once a maintainer approved it, and names who", async () => {
+    const { code, stdout } = await run("cost", [
+      "--preview",
+      SAMPLE,
+      "--stack",
+      "dev",
+      "--approved-by",
+      "octocat",
+      "--at",
+      "2026-12-01",
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("approved by @octocat with the `cost-approved` label");
+  });
+
+  it("answers in JSON that follows the documented schema, money as cents-exact strings", async () => {
+    const { stdout } = await run("cost", [
+      "--preview",
+      SAMPLE,
+      "--format",
+      "json",
+      "--approved-by",
+      "octocat",
+      "--at",
+      "2026-12-01",
+    ]);
+    const report = costReportSchema.parse(JSON.parse(stdout));
+    expect(report.totals).toMatchObject({
+      before: "597.13",
+      after: "661.87",
+      change: "64.74",
+      changePercent: "10.8",
+    });
+    expect(report.guardrail).toMatchObject({ over: true, approvedBy: "octocat", passes: true });
+    const schema = JSON.parse((await run("cost", ["--json-schema"])).stdout) as {
+      properties: Record<string, unknown>;
+    };
+    expect(Object.keys(schema.properties)).toContain("totals");
+  });
+
+  it("says Pulumi.nope.yaml does not exist and lists the stacks there are", async () => {
+    const { code, stderr } = await run("cost", ["--stack", "nope"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      "Pulumi.nope.yaml does not exist at the repository root; the stacks there are: dev, local, prod",
+    );
+    expect(stderr).not.toContain("clusterAdminRoleArns");
+  });
+
+  it("says a kind cluster's volumes are not priced, and why", async () => {
+    const { code, stdout } = await run("cost", ["--stack", "local", "--at", "2026-12-01"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("**Estimated monthly cost of stack local: at least $0.00**");
+    expect(stdout).toContain(
+      "its volumes are not priced, because they get the cluster's own default StorageClass",
+    );
+    expect(stdout).not.toContain("gp3 storage");
+  });
+
+  it("exits 2 naming the file when the preview is missing, empty, not JSON or not a preview", async () => {
+    const cases: [string, string | undefined, string][] = [
+      ["missing.json", undefined, "cannot read the preview file"],
+      ["empty.json", "", "is empty"],
+      ["truncated.json", '{"steps": [', "is not JSON"],
+      ["diagnostics.json", '{"diagnostics": [{"severity": "error"}]}', 'no "steps"'],
+    ];
+    for (const [name, content, problem] of cases) {
+      const file = join(scratch, name);
+      if (content !== undefined) writeFileSync(file, content);
+      const { code, stderr } = await run("cost", ["--preview", file]);
+      expect(code, name).toBe(2);
+      expect(stderr, name).toContain(file);
+      expect(stderr, name).toContain(problem);
+    }
+  });
+
+  it("prices a small preview file in JSON", async () => {
+    const file = join(scratch, "preview.json");
+    writeFileSync(
+      file,
+      JSON.stringify(preview([step("create", NODE_GROUP, "nodes", undefined, nodeGroup("t3.medium", 2))])),
+    );
+    const { stdout } = await run("cost", ["--preview", file, "--format", "json"]);
+    // 2 × $0.0416 × 730 = $60.74, 2 × 20 GiB × $0.08 = $3.20
+    expect(costReportSchema.parse(JSON.parse(stdout)).totals.after).toBe("63.94");
+  });
+});
+
+describe("npm run inventory", () => {
+  it("lists every resource of the stack by component, priced or free", async () => {
+    const { code, stdout } = await run("inventory", ["--stack", "prod"]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^\*\*Inventory of stack prod: \d+ resources: /);
+    expect(stdout).toContain("### platform:cluster:EksCluster `cluster`");
+    expect(stdout).toContain("| `cluster-nodes` | aws:eks/nodeGroup:NodeGroup | priced |");
+    expect(stdout).toContain("| `cluster-control-plane` | aws:iam/role:Role | free |");
+  });
+});

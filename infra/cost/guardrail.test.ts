@@ -1,0 +1,150 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AWS_PRICE_TABLE, exact, loadPriceTable } from "@platform/prices";
+import { afterAll, describe, expect, it } from "vitest";
+import { estimateChanges } from "./estimate";
+import { NODE_GROUP, nodeGroup, preview, step } from "./fixtures";
+import { evaluateGuardrail, guardrailFor } from "./guardrail";
+import { renderMarkdown } from "./markdown";
+import { changesFromPreview } from "./preview";
+import { listStacks, stackConfig, stackMonthlyBudget } from "./stack-files";
+import { loadUsage } from "./usage-file";
+
+const table = loadPriceTable(AWS_PRICE_TABLE);
+const scratch = mkdtempSync(join(tmpdir(), "cost-guardrail-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+// 2 → 3 t3.large nodes: before 2 × $60.74 + 2 × $1.60 = $124.67 (t3.large $60.736 → $60.74, 20 GiB $1.60),
+// after $187.01: an increase of $62.34, 50.0 %.
+const scaleUp = estimateChanges(
+  changesFromPreview(
+    preview([step("update", NODE_GROUP, "nodes", nodeGroup("t3.large", 2), nodeGroup("t3.large", 3))]),
+  ),
+  table,
+  { stack: "dev", region: "us-east-1", usage: {}, monthStart: new Date("2026-12-01T00:00:00Z") },
+);
+
+describe("the cost guardrail", () => {
+  it("passes an increase within every threshold", () => {
+    const outcome = evaluateGuardrail(scaleUp, {
+      monthlyIncreaseUsd: exact(100),
+      monthlyIncreasePercent: exact(60),
+    });
+    expect(outcome).toMatchObject({ over: false, passes: true, reasons: [] });
+    expect(renderMarkdown(scaleUp, undefined, { guardrail: outcome })).toContain(
+      "✅ Within stack `dev`'s cost guardrail (an increase of at most $100.00 a month or 60%).",
+    );
+  });
+
+  it("fails an increase above the dollar threshold, and says why and how to approve it", () => {
+    const outcome = evaluateGuardrail(scaleUp, { monthlyIncreaseUsd: exact(50) });
+    expect(outcome.reasons).toEqual([
+      "the monthly increase of +$62.34 is above the stack's guardrail of $50.00",
+    ]);
+    expect(outcome.passes).toBe(false);
+    expect(renderMarkdown(scaleUp, undefined, { guardrail: outcome })).toContain(
+      "❌ Over stack `dev`'s cost guardrail: the monthly increase of +$62.34 is above the stack's guardrail of $50.00. The preview check fails until a maintainer adds the `cost-approved` label.",
+    );
+  });
+
+  it("fails an increase above the per-cent threshold alone", () => {
+    const outcome = evaluateGuardrail(scaleUp, {
+      monthlyIncreaseUsd: exact(100),
+      monthlyIncreasePercent: exact(20),
+    });
+    // $62.34 / $124.67 = 50.0 %
+    expect(outcome.reasons).toEqual(["the increase of 50% is above the stack's guardrail of 20%"]);
+  });
+
+  it("passes when a maintainer approved, and the comment says who", () => {
+    const outcome = evaluateGuardrail(scaleUp, { monthlyIncreaseUsd: exact(50) }, "octocat");
+    expect(outcome).toMatchObject({ over: true, passes: true, approvedBy: "octocat" });
+    expect(renderMarkdown(scaleUp, undefined, { guardrail: outcome })).toContain(
+      "approved by @octocat with the `cost-approved` label",
+    );
+  });
+
+  it("does not apply a per cent to a stack that had nothing before; a fall is always within", () => {
+    const fresh = estimateChanges(
+      changesFromPreview(preview([step("create", NODE_GROUP, "nodes", undefined, nodeGroup("t3.large", 2))])),
+      table,
+      { stack: "dev", region: "us-east-1", usage: {}, monthStart: new Date("2026-12-01T00:00:00Z") },
+    );
+    expect(evaluateGuardrail(fresh, { monthlyIncreasePercent: exact(10) }).over).toBe(false);
+    expect(evaluateGuardrail(fresh, { monthlyIncreaseUsd: exact(100) }).over).toBe(true);
+  });
+
+  it("reads each stack's guardrail from .github/stacks.json", () => {
+    expect(guardrailFor("dev")).toEqual({ monthlyIncreaseUsd: exact(50), monthlyIncreasePercent: exact(20) });
+    expect(guardrailFor("prod")).toEqual({
+      monthlyIncreaseUsd: exact(100),
+      monthlyIncreasePercent: exact(10),
+    });
+    expect(guardrailFor("local")).toBeUndefined();
+  });
+
+  it("names a malformed guardrail", () => {
+    const file = join(scratch, "stacks.json");
+    writeFileSync(
+      file,
+      JSON.stringify({ stacks: [{ name: "dev", costGuardrail: { monthlyIncreaseUsd: "lots" } }] }),
+    );
+    expect(() => guardrailFor("dev", file)).toThrow(/stacks.0.costGuardrail.monthlyIncreaseUsd/);
+    writeFileSync(file, JSON.stringify({ stacks: [{ name: "dev", costGuardrail: {} }] }));
+    expect(() => guardrailFor("dev", file)).toThrow(/set monthlyIncreaseUsd, monthlyIncreasePercent or both/);
+  });
+});
+
+describe("stack files", () => {
+  it("says which Pulumi.<stack>.yaml is missing and which stacks there are", () => {
+    expect(listStacks()).toEqual(["dev", "local", "prod"]);
+    expect(() => stackConfig("nope")).toThrow(
+      "Pulumi.nope.yaml does not exist at the repository root; the stacks there are: dev, local, prod",
+    );
+  });
+
+  it("reads the monthly budget where the program reads it", () => {
+    expect(stackMonthlyBudget("dev").monthlyUsd.toFixed(2)).toBe("300.00");
+    expect(stackMonthlyBudget("prod").monthlyUsd.toFixed(2)).toBe("1500.00");
+    // local sets none: the program's default
+    expect(stackMonthlyBudget("local")).toMatchObject({
+      source: "cost.monthlyBudgetUsd default (alerts/settings.yaml)",
+    });
+  });
+
+  it("warns when the after-cost is above the budget", () => {
+    const budget = {
+      monthlyUsd: exact(150),
+      source: "Pulumi.dev.yaml platform:thresholds.cost.monthlyBudgetUsd",
+    };
+    expect(renderMarkdown(scaleUp, undefined, { budget })).toContain(
+      "⚠️ $187.01 is above the stack's monthly budget of $150.00 (Pulumi.dev.yaml platform:thresholds.cost.monthlyBudgetUsd).",
+    );
+  });
+});
+
+describe("the usage file", () => {
+  it("applies the defaults and a stack's own figures over them", () => {
+    const file = join(scratch, "usage.yaml");
+    writeFileSync(
+      file,
+      "defaults:\n  natGateway: { dataProcessedGb: 50 }\n  kms: { requestsPerKey: 1000 }\nstacks:\n  prod:\n    natGateway: { dataProcessedGb: 200.5 }\n",
+    );
+    expect(loadUsage("dev", file).natGatewayDataProcessedGb?.toFixed()).toBe("50");
+    expect(loadUsage("prod", file).natGatewayDataProcessedGb?.toFixed()).toBe("200.5");
+    expect(loadUsage("prod", file).kmsRequestsPerKey?.toFixed()).toBe("1000");
+  });
+
+  it("names a key it does not know and a bad amount", () => {
+    const file = join(scratch, "bad-usage.yaml");
+    writeFileSync(file, "defaults:\n  natGateway: { dataGb: 50 }\n  kms: { requestsPerKey: -1 }\n");
+    expect(() => loadUsage("dev", file)).toThrow(
+      /defaults.natGateway[\s\S]*dataGb[\s\S]*defaults.kms.requestsPerKey/,
+    );
+  });
+
+  it("checks the checked-in usage file", () => {
+    expect(loadUsage("prod").natGatewayDataProcessedGb?.toFixed()).toBe("200");
+  });
+});

@@ -1,0 +1,40 @@
+export { AWS_PRICE_TABLE } from "./aws-prices.js";
+export { INSTANCE_TYPES, type InstanceTypeCapacity } from "./instance-types.js";
+export {
+  centsString,
+  exact,
+  formatQuantity,
+  formatSignedUsd,
+  formatUnitPrice,
+  formatUsd,
+  Money,
+  percentOf,
+  sum,
+  toCents,
+  ZERO,
+} from "./money.js";
+export {
+  EVICTION_HARD_MEMORY_MIB,
+  eksKubeReservedCpuMillicores,
+  eksKubeReservedMemoryMiB,
+  eksMaxPods,
+  eksNodeAllocatable,
+  type NodeAllocatable,
+  VM_MEMORY_OVERHEAD_PERCENT,
+} from "./node-capacity.js";
+export {
+  type NodePriceSplit,
+  OPENCOST_DEFAULT_CPU_HOUR,
+  OPENCOST_DEFAULT_RAM_GIB_HOUR,
+  splitNodePrice,
+} from "./node-price-split.js";
+export {
+  loadPriceTable,
+  type PriceTable,
+  type PriceTableDocument,
+  priceTableDocument,
+  type RegionPrices,
+  type RegionPricesDocument,
+  readPriceTableFile,
+  regionPrices,
+} from "./table.js";

@@ -1,0 +1,86 @@
+import { Decimal } from "decimal.js";
+
+/**
+ * Exact decimal money. Prices are decimal strings ("0.0832") and every sum and product is exact; a figure
+ * is rounded to the cent once, where it becomes a line a person reads (half up, as invoices round).
+ * A Decimal constructor of our own, so no other code's global Decimal settings change our arithmetic.
+ */
+export const Money = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -30 });
+export type Money = Decimal;
+
+const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
+
+/**
+ * An exact amount from a decimal string, a whole number or another amount. A fractional JavaScript number is
+ * refused: it is already a binary approximation (0.1 + 0.2), which is what this module exists to avoid.
+ */
+export function exact(value: string | number | Decimal): Money {
+  if (typeof value === "number") {
+    if (!Number.isSafeInteger(value)) {
+      throw new Error(
+        `exact(${value}): pass fractional amounts as decimal strings, not as JavaScript numbers`,
+      );
+    }
+    return new Money(value);
+  }
+  if (typeof value === "string" && !DECIMAL_TEXT.test(value.trim())) {
+    throw new Error(`exact(${JSON.stringify(value)}): not a decimal number`);
+  }
+  return new Money(value);
+}
+
+export const ZERO: Money = new Money(0);
+
+export function sum(values: Iterable<Money>): Money {
+  let total = ZERO;
+  for (const value of values) total = total.plus(value);
+  return total;
+}
+
+/** Rounded to the cent, half up. */
+export function toCents(value: Money): Money {
+  const rounded = value.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+  return rounded.isZero() ? ZERO : rounded;
+}
+
+/** The cents-exact decimal string of an amount: "129.47", "-3.00", "0.00". */
+export function centsString(value: Money): string {
+  return toCents(value).toFixed(2);
+}
+
+function groupThousands(digits: string): string {
+  const [whole = "0", fraction] = digits.split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+}
+
+/** "$1,234.50", "-$2.00". */
+export function formatUsd(value: Money): string {
+  const cents = toCents(value);
+  return `${cents.isNegative() ? "-" : ""}$${groupThousands(cents.abs().toFixed(2))}`;
+}
+
+/** "+$1.00", "-$1.00", "$0.00": a change. */
+export function formatSignedUsd(value: Money): string {
+  const cents = toCents(value);
+  if (cents.isZero()) return "$0.00";
+  return cents.isPositive() ? `+${formatUsd(cents)}` : formatUsd(cents);
+}
+
+/** A unit price as AWS lists it: at least cents, and every digit it has ("$0.0832", "$1.00"). */
+export function formatUnitPrice(value: Money): string {
+  const plain = value.toFixed();
+  const [whole = "0", fraction = ""] = plain.replace(/^-/, "").split(".");
+  return `${value.isNegative() ? "-" : ""}$${groupThousands(whole)}.${fraction.padEnd(2, "0")}`;
+}
+
+/** A quantity with every digit it has and thousands grouped: "1,460", "0.125". */
+export function formatQuantity(value: Money): string {
+  return `${value.isNegative() ? "-" : ""}${groupThousands(value.abs().toFixed())}`;
+}
+
+/** change ÷ base as a per cent with one decimal ("26.5"), or undefined when the base is zero. */
+export function percentOf(change: Money, base: Money): Money | undefined {
+  if (base.isZero()) return undefined;
+  return change.dividedBy(base).times(100).toDecimalPlaces(1, Decimal.ROUND_HALF_UP);
+}

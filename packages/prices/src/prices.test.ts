@@ -1,0 +1,128 @@
+import { describe, expect, it } from "vitest";
+import {
+  AWS_PRICE_TABLE,
+  centsString,
+  eksNodeAllocatable,
+  exact,
+  formatQuantity,
+  formatSignedUsd,
+  formatUnitPrice,
+  formatUsd,
+  INSTANCE_TYPES,
+  loadPriceTable,
+  percentOf,
+  regionPrices,
+  splitNodePrice,
+  sum,
+} from "./index.js";
+
+describe("exact money", () => {
+  it("adds decimal prices without binary drift and rounds to the cent once, half up", () => {
+    expect(exact("0.1").plus(exact("0.2")).toFixed()).toBe("0.3");
+    // 2 × $0.0832 × 730 h: 121.472 exactly, $121.47 on the line
+    const instances = exact(2).times(exact("0.0832")).times(exact(730));
+    expect(instances.toFixed()).toBe("121.472");
+    expect(centsString(instances)).toBe("121.47");
+    expect(centsString(exact("0.125"))).toBe("0.13");
+    expect(centsString(exact("-0.004"))).toBe("0.00");
+    expect(centsString(sum([exact("0.1"), exact("0.2"), exact("0.3")]))).toBe("0.60");
+  });
+
+  it("refuses a fractional JavaScript number, which is already a binary approximation", () => {
+    expect(() => exact(0.1)).toThrow(/decimal strings/);
+    expect(() => exact("12,5")).toThrow(/not a decimal/);
+    expect(exact(730).toFixed()).toBe("730");
+  });
+
+  it("formats dollars, changes, unit prices, quantities and per cents", () => {
+    expect(formatUsd(exact("1234.5"))).toBe("$1,234.50");
+    expect(formatUsd(exact(-2))).toBe("-$2.00");
+    expect(formatSignedUsd(exact("64.735"))).toBe("+$64.74");
+    expect(formatSignedUsd(exact("-0.001"))).toBe("$0.00");
+    expect(formatUnitPrice(exact("0.0832"))).toBe("$0.0832");
+    expect(formatUnitPrice(exact("1"))).toBe("$1.00");
+    expect(formatUnitPrice(exact("0.005"))).toBe("$0.005");
+    expect(formatQuantity(exact(1460))).toBe("1,460");
+    expect(formatQuantity(exact("0.125"))).toBe("0.125");
+    // 64.74 / 244.13 = 26.518…%
+    expect(percentOf(exact("64.74"), exact("244.13"))?.toFixed()).toBe("26.5");
+    expect(percentOf(exact(5), exact(0))).toBeUndefined();
+  });
+});
+
+describe("the price table", () => {
+  it("loads the checked-in table with every price as an exact decimal", () => {
+    const table = loadPriceTable(AWS_PRICE_TABLE);
+    const east = regionPrices(table, "us-east-1");
+    expect(east.ec2InstanceHour["t3.large"]?.toFixed()).toBe("0.0832");
+    expect(east.eksClusterHour.toFixed()).toBe("0.1");
+    expect(east.eksExtendedSupportClusterHour.toFixed()).toBe("0.5");
+    expect(table.hoursPerMonth.toFixed()).toBe("730");
+  });
+
+  it("names every bad field of a malformed table", () => {
+    const bad = structuredClone(AWS_PRICE_TABLE) as unknown as {
+      regions: Record<string, Record<string, unknown>>;
+    };
+    const east = bad.regions["us-east-1"] as Record<string, unknown>;
+    east.natGatewayHour = 0.045;
+    delete east.albHour;
+    expect(() => loadPriceTable(bad, "prices.json")).toThrow(
+      /prices.json is not a valid price table:[\s\S]*regions.us-east-1.natGatewayHour[\s\S]*regions.us-east-1.albHour/,
+    );
+  });
+
+  it("says which regions it has when asked for another", () => {
+    expect(() => regionPrices(loadPriceTable(AWS_PRICE_TABLE), "ap-south-2")).toThrow(
+      /no prices for region ap-south-2 .*us-east-1.*refresh-prices -- --region ap-south-2/,
+    );
+  });
+
+  it("describes every instance type it prices (vCPUs, memory, pod limit)", () => {
+    for (const [region, prices] of Object.entries(AWS_PRICE_TABLE.regions)) {
+      for (const type of Object.keys(prices.ec2InstanceHour)) {
+        expect(INSTANCE_TYPES[type], `${type} (${region})`).toBeDefined();
+      }
+    }
+  });
+});
+
+describe("EKS node capacity (AL2023, nodeadm)", () => {
+  it("gives a t3.large 1,930m CPU, 6,837 MiB and 35 pods", () => {
+    // maxPods 3 × (12 − 1) + 2 = 35; CPU reserved 60m + 10m; memory 8 GiB × 0.925 = 7,577 MiB (rounded down)
+    // less kube-reserved 11 × 35 + 255 = 640 MiB and eviction 100 MiB
+    expect(eksNodeAllocatable("t3.large")).toEqual({
+      instanceType: "t3.large",
+      vcpu: 2,
+      memoryGiB: 8,
+      maxPods: 35,
+      capacity: { cpuMillicores: 2000, memoryMiB: 7577 },
+      reserved: { cpuMillicores: 70, memoryMiB: 740 },
+      allocatable: { cpuMillicores: 1930, memoryMiB: 6837, pods: 35 },
+    });
+  });
+
+  it("reserves 110m of a 16-vCPU node (60 + 10 + 10 + 30) and allows 234 pods on an m6i.4xlarge", () => {
+    const node = eksNodeAllocatable("m6i.4xlarge");
+    expect(node?.reserved.cpuMillicores).toBe(110);
+    expect(node?.maxPods).toBe(8 * 29 + 2);
+    // 11 × 234 + 255 + 100 = 2,929 MiB reserved of 64 GiB × 0.925 = 60,620 MiB
+    expect(node?.allocatable.memoryMiB).toBe(60620 - 2929);
+  });
+
+  it("knows nothing of an instance type it has no row for", () => {
+    expect(eksNodeAllocatable("p5.48xlarge")).toBeUndefined();
+  });
+});
+
+describe("OpenCost's split of a node's price", () => {
+  it("splits a t3.large's $0.0832/h into $0.027081 per vCPU-hour and $0.003630 per GiB-hour", () => {
+    // ratio 0.031611 / 0.004237 = 7.4607…; per GiB = 0.0832 / (2 × 7.4607… + 8) = 0.0036298…
+    const { perVcpuHour, perGiBHour } = splitNodePrice(exact("0.0832"), 2, 8);
+    expect(perVcpuHour.toFixed()).toBe("0.027081");
+    expect(perGiBHour.toFixed()).toBe("0.00363");
+    // the parts add back up to the node's price within a millionth per unit
+    const back = perVcpuHour.times(2).plus(perGiBHour.times(8));
+    expect(back.minus(exact("0.0832")).abs().lessThan(exact("0.00001"))).toBe(true);
+  });
+});
