@@ -1,13 +1,13 @@
 /**
  * What `npm start -- --check` verifies against the live local Prometheus: every target up, every rule
  * file loaded and healthy, every dashboard variable and panel query answered with data, and the four
- * queries of the metric contract (ARCHITECTURE.md) answered with data.
+ * queries of the metric contract (the names dashboards, alerts and tests share) answered with data.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DASHBOARDS_DIR } from "./configs.js";
 
-/** The queries ARCHITECTURE.md promises return data against a storefront under traffic. */
+/** The queries the metric contract promises return data against a storefront under traffic. */
 export const METRIC_CONTRACT_QUERIES = [
   "rate(app_requests_total[1m]) * 60",
   "rate(app_request_duration_seconds_sum[1m]) / rate(app_request_duration_seconds_count[1m])",

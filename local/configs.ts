@@ -2,7 +2,8 @@
  * The local platform's Prometheus, Alertmanager and Grafana configuration, generated from the same
  * sources the cluster uses: the rule files and the Alertmanager configuration in alerts/ and the
  * dashboards in dashboards/. Only what a laptop needs differs (addresses, short `for:`, fast grouping,
- * Alertmanager 0.25's Telegram fields); see local/README.md.
+ * Alertmanager 0.25's Telegram fields); see local/README.md. Pure functions: the component modules in
+ * components/ write their output and start the tools.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -16,6 +17,8 @@ export const DASHBOARDS_DIR = join(REPO_ROOT, "dashboards");
 export interface ScrapeTarget {
   job: string;
   address: string;
+  /** Default: Prometheus's /metrics. */
+  metricsPath?: string;
 }
 
 export function prometheusConfig({
@@ -35,6 +38,7 @@ export function prometheusConfig({
     alerting: { alertmanagers: [{ static_configs: [{ targets: [alertmanager] }] }] },
     scrape_configs: targets.map((t) => ({
       job_name: t.job,
+      ...(t.metricsPath && t.metricsPath !== "/metrics" ? { metrics_path: t.metricsPath } : {}),
       static_configs: [{ targets: [t.address] }],
     })),
   });

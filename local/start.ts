@@ -1,37 +1,90 @@
 /**
- * `npm start`: the whole platform on this machine.
- *   npm start                          run until Ctrl-C
- *   npm start -- --check               bring everything up, verify it, stop, exit 0 or 1
- *   npm start -- --incident <name>     run and cause an incident (revenue-drop, slow-checkout, errors)
+ * `npm start`: the whole platform on this machine (usage below, or `npm start -- --help`).
  */
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { exitOnStartupError } from "@platform/service-kit";
+import { whenParentExits } from "@platform/supervisor";
+import { type Catalogue, catalogue } from "../catalogue/services.js";
 import { formatReport, runChecks } from "./check.js";
+import type { Row } from "./components/types.js";
 import { ruleFiles } from "./configs.js";
-import { type Component, loadLocalSettings, type Platform, startPlatform } from "./platform.js";
-
-/** The storefront simulation settings (PUT /admin/simulation) that cause each incident. */
-export const INCIDENTS = {
-  "revenue-drop": {
-    simulation: { checkout: { outOfStockRate: 1 } },
-    expect: "RevenueDropWhileHealthy (about 5 minutes: revenue must fall below half its own average)",
-  },
-  "slow-checkout": {
-    simulation: { checkout: { delayMs: { min: 1200, max: 2000 } } },
-    expect: "LatencyBudgetBurnFast (about a minute)",
-  },
-  errors: {
-    simulation: { checkout: { errorRate: 0.6 }, products: { errorRate: 0.6 } },
-    expect: "AvailabilityBudgetBurnFast (about a minute)",
-  },
-} as const;
-export type IncidentName = keyof typeof INCIDENTS;
+import { INCIDENTS, type IncidentName, isIncident, setIncident } from "./incidents.js";
+import { type Platform, startPlatform } from "./platform.js";
+import { type LocalSettings, loadLocalSettings, localComponents, portSettingName } from "./settings.js";
 
 /** Warm-up before an incident, so the alerts have a normal level to compare against. */
 const INCIDENT_WARMUP_MS = 60_000;
 
-export function formatTable(components: Component[]): string {
+export function usage(from: Catalogue = catalogue): string {
+  const ports = localComponents(from)
+    .map(({ name, defaultPort }) => `${portSettingName(name)} (${defaultPort})`)
+    .join(", ");
+  return `Usage: npm start [-- options]
+Runs the platform on this machine: the catalogue's services, Prometheus, Alertmanager, Grafana if
+installed, demo traffic and demo Cost Explorer data. Ctrl-C stops everything.
+
+  --check            start, verify every target, rule file and dashboard query, stop; exit 0 or 1
+  --incident NAME    run and cause an incident: ${Object.keys(INCIDENTS).join(", ")}
+  -h, --help         this text
+
+Settings (environment variables, see local/README.md): a port per component, 0 picks a free one:
+${wrap(ports, 100, "  ")}
+  LOCAL_DATA_DIR (.local), SCRAPE_INTERVAL (5s), LOCAL_MAX_FOR (30s), GRAFANA_URL,
+  TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID (alerts to Telegram), TELEGRAM_API_URL
+`;
+}
+
+function wrap(text: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && indent.length + line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => indent + l).join("\n");
+}
+
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+export interface StartOptions {
+  check: boolean;
+  incident: IncidentName | undefined;
+  help: boolean;
+}
+
+/** The command line of `npm start`; anything else than the options above is a UsageError. */
+export function parseStartArgs(argv: string[]): StartOptions {
+  let values: { check?: boolean; incident?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        check: { type: "boolean" },
+        incident: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const incident = values.incident;
+  if (incident !== undefined && !isIncident(incident)) {
+    throw new UsageError(
+      `Unknown incident "${incident}"; choose one of ${Object.keys(INCIDENTS).join(", ")}.`,
+    );
+  }
+  return { check: values.check ?? false, incident, help: values.help ?? false };
+}
+
+export function formatTable(components: Row[]): string {
   const rows = components.map((c) => [c.name, c.status, c.url ?? "-", c.note]);
   const header = ["component", "status", "where", "note"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
@@ -43,30 +96,22 @@ export function formatTable(components: Component[]): string {
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 
-export async function setIncident(storefrontUrl: string, simulation: unknown): Promise<void> {
-  const headers: Record<string, string> = { "Content-Type": "application/json" };
-  if (process.env.ADMIN_TOKEN) headers.Authorization = `Bearer ${process.env.ADMIN_TOKEN}`;
-  const res = await fetch(`${storefrontUrl}/admin/simulation`, {
-    method: "PUT",
-    headers,
-    body: JSON.stringify(simulation),
-  });
-  if (!res.ok) throw new Error(`PUT /admin/simulation answered ${res.status}: ${await res.text()}`);
-}
-
 async function main() {
   // A closed pipe (npm start | head) must not crash the runner before it stops its children.
   for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
-  const { values } = parseArgs({
-    options: { check: { type: "boolean", default: false }, incident: { type: "string" } },
-    strict: true,
-  });
-  const incident = values.incident as IncidentName | undefined;
-  if (incident !== undefined && !(incident in INCIDENTS)) {
-    console.error(`Unknown incident "${incident}"; choose one of ${Object.keys(INCIDENTS).join(", ")}.`);
+  let options: StartOptions;
+  try {
+    options = parseStartArgs(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`npm start: ${err.message}\n\n${usage()}`);
     process.exit(2);
   }
-  let settings: ReturnType<typeof loadLocalSettings>;
+  if (options.help) {
+    process.stdout.write(usage());
+    process.exit(0);
+  }
+  let settings: LocalSettings;
   try {
     settings = loadLocalSettings();
   } catch (err) {
@@ -76,7 +121,7 @@ async function main() {
   console.log(`Starting the local platform (data and logs in ${settings.LOCAL_DATA_DIR}/)…`);
   let platform: Platform;
   try {
-    platform = await startPlatform({ settings, freshData: values.check });
+    platform = await startPlatform({ settings, freshData: options.check });
   } catch (err) {
     console.error(`npm start: ${(err as Error).message}`);
     process.exit(1);
@@ -94,6 +139,12 @@ async function main() {
   };
   process.on("SIGINT", () => void shutdown(130));
   process.on("SIGTERM", () => void shutdown(143));
+  process.on("SIGHUP", () => void shutdown(129));
+  // npm killed (even with SIGKILL): nobody is left to stop us, so stop the platform ourselves.
+  whenParentExits(() => {
+    console.error("npm start: the process that started the runner is gone; stopping.");
+    void shutdown(1);
+  });
   void platform.crashed.then((message) => {
     console.error(`npm start: ${message}`);
     void shutdown(1);
@@ -101,10 +152,10 @@ async function main() {
 
   console.log(`\n${formatTable(platform.components)}\n`);
 
-  if (values.check) {
+  if (options.check) {
     const scrapeSeconds = Number.parseInt(settings.SCRAPE_INTERVAL, 10);
     const lines = await runChecks({
-      prometheus: platform.urls.prometheus,
+      prometheus: platform.url("prometheus"),
       ruleFiles: Object.keys(ruleFiles()),
       scrapeSeconds,
     });
@@ -113,16 +164,16 @@ async function main() {
     return;
   }
 
-  if (incident) {
-    const { simulation, expect } = INCIDENTS[incident];
+  if (options.incident) {
+    const { simulation, expect } = INCIDENTS[options.incident];
     console.log(
-      `Incident ${incident}: warming up for ${INCIDENT_WARMUP_MS / 1000} s so alerts have a baseline…`,
+      `Incident ${options.incident}: warming up for ${INCIDENT_WARMUP_MS / 1000} s so alerts have a baseline…`,
     );
     await new Promise((r) => setTimeout(r, INCIDENT_WARMUP_MS));
-    await setIncident(platform.urls.storefront, simulation);
-    console.log(`Incident ${incident} started: ${JSON.stringify(simulation)}. Expect ${expect}.`);
+    await setIncident(platform.url("storefront"), simulation);
+    console.log(`Incident ${options.incident} started: ${JSON.stringify(simulation)}. Expect ${expect}.`);
     console.log(
-      `Undo it with: curl -X PUT -H 'Content-Type: application/json' -d '{}' ${platform.urls.storefront}/admin/simulation`,
+      `Undo it with: curl -X PUT -H 'Content-Type: application/json' -d '{}' ${platform.url("storefront")}/admin/simulation`,
     );
   }
   console.log("Running. Press Ctrl-C to stop everything.");

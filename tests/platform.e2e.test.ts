@@ -1,7 +1,8 @@
 /**
  * End to end on localhost, one platform run shared by every test: the real Prometheus scrapes the real
- * services, every dashboard query returns data, and an induced incident reaches a local stand-in for the
- * Telegram Bot API through the real Alertmanager, followed by its resolved notice.
+ * services and a fixture service added to the catalogue, every dashboard query returns data, and an
+ * induced incident reaches a local stand-in for the Telegram Bot API through the real Alertmanager,
+ * followed by its resolved notice.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -10,10 +11,31 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { waitFor } from "@platform/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Catalogue, catalogue, type ServiceEntry } from "../catalogue/services.js";
 import { METRIC_CONTRACT_QUERIES, runChecks, seriesCount } from "../local/check.js";
+import { defaultEntryPoint } from "../local/components/services.js";
 import { ruleFiles } from "../local/configs.js";
-import { loadLocalSettings, type Platform, startPlatform } from "../local/platform.js";
-import { INCIDENTS, setIncident } from "../local/start.js";
+import { INCIDENTS, setIncident } from "../local/incidents.js";
+import { type Platform, startPlatform } from "../local/platform.js";
+import { loadLocalSettings, localComponents, portSettingName } from "../local/settings.js";
+import { formatTable } from "../local/start.js";
+
+/** A service added to the catalogue the way a maintainer adds one: its folder and one entry. */
+const FIXTURE: ServiceEntry = {
+  name: "fixture-echo",
+  description: "A test fixture that echoes.",
+  port: 8099,
+  runsIn: ["local"],
+  image: { dockerfile: "tests/fixtures/fixture-echo/Dockerfile" },
+  probes: { liveness: "/health", readiness: "/ready" },
+  resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+  replicas: { fixed: 1, reason: "a test fixture" },
+  scrape: { path: "/metrics", interval: "15s" },
+  ingress: "prometheus",
+  egress: [{ to: "service", service: "storefront" }],
+};
+const withFixture: Catalogue = [...catalogue, FIXTURE];
+const FIXTURE_DIR = join(import.meta.dirname, "fixtures", FIXTURE.name);
 
 const BOT_TOKEN = "4242:test-token";
 const CHAT_ID = "-100123";
@@ -67,22 +89,25 @@ const messages = () =>
 beforeAll(async () => {
   telegram = await telegramStandIn();
   dataDir = mkdtempSync(join(tmpdir(), "platform-e2e-"));
-  const settings = loadLocalSettings({
-    STOREFRONT_PORT: "0",
-    COST_EXPORTER_PORT: "0",
-    TRAFFIC_PORT: "0",
-    ALERT_RECEIVER_PORT: "0",
-    PROMETHEUS_PORT: "0",
-    ALERTMANAGER_PORT: "0",
-    GRAFANA_PORT: "0",
-    LOCAL_DATA_DIR: dataDir,
-    SCRAPE_INTERVAL: "1s",
-    LOCAL_MAX_FOR: "2s",
-    TELEGRAM_BOT_TOKEN: BOT_TOKEN,
-    TELEGRAM_CHAT_ID: CHAT_ID,
-    TELEGRAM_API_URL: telegram.url,
-  });
+  const freePorts = Object.fromEntries(
+    localComponents(withFixture).map((c) => [portSettingName(c.name), "0"]),
+  );
+  const settings = loadLocalSettings(
+    {
+      ...freePorts,
+      LOCAL_DATA_DIR: dataDir,
+      SCRAPE_INTERVAL: "1s",
+      LOCAL_MAX_FOR: "2s",
+      TELEGRAM_BOT_TOKEN: BOT_TOKEN,
+      TELEGRAM_CHAT_ID: CHAT_ID,
+      TELEGRAM_API_URL: telegram.url,
+    },
+    withFixture,
+  );
   platform = await startPlatform({
+    catalogue: withFixture,
+    serviceEntryPoint: (service) =>
+      service.name === FIXTURE.name ? join(FIXTURE_DIR, "main.ts") : defaultEntryPoint(service),
     settings,
     freshData: true,
     alertTiming: { groupWait: "1s", groupInterval: "2s", repeatInterval: "1h" },
@@ -98,9 +123,29 @@ afterAll(async () => {
 });
 
 describe("the local platform", () => {
+  it("starts a service added to the catalogue, lists it and has Prometheus scrape it", async () => {
+    const row = platform.components.find((c) => c.name === FIXTURE.name);
+    expect(row).toMatchObject({ status: "running", note: "the test fixture, echoing" });
+    expect(formatTable(platform.components)).toMatch(
+      /fixture-echo\s+running\s+http:\/\/127\.0\.0\.1:\d+\/metrics/,
+    );
+    expect(await (await fetch(`${platform.url(FIXTURE.name)}/echo/hi`)).json()).toEqual({ echo: "hi" });
+    // Started after the service it calls, like traffic.
+    const order = platform.components.map((c) => c.name);
+    expect(order.indexOf(FIXTURE.name)).toBeGreaterThan(order.indexOf("storefront"));
+    await waitFor(
+      async () => (await seriesCount(platform.url("prometheus"), `up{job="${FIXTURE.name}"} == 1`)) === 1,
+      {
+        what: `up{job="${FIXTURE.name}"} == 1`,
+        timeoutMs: 30_000,
+        intervalMs: 500,
+      },
+    );
+  });
+
   it("scrapes every target, loads every rule file and answers every dashboard query with data", async () => {
     const lines = await runChecks({
-      prometheus: platform.urls.prometheus,
+      prometheus: platform.url("prometheus"),
       ruleFiles: Object.keys(ruleFiles()),
       scrapeSeconds: 1,
       timeoutMs: 90_000,
@@ -109,13 +154,13 @@ describe("the local platform", () => {
     expect(lines.filter((l) => l.section.startsWith("dashboard")).length).toBeGreaterThan(40);
   }, 120_000);
 
-  it("answers the four metric-contract queries of ARCHITECTURE.md", async () => {
+  it("answers the four queries of the metric contract", async () => {
     for (const query of METRIC_CONTRACT_QUERIES)
-      expect(await seriesCount(platform.urls.prometheus, query), query).toBeGreaterThan(0);
+      expect(await seriesCount(platform.url("prometheus"), query), query).toBeGreaterThan(0);
   });
 
   it("delivers an induced incident to Telegram with its summary and runbook link", async () => {
-    await setIncident(platform.urls.storefront, INCIDENTS.errors.simulation);
+    await setIncident(platform.url("storefront"), INCIDENTS.errors.simulation);
     try {
       const text = await waitFor(
         () => messages().find((m) => m.includes("FIRING") && m.includes("AvailabilityBudgetBurnFast")),
@@ -130,7 +175,7 @@ describe("the local platform", () => {
       expect(String(request?.body.chat_id)).toBe(CHAT_ID);
       expect(request?.body.parse_mode).toBe("HTML");
     } finally {
-      await setIncident(platform.urls.storefront, {});
+      await setIncident(platform.url("storefront"), {});
     }
   }, 90_000);
 

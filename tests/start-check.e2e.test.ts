@@ -4,17 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startProcess } from "@platform/testkit";
 import { afterAll, describe, expect, it } from "vitest";
+import { catalogue } from "../catalogue/services.js";
+import { localComponents, portSettingName } from "../local/settings.js";
 
 const dataDir = mkdtempSync(join(tmpdir(), "start-check-"));
-const PORT_SETTINGS = [
-  "STOREFRONT_PORT",
-  "COST_EXPORTER_PORT",
-  "TRAFFIC_PORT",
-  "ALERT_RECEIVER_PORT",
-  "PROMETHEUS_PORT",
-  "ALERTMANAGER_PORT",
-  "GRAFANA_PORT",
-];
+const PORT_SETTINGS = localComponents(catalogue).map((c) => portSettingName(c.name));
 const run = startProcess("npm", ["start", "--", "--check"], {
   cwd: join(import.meta.dirname, ".."),
   env: {

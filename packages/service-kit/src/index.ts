@@ -2,9 +2,15 @@ export {
   type BaseServiceConfig,
   baseServiceEnv,
   ConfigError,
+  DEFAULT_PORT,
   env,
+  formatDuration,
+  isLoopbackHost,
   loadConfig,
+  MAX_TIMER_MS,
+  parseDecimal,
   parseDuration,
+  SERVER_LIMIT_DEFAULTS,
 } from "./config.js";
 export { createLogger, type LogFields, type Logger, type LogLevel } from "./logger.js";
 export {
@@ -21,6 +27,7 @@ export {
   exitOnStartupError,
   jsonError,
   type Lifecycle,
+  onParentExit,
   RequestBindings,
   type RunningService,
   type ServeOptions,
@@ -28,5 +35,7 @@ export {
   type ServiceEnv,
   type ServiceKit,
   type ServiceKitOptions,
+  type ShutdownOutcome,
+  StartupError,
   serveService,
 } from "./server.js";

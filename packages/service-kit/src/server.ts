@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type HttpBindings, serve } from "@hono/node-server";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { BaseServiceConfig } from "./config.js";
+import { type BaseServiceConfig, ConfigError, parseDuration, SERVER_LIMIT_DEFAULTS } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createServiceMetrics, requestMethodLabel, routeTemplate, type ServiceMetrics } from "./metrics.js";
 
@@ -93,6 +93,11 @@ export interface ServiceKitOptions {
   unmeteredPaths?: readonly string[];
   /** Requests slower than this are logged at info even when they succeed (default 1 s). */
   slowRequestSeconds?: number;
+  /**
+   * One line on what this instance does (e.g. where its data comes from), answered in `/ready` as
+   * `detail`; the local runner shows it in its start-up table.
+   */
+  summary?: () => string;
 }
 
 /** A JSON error body, `{ "error": code, "message": text, ...details }`, keeping the request id header. */
@@ -119,6 +124,7 @@ export function createServiceKit({
   maxBodyBytes = 64 * 1024,
   unmeteredPaths = ["/metrics", "/health", "/ready"],
   slowRequestSeconds = 1,
+  summary,
 }: ServiceKitOptions): ServiceKit {
   const lifecycle: Lifecycle = { draining: false };
   const app: ServiceApp = new Hono<ServiceEnv>();
@@ -213,7 +219,7 @@ export function createServiceKit({
   app.get("/ready", async (c) => {
     if (lifecycle.draining) return c.json({ status: "draining", service: name }, 503);
     if (ready && !(await ready())) return c.json({ status: "not_ready", service: name }, 503);
-    return c.json({ status: "ready", service: name });
+    return c.json({ status: "ready", service: name, ...(summary ? { detail: summary() } : {}) });
   });
   app.get("/metrics", async (c) => {
     const body = await metrics.registry.metrics();
@@ -238,34 +244,95 @@ export interface RunningService {
   /** The port actually bound (useful with PORT=0). */
   port: number;
   url: string;
-  /** Stops accepting, lets in-flight requests finish (up to the timeout), then runs the cleanup hooks. */
-  shutdown(reason?: string): Promise<void>;
+  /**
+   * Stops accepting, lets in-flight requests finish (up to the timeout), then runs the cleanup hooks.
+   * Resolves "drained" when everything finished in time, "timeout" when connections were cut or the
+   * cleanup did not finish.
+   */
+  shutdown(reason?: string): Promise<ShutdownOutcome>;
 }
 
+export type ShutdownOutcome = "drained" | "timeout";
+
+type ServerLimits = "REQUEST_TIMEOUT" | "HEADERS_TIMEOUT" | "KEEP_ALIVE_TIMEOUT" | "MAX_CONNECTIONS";
+
 export interface ServeOptions {
-  config: Pick<BaseServiceConfig, "PORT" | "HOST" | "SHUTDOWN_TIMEOUT">;
+  /** The listen address and shutdown bound; the server limits default to SERVER_LIMIT_DEFAULTS. */
+  config: Pick<BaseServiceConfig, "PORT" | "HOST" | "SHUTDOWN_TIMEOUT"> &
+    Partial<Pick<BaseServiceConfig, ServerLimits>>;
   /** Run on shutdown after the server stopped (stop timers, flush, close clients). */
   onShutdown?: () => void | Promise<void>;
-  /** Exit the process on SIGTERM/SIGINT after a graceful shutdown (default true; tests pass false). */
+  /**
+   * Exit the process after a graceful shutdown on SIGTERM/SIGINT, or when the process that started it
+   * with a lifeline (an IPC channel, as @platform/supervisor does) has died: status 0 when it drained,
+   * 1 when the shutdown ended by its timeout. Default true; tests that serve in-process pass false.
+   */
   handleSignals?: boolean;
+}
+
+/** A start-up failure the operator can fix, said in one line naming the setting (printed without a stack). */
+export class StartupError extends Error {
+  override name = "StartupError";
+}
+
+function listenError(err: NodeJS.ErrnoException, port: number, host: string): Error {
+  switch (err.code) {
+    case "EADDRINUSE":
+      return new StartupError(`Port ${port} on ${host} is already in use; set PORT to a free port.`);
+    case "EACCES":
+      return new StartupError(`Port ${port} on ${host} needs privileges; set PORT to a port from 1024 up.`);
+    case "EADDRNOTAVAIL":
+    case "ENOTFOUND":
+      return new StartupError(
+        `HOST ${host} is not an address of this machine; set HOST to one (127.0.0.1, 0.0.0.0 or ::).`,
+      );
+    default:
+      return err;
+  }
+}
+
+const durationOf = (text: string) => parseDuration(text) as number;
+
+/**
+ * Calls `onExit` once when the process that started this one with a lifeline (an IPC channel, as
+ * @platform/supervisor's startProcess does) has ended, however it ended: the kernel closes the channel.
+ * Without a channel (started from a shell, in a container) it does nothing.
+ */
+export function onParentExit(onExit: () => void): void {
+  if (!process.channel) return;
+  process.once("disconnect", onExit);
+  // Watching must not keep the process alive by itself.
+  process.channel.unref();
 }
 
 /** Serves a kit's app over HTTP and wires graceful shutdown. */
 export function serveService(kit: ServiceKit, { config, onShutdown, handleSignals = true }: ServeOptions) {
+  const {
+    REQUEST_TIMEOUT: requestTimeout = durationOf(SERVER_LIMIT_DEFAULTS.REQUEST_TIMEOUT),
+    HEADERS_TIMEOUT: headersTimeout = durationOf(SERVER_LIMIT_DEFAULTS.HEADERS_TIMEOUT),
+    KEEP_ALIVE_TIMEOUT: keepAliveTimeout = durationOf(SERVER_LIMIT_DEFAULTS.KEEP_ALIVE_TIMEOUT),
+    MAX_CONNECTIONS: maxConnections = SERVER_LIMIT_DEFAULTS.MAX_CONNECTIONS,
+  } = config;
   return new Promise<RunningService>((resolve, reject) => {
-    const server = serve({ fetch: kit.app.fetch, port: config.PORT, hostname: config.HOST });
-    server.once("error", (err: NodeJS.ErrnoException) => {
-      if (err.code === "EADDRINUSE") {
-        reject(
-          new Error(`Port ${config.PORT} on ${config.HOST} is already in use; set PORT to a free port.`),
-        );
-      } else reject(err);
-    });
+    const server = serve({
+      fetch: kit.app.fetch,
+      port: config.PORT,
+      hostname: config.HOST,
+      serverOptions: {
+        requestTimeout,
+        headersTimeout,
+        keepAliveTimeout,
+        // Node checks the two timeouts above only this often (30 s by default), so they would overrun.
+        connectionsCheckingInterval: Math.min(1_000, headersTimeout),
+      },
+    }) as Server;
+    server.maxConnections = maxConnections;
+    server.once("error", (err: NodeJS.ErrnoException) => reject(listenError(err, config.PORT, config.HOST)));
     server.once("listening", () => {
       const { port } = server.address() as AddressInfo;
       const host = config.HOST === "0.0.0.0" || config.HOST === "::" ? "127.0.0.1" : config.HOST;
       const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
-      let stopping: Promise<void> | undefined;
+      let stopping: Promise<ShutdownOutcome> | undefined;
 
       const shutdown = (reason = "shutdown requested") => {
         stopping ??= (async () => {
@@ -278,12 +345,12 @@ export function serveService(kit: ServiceKit, { config, onShutdown, handleSignal
           // so the process always exits within SHUTDOWN_TIMEOUT (plus a moment), whatever the cleanup does.
           const deadline = Date.now() + config.SHUTDOWN_TIMEOUT;
           const closed = new Promise<void>((done) => server.close(() => done()));
-          if ("closeIdleConnections" in server) server.closeIdleConnections();
-          let outcome: "drained" | "timeout" =
+          server.closeIdleConnections();
+          let outcome: ShutdownOutcome =
             (await beforeDeadline(closed, deadline)) === "done" ? "drained" : "timeout";
           if (outcome === "timeout") {
             kit.logger.warn("shutdown timeout reached; closing the remaining connections");
-            if ("closeAllConnections" in server) server.closeAllConnections();
+            server.closeAllConnections();
           }
           if (onShutdown) {
             const cleanup = Promise.resolve().then(onShutdown);
@@ -292,23 +359,24 @@ export function serveService(kit: ServiceKit, { config, onShutdown, handleSignal
               outcome = "timeout";
             }
           }
-          kit.logger.info("stopped", { outcome });
+          kit.logger[outcome === "drained" ? "info" : "warn"]("stopped", { outcome });
+          return outcome;
         })();
         return stopping;
       };
 
       if (handleSignals) {
-        for (const signal of ["SIGTERM", "SIGINT"] as const) {
-          process.once(signal, () => {
-            shutdown(signal).then(
-              () => process.exit(0),
-              (err) => {
-                kit.logger.error("shutdown failed", { err });
-                process.exit(1);
-              },
-            );
-          });
-        }
+        // A shutdown cut short by its timeout dropped work: say so with the exit status.
+        const stopAndExit = (reason: string) =>
+          shutdown(reason).then(
+            (outcome) => process.exit(outcome === "drained" ? 0 : 1),
+            (err) => {
+              kit.logger.error("shutdown failed", { err });
+              process.exit(1);
+            },
+          );
+        for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => stopAndExit(signal));
+        onParentExit(() => stopAndExit("parent process exited"));
       }
       kit.logger.info("listening", { url });
       resolve({ port, url, shutdown });
@@ -341,9 +409,13 @@ async function beforeDeadline(work: Promise<unknown>, deadline: number): Promise
   }
 }
 
-/** Prints a configuration error the way an operator wants to read it and exits with status 2. */
+/**
+ * Prints why a service cannot start the way an operator wants to read it and exits with status 2: a bad
+ * setting or a busy port as its message alone; anything unexpected with its stack, to be reported.
+ */
 export function exitOnStartupError(service: string, err: unknown): never {
-  const message = err instanceof Error ? err.message : String(err);
+  const expected = err instanceof ConfigError || err instanceof StartupError;
+  const message = err instanceof Error ? (expected ? err.message : (err.stack ?? err.message)) : String(err);
   process.stderr.write(`${service}: cannot start.\n${message}\n`);
   process.exit(2);
 }

@@ -1,9 +1,10 @@
-import { promtoolCheckMetrics } from "@platform/testkit";
+import { connect } from "node:net";
+import { waitFor } from "@platform/testkit";
 import { describe, expect, it } from "vitest";
-import { ConfigError, env, loadConfig, parseDuration } from "./config.js";
+import { baseServiceEnv, ConfigError, env, loadConfig, parseDuration } from "./config.js";
 import { createLogger } from "./logger.js";
 import { createServiceMetrics } from "./metrics.js";
-import { createServiceKit, serveService } from "./server.js";
+import { createServiceKit, type ServeOptions, serveService } from "./server.js";
 
 const quiet = createLogger({ service: "test", level: "silent" });
 
@@ -39,8 +40,8 @@ describe("loadConfig", () => {
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
       const message = (err as Error).message;
-      expect(message).toContain('PORT must be a whole number ≥ 0 and ≤ 65535 (got "http")');
-      expect(message).toContain('RATE must be a number ≥ 0 and ≤ 100 (got "500")');
+      expect(message).toContain('PORT must be a whole number in decimal digits ≥ 0 and ≤ 65535 (got "http")');
+      expect(message).toContain('RATE must be a decimal number ≥ 0 and ≤ 100 (got "500")');
       expect(message).toContain('MODE must be one of a, b (got "c")');
     }
   });
@@ -51,6 +52,59 @@ describe("loadConfig", () => {
     expect(parseDuration("2")).toBe(2000);
     expect(parseDuration("soon")).toBeUndefined();
     expect(() => loadConfig({ T: env.duration("1s") }, { T: "soon" })).toThrow(/T must be a duration/);
+  });
+
+  // JavaScript's Number() reads all of these; PORT=0x50 bound port 80 and PORT=1e3 port 1000.
+  it.each(["0x50", "1e3", "0o17", "0b101", "8080.0", "+8080", " 80", "80 ", "Infinity", "1_000"])(
+    "accepts whole numbers in decimal digits only, refusing %j",
+    (text) => {
+      expect(() => loadConfig({ PORT: env.port(8080) }, { PORT: text })).toThrow(
+        /PORT must be a whole number/,
+      );
+      expect(() => loadConfig({ N: env.number(1, { int: true }) }, { N: text })).toThrow(/N must be/);
+    },
+  );
+
+  it("reads decimal numbers, and no other notation", () => {
+    const shape = { RATE: env.number(1), DELTA: env.number(0, { min: -10 }) };
+    expect(loadConfig(shape, { RATE: "0.25", DELTA: "-3" })).toEqual({ RATE: 0.25, DELTA: -3 });
+    for (const text of ["1e3", "0x10", ".5", "5.", "Infinity", "NaN"]) {
+      expect(() => loadConfig(shape, { RATE: text }), text).toThrow(/RATE must be a decimal number/);
+    }
+  });
+
+  // A duration of 2^31 ms or more overflows Node's timers to 1 ms: REFRESH_INTERVAL=30d made 1,650 paid
+  // requests in 17 s, and SHUTDOWN_TIMEOUT=30d cut requests in flight at once.
+  it.each(["30d", "25d", "2147483648ms", "600h"])("refuses a duration %s that no timer can hold", (text) => {
+    expect(() => loadConfig({ T: env.duration("1s") }, { T: text })).toThrow(/T must be a duration/);
+    expect(() => loadConfig(baseServiceEnv, { SHUTDOWN_TIMEOUT: text })).toThrow(/SHUTDOWN_TIMEOUT/);
+  });
+
+  it("accepts the longest duration a timer holds", () => {
+    expect(loadConfig({ T: env.duration("1s") }, { T: "24d" })).toEqual({ T: 24 * 86_400_000 });
+    expect(loadConfig({ T: env.duration("1s") }, { T: "2147483647ms" })).toEqual({ T: 2 ** 31 - 1 });
+  });
+
+  it("takes an IP address or localhost as HOST, naming HOST otherwise", () => {
+    for (const host of ["127.0.0.1", "0.0.0.0", "::", "::1", "localhost"]) {
+      expect(loadConfig(baseServiceEnv, { HOST: host }).HOST).toBe(host);
+    }
+    for (const host of ["not-a-host", "999.1.1.1", "http://127.0.0.1", "127.0.0.1:8080"]) {
+      expect(() => loadConfig(baseServiceEnv, { HOST: host }), host).toThrow(/HOST must be an IP address/);
+    }
+  });
+
+  it("has server limits that fit a small service, and checks them against each other", () => {
+    expect(loadConfig(baseServiceEnv, {})).toMatchObject({
+      REQUEST_TIMEOUT: 10_000,
+      HEADERS_TIMEOUT: 5_000,
+      KEEP_ALIVE_TIMEOUT: 5_000,
+      MAX_CONNECTIONS: 256,
+    });
+    expect(() => loadConfig(baseServiceEnv, { HEADERS_TIMEOUT: "20s" })).toThrow(
+      /HEADERS_TIMEOUT \(20s\) must not be longer than REQUEST_TIMEOUT \(10s\)/,
+    );
+    expect(() => loadConfig(baseServiceEnv, { MAX_CONNECTIONS: "0" })).toThrow(/MAX_CONNECTIONS/);
   });
 });
 
@@ -84,7 +138,6 @@ describe("createServiceMetrics", () => {
     expect(text).toContain('app_requests_total{method="GET",endpoint="/a/:id",status="500"} 1\n');
     expect(text).toContain('app_requests_total{method="POST",endpoint="/a/:id",status="201"} 1\n');
     expect(text).toContain("app_requests_in_flight 0\n");
-    expect(await promtoolCheckMetrics(text)).toBe("");
   });
 });
 
@@ -111,7 +164,6 @@ describe("createServiceKit", () => {
     expect(text).toContain("nodejs_eventloop_lag_seconds");
     expect(text).toContain("nodejs_active_handles{");
     expect(text).not.toContain("nodejs_active_handles_total");
-    expect(await promtoolCheckMetrics(text)).toBe("");
   });
 
   it("answers errors as JSON with a request id", async () => {
@@ -258,8 +310,9 @@ describe("createServiceKit", () => {
     );
     await new Promise((r) => setTimeout(r, 50));
     const started = Date.now();
-    await running.shutdown("test");
+    const outcome = await running.shutdown("test");
     const took = Date.now() - started;
+    expect(outcome).toBe("timeout");
     expect(await stuck).toBe("connection closed");
     // 300 ms to drain, then at most the 1 s grace the cleanup gets: far below the 5 s the request wanted.
     expect(took).toBeLessThan(2_500);
@@ -284,8 +337,118 @@ describe("createServiceKit", () => {
     const stopped = running.shutdown("test");
     expect(kit.lifecycle.draining).toBe(true);
     expect(await Promise.all(inFlight)).toEqual([200, 200, 200, 200, 200]);
-    await stopped;
+    expect(await stopped).toBe("drained");
     expect(cleanedUp).toBe(true);
     await expect(fetch(`${running.url}/health`)).rejects.toThrow();
+  });
+});
+
+describe("serveService limits", () => {
+  const limits: ServeOptions["config"] = {
+    PORT: 0,
+    HOST: "127.0.0.1",
+    SHUTDOWN_TIMEOUT: 1_000,
+    REQUEST_TIMEOUT: 600,
+    HEADERS_TIMEOUT: 300,
+    KEEP_ALIVE_TIMEOUT: 300,
+    MAX_CONNECTIONS: 4,
+  };
+
+  /** A raw connection that records when the server closed it. */
+  function rawClient(port: number) {
+    const socket = connect(port, "127.0.0.1");
+    const state = { closed: false, received: "" };
+    socket.on("data", (chunk) => {
+      state.received += chunk;
+    });
+    socket.on("error", () => {});
+    socket.on("close", () => {
+      state.closed = true;
+    });
+    return { socket, state };
+  }
+
+  async function serving(config = limits) {
+    const kit = kitWithRoutes();
+    return serveService(kit, { config, handleSignals: false });
+  }
+
+  // Node's defaults let a body trickle in for five minutes (checked every 30 s).
+  it("cuts off a client that trickles its body past REQUEST_TIMEOUT", async () => {
+    const running = await serving();
+    const { socket, state } = rawClient(running.port);
+    socket.write(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
+    );
+    const drip = setInterval(() => socket.writable && socket.write(" "), 100);
+    try {
+      await waitFor(() => state.closed, { timeoutMs: 5_000, what: "the server to close the connection" });
+      expect(state.received).toMatch(/^HTTP\/1\.1 408/);
+    } finally {
+      clearInterval(drip);
+      socket.destroy();
+      await running.shutdown();
+    }
+  });
+
+  it("cuts off a client that trickles its headers past HEADERS_TIMEOUT", async () => {
+    const running = await serving();
+    const { socket, state } = rawClient(running.port);
+    socket.write("GET /health HTTP/1.1\r\nHost: x\r\n");
+    const drip = setInterval(() => socket.writable && socket.write("X-Slow: 1\r\n"), 50);
+    try {
+      await waitFor(() => state.closed, { timeoutMs: 5_000, what: "the server to close the connection" });
+    } finally {
+      clearInterval(drip);
+      socket.destroy();
+      await running.shutdown();
+    }
+  });
+
+  it("closes idle keep-alive connections after KEEP_ALIVE_TIMEOUT", async () => {
+    const running = await serving();
+    const { socket, state } = rawClient(running.port);
+    socket.write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+    try {
+      await waitFor(() => state.received.includes('"status":"ok"'), { what: "the answer" });
+      await waitFor(() => state.closed, { timeoutMs: 5_000, what: "the idle connection to close" });
+    } finally {
+      socket.destroy();
+      await running.shutdown();
+    }
+  });
+
+  it("refuses connections beyond MAX_CONNECTIONS and serves again once they are gone", async () => {
+    const running = await serving();
+    const clients = Array.from({ length: 10 }, () => rawClient(running.port));
+    try {
+      await waitFor(() => clients.filter((c) => c.state.closed).length >= 6, {
+        timeoutMs: 5_000,
+        what: "six of ten connections refused",
+      });
+      expect(clients.filter((c) => !c.state.closed)).toHaveLength(4);
+      for (const c of clients) c.socket.destroy();
+      await waitFor(async () => (await fetch(`${running.url}/health`)).ok, { what: "a new connection" });
+    } finally {
+      for (const c of clients) c.socket.destroy();
+      await running.shutdown();
+    }
+  });
+
+  it("names HOST when it is not an address of this machine", async () => {
+    const kit = kitWithRoutes();
+    // 192.0.2.0/24 is reserved for documentation: never an address of this machine.
+    await expect(
+      serveService(kit, { config: { ...limits, HOST: "192.0.2.1" }, handleSignals: false }),
+    ).rejects.toThrow("HOST 192.0.2.1 is not an address of this machine");
+  });
+
+  it("says in /ready what the instance does, when the service tells", async () => {
+    const kit = createServiceKit({ name: "t", logger: quiet, summary: () => "demo data" });
+    expect(await (await kit.app.request("/ready")).json()).toEqual({
+      status: "ready",
+      service: "t",
+      detail: "demo data",
+    });
   });
 });

@@ -1,115 +1,19 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { createServer } from "node:net";
+import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
+import { requireTool } from "@platform/supervisor";
 
 const execFileAsync = promisify(execFile);
 
-/** A port that was free a moment ago on 127.0.0.1 (for servers that cannot listen on port 0). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const INSTALL_HINTS: Record<string, string> = {
-  promtool: "install the Debian package `prometheus` (apt-get install prometheus), or run `npm run setup`",
-  prometheus: "install the Debian package `prometheus` (apt-get install prometheus), or run `npm run setup`",
-  alertmanager:
-    "install the Debian package `prometheus-alertmanager` (apt-get install prometheus-alertmanager), or run `npm run setup`",
-  amtool:
-    "install the Debian package `prometheus-alertmanager` (apt-get install prometheus-alertmanager), or run `npm run setup`",
-};
-
-/** Alternative binary names: Debian ships Alertmanager as `prometheus-alertmanager`. */
-const ALIASES: Record<string, string[]> = {
-  alertmanager: ["alertmanager", "prometheus-alertmanager"],
-};
-
-/**
- * The absolute path of a tool on PATH. A missing tool is a test failure with an install hint,
- * never a skipped test.
- */
-export async function requireTool(name: string): Promise<string> {
-  for (const candidate of ALIASES[name] ?? [name]) {
-    try {
-      const { stdout } = await execFileAsync("sh", ["-c", `command -v ${candidate}`]);
-      const path = stdout.trim();
-      if (path) return path;
-    } catch {
-      // try the next name
-    }
-  }
-  throw new Error(`Required tool '${name}' is not on PATH: ${INSTALL_HINTS[name] ?? `install ${name}`}.`);
-}
-
-/** Polls `check` until it returns a truthy value or the deadline passes. */
-export async function waitFor<T>(
-  check: () => T | Promise<T>,
-  { timeoutMs = 15_000, intervalMs = 100, what = "condition" } = {},
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value) return value as NonNullable<T>;
-    } catch (err) {
-      lastError = err;
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-  throw new Error(
-    `Timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`,
-  );
-}
-
-export interface StartedProcess {
-  child: ChildProcess;
-  output: () => string;
-  /** Sends a signal and resolves with the exit code once the process ended. */
-  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
-  exited: Promise<number | null>;
-}
-
-/** Starts a child process, capturing its output; `stop()` never leaves it running. */
-export function startProcess(
-  command: string,
-  args: string[],
-  { env = {}, cwd }: { env?: Record<string, string>; cwd?: string } = {},
-): StartedProcess {
-  const child = spawn(command, args, {
-    cwd,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let captured = "";
-  child.stdout?.on("data", (chunk) => {
-    captured += chunk;
-  });
-  child.stderr?.on("data", (chunk) => {
-    captured += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return {
-    child,
-    output: () => captured,
-    exited,
-    async stop(signal = "SIGTERM", timeoutMs = 10_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      child.kill(signal);
-      const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
-  };
-}
+// Tests start processes, wait and look for tools with the same supervisor as the local runner.
+export {
+  freePort,
+  portIsFree,
+  requireTool,
+  type StartedProcess,
+  startProcess,
+  typescriptCommand,
+  waitFor,
+} from "@platform/supervisor";
 
 /** Runs `promtool check metrics` on an exposition; resolves with its complaints (empty when clean). */
 export async function promtoolCheckMetrics(exposition: string): Promise<string> {
@@ -142,4 +46,42 @@ export function sample(exposition: string, series: string): number | undefined {
     if (line.startsWith(`${series} `)) return Number(line.slice(series.length + 1).split(" ")[0]);
   }
   return undefined;
+}
+
+interface ProcessRow {
+  pid: number;
+  ppid: number;
+  /** `ps` state; Z is a zombie (ended, not yet reaped). */
+  state: string;
+}
+
+async function processTable(): Promise<ProcessRow[]> {
+  const { stdout } = await execFileAsync("ps", ["-A", "-o", "pid=,ppid=,stat="]);
+  return stdout
+    .trim()
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/))
+    .map(([pid, ppid, state]) => ({ pid: Number(pid), ppid: Number(ppid), state: state ?? "" }));
+}
+
+/** Every process below `pid` (children, their children, …), from `ps` (Linux and macOS). */
+export async function descendantsOf(pid: number): Promise<number[]> {
+  const rows = await processTable();
+  const found: number[] = [];
+  const walk = (parent: number) => {
+    for (const row of rows) {
+      if (row.ppid === parent && !found.includes(row.pid)) {
+        found.push(row.pid);
+        walk(row.pid);
+      }
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+/** Those of `pids` that still run (zombies count as ended). */
+export async function stillRunning(pids: number[]): Promise<number[]> {
+  const rows = await processTable();
+  return pids.filter((pid) => rows.some((row) => row.pid === pid && !row.state.startsWith("Z")));
 }

@@ -14,8 +14,9 @@ import {
 } from "./collector.js";
 import type { CostExporterConfig } from "./config.js";
 import { createCostExplorerApi, DailyRequestBudget } from "./cost-explorer.js";
-import { createExporterMetrics, registerSnapshotMetrics } from "./metrics.js";
+import { createExporterMetrics } from "./exporter-metrics.js";
 import { COST_BASES } from "./requests.js";
+import { registerSnapshotMetrics } from "./snapshot-metrics.js";
 
 export interface CostExporterDeps {
   config: CostExporterConfig;
@@ -47,7 +48,15 @@ export function createApp({
   random,
 }: CostExporterDeps): CostExporter {
   const metrics = createServiceMetrics();
-  const kit = createServiceKit({ name: "cost-exporter", logger, metrics });
+  const kit = createServiceKit({
+    name: "cost-exporter",
+    logger,
+    metrics,
+    summary: () =>
+      mode === "demo"
+        ? "demo data from the Cost Explorer simulator (no AWS credentials)"
+        : "real AWS Cost Explorer (each refresh is billed)",
+  });
   const exporterMetrics = createExporterMetrics(metrics.registry);
   const budget = new DailyRequestBudget(config.DAILY_REQUEST_CAP, () => scheduler.now());
   const api = createCostExplorerApi({

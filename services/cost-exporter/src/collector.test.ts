@@ -5,7 +5,7 @@ import { FakeScheduler } from "../test/support.js";
 import { CostCollector } from "./collector.js";
 import type { CostExplorerApi } from "./cost-explorer.js";
 import { DailyRequestBudget } from "./cost-explorer.js";
-import { createExporterMetrics } from "./metrics.js";
+import { createExporterMetrics } from "./exporter-metrics.js";
 
 const HOUR = 3_600_000;
 const START = Date.parse("2025-05-10T06:00:00Z");

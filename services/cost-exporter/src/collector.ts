@@ -1,9 +1,10 @@
 import type { Logger } from "@platform/service-kit";
 import type { CostExplorerApi, DailyRequestBudget } from "./cost-explorer.js";
-import type { ExporterMetrics, SnapshotSource } from "./metrics.js";
+import type { ExporterMetrics } from "./exporter-metrics.js";
 import { planRefresh, type RefreshSettings } from "./requests.js";
 import { mapDailyCosts } from "./responses.js";
 import { buildSnapshot, type CostSnapshot } from "./snapshot.js";
+import type { SnapshotSource } from "./snapshot-metrics.js";
 
 /** Time and timers, injectable so tests drive a schedule of hours in milliseconds. */
 export interface Scheduler {

@@ -1,17 +1,23 @@
 import { baseServiceEnv, env, loadConfig } from "@platform/service-kit";
 import { COST_BASIS_NAMES } from "./requests.js";
 
+/** The default DAILY_REQUEST_CAP: at most $0.24 of Cost Explorer requests a day. */
+export const DEFAULT_DAILY_REQUEST_CAP = 24;
+
 export const costExporterEnv = {
   ...baseServiceEnv,
-  PORT: env.port(8081),
   /** auto: aws when the default credential chain finds credentials, else demo (the simulator). */
   COST_EXPORTER_MODE: env.oneOf(["auto", "aws", "demo"], "auto"),
   /** Cost Explorer updates about three times a day; every refresh is paid, so refresh about as often. */
   REFRESH_INTERVAL: env.duration("8h", { minMs: 60_000 }),
   /** First wait after a failed refresh, doubling per further failure up to REFRESH_INTERVAL. */
   REFRESH_RETRY_INTERVAL: env.duration("15m", { minMs: 1_000 }),
-  /** Most paid requests per UTC day, pages and retries included (0 = no cap). */
-  DAILY_REQUEST_CAP: env.number(0, { min: 0, int: true }),
+  /**
+   * Most paid requests per UTC day, pages and retries included (0 = no cap). Each costs $0.01, so the
+   * default bounds the exporter at $0.24 a day: twice the 12 requests of a month-end day at the default
+   * interval, which leaves room for restarts (see README, "What it costs").
+   */
+  DAILY_REQUEST_CAP: env.number(DEFAULT_DAILY_REQUEST_CAP, { min: 0, int: true }),
   COST_TAG_KEY: env.optionalString(),
   COST_BASIS: env.oneOf(COST_BASIS_NAMES, "UnblendedCost"),
   HISTORY_DAYS: env.number(7, { min: 1, max: 90, int: true }),
@@ -20,6 +26,10 @@ export const costExporterEnv = {
   API_MAX_ATTEMPTS: env.number(4, { min: 1, max: 10, int: true }),
   /** Longest wait for one Cost Explorer answer. */
   API_TIMEOUT: env.duration("30s", { minMs: 100 }),
+  // Read by the AWS SDK itself (and, in demo mode, naming an external simulator); checked here so a
+  // typo stops the start instead of failing every refresh.
+  AWS_ENDPOINT_URL_COST_EXPLORER: env.optionalUrl(),
+  AWS_ENDPOINT_URL: env.optionalUrl(),
 };
 
 export type CostExporterConfig = ReturnType<typeof loadCostExporterConfig>;

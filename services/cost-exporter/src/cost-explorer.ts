@@ -7,7 +7,7 @@ import {
 } from "@aws-sdk/client-cost-explorer";
 import type { Logger } from "@platform/service-kit";
 import { utcDay } from "./dates.js";
-import type { ExporterMetrics } from "./metrics.js";
+import type { ExporterMetrics, Operation, RequestOutcome } from "./exporter-metrics.js";
 import {
   type CostAndUsagePage,
   type Forecast,
@@ -15,19 +15,6 @@ import {
   parseCostAndUsagePage,
   parseForecast,
 } from "./responses.js";
-
-export const OPERATIONS = ["GetCostAndUsage", "GetCostForecast"] as const;
-export type Operation = (typeof OPERATIONS)[number];
-export const REQUEST_OUTCOMES = [
-  "success",
-  "throttled",
-  "server_error",
-  "access_denied",
-  "invalid_credentials",
-  "malformed",
-  "error",
-] as const;
-export type RequestOutcome = (typeof REQUEST_OUTCOMES)[number];
 
 /** Refused before sending: the request would exceed DAILY_REQUEST_CAP. */
 export class DailyCapReachedError extends Error {

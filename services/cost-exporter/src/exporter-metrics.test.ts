@@ -1,6 +1,6 @@
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
-import { createExporterMetrics } from "./metrics.js";
+import { createExporterMetrics } from "./exporter-metrics.js";
 
 describe("self-metrics", () => {
   it("exist at 0 before anything happened, so the first throttle or failure shows as an increase", async () => {

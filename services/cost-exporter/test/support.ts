@@ -65,7 +65,14 @@ export async function startTestbed({
   scheduler?: FakeScheduler;
 }): Promise<Testbed> {
   const simulator = await startSimulator({ now: () => now, logger: quiet, ...simulatorOptions });
-  const config = loadCostExporterConfig({ LOG_LEVEL: "silent", API_TIMEOUT: "2s", ...env });
+  // Most tests count pages and retries over several refreshes: no cap unless a test sets one (the
+  // default cap has tests of its own).
+  const config = loadCostExporterConfig({
+    LOG_LEVEL: "silent",
+    API_TIMEOUT: "2s",
+    DAILY_REQUEST_CAP: "0",
+    ...env,
+  });
   const client = createCostExplorerClient(config, {
     endpoint: simulator.running.url,
     credentials: { accessKeyId: "TESTACCESSKEY", secretAccessKey: "test-secret" },

@@ -1,5 +1,6 @@
-import { createLogger, createServiceMetrics } from "@platform/service-kit";
-import { sample } from "@platform/testkit";
+import { connect } from "node:net";
+import { createLogger, createServiceMetrics, DEFAULT_PORT, serveService } from "@platform/service-kit";
+import { sample, waitFor } from "@platform/testkit";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp, MAX_BODY_BYTES, type StorefrontDeps } from "./app.js";
 import { CATALOG } from "./catalog.js";
@@ -24,6 +25,7 @@ async function counters(app: ReturnType<typeof storefront>["app"]) {
   const outcome = (o: string) => sample(text, `app_checkouts_total{outcome="${o}"}`);
   return {
     revenue: sample(text, "app_revenue_total"),
+    aborted: sample(text, 'app_requests_total{method="POST",endpoint="/api/checkout",status="499"}') ?? 0,
     accepted: outcome("accepted"),
     invalid: outcome("invalid"),
     outOfStock: outcome("out_of_stock"),
@@ -189,6 +191,69 @@ describe("checkout", () => {
     expect(after).toMatchObject({ revenue: 0, accepted: 0, invalid: 1, outOfStock: 0, failed: 0 });
   });
 
+  // A plain HTML form on any site can post these in a visitor's browser without a CORS preflight.
+  it.each([
+    ["text/plain"],
+    ["application/x-www-form-urlencoded"],
+    ["multipart/form-data; boundary=x"],
+    ["text/json"],
+    ["(no Content-Type)"],
+  ])("refuses a body sent as %s with 415, counting it invalid and no revenue", async (contentType) => {
+    const { app } = storefront();
+    const res = await app.request("/api/checkout", {
+      method: "POST",
+      body: JSON.stringify({ items: [item("notebook", 1)] }),
+      headers: contentType.startsWith("(") ? {} : { "Content-Type": contentType },
+    });
+    expect(res.status).toBe(415);
+    expect(await res.json()).toMatchObject({ error: "unsupported_media_type" });
+    expect(await counters(app)).toMatchObject({ revenue: 0, accepted: 0, invalid: 1 });
+  });
+
+  it.each(["application/json; charset=utf-8", "Application/JSON"])("accepts %s", async (contentType) => {
+    const { app } = storefront();
+    const res = await postCheckout(app, JSON.stringify({ items: [item("notebook", 1)] }), {
+      "Content-Type": contentType,
+    });
+    expect(res.status).toBe(201);
+  });
+
+  it("places orders through one checkout that every route can call", async () => {
+    const front = storefront();
+    const log = createLogger({ service: "t", level: "silent" });
+    const placed = await front.checkout.place({ items: [item("postcard", 2)] }, log);
+    expect(placed).toMatchObject({ outcome: "accepted", status: 201, order: { totalCents: 20 } });
+    expect(await front.checkout.place({ items: [] }, log)).toMatchObject({ outcome: "invalid", status: 400 });
+    expect(await counters(front.app)).toMatchObject({ revenue: 0.2, accepted: 1, invalid: 1 });
+  });
+
+  // 3,050 phantom invalid checkouts came from clients that went away mid-upload in one run.
+  it("does not count uploads the client aborted as checkouts", async () => {
+    const front = storefront();
+    const running = await serveService(front, {
+      config: { PORT: 0, HOST: "127.0.0.1", SHUTDOWN_TIMEOUT: 1_000 },
+      handleSignals: false,
+    });
+    try {
+      for (let i = 0; i < 5; i++) {
+        await new Promise<void>((done) => {
+          const socket = connect(running.port, "127.0.0.1", () => {
+            socket.write(
+              'POST /api/checkout HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"items":[',
+            );
+            setTimeout(() => socket.destroy(), 20);
+          });
+          socket.on("close", () => done());
+          socket.on("error", () => {});
+        });
+      }
+      await waitFor(async () => (await counters(front.app)).aborted === 5, { what: "five aborted uploads" });
+      expect(await counters(front.app)).toMatchObject({ invalid: 0, accepted: 0, revenue: 0 });
+    } finally {
+      await running.shutdown();
+    }
+  });
+
   it("accepts the largest plausible order (50 lines of 100)", async () => {
     const { app } = storefront();
     const items = Array.from({ length: 50 }, (_, i) => item(CATALOG[i % CATALOG.length]?.id, 100));
@@ -331,8 +396,44 @@ describe("admin endpoints", () => {
 });
 
 describe("settings", () => {
-  it("defaults to port 8080, no simulation, admin off", () => {
-    expect(loadStorefrontConfig({})).toMatchObject({ PORT: 8080, SIMULATION: {}, ADMIN_ENABLED: false });
+  it("defaults to the kit's port, no simulation, admin off", () => {
+    expect(DEFAULT_PORT).toBe(8080);
+    expect(loadStorefrontConfig({})).toMatchObject({
+      PORT: DEFAULT_PORT,
+      SIMULATION: {},
+      ADMIN_ENABLED: false,
+    });
+  });
+
+  // The image listens on 0.0.0.0: an admin endpoint without a token there is open to anyone.
+  it.each([
+    { HOST: "0.0.0.0" },
+    { HOST: "0.0.0.0", ADMIN_TOKEN: "" },
+    { HOST: "0.0.0.0", ADMIN_TOKEN: "   " },
+    { HOST: "::" },
+    { HOST: "10.0.0.5" },
+  ])("refuses admin without a token on %j", (env) => {
+    expect(() => loadStorefrontConfig({ ADMIN_ENABLED: "true", ...env })).toThrow(
+      /ADMIN_TOKEN must be set when ADMIN_ENABLED is true and HOST/,
+    );
+  });
+
+  it("allows admin without a token on loopback only, and with a token anywhere", () => {
+    for (const HOST of ["127.0.0.1", "::1", "localhost"]) {
+      expect(loadStorefrontConfig({ ADMIN_ENABLED: "true", HOST }).ADMIN_ENABLED).toBe(true);
+    }
+    expect(loadStorefrontConfig({ ADMIN_ENABLED: "true", HOST: "0.0.0.0", ADMIN_TOKEN: "t" })).toMatchObject({
+      ADMIN_ENABLED: true,
+    });
+    expect(loadStorefrontConfig({ HOST: "0.0.0.0" }).ADMIN_ENABLED).toBe(false);
+  });
+
+  it("says in /ready whether the incident switch is on", async () => {
+    const detail = async (enabled: boolean) =>
+      ((await (await storefront({ admin: { enabled } }).app.request("/ready")).json()) as { detail: string })
+        .detail;
+    expect(await detail(true)).toBe("shop; /admin/simulation enabled");
+    expect(await detail(false)).toBe("shop");
   });
 
   it("reads the simulation and admin settings", () => {

@@ -8,9 +8,9 @@ import {
   type ServiceMetrics,
 } from "@platform/service-kit";
 import type { Context } from "hono";
-import { Counter } from "prom-client";
+import type { StatusCode } from "hono/utils/http-status";
 import { CATALOG, findProduct, productJson } from "./catalog.js";
-import { checkoutRequestSchema, priceOrder } from "./checkout.js";
+import { type Checkout, type CheckoutResult, createCheckout } from "./orders.js";
 import { renderIndex, renderNotFoundPage, renderProductPage } from "./pages.js";
 import {
   createSimulation,
@@ -20,8 +20,8 @@ import {
   type SimulationSettings,
 } from "./simulation.js";
 
-export const CHECKOUT_OUTCOMES = ["accepted", "invalid", "out_of_stock", "failed"] as const;
-export type CheckoutOutcome = (typeof CHECKOUT_OUTCOMES)[number];
+/** What an answer to a client that went away before its request was read is counted as (as nginx does). */
+export const CLIENT_CLOSED_REQUEST = 499;
 
 /** Checkout bodies are a few hundred bytes; 16 KiB leaves room for the largest valid order (50 lines). */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -39,6 +39,8 @@ export interface StorefrontDeps {
 
 export interface Storefront extends ServiceKit {
   simulation: Simulation;
+  /** The checkout logic, for every route that places orders. */
+  checkout: Checkout;
 }
 
 export function createApp({
@@ -51,6 +53,7 @@ export function createApp({
   const kit = createServiceKit({
     name: "storefront",
     maxBodyBytes: MAX_BODY_BYTES,
+    summary: () => `shop${admin.enabled ? "; /admin/simulation enabled" : ""}`,
     ...(logger ? { logger } : {}),
     ...(metrics ? { metrics } : {}),
   });
@@ -58,26 +61,7 @@ export function createApp({
   const registry = kit.metrics.registry;
   const simulation = createSimulation(initialSimulation, random);
 
-  // Revenue is kept in whole cents and turned into dollars only when scraped: adding dollar floats
-  // one order at a time drifts by fractions of a cent over millions of orders.
-  let revenueCents = 0;
-  new Counter({
-    name: "app_revenue_total",
-    help: "Revenue of accepted checkouts, in US dollars.",
-    registers: [registry],
-    collect() {
-      this.reset();
-      this.inc(revenueCents / 100);
-    },
-  });
-  const checkouts = new Counter({
-    name: "app_checkouts_total",
-    help: "Checkout attempts by outcome: accepted, invalid (bad input), out_of_stock, failed.",
-    labelNames: ["outcome"] as const,
-    registers: [registry],
-  });
-  // Every outcome exists from the start, so rate() and ratios have a series before the first incident.
-  for (const outcome of CHECKOUT_OUTCOMES) checkouts.inc({ outcome }, 0);
+  const checkout = createCheckout(registry, simulation);
 
   /** The endpoint's simulated failure, when this request draws one. */
   const simulatedFailure = (c: Context, endpoint: SimulatedEndpoint) =>
@@ -116,50 +100,33 @@ export function createApp({
   app.get("/api/products", (c) => answer(c, "products", catalog));
   app.get("/api/products/:id", (c) => answer(c, "product", productDocument));
 
+  // The JSON API takes JSON only: a plain HTML form on any site can post text/plain, urlencoded or
+  // multipart bodies in a visitor's browser without asking, but never application/json.
   app.post("/api/checkout", async (c) => {
-    // Bad input is the client's fault whatever the simulation says: it is answered 4xx before the
-    // simulated processing (delay, failure) that only a valid order reaches.
-    const invalid = (status: 400 | 422, error: string, message: string, details = {}) => {
-      checkouts.inc({ outcome: "invalid" });
-      return jsonError(c, status, error, message, details);
-    };
-
+    if (mediaType(c.req.header("Content-Type")) !== "application/json") {
+      return checkoutAnswer(
+        c,
+        checkout.refuse(
+          415,
+          "unsupported_media_type",
+          "Send the order as JSON with Content-Type: application/json.",
+        ),
+      );
+    }
+    let text: string;
+    try {
+      text = await c.req.text();
+    } catch {
+      // The client aborted the upload (or took longer than REQUEST_TIMEOUT): no checkout to count.
+      return c.body(null, CLIENT_CLOSED_REQUEST as StatusCode);
+    }
     let body: unknown;
     try {
-      body = JSON.parse(await c.req.text());
+      body = JSON.parse(text);
     } catch {
-      return invalid(400, "malformed_json", "The request body is not valid JSON.");
+      return checkoutAnswer(c, checkout.refuse(400, "malformed_json", "The request body is not valid JSON."));
     }
-    const parsed = checkoutRequestSchema.safeParse(body);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
-      return invalid(400, "invalid_checkout", 'Expected {"items":[{"productId":"…","quantity":1}]}.', {
-        issues,
-      });
-    }
-    const priced = priceOrder(parsed.data);
-    if (!priced.ok) {
-      return invalid(422, "unknown_product", "Some products are not in the catalog.", {
-        productIds: priced.unknownProductIds,
-      });
-    }
-    await simulation.delay("checkout");
-    const failure = simulatedFailure(c, "checkout");
-    if (failure) {
-      checkouts.inc({ outcome: "failed" });
-      return failure;
-    }
-    if (simulation.outOfStock()) {
-      checkouts.inc({ outcome: "out_of_stock" });
-      return jsonError(c, 409, "out_of_stock", "Some items in this order are out of stock.");
-    }
-    revenueCents += priced.order.totalCents;
-    checkouts.inc({ outcome: "accepted" });
-    c.env.log.info("order accepted", {
-      orderId: priced.order.orderId,
-      totalCents: priced.order.totalCents,
-    });
-    return c.json(priced.order.body, 201);
+    return checkoutAnswer(c, await checkout.place(body, c.env.log));
   });
 
   if (admin.enabled) {
@@ -191,7 +158,18 @@ export function createApp({
     });
   }
 
-  return { ...kit, simulation };
+  return { ...kit, simulation, checkout };
+}
+
+/** The JSON answer to a checkout: the order with 201, or the error. */
+function checkoutAnswer(c: Context<ServiceEnv>, result: CheckoutResult) {
+  if (result.outcome === "accepted") return c.json(result.order.body, 201);
+  return jsonError(c, result.status, result.error, result.message, result.details);
+}
+
+/** The media type of a Content-Type header, without parameters, in lower case. */
+function mediaType(header: string | undefined): string | undefined {
+  return header?.split(";", 1)[0]?.trim().toLowerCase();
 }
 
 /** Compares bearer tokens in constant time (hashing first makes the lengths equal). */

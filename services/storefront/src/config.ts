@@ -1,4 +1,4 @@
-import { baseServiceEnv, env, loadConfig } from "@platform/service-kit";
+import { baseServiceEnv, env, isLoopbackHost, loadConfig } from "@platform/service-kit";
 import { parseSimulation } from "./simulation.js";
 
 const SIMULATION_RULE =
@@ -6,7 +6,6 @@ const SIMULATION_RULE =
 
 export const storefrontEnv = {
   ...baseServiceEnv,
-  PORT: env.port(8080),
   /** Simulated delays and failures at start-up (see README); off when unset. */
   SIMULATION: env.string("{}").transform((text, ctx) => {
     let value: unknown;
@@ -30,5 +29,12 @@ export const storefrontEnv = {
 export type StorefrontConfig = ReturnType<typeof loadStorefrontConfig>;
 
 export function loadStorefrontConfig(source: Record<string, string | undefined> = process.env) {
-  return loadConfig(storefrontEnv, source);
+  return loadConfig(storefrontEnv, source, (config) =>
+    // An admin endpoint without a token is open to whoever reaches the port: only this machine may.
+    config.ADMIN_ENABLED && !config.ADMIN_TOKEN && !isLoopbackHost(config.HOST)
+      ? [
+          `ADMIN_TOKEN must be set when ADMIN_ENABLED is true and HOST (${config.HOST}) accepts connections from other machines; set ADMIN_TOKEN, or HOST=127.0.0.1`,
+        ]
+      : [],
+  );
 }

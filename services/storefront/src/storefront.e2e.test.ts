@@ -8,6 +8,7 @@ import {
   type StartedProcess,
   sample,
   startProcess,
+  typescriptCommand,
   waitFor,
 } from "@platform/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,8 +17,7 @@ import { CATALOG } from "./catalog.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, "../../..");
-const tsx = join(repoRoot, "node_modules/.bin/tsx");
-const mainScript = join(here, "main.ts");
+const [node, mainArgs] = typescriptCommand(join(here, "main.ts"));
 
 const scrape = async (url: string) => (await fetch(`${url}/metrics`)).text();
 
@@ -128,7 +128,7 @@ describe("storefront over a real socket", () => {
 describe("storefront process", () => {
   const started: StartedProcess[] = [];
   const start = (env: Record<string, string>) => {
-    const proc = startProcess(tsx, ["--conditions=development", mainScript], { env, cwd: repoRoot });
+    const proc = startProcess(node, mainArgs, { env, cwd: repoRoot, parentDeath: "child-watches-ipc" });
     started.push(proc);
     return proc;
   };
@@ -170,10 +170,40 @@ describe("storefront process", () => {
     expect(proc.output()).toMatch(/"msg":"stopped".*"outcome":"drained"/);
   });
 
+  // SHUTDOWN_TIMEOUT=30d once dropped a request in flight and exited 0.
+  it("exits 1 when the shutdown ends by its timeout with a request still in flight", async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const proc = start({
+      PORT: String(port),
+      SIMULATION: JSON.stringify({ checkout: { delayMs: { min: 5000, max: 5000 } } }),
+      SHUTDOWN_TIMEOUT: "300ms",
+    });
+    await waitFor(async () => (await fetch(`${url}/health`)).ok, { what: "the storefront to start" });
+    const slow = fetch(`${url}/api/checkout`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ items: [{ productId: "notebook", quantity: 1 }] }),
+    }).then(
+      (res) => res.status,
+      () => "cut off",
+    );
+    await waitFor(async () => sample(await scrape(url), "app_requests_in_flight") === 1, {
+      what: "the checkout in flight",
+      intervalMs: 20,
+    });
+    proc.child.kill("SIGTERM");
+    expect(await proc.exited).toBe(1);
+    expect(await slow).toBe("cut off");
+    expect(proc.output()).toMatch(/"msg":"stopped".*"outcome":"timeout"/);
+  });
+
   it("refuses to start with bad settings, naming each variable", async () => {
     const proc = start({ PORT: "abc", SIMULATION: "{bad", ADMIN_ENABLED: "perhaps" });
     expect(await proc.exited).not.toBe(0);
-    expect(proc.output()).toContain('PORT must be a whole number ≥ 0 and ≤ 65535 (got "abc")');
+    expect(proc.output()).toContain(
+      'PORT must be a whole number in decimal digits ≥ 0 and ≤ 65535 (got "abc")',
+    );
     expect(proc.output()).toMatch(/SIMULATION must be JSON .*not valid JSON/);
     expect(proc.output()).toContain("ADMIN_ENABLED must be one of");
   });

@@ -25,6 +25,7 @@ export interface TrafficService extends ServiceKit {
 export function createApp({ traffic, logger, metrics }: TrafficServiceDeps): TrafficService {
   const kit = createServiceKit({
     name: "traffic",
+    summary: () => `→ ${traffic.target} at ${traffic.rate} requests/s`,
     ...(logger ? { logger } : {}),
     ...(metrics ? { metrics } : {}),
   });

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { parseDuration } from "@platform/service-kit";
+import { DEFAULT_PORT, parseDecimal, parseDuration } from "@platform/service-kit";
 import type { TrafficOptions } from "./engine.js";
 import { DEFAULT_MIX_TEXT, MIX_RULE, parseMix } from "./mix.js";
 
@@ -7,13 +7,15 @@ import { DEFAULT_MIX_TEXT, MIX_RULE, parseMix } from "./mix.js";
 export const MAX_DURATION_MS = 60 * 60 * 1000;
 export const MAX_REQUESTS = 1_000_000;
 export const DEFAULT_DURATION = "30s";
+/** Where a storefront listens on this machine unless told otherwise: the kit's default port. */
+export const DEFAULT_TARGET = `http://127.0.0.1:${DEFAULT_PORT}`;
 
 export const USAGE = `Usage: traffic [options]
 
 Sends a realistic mix of page views, product views and checkouts to a storefront, then prints a summary.
 Always stops by itself: after --duration or --requests (default ${DEFAULT_DURATION}; at most 1h or ${MAX_REQUESTS} requests).
 
-  --target URL           storefront base URL (default http://127.0.0.1:8080)
+  --target URL           storefront base URL (default ${DEFAULT_TARGET})
   --rate N               requests started per second (default 10, at most 5000)
   --duration D           run time, e.g. 30s, 5m (default ${DEFAULT_DURATION} unless --requests is given)
   --requests N           stop after N requests
@@ -46,10 +48,10 @@ function numberOption(
   int: boolean,
 ) {
   if (text === undefined) return fallback;
-  const n = Number(text);
-  if (text.trim() === "" || !Number.isFinite(n) || n < min || n > max || (int && !Number.isInteger(n))) {
+  const n = parseDecimal(text, { int });
+  if (n === undefined || n < min || n > max) {
     throw new UsageError(
-      `--${name} must be ${int ? "a whole number" : "a number"} from ${min} to ${max} (got ${JSON.stringify(text)})`,
+      `--${name} must be ${int ? "a whole number" : "a number"} in decimal digits from ${min} to ${max} (got ${JSON.stringify(text)})`,
     );
   }
   return n;
@@ -63,7 +65,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const target = values.target ?? "http://127.0.0.1:8080";
+  const target = values.target ?? DEFAULT_TARGET;
   if (!/^https?:\/\/[^/]+/.test(target) || !URL.canParse(target)) {
     throw new UsageError(
       `--target must be an http(s) URL such as http://127.0.0.1:8080 (got ${JSON.stringify(target)})`,

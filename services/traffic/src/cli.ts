@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { onParentExit } from "@platform/service-kit";
 import { type CliOptions, parseCliArgs, USAGE, UsageError } from "./cli-options.js";
 import { startTraffic } from "./engine.js";
 import { createSummaryCollector, formatSummary, progressLine } from "./summary.js";
@@ -34,12 +35,12 @@ const progress = options.quiet
     );
 
 let stoppedEarly = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    stoppedEarly = true;
-    void run.stop();
-  });
-}
+const stopEarly = () => {
+  stoppedEarly = true;
+  void run.stop();
+};
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, stopEarly);
+onParentExit(stopEarly);
 
 await run.done;
 if (progress) clearInterval(progress);

@@ -1,11 +1,11 @@
 import { baseServiceEnv, env, loadConfig } from "@platform/service-kit";
+import { DEFAULT_TARGET } from "./cli-options.js";
 import { DEFAULT_MIX_TEXT, MIX_RULE, parseMix } from "./mix.js";
 
 export const trafficEnv = {
   ...baseServiceEnv,
-  PORT: env.port(8082),
-  /** The storefront to send traffic to. */
-  TARGET_URL: env.url("http://127.0.0.1:8080"),
+  /** The storefront to send traffic to (`npm start` and the cluster set it from the catalogue). */
+  TARGET_URL: env.url(DEFAULT_TARGET),
   /** Requests started per second. */
   RATE: env.number(5, { min: 0.01, max: 5000 }),
   CONCURRENCY: env.number(4, { min: 1, max: 1000, int: true }),

@@ -31,7 +31,10 @@ export interface RequestResult {
 }
 
 export interface TrafficRun {
-  /** Resolves when the run ended (limit reached or stopped) and every request finished. */
+  /**
+   * Resolves when the run ended and every request finished. At `durationMs` it ends on time: waiting for a
+   * free slot stops and requests still in flight are aborted (reported as status "error").
+   */
   done: Promise<void>;
   /** Stops starting requests and waits for those in flight. */
   stop(): Promise<void>;
@@ -76,6 +79,22 @@ export function startTraffic(options: TrafficOptions, onResult: (result: Request
   let started = 0;
   const inFlight = new Set<Promise<void>>();
   let wake: (() => void) | undefined;
+  // The deadline ends waits and aborts requests in flight, so a target that never answers cannot keep a
+  // bounded run going (a 2 s run against one once took 30 s).
+  const deadlineReached = new AbortController();
+  let endSlotWait: () => void = () => {};
+  const slotWaitEnded = new Promise<void>((resolve) => {
+    endSlotWait = resolve;
+  });
+  const deadlineTimer =
+    durationMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          stopped = true;
+          wake?.();
+          endSlotWait();
+          deadlineReached.abort();
+        }, durationMs);
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, ms);
@@ -120,7 +139,7 @@ export function startTraffic(options: TrafficOptions, onResult: (result: Request
         ...(request.body === undefined
           ? {}
           : { body: request.body, headers: { "Content-Type": "application/json" } }),
-        signal: AbortSignal.timeout(requestTimeoutMs),
+        signal: AbortSignal.any([deadlineReached.signal, AbortSignal.timeout(requestTimeoutMs)]),
       });
       const text = await res.text();
       result.status = res.status;
@@ -144,7 +163,7 @@ export function startTraffic(options: TrafficOptions, onResult: (result: Request
       if (now >= deadline) break;
       if (next > now) await sleep(Math.min(next - now, deadline - now));
       if (stopped || performance.now() >= deadline) break;
-      while (inFlight.size >= concurrency && !stopped) await Promise.race(inFlight);
+      while (inFlight.size >= concurrency && !stopped) await Promise.race([...inFlight, slotWaitEnded]);
       if (stopped) break;
       const request = send(plan()).finally(() => inFlight.delete(request));
       inFlight.add(request);
@@ -153,6 +172,7 @@ export function startTraffic(options: TrafficOptions, onResult: (result: Request
       next = Math.max(next + interval, performance.now() - interval);
     }
     await Promise.all(inFlight);
+    clearTimeout(deadlineTimer);
   }
 
   const done = pace();
@@ -161,6 +181,7 @@ export function startTraffic(options: TrafficOptions, onResult: (result: Request
     stop() {
       stopped = true;
       wake?.();
+      endSlotWait();
       return done;
     },
   };

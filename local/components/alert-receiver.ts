@@ -2,8 +2,15 @@
  * The local alert receiver: an Alertmanager webhook target that prints each notification readably,
  * used by `npm start` when no Telegram bot is configured.
  */
-import { createLogger, createServiceKit, type ServiceKit } from "@platform/service-kit";
+import {
+  createLogger,
+  createServiceKit,
+  type RunningService,
+  type ServiceKit,
+  serveService,
+} from "@platform/service-kit";
 import { z } from "zod";
+import type { LocalContext, Row } from "./types.js";
 
 const webhookSchema = z.object({
   status: z.string(),
@@ -60,4 +67,26 @@ export function createAlertReceiver({
   });
   kit.app.get("/alerts", (c) => c.json(received));
   return { ...kit, received };
+}
+
+/** Serves the receiver in the runner's own process on its port. */
+export async function startAlertReceiver(
+  context: LocalContext,
+  { print, telegram }: { print: (text: string) => void; telegram: boolean },
+): Promise<{ receiver: AlertReceiver; running: RunningService; row: Row }> {
+  const receiver = createAlertReceiver({ print });
+  const running = await serveService(receiver, {
+    config: { PORT: context.ports["alert-receiver"] as number, HOST: "127.0.0.1", SHUTDOWN_TIMEOUT: 2000 },
+    handleSignals: false,
+  });
+  return {
+    receiver,
+    running,
+    row: {
+      name: "alert-receiver",
+      url: `${running.url}/alerts`,
+      status: telegram ? "skipped" : "running",
+      note: telegram ? "alerts go to Telegram" : "prints alerts here",
+    },
+  };
 }

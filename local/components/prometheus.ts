@@ -1,0 +1,50 @@
+/**
+ * Prometheus on this machine: the rule files of alerts/ with every `for:` capped at LOCAL_MAX_FOR, the
+ * catalogue's services and the tools as scrape targets, every SCRAPE_INTERVAL.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { formatDuration } from "@platform/service-kit";
+import { prometheusConfig, ruleFiles, type ScrapeTarget, withShorterFor } from "../configs.js";
+import type { LocalContext, Row } from "./types.js";
+
+export async function startPrometheus(
+  context: LocalContext,
+  { binary, services }: { binary: string; services: ScrapeTarget[] },
+): Promise<Row> {
+  const { settings, ports } = context;
+  const maxFor = formatDuration(settings.LOCAL_MAX_FOR);
+  const dir = join(context.dataDir, "prometheus");
+  const rulesDir = join(dir, "rules");
+  mkdirSync(rulesDir, { recursive: true });
+  for (const [file, text] of Object.entries(ruleFiles())) {
+    writeFileSync(join(rulesDir, file), withShorterFor(text, maxFor));
+  }
+  writeFileSync(
+    join(dir, "prometheus.yml"),
+    prometheusConfig({
+      interval: settings.SCRAPE_INTERVAL,
+      ruleGlob: join(rulesDir, "*.rules.yml"),
+      alertmanager: `127.0.0.1:${ports.alertmanager}`,
+      targets: [
+        ...services,
+        { job: "prometheus", address: `127.0.0.1:${ports.prometheus}` },
+        { job: "alertmanager", address: `127.0.0.1:${ports.alertmanager}` },
+      ],
+    }),
+  );
+  context.children.start("prometheus", binary, [
+    `--config.file=${join(dir, "prometheus.yml")}`,
+    `--storage.tsdb.path=${join(dir, "data")}`,
+    "--storage.tsdb.retention.time=2d",
+    `--web.listen-address=127.0.0.1:${ports.prometheus}`,
+    "--web.enable-lifecycle",
+  ]);
+  await context.children.waitReady("prometheus", `${context.url("prometheus")}/-/ready`, 30_000);
+  return {
+    name: "prometheus",
+    url: context.url("prometheus"),
+    status: "running",
+    note: `scrape/eval every ${settings.SCRAPE_INTERVAL}; alert for: ≤ ${maxFor}`,
+  };
+}

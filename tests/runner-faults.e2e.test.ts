@@ -1,0 +1,147 @@
+/**
+ * The local runner under faults, as a user runs it (`npm start`): its command line, SIGKILL of the runner,
+ * SIGTERM and SIGKILL of npm. After each, within 5 s no process it started is left and every port is
+ * free, and the next `npm start` comes up on the same ports.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import type { ParentDeath } from "@platform/supervisor";
+import {
+  descendantsOf,
+  freePort,
+  portIsFree,
+  type StartedProcess,
+  startProcess,
+  stillRunning,
+  waitFor,
+} from "@platform/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { catalogue } from "../catalogue/services.js";
+import { localComponents, portSettingName } from "../local/settings.js";
+
+const repoRoot = join(import.meta.dirname, "..");
+const dataDir = mkdtempSync(join(tmpdir(), "runner-faults-"));
+const started: StartedProcess[] = [];
+const npm = (args: string[], env: Record<string, string> = {}, parentDeath: ParentDeath = "guard") => {
+  const proc = startProcess("npm", args, { cwd: repoRoot, env: { LOG_LEVEL: "warn", ...env }, parentDeath });
+  started.push(proc);
+  return proc;
+};
+afterAll(async () => {
+  await Promise.all(started.map((p) => p.stop("SIGKILL")));
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const noStackTrace = (text: string) => !/^\s+at .+[(:]/m.test(text) && !text.includes("node:internal");
+
+describe("npm start's command line", () => {
+  it("prints the usage on --help and exits 0", async () => {
+    const help = npm(["start", "--", "--help"]);
+    expect(await help.exited).toBe(0);
+    expect(help.output()).toContain("Usage: npm start [-- options]");
+    expect(help.output()).toContain("STOREFRONT_PORT (8080)");
+  });
+
+  it.each(["--nope", "--check=yes", "--incident flood", "extra"])(
+    "prints the usage on %s and exits 2, without a stack trace",
+    async (line) => {
+      const bad = npm(["start", "--", ...line.split(" ")]);
+      expect(await bad.exited).toBe(2);
+      expect(bad.output()).toContain("Usage: npm start [-- options]");
+      expect(noStackTrace(bad.output()), bad.output()).toBe(true);
+    },
+  );
+});
+
+describe("the runner under faults", () => {
+  const env: Record<string, string> = {
+    LOCAL_DATA_DIR: dataDir,
+    TELEGRAM_BOT_TOKEN: "",
+    TELEGRAM_CHAT_ID: "",
+  };
+  const ports: number[] = [];
+  beforeAll(async () => {
+    // Fixed ports, so the second start must find exactly these free again.
+    for (const { name } of localComponents(catalogue)) {
+      const port = await freePort();
+      env[portSettingName(name)] = String(port);
+      ports.push(port);
+    }
+  });
+
+  /** Starts `npm start` and waits for "Running."; resolves with npm's pid and the runner's. */
+  async function running(parentDeath: ParentDeath = "guard") {
+    const proc = npm(["start"], env, parentDeath);
+    await waitFor(() => proc.output().includes("Running."), {
+      what: "npm start to come up",
+      timeoutMs: 120_000,
+      intervalMs: 250,
+      failIf: () => (proc.status() ? `npm start exited:\n${proc.output()}` : undefined),
+    });
+    const npmPid = proc.pid() ?? (proc.child.pid as number);
+    const runner = await runnerOf(npmPid);
+    return { proc, npmPid, runner, everything: [npmPid, ...(await descendantsOf(npmPid))] };
+  }
+
+  /** The pid of the node process running local/start.ts below npm. */
+  async function runnerOf(npmPid: number): Promise<number> {
+    for (const pid of await descendantsOf(npmPid)) {
+      const { stdout } = await promisify(execFile)("ps", ["-o", "args=", "-p", String(pid)]).catch(() => ({
+        stdout: "",
+      }));
+      if (stdout.includes("local/start.ts")) return pid;
+    }
+    throw new Error("no runner process below npm");
+  }
+
+  async function nothingLeft(pids: number[], what: string) {
+    await waitFor(
+      async () => {
+        if ((await stillRunning(pids)).length > 0) return false;
+        for (const port of ports) if (!(await portIsFree(port))) return false;
+        return true;
+      },
+      { what, timeoutMs: 5_000, intervalMs: 100 },
+    ).catch(async (err) => {
+      const left = await stillRunning(pids);
+      const busy = [];
+      for (const port of ports) if (!(await portIsFree(port))) busy.push(port);
+      throw new Error(`${(err as Error).message}; left: ${left.join(", ")}; busy ports: ${busy.join(", ")}`);
+    });
+  }
+
+  it("SIGKILL of the runner: within 5 s no child is left and every port is free", async () => {
+    const { npmPid, runner, everything } = await running();
+    const children = everything.filter((pid) => pid !== runner && pid !== npmPid);
+    // The services, Prometheus, Alertmanager and their guards at least.
+    expect(children.length).toBeGreaterThanOrEqual(5);
+    process.kill(runner, "SIGKILL");
+    await nothingLeft(children, "every child of the killed runner to end");
+  }, 180_000);
+
+  it("then a second npm start comes up on the same ports, and SIGTERM to npm stops everything", async () => {
+    const { proc, npmPid, everything } = await running();
+    expect(proc.output()).toMatch(/storefront\s+running/);
+    process.kill(npmPid, "SIGTERM");
+    await nothingLeft(everything, "npm and everything it started to end after SIGTERM");
+    expect(proc.output()).toContain("Stopped.");
+  }, 180_000);
+
+  it("SIGKILL of npm: the runner notices it is orphaned and stops everything", async () => {
+    // npm as a terminal starts it, without a guard: nobody but the runner itself can clean up.
+    const { npmPid, everything } = await running("child-watches-ipc");
+    process.kill(npmPid, "SIGKILL");
+    await waitFor(async () => (await stillRunning(everything)).length === 0, {
+      what: "the orphaned runner to stop the platform",
+      timeoutMs: 15_000,
+    }).catch(async (err) => {
+      const left = await stillRunning(everything);
+      const { stdout } = await promisify(execFile)("ps", ["-o", "pid,ppid,stat,args", "-p", left.join(",")]);
+      throw new Error(`${(err as Error).message}\n${stdout}`);
+    });
+    await nothingLeft(everything, "every port free");
+  }, 180_000);
+});
