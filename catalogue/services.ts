@@ -23,8 +23,10 @@ export interface ClusterSettings {
   demoTrafficRate: number;
   /** What the cost exporter should use in this stack (`demo` where the cluster has no AWS identity). */
   costExporterMode: "auto" | "aws" | "demo";
-  costExporterRefreshInterval: string;
-  costExporterDailyRequestCap: number;
+  /** Unset: the exporter's own default. */
+  costExporterRefreshInterval?: string | undefined;
+  /** Unset: the exporter's own default (never "no cap"). */
+  costExporterDailyRequestCap?: number | undefined;
   costTagKey: string;
 }
 
@@ -109,8 +111,12 @@ export const services = [
     env: { LOG_LEVEL: "info" },
     clusterEnv: ({ settings }) => ({
       COST_EXPORTER_MODE: settings.costExporterMode,
-      REFRESH_INTERVAL: settings.costExporterRefreshInterval,
-      DAILY_REQUEST_CAP: String(settings.costExporterDailyRequestCap),
+      ...(settings.costExporterRefreshInterval
+        ? { REFRESH_INTERVAL: settings.costExporterRefreshInterval }
+        : {}),
+      ...(settings.costExporterDailyRequestCap
+        ? { DAILY_REQUEST_CAP: String(settings.costExporterDailyRequestCap) }
+        : {}),
       COST_TAG_KEY: settings.costTagKey,
       // Cost Explorer has one endpoint, in us-east-1, whatever region the cluster is in.
       AWS_REGION: "us-east-1",

@@ -132,9 +132,10 @@ const settingsObject = z
     appsNamespace: namespace.default("platform"),
     monitoringNamespace: namespace.default("monitoring"),
     costExporterMode: z.enum(["auto", "aws", "demo"]).default("aws"),
-    costExporterRefreshInterval: refreshInterval.default("8h"),
-    // In a cluster the cap is never off: 0 ("no cap") would let a restart loop pay for every start-up refresh.
-    costExporterDailyRequestCap: wholeNumber({ min: 1, max: 1000 }).default(12),
+    // Unset: the exporter's own defaults (services/cost-exporter/src/config.ts), which always cap paid requests.
+    costExporterRefreshInterval: refreshInterval.optional(),
+    // Never 0 in a cluster: "no cap" would let a restart loop pay for every start-up refresh.
+    costExporterDailyRequestCap: wholeNumber({ min: 1, max: 1000 }).optional(),
     costTagKey: z
       .string()
       .regex(/^[\w.:/=+@-]{1,128}$/, "an AWS tag key")

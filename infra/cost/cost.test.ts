@@ -240,6 +240,14 @@ describe("usage-based charges, from the usage file, apart from the total", () =>
     expect(exporter({ REFRESH_INTERVAL: "1h", COST_TAG_KEY: "stack", DAILY_REQUEST_CAP: "12" })).toEqual([
       "365 requests (DAILY_REQUEST_CAP 12 a day × 730 h ÷ 24 h) × $0.01/request = $3.65",
     ]);
+    // unset settings are the exporter's own defaults: every 8 h, capped at 24 a day (no effect at 3 a day)
+    expect(exporter({ COST_TAG_KEY: "stack" })).toEqual([
+      "91.25 refreshes (730 h ÷ REFRESH_INTERVAL 8h (its default)) × 3 requests × 1 page × $0.01/request = $2.74",
+    ]);
+    // every 15 min is 96 × 3 = 288 a day, above the default cap of 24: 24 × 730 ÷ 24 = 730 requests
+    expect(exporter({ REFRESH_INTERVAL: "15m", COST_TAG_KEY: "stack" })).toEqual([
+      "730 requests (DAILY_REQUEST_CAP 24 a day × 730 h ÷ 24 h) × $0.01/request = $7.30",
+    ]);
     expect(exporter({ COST_EXPORTER_MODE: "demo", REFRESH_INTERVAL: "8h" })).toEqual([]);
   });
 });

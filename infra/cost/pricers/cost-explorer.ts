@@ -1,5 +1,5 @@
 import { exact, type Money } from "@platform/prices";
-import { parseDuration } from "../../../packages/service-kit/src/config";
+import { loadCostExporterConfig } from "../../../services/cost-exporter/src/config";
 import { planRefresh } from "../../../services/cost-exporter/src/requests";
 import { component } from "../components";
 import { arrayAt, type PricedInput, stringAt } from "../inputs";
@@ -41,23 +41,28 @@ export function priceCostExporterRequests(
     sheet.note("the cost exporter runs in demo mode: no paid Cost Explorer requests");
     return sheet.result();
   }
-  const intervalMs = env.REFRESH_INTERVAL ? parseDuration(env.REFRESH_INTERVAL) : undefined;
-  if (!intervalMs) {
+  // The exporter's own settings loader: its defaults for whatever the Deployment leaves unset.
+  let config: ReturnType<typeof loadCostExporterConfig>;
+  try {
+    config = loadCostExporterConfig(env);
+  } catch (error) {
     sheet.usageCharge(charge);
-    sheet.note("REFRESH_INTERVAL is not set in the Deployment: requests a month not estimated");
+    sheet.note(`the cost exporter would refuse its settings: ${(error as Error).message}`);
     return sheet.result();
   }
+  const intervalMs = config.REFRESH_INTERVAL;
+  const interval = env.REFRESH_INTERVAL ?? `${intervalMs / HOUR_MS}h (its default)`;
   const plan = planRefresh(context.monthStart.getTime(), {
-    costBasis: "UnblendedCost",
-    historyDays: 7,
-    tagKey: env.COST_TAG_KEY || undefined,
+    costBasis: config.COST_BASIS,
+    historyDays: config.HISTORY_DAYS,
+    tagKey: config.COST_TAG_KEY || undefined,
   });
   const perRefresh = 1 + (plan.costByTag ? 1 : 0) + (plan.forecast ? 1 : 0);
   const pages = context.usage.costExplorerPagesPerRequest ?? exact(1);
   const hours = context.hoursPerMonth;
   const refreshes: Money = hours.times(HOUR_MS).dividedBy(intervalMs);
   const uncapped = refreshes.times(perRefresh).times(pages);
-  const cap = Number(env.DAILY_REQUEST_CAP ?? "0");
+  const cap = config.DAILY_REQUEST_CAP;
   const capped = cap > 0 ? exact(cap).times(hours).dividedBy(24) : undefined;
   const estimate = capped?.lessThan(uncapped)
     ? component(
@@ -72,7 +77,7 @@ export function priceCostExporterRequests(
     : component(
         "Cost Explorer requests",
         [
-          [refreshes, `refreshes (730 h ÷ REFRESH_INTERVAL ${env.REFRESH_INTERVAL})`],
+          [refreshes, `refreshes (730 h ÷ REFRESH_INTERVAL ${interval})`],
           [perRefresh, "requests"],
           [pages, pages.equals(1) ? "page" : "pages"],
         ],
