@@ -161,6 +161,46 @@ export class PlatformService extends pulumi.ComponentResource {
     const selector = { matchLabels: { [appLabel]: entry.name } };
     const serviceAccountName = entry.awsIdentity?.serviceAccount ?? entry.name;
 
+    const identity: pulumi.Resource[] = [];
+    if (entry.awsIdentity && args.aws) {
+      const awsOpts = { parent: this, provider: args.aws.provider };
+      JSON.parse(args.aws.policyText) as PolicyDocument;
+      const role = new aws.iam.Role(
+        `${name}-role`,
+        {
+          path: platformRolePath,
+          description: `${entry.name}: ${entry.awsIdentity.policyFile} through EKS Pod Identity`,
+          assumeRolePolicy: podIdentityTrust({
+            accountId: args.aws.accountId,
+            clusterName: args.aws.clusterName,
+            namespace: args.namespace,
+            serviceAccount: serviceAccountName,
+          }),
+          maxSessionDuration: 3600,
+        },
+        awsOpts,
+      );
+      // Passed as text, unchanged, so the role holds byte for byte what the service declares.
+      const policy = new aws.iam.RolePolicy(
+        `${name}-policy`,
+        { role: role.id, policy: args.aws.policyText },
+        awsOpts,
+      );
+      const association = new aws.eks.PodIdentityAssociation(
+        `${name}-pod-identity`,
+        {
+          clusterName: args.aws.clusterName,
+          namespace: args.namespace,
+          serviceAccount: serviceAccountName,
+          roleArn: role.arn,
+        },
+        awsOpts,
+      );
+      // EKS injects Pod Identity credentials when a pod is created: pods admitted before the association
+      // exists never get them (and IMDS is out of reach at hop limit 1), so the Deployment waits for it.
+      identity.push(policy, association);
+      this.roleArn = role.arn;
+    }
     new k8s.core.v1.ServiceAccount(
       `${name}-sa`,
       { metadata: { ...metadata, name: serviceAccountName }, automountServiceAccountToken: false },
@@ -169,7 +209,7 @@ export class PlatformService extends pulumi.ComponentResource {
     new k8s.apps.v1.Deployment(
       `${name}-deployment`,
       { metadata, spec: deploymentSpec(args, serviceAccountName) },
-      k8sOpts,
+      { ...k8sOpts, dependsOn: [args.namespaceResource, ...identity] },
     );
     new k8s.core.v1.Service(
       `${name}-service`,
@@ -236,38 +276,6 @@ export class PlatformService extends pulumi.ComponentResource {
       k8sOpts,
     );
 
-    if (entry.awsIdentity && args.aws) {
-      const awsOpts = { parent: this, provider: args.aws.provider };
-      JSON.parse(args.aws.policyText) as PolicyDocument;
-      const role = new aws.iam.Role(
-        `${name}-role`,
-        {
-          path: platformRolePath,
-          description: `${entry.name}: ${entry.awsIdentity.policyFile} through EKS Pod Identity`,
-          assumeRolePolicy: podIdentityTrust({
-            accountId: args.aws.accountId,
-            clusterName: args.aws.clusterName,
-            namespace: args.namespace,
-            serviceAccount: serviceAccountName,
-          }),
-          maxSessionDuration: 3600,
-        },
-        awsOpts,
-      );
-      // Passed as text, unchanged, so the role holds byte for byte what the service declares.
-      new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: args.aws.policyText }, awsOpts);
-      new aws.eks.PodIdentityAssociation(
-        `${name}-pod-identity`,
-        {
-          clusterName: args.aws.clusterName,
-          namespace: args.namespace,
-          serviceAccount: serviceAccountName,
-          roleArn: role.arn,
-        },
-        awsOpts,
-      );
-      this.roleArn = role.arn;
-    }
     this.registerOutputs({ roleArn: this.roleArn });
   }
 }

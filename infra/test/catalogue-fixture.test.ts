@@ -122,6 +122,19 @@ describe("a fixture service added to the catalogue", () => {
     expect(run.outputs.roleArns).toHaveProperty("fixtureShop");
   });
 
+  it("starts its pods only once the Pod Identity association and the role's policy exist", () => {
+    // EKS injects Pod Identity credentials when a pod is created; a pod admitted earlier never gets them.
+    const [deployment] = named("kubernetes:apps/v1:Deployment", "fixture-shop");
+    expect(deployment?.dependsOn).toEqual(
+      expect.arrayContaining([
+        { type: "aws:eks/podIdentityAssociation:PodIdentityAssociation", name: "fixture-shop-pod-identity" },
+        { type: "aws:iam/rolePolicy:RolePolicy", name: "fixture-shop-policy" },
+      ]),
+    );
+    const [storefront] = named("kubernetes:apps/v1:Deployment", "storefront");
+    expect(storefront?.dependsOn?.map((d) => d.type)).toEqual(["kubernetes:core/v1:Namespace"]);
+  });
+
   it("its replica policy applies to platform:replicas", async () => {
     const error = await runProgram(
       "dev",

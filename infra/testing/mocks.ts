@@ -25,6 +25,8 @@ export interface MockedResource {
   ignoreChanges?: string[];
   /** The component resource it was created in (none for top-level resources). */
   parent?: { type: string; name: string };
+  /** The `dependsOn` resource option, as the resources' types and names. */
+  dependsOn?: { type: string; name: string }[];
 }
 
 export interface ProgramRun {
@@ -259,7 +261,19 @@ async function runOnce(
   // Resource options never reach the mocks; a stack transformation sees them as the program set them.
   const ignoredChanges = new Map<string, string[]>();
   const parents = new Map<string, { type: string; name: string }>();
+  const dependencies = new Map<string, { type: string; name: string }[]>();
   const recordOptions: pulumi.ResourceTransformation = ({ type, name, opts }) => {
+    // Programs here pass dependsOn as a plain resource or list, never as an Output.
+    const dependsOn = opts.dependsOn as pulumi.Resource | pulumi.Resource[] | undefined;
+    if (dependsOn) {
+      dependencies.set(
+        `${type}::${name}`,
+        (Array.isArray(dependsOn) ? dependsOn : [dependsOn]).map((resource) => ({
+          type: pulumi.resourceType(resource),
+          name: pulumi.resourceName(resource),
+        })),
+      );
+    }
     if (opts.ignoreChanges?.length) ignoredChanges.set(`${type}::${name}`, [...opts.ignoreChanges]);
     const parentType = opts.parent ? pulumi.resourceType(opts.parent) : undefined;
     if (opts.parent && parentType && parentType !== "pulumi:pulumi:Stack") {
@@ -288,6 +302,8 @@ async function runOnce(
     if (ignoreChanges) resource.ignoreChanges = ignoreChanges;
     const parent = parents.get(`${resource.type}::${resource.name}`);
     if (parent) resource.parent = parent;
+    const dependsOn = dependencies.get(`${resource.type}::${resource.name}`);
+    if (dependsOn) resource.dependsOn = dependsOn;
   }
   return { resources: resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs, invokes };
 }
