@@ -1,21 +1,54 @@
 import { parseArgs } from "node:util";
 import { catalogue, validateCatalogue } from "../catalogue/services";
-import { imageSourceAt, imagesToBuild, platformProject, repositoryRoot } from "./images";
+import { parseSettings } from "./config";
+import { ecrRegistry, imageSourceAt, imagesToBuild, platformProject, repositoryRoot } from "./images";
+import { readStackConfig } from "./stack-config";
 
 /**
  * `npm run images -- --registry <host>`: the images the deploy builds and pushes, one line per cluster
  * service (`<service>\t<dockerfile>\t<reference>`, or `--format json`), computed by the same function as
  * the references the program deploys, from HEAD of this repository.
  */
-const USAGE =
-  "Usage: npm run images -- --registry <registry, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com> [--format tsv|json]";
+const USAGE = `Usage: npm run images -- --registry <registry, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com> [--format tsv|json]
+       npm run images -- --registry-of <stack> --account <id> [--partition aws|aws-cn|aws-us-gov]
+         prints the ECR registry the program names for that stack (its platform:region)`;
+
+const DNS_SUFFIX: Record<string, string> = {
+  aws: "amazonaws.com",
+  "aws-us-gov": "amazonaws.com",
+  "aws-cn": "amazonaws.com.cn",
+};
+
+/** The ECR registry the program names for a stack: the account's, in the stack's \`platform:region\`. */
+export function registryOf(stack: string, account: string, partition = "aws", root = repositoryRoot): string {
+  if (!/^\d{12}$/.test(account))
+    throw new Error(`--account must be a 12-digit AWS account id, not ${account}`);
+  const dnsSuffix = DNS_SUFFIX[partition];
+  if (!dnsSuffix) throw new Error(`--partition must be one of ${Object.keys(DNS_SUFFIX).join(", ")}`);
+  const { config } = readStackConfig(stack, root);
+  const raw = Object.fromEntries(
+    Object.entries(config)
+      .filter(([key]) => key.startsWith("platform:"))
+      .map(([key, value]) => [key.slice("platform:".length), value]),
+  );
+  return ecrRegistry(account, parseSettings(raw).region, dnsSuffix);
+}
 
 export function imageList(argv: string[], root = repositoryRoot, services = catalogue): string {
   const { values } = parseArgs({
     args: argv,
-    options: { registry: { type: "string" }, format: { type: "string", default: "tsv" } },
+    options: {
+      registry: { type: "string" },
+      format: { type: "string", default: "tsv" },
+      "registry-of": { type: "string" },
+      account: { type: "string" },
+      partition: { type: "string", default: "aws" },
+    },
     strict: true,
   });
+  if (values["registry-of"]) {
+    return `${registryOf(values["registry-of"], values.account ?? "", values.partition, root)}\n`;
+  }
   if (!values.registry) throw new Error("--registry is required");
   if (values.format !== "tsv" && values.format !== "json")
     throw new Error(`--format must be tsv or json, not ${values.format}`);

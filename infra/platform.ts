@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import {
   type Catalogue,
   type ClusterSettings,
@@ -16,6 +16,7 @@ import { PreviewAccess } from "./components/preview-access";
 import { readPolicyFile } from "./components/service";
 import { replicasOf, type Settings } from "./config";
 import { ecrRegistry, type ImageSource, imageSourceAt, imagesToBuild, repositoryRoot } from "./images";
+import { preflight } from "./preflight";
 
 /** dashboards/, alerts/ and services/ are read from the repository the program lives in. */
 export { repositoryRoot };
@@ -61,36 +62,64 @@ export type PlatformOutputs = {
   monthlyBudgetUsd: number;
 };
 
-export function definePlatform(settings: Settings, options: PlatformOptions = {}): PlatformOutputs {
+export async function definePlatform(
+  settings: Settings,
+  options: PlatformOptions = {},
+): Promise<PlatformOutputs> {
   const catalogue = validateCatalogue(options.catalogue ?? defaultCatalogue);
   const imageSource = options.imageSource ?? imageSourceAt(repositoryRoot);
   const clusterName = settings.clusterName ?? `${settings.project}-${settings.stack}`.slice(0, 100);
   let k8sProvider: EksCluster["k8sProvider"];
   let kubeconfig: pulumi.Output<string> | undefined;
-  let costExporterMode = settings.costExporterMode;
   const roleArns: Record<string, pulumi.Output<string>> = {};
   let storageClassName: string | undefined;
-  let registry: pulumi.Input<string> = settings.imageRegistry;
+  let registry: string = settings.imageRegistry;
   let podIdentity: { clusterName: pulumi.Input<string>; accountId: pulumi.Input<string> } | undefined;
+  const awsProvider = (service: string) => awsProviderFor(settings, service);
+  // Without Pod Identity (an existing cluster) there are no AWS credentials in the cluster: demo data, said out loud.
+  const costExporterMode =
+    settings.clusterMode === "existing" && settings.costExporterMode === "aws"
+      ? "demo"
+      : settings.costExporterMode;
+  const clusterSettings: ClusterSettings = { ...settings, costExporterMode };
+  const deployed = servicesIn("cluster", catalogue).filter(
+    (entry) => entry.deployedWhen?.(clusterSettings) ?? true,
+  );
+  const referencesAt = (prefix: string) =>
+    new Map(
+      imagesToBuild(prefix, settings.project, catalogue, imageSource).map((i) => [i.service, i.reference]),
+    );
 
   if (settings.clusterMode === "eks") {
-    const clusterProvider = awsProviderFor(settings, "cluster");
-    const caller = aws.getCallerIdentityOutput({}, { provider: clusterProvider });
-    const partition = aws.getPartitionOutput({}, { provider: clusterProvider });
+    // Its own provider, so the checks below need nothing else registered first. It creates nothing.
+    const preflightProvider = awsProviderFor(settings, "preflight");
+    const caller = await aws.getCallerIdentity({}, { provider: preflightProvider });
+    const { dnsSuffix, partition } = await aws.getPartition({}, { provider: preflightProvider });
+    if (settings.imageRegistry === "ecr")
+      registry = ecrRegistry(caller.accountId, settings.region, dnsSuffix);
+    const byService = referencesAt(registry);
+    await preflight({
+      provider: preflightProvider,
+      callerArn: caller.arn,
+      clusterAdminRoleArns: settings.clusterAdminRoleArns,
+      ecrImages:
+        settings.imageRegistry === "ecr" ? deployed.map((entry) => byService.get(entry.name) as string) : [],
+    });
+    const clusterProvider = awsProvider("cluster");
 
     const network = new Network("network", {
       clusterName,
       cidr: settings.vpcCidr,
       azCount: settings.azCount,
       natGateways: settings.natGateways,
-      provider: awsProviderFor(settings, "network"),
+      provider: awsProvider("network"),
     });
     const cluster = new EksCluster("cluster", {
       clusterName,
       kubernetesVersion: settings.kubernetesVersion,
       region: settings.region,
       accountId: caller.accountId,
-      partition: partition.partition,
+      partition,
       privateSubnetIds: network.privateSubnetIds,
       publicSubnetIds: network.publicSubnetIds,
       nodeInstanceTypes: settings.nodeInstanceTypes,
@@ -103,11 +132,6 @@ export function definePlatform(settings: Settings, options: PlatformOptions = {}
       clusterViewerRoleArns: settings.clusterViewerRoleArns,
       provider: clusterProvider,
     });
-    if (settings.imageRegistry === "ecr") {
-      registry = pulumi
-        .all([caller.accountId, partition.dnsSuffix])
-        .apply(([account, dnsSuffix]) => ecrRegistry(account, settings.region, dnsSuffix));
-    }
     podIdentity = { clusterName: cluster.clusterName, accountId: caller.accountId };
     new aws.budgets.Budget(
       "monthly-budget",
@@ -131,7 +155,7 @@ export function definePlatform(settings: Settings, options: PlatformOptions = {}
               ]
             : [],
       },
-      { provider: awsProviderFor(settings, "budget") },
+      { provider: awsProvider("budget") },
     );
     k8sProvider = cluster.k8sProvider;
     kubeconfig = cluster.kubeconfig;
@@ -143,8 +167,6 @@ export function definePlatform(settings: Settings, options: PlatformOptions = {}
       ...(settings.kubeContext ? { kubeContext: settings.kubeContext } : {}),
     });
     k8sProvider = cluster.k8sProvider;
-    // Without Pod Identity there are no AWS credentials in the cluster: demo data, said out loud.
-    if (costExporterMode === "aws") costExporterMode = "demo";
   }
 
   const monitoring = new Monitoring("monitoring", {
@@ -163,38 +185,25 @@ export function definePlatform(settings: Settings, options: PlatformOptions = {}
     provider: k8sProvider,
   });
 
-  const clusterSettings: ClusterSettings = { ...settings, costExporterMode };
   const portOf = new Map(catalogue.map((entry) => [entry.name, entry.port]));
   const urlOf = (name: string) =>
     `http://${name}.${settings.appsNamespace}.svc.cluster.local:${portOf.get(name) ?? ""}`;
-  const references = pulumi
-    .output(registry)
-    .apply(
-      (prefix) =>
-        new Map(
-          imagesToBuild(prefix, settings.project, catalogue, imageSource).map((i) => [
-            i.service,
-            i.reference,
-          ]),
-        ),
-    );
-  const services: DeployedService[] = servicesIn("cluster", catalogue)
-    .filter((entry) => entry.deployedWhen?.(clusterSettings) ?? true)
-    .map((entry) => ({
-      entry,
-      image: references.apply((byService) => byService.get(entry.name) as string),
-      replicas: replicasOf(settings, entry),
-      env: { ...entry.env, ...entry.clusterEnv?.({ urlOf, settings: clusterSettings }) },
-      ...(entry.awsIdentity && podIdentity
-        ? {
-            aws: {
-              ...podIdentity,
-              provider: awsProviderFor(settings, entry.name),
-              policyText: readPolicyFile(path.join(repositoryRoot, entry.awsIdentity.policyFile)),
-            },
-          }
-        : {}),
-    }));
+  const references = referencesAt(registry);
+  const services: DeployedService[] = deployed.map((entry) => ({
+    entry,
+    image: references.get(entry.name) as string,
+    replicas: replicasOf(settings, entry),
+    env: { ...entry.env, ...entry.clusterEnv?.({ urlOf, settings: clusterSettings }) },
+    ...(entry.awsIdentity && podIdentity
+      ? {
+          aws: {
+            ...podIdentity,
+            provider: awsProvider(entry.name),
+            policyText: readPolicyFile(path.join(repositoryRoot, entry.awsIdentity.policyFile)),
+          },
+        }
+      : {}),
+  }));
   const apps = new Apps("apps", {
     namespace: settings.appsNamespace,
     monitoringNamespace: settings.monitoringNamespace,

@@ -70,14 +70,27 @@ export function fakeActions() {
   const state = { head: "c0", runs: [] as Run[] };
   const rest = {
     actions: {
-      listWorkflowRuns: async (args: { workflow_id: string; status?: string; head_sha?: string }) => ({
+      listWorkflowRuns: async (args: {
+        workflow_id: string;
+        status?: string;
+        head_sha?: string;
+        created?: string;
+      }) => ({
         data: state.runs.filter(
           (r) =>
             r.workflow === args.workflow_id &&
             (args.status === undefined || r.status === args.status) &&
-            (args.head_sha === undefined || r.head_sha === args.head_sha),
+            (args.head_sha === undefined || r.head_sha === args.head_sha) &&
+            // GitHub's `created: >=<date>` filter, the only form deploy-queue.cjs uses.
+            (args.created === undefined ||
+              Date.parse(r.created_at ?? "") >= Date.parse(args.created.replace(/^>=/, ""))),
         ),
       }),
+      getWorkflowRun: async (args: { run_id: number }) => {
+        const run = state.runs.find((r) => r.id === args.run_id);
+        if (!run) throw Object.assign(new Error("Not Found"), { status: 404 });
+        return { data: run };
+      },
     },
     repos: { getBranch: async () => ({ data: { commit: { sha: state.head } } }) },
   };

@@ -127,6 +127,7 @@ describe("deploy queue: a merged change is never silently skipped (item 8)", () 
         status: "queued",
         created_at: new Date(clock * 1000).toISOString(),
       };
+      actions.runs.push(entry);
       await enqueue(entry);
     };
     const finishRunning = () => {
@@ -143,13 +144,16 @@ describe("deploy queue: a merged change is never silently skipped (item 8)", () 
       // The race the gate cannot see: the drift check passed its gate, then c2's deploy queued first.
       const gatePassed = true;
       await merge("c2"); // c2 pending
-      if (gatePassed)
-        await enqueue({
+      if (gatePassed) {
+        const entry: Run = {
           id: ++clock,
           workflow: "drift.yml",
           status: "queued",
           created_at: new Date(clock * 1000).toISOString(),
-        });
+        };
+        actions.runs.push(entry);
+        await enqueue(entry);
+      }
     } else {
       await merge("c2"); // c2 pending behind c1
       await drift(); // the morning check arrives
@@ -191,9 +195,37 @@ describe("deploy queue: a merged change is never silently skipped (item 8)", () 
       requeue: false,
       newer: [11],
     });
+    // run 11 is the newest deploy, but no drift check was queued after it: nothing replaced it
+    expect(
+      (await queue.shouldRequeue({ github: actions.github, owner: "o", repo: "r", runId: 11 })).requeue,
+    ).toBe(false);
+    actions.runs.push({
+      id: 12,
+      workflow: "drift.yml",
+      status: "queued",
+      created_at: "2026-12-01T10:02:00Z",
+    });
     expect(
       (await queue.shouldRequeue({ github: actions.github, owner: "o", repo: "r", runId: 11 })).requeue,
     ).toBe(true);
+  });
+
+  it("shouldRequeue: a deploy cancelled by hand (no drift check queued after it) stays cancelled", async () => {
+    const actions = fakeActions();
+    actions.runs.push(
+      { id: 20, workflow: "drift.yml", status: "completed", created_at: "2026-12-01T06:17:00Z" },
+      {
+        id: 21,
+        workflow: "deploy.yml",
+        status: "completed",
+        conclusion: "cancelled",
+        created_at: "2026-12-01T10:00:00Z",
+      },
+    );
+    expect(await queue.shouldRequeue({ github: actions.github, owner: "o", repo: "r", runId: 21 })).toEqual({
+      requeue: false,
+      newer: [],
+    });
   });
 });
 

@@ -442,7 +442,9 @@ describe("deploy builds and pushes what the program references (items 2 and 3)",
     expect(push).toBeLessThan(pulumi);
     expect(all[pulumi]?.with).toMatchObject({ command: "up", policyPacks: "infra/policy" });
     expect(all[pulumi]?.with["config-map"]).toBeUndefined();
-    expect(runOf(all[push] as Yaml)).toContain(".dkr.ecr.${AWS_REGION}.amazonaws.com");
+    // The stack's own registry (its platform:region), as the program names it, not the runner's AWS_REGION.
+    expect(runOf(all[push] as Yaml)).toContain('npm run --silent images -- --registry-of "$STACK_NAME"');
+    expect(all[push]?.env).toMatchObject({ STACK_NAME: "${{ inputs.stack }}" });
   });
 
   it("push-images.sh: logs in, creates a missing repository, skips an image that exists, builds the rest", async () => {
@@ -478,7 +480,8 @@ esac
     for (const tool of ["aws", "docker"]) chmodSync(join(bin, tool), 0o755);
     await run("bash", [join(root, ".github/scripts/push-images.sh"), registry], {
       cwd: root,
-      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, AWS_REGION: "us-east-1" },
+      // The shell's region is another one: every call must go to the registry's.
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, AWS_REGION: "eu-west-1" },
     });
     const calls = readFileSync(log, "utf8").trim().split("\n");
     expect(calls.slice(0, 2).sort()).toEqual([
@@ -505,6 +508,22 @@ esac
         ),
     );
   }, 60_000);
+
+  it("--registry-of names the registry the program names: the account's ECR in the stack's platform:region", () => {
+    expect(imageList(["--registry-of", "dev", "--account", "123456789012"], root)).toBe(
+      "123456789012.dkr.ecr.us-east-1.amazonaws.com\n",
+    );
+    const elsewhere = mkdtempSync(join(scratch, "stack-"));
+    writeFileSync(join(elsewhere, "Pulumi.yaml"), "name: cost-aware-platform\nruntime: nodejs\n");
+    writeFileSync(
+      join(elsewhere, "Pulumi.eu.yaml"),
+      "config:\n  platform:region: eu-central-1\n  platform:clusterAdminRoleArns:\n    - arn:aws:iam::123456789012:role/platform-deploy\n",
+    );
+    expect(
+      imageList(["--registry-of", "eu", "--account", "123456789012", "--partition", "aws-cn"], elsewhere),
+    ).toBe("123456789012.dkr.ecr.eu-central-1.amazonaws.com.cn\n");
+    expect(() => imageList(["--registry-of", "dev", "--account", "12"], root)).toThrow(/12-digit/);
+  });
 
   it("the build list comes from the catalogue: a fixture service appears in it", () => {
     const fixture = {

@@ -11,6 +11,7 @@
 
 const DEPLOY_WORKFLOW = "deploy.yml";
 const CI_WORKFLOW = "ci.yml";
+const DRIFT_WORKFLOW = "drift.yml";
 const IN_FLIGHT = ["queued", "in_progress", "waiting", "requested", "pending"];
 
 async function runsOf({ github, owner, repo, workflow, ...filters }) {
@@ -33,14 +34,20 @@ async function deployInFlight({ github, owner, repo, exceptRunId }) {
   return found;
 }
 
-/** Whether a cancelled deploy run should re-queue a deploy: only when no deploy run was created after it. */
+/**
+ * Whether a cancelled deploy run should re-queue a deploy: only when a drift check was queued after it (the
+ * only run that can have replaced it while it waited, the gate's race) and no deploy run was created after
+ * it (a newer deploy covers main's head and cannot ping-pong with this one). A deploy someone cancelled by
+ * hand has no such drift run and stays cancelled.
+ */
 async function shouldRequeue({ github, owner, repo, runId }) {
-  const runs = await runsOf({ github, owner, repo, workflow: DEPLOY_WORKFLOW });
-  const self = runs.find((r) => r.id === runId);
-  const newer = runs.filter(
-    (r) => r.id !== runId && (!self || Date.parse(r.created_at) > Date.parse(self.created_at)),
-  );
-  return { requeue: newer.length === 0, newer: newer.map((r) => r.id) };
+  const { data: self } = await github.rest.actions.getWorkflowRun({ owner, repo, run_id: runId });
+  const since = { created: `>=${self.created_at}` };
+  const after = (runs) =>
+    runs.filter((r) => r.id !== runId && Date.parse(r.created_at) > Date.parse(self.created_at));
+  const newer = after(await runsOf({ github, owner, repo, workflow: DEPLOY_WORKFLOW, ...since }));
+  const drift = after(await runsOf({ github, owner, repo, workflow: DRIFT_WORKFLOW, ...since }));
+  return { requeue: newer.length === 0 && drift.length > 0, newer: newer.map((r) => r.id) };
 }
 
 /**

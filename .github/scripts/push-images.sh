@@ -3,9 +3,12 @@
 # program uses), into the account's ECR, creating a service's repository on its first push and skipping
 # every image the registry already has. Run by pulumi-up.yml before `pulumi up`, with the deploy role.
 # Usage: push-images.sh <registry host, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com>
+#   (the stack's registry: npm run --silent images -- --registry-of <stack> --account <id>)
 set -euo pipefail
 registry="$1"
-: "${AWS_REGION:?AWS_REGION must be set}"
+# The registry's own region (<account>.dkr.ecr.<region>.<suffix>) for every call below, whatever the shell's.
+region="${registry#*.dkr.ecr.}"
+export AWS_REGION="${region%%.*}"
 
 aws ecr get-login-password --region "$AWS_REGION" | docker login --username AWS --password-stdin "$registry"
 

@@ -366,11 +366,12 @@ export function stateStatements({
         ...stacks.map((s) => `${bucketArn}/${stackStatePath(project, s.name)}*`),
       ],
     },
-    // Even a preview takes the DIY backend's lock of its stack.
+    // Even a preview takes the DIY backend's lock of its stack, and reads another's to say who holds it
+    // (pulumi/pulumi pkg/backend/diy/lock.go, checkForLock).
     {
       Sid: "StateLocksOfTheseStacks",
       Effect: "Allow",
-      Action: ["s3:PutObject", "s3:DeleteObject"],
+      Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
       Resource: stacks.map((s) => `${bucketArn}/${stackLockPath(project, s.name)}*`),
     },
     {

@@ -182,10 +182,17 @@ export const resourcePermissions: ResourcePermissions[] = [
   },
   {
     type: "aws:eks/addon:Addon",
-    create: [cluster("eks:CreateAddon"), addon("eks:TagResource")],
+    create: [
+      cluster("eks:CreateAddon"),
+      addon("eks:TagResource"),
+      // The EBS CSI driver add-on's podIdentityAssociations: EKS creates the association for the caller.
+      cluster("eks:CreatePodIdentityAssociation"),
+      on(role("cluster-ebs-csi"))("iam:PassRole", { "iam:PassedToService": "pods.eks.amazonaws.com" }),
+    ],
     update: [addon("eks:UpdateAddon")],
     delete: [addon("eks:DeleteAddon")],
-    source: "docs.aws.amazon.com/eks/latest/APIReference/API_CreateAddon.html",
+    source:
+      "docs.aws.amazon.com/eks/latest/APIReference/API_CreateAddon.html (podIdentityAssociations); docs.aws.amazon.com/eks/latest/userguide/pod-id-association.html",
   },
   {
     type: "aws:eks/accessEntry:AccessEntry",
@@ -266,6 +273,8 @@ export const resourcePermissions: ResourcePermissions[] = [
       on("*")("ecr:GetAuthorizationToken"),
       repository("ecr:DescribeRepositories"),
       repository("ecr:CreateRepository"),
+      // create-repository --tags
+      repository("ecr:TagResource"),
       repository("ecr:PutLifecyclePolicy"),
       repository("ecr:DescribeImages"),
       repository("ecr:BatchCheckLayerAvailability"),

@@ -128,6 +128,7 @@ describe("CI bootstrap program", () => {
       .filter((s) => list(s.Action).includes("s3:GetObject"))
       .flatMap((s) => list(s.Resource));
     expect(objects.sort()).toEqual([
+      `${stateBucket}/.pulumi/locks/organization/cost-aware-platform/dev/*`,
       `${stateBucket}/.pulumi/meta.yaml`,
       `${stateBucket}/.pulumi/stacks/cost-aware-platform/dev.json*`,
     ]);
@@ -153,6 +154,9 @@ describe("CI bootstrap program", () => {
       (await identityAllows(policy, principal, { action, resource })).decision;
     expect(await decide("s3:PutObject", lock("dev"))).toBe("Allowed");
     expect(await decide("s3:DeleteObject", lock("dev"))).toBe("Allowed");
+    // checkForLock reads a lock someone else holds, to say who: without it a preview during a deploy fails
+    // with AccessDenied instead of "the stack is currently locked by …".
+    expect(await decide("s3:GetObject", lock("dev"))).toBe("Allowed");
     expect(await decide("s3:GetObject", `${stateBucket}/.pulumi/stacks/cost-aware-platform/dev.json`)).toBe(
       "Allowed",
     );

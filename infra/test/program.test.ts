@@ -6,7 +6,8 @@ import { parse as parseYaml } from "yaml";
 import { loadDefaultThresholds } from "../../alerts/settings";
 import { alertTemplateFiles, dashboardFiles, ruleFiles, telegramSecretName } from "../components/monitoring";
 import { parseSettings } from "../config";
-import { type Inputs, type ProgramRun, readStackConfig, repoRoot } from "../testing/mocks";
+import { readStackConfig } from "../stack-config";
+import { type Inputs, type ProgramRun, repoRoot } from "../testing/mocks";
 import { countByType, exampleStackRuns, isKubernetesObject, ofType, type StackRuns } from "./stacks";
 
 let runs: StackRuns;
@@ -70,8 +71,8 @@ const awsInventory = (zones: number, nats: number) => ({
   "aws:iam/rolePolicy:RolePolicy": 1,
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 5,
   "aws:kms/key:Key": 1,
-  // network, cluster, cost-exporter, budget: one provider per concern for the `service` tag
-  "pulumi:providers:aws": 4,
+  // preflight (creates nothing), network, cluster, cost-exporter, budget: one provider per concern for the `service` tag
+  "pulumi:providers:aws": 5,
 });
 
 /** The previewer group's read-only RBAC (EKS stacks with a viewer role): one Secrets Role, in monitoring. */
@@ -231,6 +232,7 @@ describe("resource inventory", () => {
       "cluster",
       "cost-exporter",
       "network",
+      "preflight",
     ]);
   });
 

@@ -48,7 +48,10 @@ async function main() {
         token === "aws:index/getAvailabilityZones:getAvailabilityZones"
           ? { names: ["us-east-1a", "us-east-1b", "us-east-1c"] }
           : token === "aws:index/getCallerIdentity:getCallerIdentity"
-            ? { accountId: "123456789012" }
+            ? {
+                accountId: "123456789012",
+                arn: "arn:aws:sts::123456789012:assumed-role/platform-deploy/session",
+              }
             : token === "aws:index/getPartition:getPartition"
               ? { partition: "aws" }
               : inputs,

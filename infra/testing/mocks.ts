@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
+import { readStackConfig } from "../stack-config";
 
 /**
  * Runs the real Pulumi program under `pulumi.runtime.setMocks` (no CLI, no cloud) and returns every
@@ -40,41 +41,12 @@ export interface ProgramRun {
 export const repoRoot = path.resolve(__dirname, "..", "..");
 export const mockAccountId = "123456789012";
 
-/** A value that stands in for a `secure:` stack setting, which tests cannot decrypt. */
-export const mockSecretValue = (key: string) => `mock-secret-for-${key}`;
-
 const projectName = (projectDir: string): string => {
   const project = parseYaml(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as {
     name: string;
   };
   return project.name;
 };
-
-/**
- * Reads `Pulumi.<stack>.yaml` into the flat `namespace:key` → string map the runtime expects
- * (lists and objects as JSON, like the CLI passes them). A missing stack file is an empty config.
- */
-export function readStackConfig(
-  stack: string,
-  projectDir = repoRoot,
-): { config: Record<string, string>; secretKeys: string[] } {
-  const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
-  const config: Record<string, string> = {};
-  const secretKeys: string[] = [];
-  if (!fs.existsSync(file)) return { config, secretKeys };
-  const parsed = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-  for (const [key, value] of Object.entries(parsed.config ?? {})) {
-    if (value !== null && typeof value === "object" && "secure" in (value as object)) {
-      config[key] = mockSecretValue(key);
-      secretKeys.push(key);
-    } else if (typeof value === "string") {
-      config[key] = value;
-    } else {
-      config[key] = JSON.stringify(value);
-    }
-  }
-  return { config, secretKeys };
-}
 
 function fakeState(type: string, name: string, inputs: Inputs, region: string): Inputs {
   const arnOf = (service: string, resource: string, regional = true) =>
@@ -130,7 +102,8 @@ function fakeInvoke(token: string, inputs: Inputs, region: string): Inputs {
       return {
         id: mockAccountId,
         accountId: mockAccountId,
-        arn: `arn:aws:sts::${mockAccountId}:assumed-role/deploy/session`,
+        // The role the example stacks name in platform:clusterAdminRoleArns (what preflight.ts checks).
+        arn: `arn:aws:sts::${mockAccountId}:assumed-role/platform-deploy/session`,
         userId: "AROAMOCK:session",
       };
     case "aws:index/getPartition:getPartition":
@@ -163,6 +136,8 @@ export interface RunOptions {
   configNamespace?: string;
   /** Run as `pulumi preview` does (`pulumi.runtime.isDryRun()` true); as `pulumi up` by default. */
   dryRun?: boolean;
+  /** Answers a provider function before the defaults do (return undefined to fall through; throw to fail it). */
+  invoke?: (token: string, inputs: Inputs) => Inputs | undefined;
   /** Passed to definePlatform: another catalogue (a fixture service added) or image source. */
   platform?: import("../platform").PlatformOptions;
 }
@@ -250,7 +225,7 @@ async function runOnce(
       call(args) {
         const inputs = (args.inputs ?? {}) as Inputs;
         invokes.push({ token: args.token, inputs });
-        return fakeInvoke(args.token, inputs, region);
+        return options.invoke?.(args.token, inputs) ?? fakeInvoke(args.token, inputs, region);
       },
     },
     project,
@@ -284,10 +259,20 @@ async function runOnce(
   let stackOutputs: unknown;
   try {
     const entry = await (options.entry ?? (() => loadProgram(options)))();
+    // A program that fails after registering something (preflight.ts: after its provider) would also reject
+    // the stack resource's own promises, unhandled; the host reports that as the run's error, a test runner
+    // as a stray one. So the failure is kept and thrown once, here.
+    let programError: unknown;
     stackOutputs = await pulumi.runtime.runInPulumiStack(async () => {
       pulumi.runtime.registerStackTransformation(recordOptions);
-      return entry();
+      try {
+        return await entry();
+      } catch (error) {
+        programError = error;
+        return {};
+      }
     });
+    if (programError) throw programError;
   } catch (error) {
     // Tests assert that a bad setting stops the program before it registers anything.
     throw Object.assign(error as Error, {
