@@ -164,7 +164,11 @@ export function localTemplates(grafanaUrl: string): Record<string, string> {
   );
 }
 
-export function grafanaProvisioning(prometheusUrl: string): { datasource: string; dashboards: string } {
+/** Grafana's data source (its scrape interval is the local one, as `$__rate_interval` needs) and dashboards. */
+export function grafanaProvisioning(
+  prometheusUrl: string,
+  scrapeInterval: string,
+): { datasource: string; dashboards: string } {
   return {
     datasource: stringify({
       apiVersion: 1,
@@ -175,7 +179,7 @@ export function grafanaProvisioning(prometheusUrl: string): { datasource: string
           access: "proxy",
           url: prometheusUrl,
           isDefault: true,
-          jsonData: { timeInterval: "5s" },
+          jsonData: { timeInterval: scrapeInterval },
         },
       ],
     }),
