@@ -144,10 +144,11 @@ function drawTimeseries(panel: Panel, body: HTMLElement, frames: Frame[]): DrawO
                 ? [0, 1]
                 : [dataMin - Math.abs(dataMin) * 0.1, dataMax + Math.abs(dataMax) * 0.1]
               : (uPlot.rangeNum(dataMin, dataMax, 0.1, true) as [number, number]);
-          return [
-            defaults.min ?? low,
-            defaults.max ?? Math.max(high, (defaults.min ?? low) + Number.EPSILON),
-          ];
+          // A line at the very edge would be half cut off: keep a sliver of room unless the panel fixes the edge.
+          const room = (high - low) * 0.015;
+          const min = defaults.min ?? (dataMin <= low ? low - room : low);
+          const max = defaults.max ?? (dataMax >= high ? high + room : high);
+          return [min, Math.max(max, min + Number.EPSILON)];
         },
       },
     },

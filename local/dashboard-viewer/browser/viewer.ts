@@ -299,6 +299,11 @@ async function drawView(
   }
 }
 
+/** A dashboard time as a person reads it: `now-1h` as written, epoch milliseconds as a local time. */
+function describeTime(text: string): string {
+  return /^\d+$/.test(text) ? new Date(Number(text)).toLocaleString() : text;
+}
+
 async function render() {
   const params = new URLSearchParams(location.search);
   const res = await fetch(`/api/dashboards/uid/${encodeURIComponent(config.uid)}`);
@@ -333,7 +338,7 @@ async function render() {
     const title = Object.assign(document.createElement("h1"), { textContent: dashboard.title });
     const note = Object.assign(document.createElement("span"), {
       className: "note",
-      textContent: `${fromText} to ${toText}${refreshText ? `, every ${refreshText}` : ""} · read-only view of ${config.file} (Grafana is not installed)`,
+      textContent: `${describeTime(fromText)} to ${describeTime(toText)}${refreshText ? `, every ${refreshText}` : ""} · read-only view of ${config.file} (Grafana is not installed)`,
     });
     const links = document.createElement("nav");
     links.className = "links";
