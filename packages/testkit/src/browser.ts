@@ -23,6 +23,8 @@ export const CHROMIUM_ARGS = [
 
 export interface Browser {
   context: BrowserContext;
+  /** The fresh profile directory (removed by close). */
+  profileDir: string;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export async function launchBrowser({
   });
   return {
     context,
+    profileDir: profile,
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
