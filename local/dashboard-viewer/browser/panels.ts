@@ -43,12 +43,24 @@ function clear(body: HTMLElement) {
 }
 
 function message(body: HTMLElement, text: string) {
-  body.append(Object.assign(document.createElement("div"), { className: "message", textContent: text }));
+  body.append(textElement("div", "message", text));
 }
 
 const finite = (v: number | null): number | null => (v !== null && Number.isFinite(v) ? v : null);
 const countPoints = (frames: Frame[]) =>
   frames.reduce((n, f) => n + f.values.filter((v) => finite(v) !== null).length, 0);
+
+/** "No data" in the panel, when the queries gave no value to show; undefined when there is something. */
+function nothingToShow(body: HTMLElement, frames: Frame[]): DrawOutcome | undefined {
+  if (countPoints(frames) > 0) return undefined;
+  message(body, "No data");
+  return { state: "empty", points: 0 };
+}
+
+/** An element with a class and a text. */
+function textElement(tag: "div" | "span", className: string, text: string): HTMLElement {
+  return Object.assign(document.createElement(tag), { className, textContent: text });
+}
 
 function withAlpha(hex: string, alpha: number): string {
   const match = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
@@ -100,11 +112,9 @@ function drawTimeseries(panel: Panel, body: HTMLElement, frames: Frame[]): DrawO
     });
     return column;
   });
+  const empty = nothingToShow(body, frames);
+  if (empty) return empty;
   const points = countPoints(frames);
-  if (points === 0) {
-    message(body, "No data");
-    return { state: "empty", points };
-  }
 
   const chart = document.createElement("div");
   body.append(chart);
@@ -243,11 +253,9 @@ function sparkline(container: HTMLElement, frame: Frame, color: string, height: 
 function drawStat(panel: Panel, body: HTMLElement, frames: Frame[]): DrawOutcome {
   const defaults = panel.fieldConfig?.defaults ?? {};
   const options = panel.options ?? {};
+  const empty = nothingToShow(body, frames);
+  if (empty) return empty;
   const points = countPoints(frames);
-  if (frames.length === 0 || points === 0) {
-    message(body, "No data");
-    return { state: "empty", points };
-  }
   const stat = document.createElement("div");
   stat.className = "stat";
   body.append(stat);
@@ -261,16 +269,14 @@ function drawStat(panel: Panel, body: HTMLElement, frames: Frame[]): DrawOutcome
     const text = showValue ? valueText : seriesName(frame);
     const item = document.createElement("div");
     item.className = "item";
-    const value = Object.assign(document.createElement("div"), { className: "value", textContent: text });
+    const value = textElement("div", "value", text);
     const share = body.clientWidth / frames.length;
     const size = Math.min((body.clientHeight / lines) * 0.55, (share / Math.max(3, text.length)) * 1.6, 64);
     value.style.fontSize = `${Math.max(12, size)}px`;
     if (options.colorMode === "background") item.style.background = color;
     else if (options.colorMode !== "none") value.style.color = color;
     if (showName && showValue) {
-      item.append(
-        Object.assign(document.createElement("div"), { className: "name", textContent: seriesName(frame) }),
-      );
+      item.append(textElement("div", "name", seriesName(frame)));
     }
     item.append(value);
     stat.append(item);
@@ -307,11 +313,9 @@ function gaugeRange(defaults: FieldDefaults, values: number[]): [number, number]
 
 function drawGauge(panel: Panel, body: HTMLElement, frames: Frame[]): DrawOutcome {
   const defaults = panel.fieldConfig?.defaults ?? {};
+  const empty = nothingToShow(body, frames);
+  if (empty) return empty;
   const points = countPoints(frames);
-  if (frames.length === 0 || points === 0) {
-    message(body, "No data");
-    return { state: "empty", points };
-  }
   const values = frames.map((f) => reduced(panel, f));
   const [min, max] = gaugeRange(
     defaults,
@@ -362,9 +366,7 @@ function drawGauge(panel: Panel, body: HTMLElement, frames: Frame[]): DrawOutcom
     const item = document.createElement("div");
     item.className = "item";
     if (frames.length > 1) {
-      item.append(
-        Object.assign(document.createElement("div"), { className: "name", textContent: seriesName(frame) }),
-      );
+      item.append(textElement("div", "name", seriesName(frame)));
     }
     item.append(svg);
     holder.append(item);
@@ -374,11 +376,9 @@ function drawGauge(panel: Panel, body: HTMLElement, frames: Frame[]): DrawOutcom
 
 function drawBarGauge(panel: Panel, body: HTMLElement, frames: Frame[]): DrawOutcome {
   const defaults = panel.fieldConfig?.defaults ?? {};
+  const empty = nothingToShow(body, frames);
+  if (empty) return empty;
   const points = countPoints(frames);
-  if (frames.length === 0 || points === 0) {
-    message(body, "No data");
-    return { state: "empty", points };
-  }
   const values = frames.map((f) => reduced(panel, f));
   const present = values.filter((v): v is number => v !== null);
   const min = defaults.min ?? Math.min(0, ...present);
@@ -399,16 +399,9 @@ function drawBarGauge(panel: Panel, body: HTMLElement, frames: Frame[]): DrawOut
     fill.style.width = `${(share * 100).toFixed(2)}%`;
     fill.style.background = gradient ? `linear-gradient(90deg, ${withAlpha(color, 0.35)}, ${color})` : color;
     track.append(fill);
-    const valueText = Object.assign(document.createElement("span"), {
-      className: "value",
-      textContent: text,
-    });
+    const valueText = textElement("span", "value", text);
     valueText.style.color = color;
-    row.append(
-      Object.assign(document.createElement("span"), { className: "name", textContent: seriesName(frame) }),
-      track,
-      valueText,
-    );
+    row.append(textElement("span", "name", seriesName(frame)), track, valueText);
     bars.append(row);
   });
   body.append(bars);
