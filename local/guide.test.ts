@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { startGrafana } from "./components/grafana.js";
 import { formatTargetsUp, type GuideFacts, TRY_QUERY, tryThis } from "./guide.js";
 
 const facts: GuideFacts = {
@@ -58,5 +59,29 @@ describe("what npm start says once everything runs", () => {
     const text = tryThis({ ...facts, grafana: true, telegramChat: -100123 });
     expect(text).toContain("(Grafana, admin/admin)");
     expect(text).toContain("go to Telegram chat -100123");
+  });
+});
+
+describe("the Grafana row when Grafana does not run", () => {
+  const context = (LOCAL_GRAFANA: "auto" | "off") =>
+    ({
+      settings: { LOCAL_GRAFANA },
+      ports: {},
+      url: () => "",
+      dataDir: "",
+      children: undefined,
+    }) as unknown as Parameters<typeof startGrafana>[0];
+
+  it("says how to install it on Debian/Ubuntu and on macOS, and that the dashboards are served anyway", async () => {
+    const row = await startGrafana(context("auto"), undefined);
+    expect(row.status).toBe("skipped");
+    expect(row.note).toContain("Debian/Ubuntu: add Grafana's apt repository");
+    expect(row.note).toContain("apt-get install grafana");
+    expect(row.note).toContain("macOS: brew install grafana");
+    expect(row.note).toContain("the dashboards are served read-only below");
+  });
+
+  it("says when it was turned off", async () => {
+    expect((await startGrafana(context("off"), undefined)).note).toMatch(/^LOCAL_GRAFANA=off;/);
   });
 });
