@@ -2,7 +2,7 @@ import { createLogger, createServiceMetrics } from "@platform/service-kit";
 import { sample } from "@platform/testkit";
 import { describe, expect, it } from "vitest";
 import { createApp, type StorefrontDeps } from "./app.js";
-import { CATALOG } from "./catalog.js";
+import { CATALOG, findProduct, type Product } from "./catalog.js";
 import { FORM_TOKEN_COOKIE, orderFromForm } from "./shop-form.js";
 
 const silent = createLogger({ service: "storefront", level: "silent" });
@@ -11,6 +11,10 @@ const storefront = (deps: StorefrontDeps = {}) =>
 type App = ReturnType<typeof storefront>["app"];
 
 const HOST = "127.0.0.1:8080";
+const NOTEBOOK = findProduct("notebook") as Product;
+const POSTCARD = findProduct("postcard") as Product;
+const usd = (cents: number) =>
+  new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(cents / 100);
 /** What a browser sends with a form posted from the shop's own page. */
 const SAME_ORIGIN = { Host: HOST, Origin: `http://${HOST}`, "Sec-Fetch-Site": "same-origin" };
 
@@ -93,9 +97,13 @@ describe("the order form", () => {
     const html = await res.text();
     expect(html).toContain("Thank you for your order");
     expect(html).toMatch(/<code id="order-id">ord_[0-9a-f-]{36}<\/code>/);
-    expect(html).toContain('<th class="amount" id="order-total">$59.97</th>');
+    expect(html).toContain(`<th class="amount" id="order-total">${usd(3 * NOTEBOOK.priceCents)}</th>`);
     // The same checkout as the JSON API: the same counters, revenue exact to the cent.
-    expect(await counters(front.app)).toEqual({ ...NOTHING_COUNTED, revenue: 59.97, accepted: 1 });
+    expect(await counters(front.app)).toEqual({
+      ...NOTHING_COUNTED,
+      revenue: (3 * NOTEBOOK.priceCents) / 100,
+      accepted: 1,
+    });
     const metrics = await (await front.app.request("/metrics")).text();
     expect(sample(metrics, 'app_requests_total{method="POST",endpoint="/checkout",status="201"}')).toBe(1);
   });
@@ -110,7 +118,7 @@ describe("the order form", () => {
       Cookie: cookieHeader,
     });
     expect(res.status).toBe(201);
-    expect((await counters(front.app)).revenue).toBe(0.2);
+    expect((await counters(front.app)).revenue).toBe((2 * POSTCARD.priceCents) / 100);
   });
 
   it.each([
