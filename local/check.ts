@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DASHBOARDS_DIR } from "./configs.js";
+import { interpolateBuiltins, interpolateVariables, queryTiming } from "./dashboard-viewer/grafana.js";
 
 /** The queries the metric contract promises return data against a storefront under traffic. */
 export const METRIC_CONTRACT_QUERIES = [
@@ -51,26 +52,28 @@ export function loadDashboards(dir = DASHBOARDS_DIR): { file: string; json: Dash
     .map((file) => ({ file, json: JSON.parse(readFileSync(join(dir, file), "utf8")) as DashboardJson }));
 }
 
+/** The view the check resolves queries for: the dashboards' default hour, on a panel 1,000 px wide. */
+const CHECKED_VIEW = { rangeMs: 3_600_000, maxDataPoints: 1_000 };
+
 /**
- * Replaces Grafana's built-in and template variables the way Grafana would for a 1-hour view of a
- * 5-second scrape: `$__rate_interval` becomes a window holding several scrapes.
+ * Replaces Grafana's built-in and template variables as Grafana does for the dashboards' default view
+ * (the rules of dashboard-viewer/grafana.ts, which the read-only dashboards follow too): with a 5-second
+ * scrape, `$__rate_interval` is max(5 s + 5 s, 4 × 5 s) = 20 s and `$__range` 3600s.
  */
 export function concreteQuery(expr: string, variables: Record<string, string>, scrapeSeconds = 5): string {
-  const rateInterval = `${Math.max(4 * scrapeSeconds, 30)}s`;
-  const builtins: Record<string, string> = {
-    __rate_interval: rateInterval,
-    __interval: `${scrapeSeconds}s`,
-    __range: "5m",
-    ...variables,
-  };
-  // Grafana accepts both $name and ${name}; longer names first so $__rate_interval is not read as $__r….
-  const names = Object.keys(builtins).sort((a, b) => b.length - a.length);
-  const pattern = new RegExp(`\\$(?:\\{(${names.join("|")})\\}|(${names.join("|")})\\b)`, "g");
-  const query = expr.replace(
-    pattern,
-    (_all, braced?: string, bare?: string) => builtins[(braced ?? bare) as string] ?? _all,
+  const values = new Map(
+    Object.entries(variables).map(([name, value]) => [
+      name,
+      { name, value, options: [value], multi: false, includeAll: false },
+    ]),
   );
-  return query;
+  const timing = queryTiming({
+    fromMs: 0,
+    toMs: CHECKED_VIEW.rangeMs,
+    maxDataPoints: CHECKED_VIEW.maxDataPoints,
+    scrapeIntervalMs: scrapeSeconds * 1000,
+  });
+  return interpolateBuiltins(interpolateVariables(expr, values), timing);
 }
 
 /** The values a dashboard's variables have when it opens (the saved current value). */

@@ -70,6 +70,25 @@ export function withShorterFor(ruleText: string, maxFor: string): string {
   return stringify(doc, { lineWidth: 0 });
 }
 
+/**
+ * A rule file whose runbook links open on this machine: every `runbook_url` under the configured
+ * `runbookBaseUrl` (alerts/settings.yaml) points at the same page served by the local platform
+ * (`localBase`), which shows the runbook of this checkout. The cluster keeps the configured address.
+ */
+export function withLocalRunbooks(ruleText: string, configuredBase: string, localBase: string): string {
+  const doc = parse(ruleText) as { groups: { rules: { annotations?: Record<string, string> }[] }[] };
+  const prefix = `${configuredBase.replace(/\/+$/, "")}/`;
+  for (const group of doc.groups) {
+    for (const rule of group.rules) {
+      const url = rule.annotations?.runbook_url;
+      if (rule.annotations && url?.startsWith(prefix)) {
+        rule.annotations.runbook_url = `${localBase.replace(/\/+$/, "")}/${url.slice(prefix.length)}`;
+      }
+    }
+  }
+  return stringify(doc, { lineWidth: 0 });
+}
+
 export interface Telegram {
   botToken: string;
   chatId: number;
@@ -164,7 +183,11 @@ export function localTemplates(grafanaUrl: string): Record<string, string> {
   );
 }
 
-export function grafanaProvisioning(prometheusUrl: string): { datasource: string; dashboards: string } {
+/** Grafana's data source (its scrape interval is the local one, as `$__rate_interval` needs) and dashboards. */
+export function grafanaProvisioning(
+  prometheusUrl: string,
+  scrapeInterval: string,
+): { datasource: string; dashboards: string } {
   return {
     datasource: stringify({
       apiVersion: 1,
@@ -175,7 +198,7 @@ export function grafanaProvisioning(prometheusUrl: string): { datasource: string
           access: "proxy",
           url: prometheusUrl,
           isDefault: true,
-          jsonData: { timeInterval: "5s" },
+          jsonData: { timeInterval: scrapeInterval },
         },
       ],
     }),

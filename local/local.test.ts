@@ -196,7 +196,7 @@ describe("npm start's command line", () => {
 });
 
 describe("dashboard queries for the check", () => {
-  it("replaces Grafana's variables with concrete values", () => {
+  it("replaces Grafana's variables as Grafana does for the dashboards' default hour", () => {
     expect(
       concreteQuery(
         'sum(rate(x{job=~"$job"}[$__rate_interval])) + rate(y[${__rate_interval}]) + z[$__range]',
@@ -204,7 +204,9 @@ describe("dashboard queries for the check", () => {
           job: "storefront",
         },
       ),
-    ).toBe('sum(rate(x{job=~"storefront"}[30s])) + rate(y[30s]) + z[5m]');
+    ).toBe('sum(rate(x{job=~"storefront"}[20s])) + rate(y[20s]) + z[3600s]');
+    // The tests' 1-second scrape: max(5 s + 1 s, 4 × 1 s).
+    expect(concreteQuery("rate(x[$__rate_interval])", {}, 1)).toBe("rate(x[6s])");
   });
 
   it("finds every panel query of every dashboard, none left with a variable", () => {

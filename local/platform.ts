@@ -17,6 +17,7 @@ import {
 import { Children } from "./children.js";
 import { type AlertReceiver, startAlertReceiver } from "./components/alert-receiver.js";
 import { startAlertmanager } from "./components/alertmanager.js";
+import { startDashboardViewer } from "./components/dashboard-viewer.js";
 import { startGrafana } from "./components/grafana.js";
 import { startPrometheus } from "./components/prometheus.js";
 import { type EntryPoint, scrapeTargets, startOrder, startService } from "./components/services.js";
@@ -90,20 +91,21 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 
   const prometheus = await requireTool("prometheus");
   const alertmanager = await requireTool("alertmanager");
-  const grafana = await findTool("grafana");
+  const grafana = settings.LOCAL_GRAFANA === "off" ? undefined : await findTool("grafana");
 
   const services = servicesIn("local", from);
-  const names = localComponents(from)
-    .map((c) => c.name)
-    .filter((name) => name !== "grafana" || grafana);
+  // Grafana's port is always taken: by Grafana, or by the read-only dashboards in its place.
+  const names = localComponents(from).map((c) => c.name);
   const ports = await bindPorts(names, settings);
   const url = (name: string) => `http://127.0.0.1:${ports[name]}`;
   const children = new Children(logs);
   const context: LocalContext = { settings, ports, url, dataDir, children };
 
   let receiverServer: RunningService | undefined;
+  let viewerServer: RunningService | undefined;
   const stop = async () => {
     await children.stopAll();
+    await viewerServer?.shutdown("platform stopping");
     await receiverServer?.shutdown("platform stopping");
   };
 
@@ -144,6 +146,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       services: scrapeTargets(services, context),
     });
     components.push(prometheusRow, alertmanagerRow, receiver.row, await startGrafana(context, grafana));
+    if (!grafana) {
+      const viewer = await startDashboardViewer(context);
+      viewerServer = viewer.running;
+      components.push(viewer.row);
+    }
 
     const byName = new Map(services.map((s) => [s.name, s]));
     return {

@@ -29,6 +29,8 @@ const fixedSettings = {
   TELEGRAM_API_URL: env.optionalUrl(),
   /** Where the Telegram message's dashboard links point (the local Grafana by default). */
   GRAFANA_URL: env.optionalUrl(),
+  /** `auto`: Grafana where installed, else the read-only dashboards on its port; `off`: never Grafana. */
+  LOCAL_GRAFANA: env.oneOf(["auto", "off"], "auto"),
 };
 
 export type LocalSettings = z.infer<z.ZodObject<typeof fixedSettings>> & {

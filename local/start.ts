@@ -7,8 +7,11 @@ import { exitOnStartupError } from "@platform/service-kit";
 import { whenParentExits } from "@platform/supervisor";
 import { type Catalogue, catalogue } from "../catalogue/services.js";
 import { formatReport, runChecks } from "./check.js";
+import { alertmanagerHasWebUi } from "./components/alertmanager.js";
+import { HOME_DASHBOARD_UID } from "./components/dashboard-viewer.js";
 import type { Row } from "./components/types.js";
 import { ruleFiles } from "./configs.js";
+import { formatTargetsUp, tryThis, waitForTargets } from "./guide.js";
 import { INCIDENTS, type IncidentName, isIncident, setIncident } from "./incidents.js";
 import { type Platform, startPlatform } from "./platform.js";
 import { type LocalSettings, loadLocalSettings, localComponents, portSettingName } from "./settings.js";
@@ -31,6 +34,7 @@ installed, demo traffic and demo Cost Explorer data. Ctrl-C stops everything.
 Settings (environment variables, see local/README.md): a port per component, 0 picks a free one:
 ${wrap(ports, 100, "  ")}
   LOCAL_DATA_DIR (.local), SCRAPE_INTERVAL (5s), LOCAL_MAX_FOR (30s), GRAFANA_URL,
+  LOCAL_GRAFANA (auto: Grafana where installed, else read-only dashboards on its port; off),
   TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID (alerts to Telegram), TELEGRAM_API_URL
 `;
 }
@@ -164,19 +168,45 @@ async function main() {
     return;
   }
 
-  if (options.incident) {
-    const { simulation, expect } = INCIDENTS[options.incident];
-    console.log(
-      `Incident ${options.incident}: warming up for ${INCIDENT_WARMUP_MS / 1000} s so alerts have a baseline…`,
-    );
-    await new Promise((r) => setTimeout(r, INCIDENT_WARMUP_MS));
-    await setIncident(platform.url("storefront"), simulation);
-    console.log(`Incident ${options.incident} started: ${JSON.stringify(simulation)}. Expect ${expect}.`);
-    console.log(
-      `Undo it with: curl -X PUT -H 'Content-Type: application/json' -d '{}' ${platform.url("storefront")}/admin/simulation`,
-    );
-  }
   console.log("Running. Press Ctrl-C to stop everything.");
+  if (options.incident) void causeIncident(platform, options.incident);
+  console.log(
+    formatTargetsUp(await waitForTargets(platform.url("prometheus")), `${settings.LOCAL_DATA_DIR}/logs`),
+  );
+  console.log(`\n${await guide(platform, settings)}\n`);
+}
+
+/** Waits a minute so the alerts have a normal level to compare with, then causes the incident. */
+async function causeIncident(platform: Platform, name: IncidentName) {
+  const { simulation, expect } = INCIDENTS[name];
+  console.log(`Incident ${name}: warming up for ${INCIDENT_WARMUP_MS / 1000} s so alerts have a baseline…`);
+  await new Promise((r) => setTimeout(r, INCIDENT_WARMUP_MS));
+  await setIncident(platform.url("storefront"), simulation);
+  console.log(`Incident ${name} started: ${JSON.stringify(simulation)}. Expect ${expect}.`);
+  console.log(
+    `Undo it with: curl -X PUT -H 'Content-Type: application/json' -d '{}' ${platform.url("storefront")}/admin/simulation`,
+  );
+}
+
+/** The "try this" block, from what this run's start-up table says runs where. */
+async function guide(platform: Platform, settings: LocalSettings): Promise<string> {
+  const row = (name: string) => platform.components.find((c) => c.name === name);
+  const grafana = row("grafana")?.status === "running";
+  return tryThis({
+    shop: row("storefront")?.url,
+    dashboards: grafana
+      ? `${platform.url("grafana")}/d/${HOME_DASHBOARD_UID}`
+      : (row("dashboards")?.url ?? platform.url("grafana")),
+    grafana,
+    prometheus: platform.url("prometheus"),
+    alertmanager: platform.url("alertmanager"),
+    alertmanagerWebUi: await alertmanagerHasWebUi(platform.url("alertmanager")),
+    receiver: platform.url("alert-receiver"),
+    telegramChat:
+      settings.TELEGRAM_BOT_TOKEN && !Number.isNaN(settings.TELEGRAM_CHAT_ID)
+        ? settings.TELEGRAM_CHAT_ID
+        : undefined,
+  });
 }
 
 // Run only as the entry point, so tests can import the helpers above.

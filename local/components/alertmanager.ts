@@ -4,6 +4,19 @@ import { join } from "node:path";
 import { type AlertTiming, localAlertmanagerConfig, localTemplates, type Telegram } from "../configs.js";
 import type { LocalContext, Row } from "./types.js";
 
+/**
+ * Whether this Alertmanager serves its web application: Debian's package ships without it and answers
+ * `/` with a page saying so (and pointing at amtool).
+ */
+export async function alertmanagerHasWebUi(url: string): Promise<boolean> {
+  try {
+    const page = await (await fetch(`${url}/`, { signal: AbortSignal.timeout(2_000) })).text();
+    return !page.includes("does not include a web");
+  } catch {
+    return false;
+  }
+}
+
 export async function startAlertmanager(
   context: LocalContext,
   {
@@ -35,12 +48,15 @@ export async function startAlertmanager(
     "--cluster.listen-address=",
   ]);
   await context.children.waitReady("alertmanager", `${context.url("alertmanager")}/-/ready`, 30_000);
+  const webUi = (await alertmanagerHasWebUi(context.url("alertmanager")))
+    ? ""
+    : "; no web UI in this package (amtool, or the receiver's /alerts)";
   return {
     name: "alertmanager",
     url: context.url("alertmanager"),
     status: "running",
     note: telegram
-      ? `→ Telegram chat ${telegram.chatId}${telegram.apiUrl ? ` via ${telegram.apiUrl}` : ""}`
-      : "→ alert-receiver (set TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID for Telegram)",
+      ? `→ Telegram chat ${telegram.chatId}${telegram.apiUrl ? ` via ${telegram.apiUrl}` : ""}${webUi}`
+      : `→ alert-receiver (TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID for Telegram)${webUi}`,
   };
 }

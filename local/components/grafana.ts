@@ -7,10 +7,14 @@ import type { LocalContext, Row } from "./types.js";
 
 export async function startGrafana(context: LocalContext, binary: string | undefined): Promise<Row> {
   if (!binary) {
+    const why =
+      context.settings.LOCAL_GRAFANA === "off"
+        ? "LOCAL_GRAFANA=off"
+        : `not on PATH (grafana / grafana-server); to install: ${installHint("grafana")}`;
     return {
       name: "grafana",
       status: "skipped",
-      note: `not on PATH (grafana / grafana-server): ${installHint("grafana")}; dashboards still checked against Prometheus`,
+      note: `${why}; the dashboards are served read-only below`,
     };
   }
   const dir = join(context.dataDir, "grafana");
@@ -18,7 +22,7 @@ export async function startGrafana(context: LocalContext, binary: string | undef
   for (const sub of ["datasources", "dashboards", "plugins", "alerting", "notifiers"]) {
     mkdirSync(join(provisioning, sub), { recursive: true });
   }
-  const files = grafanaProvisioning(context.url("prometheus"));
+  const files = grafanaProvisioning(context.url("prometheus"), context.settings.SCRAPE_INTERVAL);
   writeFileSync(join(provisioning, "datasources", "platform.yml"), files.datasource);
   writeFileSync(join(provisioning, "dashboards", "platform.yml"), files.dashboards);
   const homepath = grafanaHome(binary);

@@ -1,11 +1,20 @@
 /**
- * Prometheus on this machine: the rule files of alerts/ with every `for:` capped at LOCAL_MAX_FOR, the
- * catalogue's services and the tools as scrape targets, every SCRAPE_INTERVAL.
+ * Prometheus on this machine: the rule files of alerts/ with every `for:` capped at LOCAL_MAX_FOR and
+ * their runbook links pointed at the alert receiver's runbook pages, the catalogue's services and the
+ * tools as scrape targets, every SCRAPE_INTERVAL.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatDuration } from "@platform/service-kit";
-import { prometheusConfig, ruleFiles, type ScrapeTarget, withShorterFor } from "../configs.js";
+import { loadDefaultThresholds } from "../../alerts/settings.js";
+import {
+  prometheusConfig,
+  ruleFiles,
+  type ScrapeTarget,
+  withLocalRunbooks,
+  withShorterFor,
+} from "../configs.js";
+import { RUNBOOK_PATH } from "./alert-receiver.js";
 import type { LocalContext, Row } from "./types.js";
 
 export async function startPrometheus(
@@ -17,8 +26,13 @@ export async function startPrometheus(
   const dir = join(context.dataDir, "prometheus");
   const rulesDir = join(dir, "rules");
   mkdirSync(rulesDir, { recursive: true });
+  const { runbookBaseUrl } = loadDefaultThresholds();
+  const localRunbooks = `${context.url("alert-receiver")}${RUNBOOK_PATH}`;
   for (const [file, text] of Object.entries(ruleFiles())) {
-    writeFileSync(join(rulesDir, file), withShorterFor(text, maxFor));
+    writeFileSync(
+      join(rulesDir, file),
+      withLocalRunbooks(withShorterFor(text, maxFor), runbookBaseUrl, localRunbooks),
+    );
   }
   writeFileSync(
     join(dir, "prometheus.yml"),

@@ -13,13 +13,17 @@ const INSTALL_HINTS: Record<string, string> = {
   prometheus: PROMETHEUS_HINT,
   alertmanager: ALERTMANAGER_HINT,
   amtool: ALERTMANAGER_HINT,
-  grafana: "install Grafana from Grafana's apt repository (macOS: brew install grafana)",
+  grafana:
+    "Debian/Ubuntu: add Grafana's apt repository (https://apt.grafana.com, see local/README.md) and apt-get install grafana; macOS: brew install grafana",
+  chromium:
+    "install the Debian package `chromium` (apt-get install chromium; macOS: brew install --cask chromium), or run `npm run setup`",
 };
 
 /** Other names a tool goes by: Debian ships Alertmanager as `prometheus-alertmanager`, older Grafana as `grafana-server`. */
 const ALIASES: Record<string, string[]> = {
   alertmanager: ["alertmanager", "prometheus-alertmanager"],
   grafana: ["grafana", "grafana-server"],
+  chromium: ["chromium", "chromium-browser"],
 };
 
 /** The absolute path of a tool on PATH (under any of its names), or undefined. */

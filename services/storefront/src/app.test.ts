@@ -68,7 +68,7 @@ describe("pages", () => {
       name: "<img src=x onerror=alert(1)>",
       description: 'Tom & Jerry\'s "best"',
       priceCents: 1,
-    });
+    })("form-token");
     expect(html).not.toContain("<img");
     expect(html).not.toContain('x"><b>');
     expect(html).toContain("Tom &amp; Jerry&#39;s &quot;best&quot;");

@@ -10,8 +10,10 @@ import {
 import type { Context } from "hono";
 import type { StatusCode } from "hono/utils/http-status";
 import { CATALOG, findProduct, productJson } from "./catalog.js";
+import { CLIENT_CLOSED_REQUEST, mediaType } from "./http.js";
 import { type Checkout, type CheckoutResult, createCheckout } from "./orders.js";
 import { renderIndex, renderNotFoundPage, renderProductPage } from "./pages.js";
+import { formTokenFor, orderFormRoute, PAGE_HEADERS } from "./shop-form.js";
 import {
   createSimulation,
   parseSimulation,
@@ -20,8 +22,7 @@ import {
   type SimulationSettings,
 } from "./simulation.js";
 
-/** What an answer to a client that went away before its request was read is counted as (as nginx does). */
-export const CLIENT_CLOSED_REQUEST = 499;
+export { CLIENT_CLOSED_REQUEST } from "./http.js";
 
 /** Checkout bodies are a few hundred bytes; 16 KiB leaves room for the largest valid order (50 lines). */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -79,15 +80,17 @@ export function createApp({
     return simulatedFailure(c, endpoint) ?? respond(c);
   };
 
-  // The catalog is fixed for the life of the process, so the index is rendered once.
+  // The catalog is fixed for the life of the process, so the pages are rendered once (with a slot for
+  // the visitor's form token).
   const indexPage = renderIndex(CATALOG);
+  const productPages = new Map(CATALOG.map((product) => [product.id, renderProductPage(product)]));
   const catalogJson = CATALOG.map(productJson);
-  const index = (c: Context) => c.html(indexPage);
+  const index = (c: Context<ServiceEnv>) => c.html(indexPage(formTokenFor(c)), 200, PAGE_HEADERS);
   const catalog = (c: Context) => c.json(catalogJson);
   const productPage = (c: Context<ServiceEnv, "/products/:id">) => {
-    const product = findProduct(c.req.param("id"));
+    const product = productPages.get(c.req.param("id"));
     if (!product) return c.html(renderNotFoundPage(c.req.param("id")), 404);
-    return c.html(renderProductPage(product));
+    return c.html(product(formTokenFor(c)), 200, PAGE_HEADERS);
   };
   const productDocument = (c: Context<ServiceEnv, "/api/products/:id">) => {
     const product = findProduct(c.req.param("id"));
@@ -128,6 +131,8 @@ export function createApp({
     }
     return checkoutAnswer(c, await checkout.place(body, c.env.log));
   });
+  // The same checkout for people: the Buy buttons of the shop's pages post here.
+  app.post("/checkout", orderFormRoute(checkout));
 
   if (admin.enabled) {
     const authorized = bearerTokenCheck(admin.token);
@@ -165,11 +170,6 @@ export function createApp({
 function checkoutAnswer(c: Context<ServiceEnv>, result: CheckoutResult) {
   if (result.outcome === "accepted") return c.json(result.order.body, 201);
   return jsonError(c, result.status, result.error, result.message, result.details);
-}
-
-/** The media type of a Content-Type header, without parameters, in lower case. */
-function mediaType(header: string | undefined): string | undefined {
-  return header?.split(";", 1)[0]?.trim().toLowerCase();
 }
 
 /** Compares bearer tokens in constant time (hashing first makes the lengths equal). */

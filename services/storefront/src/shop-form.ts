@@ -1,0 +1,180 @@
+/**
+ * The shop's HTML order form: a Buy button on every product that places a real order through the same
+ * checkout as the JSON API (validation, simulation, metrics, revenue), answered with a confirmation page.
+ *
+ * A form is what a cross-site request forgery uses: any page on the web can make a visitor's browser post
+ * a form here without asking. Two independent checks keep such posts out, and a refused post counts in no
+ * checkout outcome and no revenue (a forged post is nobody's checkout; counting it as `invalid` would let
+ * any site push the checkout success ratio, and the alerts built on it, wherever it liked):
+ *
+ * 1. Where the post comes from, as the browser says in headers no page can set: `Sec-Fetch-Site` must be
+ *    `same-origin`, or else `Origin` must name this host (Hono's csrf middleware, with the host compared so
+ *    a proxy that ends TLS in front of the shop does not turn every order away).
+ * 2. A form token: the shop's pages set a random token in a `SameSite=Strict`, `HttpOnly` cookie and put
+ *    the same token in each form; the post must carry both and they must match. A cross-site post carries
+ *    no Strict cookie at all, and a page on a sibling site (another port on 127.0.0.1, another subdomain),
+ *    which the browser treats as same-site, cannot read the token to put it in its form. Stateless, so it
+ *    holds across replicas.
+ */
+import { randomUUID, timingSafeEqual } from "node:crypto";
+import type { ServiceEnv } from "@platform/service-kit";
+import type { Context } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
+import { csrf } from "hono/csrf";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode, StatusCode } from "hono/utils/http-status";
+import { MAX_QUANTITY_PER_LINE } from "./checkout.js";
+import { CLIENT_CLOSED_REQUEST, mediaType } from "./http.js";
+import type { Checkout, CheckoutResult } from "./orders.js";
+import { renderOrderConfirmation, renderOrderProblem } from "./pages.js";
+
+export const FORM_TOKEN_COOKIE = "shop_form_token";
+/**
+ * 122 random bits from the CSPRNG, as a UUID's hex digits (Node.js pools the entropy for randomUUID, so a
+ * token costs about 60 ns instead of the 2.6 µs of a fresh randomBytes call on the busiest page): what the
+ * shop mints, and the only shape it takes back from a cookie.
+ */
+const TOKEN_SHAPE = /^[0-9a-f]{32}$/;
+
+/**
+ * The shop's pages send no script, style or frame from elsewhere and may not be framed: a page that
+ * framed the shop could trick a click on Buy.
+ */
+export const PAGE_HEADERS = {
+  "Content-Security-Policy":
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  // The pages carry the visitor's form token: no cache may keep one visitor's page for another.
+  "Cache-Control": "no-store",
+} as const;
+
+type ShopContext = Context<ServiceEnv>;
+
+/**
+ * The visitor's form token for the page being rendered: the one in their cookie, or a new one set in a
+ * cookie with this answer.
+ */
+export function formTokenFor(c: Context): string {
+  const existing = getCookie(c, FORM_TOKEN_COOKIE);
+  if (existing !== undefined && TOKEN_SHAPE.test(existing)) return existing;
+  const token = randomUUID().replaceAll("-", "");
+  setCookie(c, FORM_TOKEN_COOKIE, token, {
+    path: "/",
+    httpOnly: true,
+    sameSite: "Strict",
+    secure: isHttps(c),
+  });
+  return token;
+}
+
+function isHttps(c: Context): boolean {
+  return c.req.url.startsWith("https:") || c.req.header("X-Forwarded-Proto") === "https";
+}
+
+/** Hono's check of Sec-Fetch-Site and Origin, with the Origin's host compared to the request's. */
+const sameSiteOrigin = csrf({
+  origin: (origin, c) => {
+    try {
+      return new URL(origin).host === c.req.header("Host");
+    } catch {
+      return false; // "null" (a sandboxed frame, a privacy redirect) or garbage
+    }
+  },
+  secFetchSite: "same-origin",
+});
+
+async function comesFromThisSite(c: ShopContext): Promise<boolean> {
+  try {
+    await sameSiteOrigin(c, async () => {});
+    return true;
+  } catch (err) {
+    if (err instanceof HTTPException && err.status === 403) return false;
+    throw err;
+  }
+}
+
+function tokensMatch(cookie: string | undefined, field: string | null): boolean {
+  if (cookie === undefined || field === null || !TOKEN_SHAPE.test(cookie) || !TOKEN_SHAPE.test(field))
+    return false;
+  return timingSafeEqual(Buffer.from(cookie), Buffer.from(field));
+}
+
+/**
+ * The order a form describes, in the JSON API's shape, so the checkout validates it the same way: a
+ * quantity of decimal digits becomes a number, anything else stays text and is refused as not a whole
+ * number (as `"2"` is in JSON).
+ */
+export function orderFromForm(form: URLSearchParams): unknown {
+  const quantity = form.get("quantity") ?? "";
+  return {
+    items: [
+      {
+        productId: form.get("productId") ?? "",
+        quantity: /^\d{1,9}$/.test(quantity) ? Number(quantity) : quantity,
+      },
+    ],
+  };
+}
+
+const page = (c: ShopContext, status: ContentfulStatusCode, html: string) =>
+  c.html(html, status, PAGE_HEADERS);
+
+/** What the buyer reads for each way a checkout can fail. */
+const PROBLEMS: Record<Exclude<CheckoutResult["outcome"], "accepted">, { title: string; message: string }> = {
+  invalid: {
+    title: "That order is not valid",
+    message: `Choose a quantity from 1 to ${MAX_QUANTITY_PER_LINE} of a product in the shop, then press Buy again.`,
+  },
+  out_of_stock: {
+    title: "Out of stock",
+    message: "Sorry: some of this order is out of stock right now. Nothing was charged.",
+  },
+  failed: {
+    title: "The shop could not take your order",
+    message: "Something went wrong on our side and nothing was charged. Please try again in a moment.",
+  },
+};
+
+/** `POST /checkout`: the order form's route. */
+export function orderFormRoute(checkout: Checkout) {
+  return async (c: ShopContext) => {
+    if (!(await comesFromThisSite(c))) {
+      return page(
+        c,
+        403,
+        renderOrderProblem(
+          "Order refused",
+          "This order was sent from a page of another site, so it was not placed. To buy, use the shop's own page.",
+        ),
+      );
+    }
+    if (mediaType(c.req.header("Content-Type")) !== "application/x-www-form-urlencoded") {
+      return page(
+        c,
+        415,
+        renderOrderProblem("Order refused", "Send the order form as application/x-www-form-urlencoded."),
+      );
+    }
+    let text: string;
+    try {
+      text = await c.req.text();
+    } catch {
+      // The client aborted the upload (or took longer than REQUEST_TIMEOUT): no checkout to count.
+      return c.body(null, CLIENT_CLOSED_REQUEST as StatusCode);
+    }
+    const form = new URLSearchParams(text);
+    if (!tokensMatch(getCookie(c, FORM_TOKEN_COOKIE), form.get("token"))) {
+      return page(
+        c,
+        403,
+        renderOrderProblem(
+          "Please reload the shop",
+          "This order form has expired or did not come from this shop, so no order was placed. Reload the shop's page and press Buy again.",
+        ),
+      );
+    }
+    const result = await checkout.place(orderFromForm(form), c.env.log);
+    if (result.outcome === "accepted") return page(c, 201, renderOrderConfirmation(result.order));
+    const problem = PROBLEMS[result.outcome];
+    return page(c, result.status, renderOrderProblem(problem.title, problem.message));
+  };
+}
