@@ -15,6 +15,7 @@ import {
 import type { CostExporterConfig } from "./config.js";
 import { createCostExplorerApi, DailyRequestBudget } from "./cost-explorer.js";
 import { createExporterMetrics } from "./exporter-metrics.js";
+import { registerPriceMetrics } from "./price-metrics.js";
 import { COST_BASES } from "./requests.js";
 import { registerSnapshotMetrics } from "./snapshot-metrics.js";
 
@@ -88,6 +89,15 @@ export function createApp({
     costBasisLabel: COST_BASES[config.COST_BASIS].label,
     refreshIntervalMs: config.REFRESH_INTERVAL,
     dailyRequestCap: config.DAILY_REQUEST_CAP,
+    now: () => scheduler.now(),
+  });
+  registerPriceMetrics(metrics.registry, {
+    region: config.PRICE_REGION,
+    instanceTypes: config.PRICE_INSTANCE_TYPES,
+    stack: config.STACK_NAME,
+    resources: config.STACK_RESOURCES,
+    nodeRootVolume: config.NODE_ROOT_VOLUME,
+    eksExtendedSupportFrom: config.EKS_EXTENDED_SUPPORT_FROM,
     now: () => scheduler.now(),
   });
 
