@@ -38,7 +38,7 @@ async function samples(env: Record<string, string>, now = Date.parse("2026-12-01
   }
   return all;
 }
-const valueOf = (all: Sample[], name: string, labels: Record<string, string> = {}) =>
+const sampleValue = (all: Sample[], name: string, labels: Record<string, string> = {}) =>
   all.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
 
 const DEV = {
@@ -54,8 +54,8 @@ describe("prices as metrics", () => {
   it("publish the table's prices of the configured region and instance types, digit for digit", async () => {
     const all = await samples(DEV);
     const hourly = (type: string) => Number(usEast.ec2InstanceHour[type]?.toString());
-    expect(valueOf(all, "aws_price_ec2_instance_usd_per_hour", { instance_type: "t3.large" })).toBe(0.0832);
-    expect(valueOf(all, "aws_price_ec2_instance_usd_per_hour", { instance_type: "m7i.large" })).toBe(
+    expect(sampleValue(all, "aws_price_ec2_instance_usd_per_hour", { instance_type: "t3.large" })).toBe(0.0832);
+    expect(sampleValue(all, "aws_price_ec2_instance_usd_per_hour", { instance_type: "m7i.large" })).toBe(
       hourly("m7i.large"),
     );
     for (const type of ["t3.large", "m7i.large"]) {
@@ -63,45 +63,45 @@ describe("prices as metrics", () => {
       const price = usEast.ec2InstanceHour[type];
       if (!shape || !price) throw new Error(type);
       const split = splitNodePrice(price, shape.vcpu, shape.memoryGiB);
-      expect(valueOf(all, "aws_price_ec2_instance_vcpu_usd_per_hour", { instance_type: type })).toBe(
+      expect(sampleValue(all, "aws_price_ec2_instance_vcpu_usd_per_hour", { instance_type: type })).toBe(
         Number(split.perVcpuHour.toString()),
       );
-      expect(valueOf(all, "aws_price_ec2_instance_memory_usd_per_gib_hour", { instance_type: type })).toBe(
+      expect(sampleValue(all, "aws_price_ec2_instance_memory_usd_per_gib_hour", { instance_type: type })).toBe(
         Number(split.perGiBHour.toString()),
       );
     }
     // What npm run cost shows for t3.large: $0.027081/vCPU-h + $0.00363/GiB-h.
-    expect(valueOf(all, "aws_price_ec2_instance_vcpu_usd_per_hour", { instance_type: "t3.large" })).toBe(
+    expect(sampleValue(all, "aws_price_ec2_instance_vcpu_usd_per_hour", { instance_type: "t3.large" })).toBe(
       0.027081,
     );
-    expect(valueOf(all, "aws_price_ebs_usd_per_gib_month", { volume_type: "gp3" })).toBe(0.08);
-    expect(valueOf(all, "aws_price_ebs_usd_per_gib_month", { volume_type: "gp2" })).toBe(0.1);
-    expect(valueOf(all, "aws_price_load_balancer_usd_per_hour", { type: "network" })).toBe(0.0225);
-    expect(valueOf(all, "aws_price_load_balancer_usd_per_hour", { type: "classic" })).toBe(0.025);
-    expect(valueOf(all, "aws_price_nat_gateway_usd_per_hour")).toBe(0.045);
-    expect(valueOf(all, "aws_price_public_ipv4_usd_per_hour")).toBe(0.005);
-    expect(valueOf(all, "aws_price_eks_cluster_usd_per_hour")).toBe(0.1);
-    expect(valueOf(all, "aws_price_eks_extended_support_usd_per_hour")).toBe(0.5);
-    expect(valueOf(all, "aws_price_kms_key_usd_per_month")).toBe(1);
-    expect(valueOf(all, "aws_price_table_month_seconds")).toBe(730 * 3600);
-    expect(valueOf(all, "aws_price_table_info", { recorded: table.recorded })).toBe(1);
+    expect(sampleValue(all, "aws_price_ebs_usd_per_gib_month", { volume_type: "gp3" })).toBe(0.08);
+    expect(sampleValue(all, "aws_price_ebs_usd_per_gib_month", { volume_type: "gp2" })).toBe(0.1);
+    expect(sampleValue(all, "aws_price_load_balancer_usd_per_hour", { type: "network" })).toBe(0.0225);
+    expect(sampleValue(all, "aws_price_load_balancer_usd_per_hour", { type: "classic" })).toBe(0.025);
+    expect(sampleValue(all, "aws_price_nat_gateway_usd_per_hour")).toBe(0.045);
+    expect(sampleValue(all, "aws_price_public_ipv4_usd_per_hour")).toBe(0.005);
+    expect(sampleValue(all, "aws_price_eks_cluster_usd_per_hour")).toBe(0.1);
+    expect(sampleValue(all, "aws_price_eks_extended_support_usd_per_hour")).toBe(0.5);
+    expect(sampleValue(all, "aws_price_kms_key_usd_per_month")).toBe(1);
+    expect(sampleValue(all, "aws_price_table_month_seconds")).toBe(730 * 3600);
+    expect(sampleValue(all, "aws_price_table_info", { recorded: table.recorded })).toBe(1);
   });
 
   it("publish the stack's parts outside Kubernetes, and the extended-support surcharge from its day on", async () => {
     const before = await samples(DEV, Date.parse("2027-08-01T23:59:59Z"));
     const after = await samples(DEV, Date.parse("2027-08-02T00:00:00Z"));
-    expect(valueOf(before, "aws_stack_info", { stack: "dev", region: "us-east-1" })).toBe(1);
+    expect(sampleValue(before, "aws_stack_info", { stack: "dev", region: "us-east-1" })).toBe(1);
     for (const [resource, count] of [
       ["eks_cluster", 1],
       ["nat_gateway", 1],
       ["public_ipv4_address", 1],
       ["kms_key", 1],
     ] as const) {
-      expect(valueOf(before, "aws_stack_resources", { stack: "dev", resource })).toBe(count);
+      expect(sampleValue(before, "aws_stack_resources", { stack: "dev", resource })).toBe(count);
     }
-    expect(valueOf(before, "aws_stack_resources", { resource: "eks_extended_support" })).toBe(0);
-    expect(valueOf(after, "aws_stack_resources", { resource: "eks_extended_support" })).toBe(1);
-    expect(valueOf(before, "aws_stack_node_root_volume_gib", { stack: "dev", volume_type: "gp3" })).toBe(50);
+    expect(sampleValue(before, "aws_stack_resources", { resource: "eks_extended_support" })).toBe(0);
+    expect(sampleValue(after, "aws_stack_resources", { resource: "eks_extended_support" })).toBe(1);
+    expect(sampleValue(before, "aws_stack_node_root_volume_gib", { stack: "dev", volume_type: "gp3" })).toBe(50);
   });
 
   it("stay a small set: nothing per instance type unless asked, no stack series without a stack", async () => {
