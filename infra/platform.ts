@@ -5,6 +5,7 @@ import {
   type Catalogue,
   type ClusterSettings,
   catalogue as defaultCatalogue,
+  type StackCostInventory,
   servicesIn,
   validateCatalogue,
 } from "../catalogue/services";
@@ -16,6 +17,7 @@ import { PreviewAccess } from "./components/preview-access";
 import { readPolicyFile } from "./components/service";
 import { replicasOf, type Settings } from "./config";
 import { ecrRegistry, type ImageSource, imageSourceAt, imagesToBuild, repositoryRoot } from "./images";
+import { eksVersion } from "./kubernetes-versions";
 
 /** dashboards/, alerts/ and services/ are read from the repository the program lives in. */
 export { repositoryRoot };
@@ -72,6 +74,13 @@ export function definePlatform(settings: Settings, options: PlatformOptions = {}
   let storageClassName: string | undefined;
   let registry: pulumi.Input<string> = settings.imageRegistry;
   let podIdentity: { clusterName: pulumi.Input<string>; accountId: pulumi.Input<string> } | undefined;
+  // What the stack pays for outside Kubernetes: nothing for a cluster the program does not create.
+  const costInventory: StackCostInventory = {
+    stack: settings.stack,
+    region: settings.region,
+    nodeInstanceTypes: settings.nodeInstanceTypes,
+    resources: {},
+  };
 
   if (settings.clusterMode === "eks") {
     const clusterProvider = awsProviderFor(settings, "cluster");
@@ -136,6 +145,9 @@ export function definePlatform(settings: Settings, options: PlatformOptions = {}
     k8sProvider = cluster.k8sProvider;
     kubeconfig = cluster.kubeconfig;
     storageClassName = "gp3";
+    costInventory.resources = { ...cluster.billedParts.resources, ...network.billedParts };
+    costInventory.nodeRootVolume = cluster.billedParts.nodeRootVolume;
+    costInventory.eksExtendedSupportFrom = eksVersion(settings.kubernetesVersion)?.endOfStandardSupport;
     Object.assign(roleArns, cluster.roleArns);
   } else {
     const cluster = new ExistingCluster("cluster", {
@@ -163,7 +175,7 @@ export function definePlatform(settings: Settings, options: PlatformOptions = {}
     provider: k8sProvider,
   });
 
-  const clusterSettings: ClusterSettings = { ...settings, costExporterMode };
+  const clusterSettings: ClusterSettings = { ...settings, costExporterMode, costInventory };
   const portOf = new Map(catalogue.map((entry) => [entry.name, entry.port]));
   const urlOf = (name: string) =>
     `http://${name}.${settings.appsNamespace}.svc.cluster.local:${portOf.get(name) ?? ""}`;

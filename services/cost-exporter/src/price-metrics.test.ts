@@ -54,7 +54,9 @@ describe("prices as metrics", () => {
   it("publish the table's prices of the configured region and instance types, digit for digit", async () => {
     const all = await samples(DEV);
     const hourly = (type: string) => Number(usEast.ec2InstanceHour[type]?.toString());
-    expect(sampleValue(all, "aws_price_ec2_instance_usd_per_hour", { instance_type: "t3.large" })).toBe(0.0832);
+    expect(sampleValue(all, "aws_price_ec2_instance_usd_per_hour", { instance_type: "t3.large" })).toBe(
+      0.0832,
+    );
     expect(sampleValue(all, "aws_price_ec2_instance_usd_per_hour", { instance_type: "m7i.large" })).toBe(
       hourly("m7i.large"),
     );
@@ -66,9 +68,9 @@ describe("prices as metrics", () => {
       expect(sampleValue(all, "aws_price_ec2_instance_vcpu_usd_per_hour", { instance_type: type })).toBe(
         Number(split.perVcpuHour.toString()),
       );
-      expect(sampleValue(all, "aws_price_ec2_instance_memory_usd_per_gib_hour", { instance_type: type })).toBe(
-        Number(split.perGiBHour.toString()),
-      );
+      expect(
+        sampleValue(all, "aws_price_ec2_instance_memory_usd_per_gib_hour", { instance_type: type }),
+      ).toBe(Number(split.perGiBHour.toString()));
     }
     // What npm run cost shows for t3.large: $0.027081/vCPU-h + $0.00363/GiB-h.
     expect(sampleValue(all, "aws_price_ec2_instance_vcpu_usd_per_hour", { instance_type: "t3.large" })).toBe(
@@ -101,7 +103,9 @@ describe("prices as metrics", () => {
     }
     expect(sampleValue(before, "aws_stack_resources", { resource: "eks_extended_support" })).toBe(0);
     expect(sampleValue(after, "aws_stack_resources", { resource: "eks_extended_support" })).toBe(1);
-    expect(sampleValue(before, "aws_stack_node_root_volume_gib", { stack: "dev", volume_type: "gp3" })).toBe(50);
+    expect(sampleValue(before, "aws_stack_node_root_volume_gib", { stack: "dev", volume_type: "gp3" })).toBe(
+      50,
+    );
   });
 
   it("stay a small set: nothing per instance type unless asked, no stack series without a stack", async () => {
