@@ -42,6 +42,14 @@ export function clusterModeOf(stack: string, root = REPO_ROOT): string {
   return typeof mode === "string" ? mode : String(settingsSchema.shape.clusterMode.parse(undefined));
 }
 
+/** The namespace the stack's Prometheus and its rules live in: `platform:monitoringNamespace` or its default. */
+export function monitoringNamespaceOf(stack: string, root = REPO_ROOT): string {
+  const namespace = stackConfig(stack, root)["platform:monitoringNamespace"];
+  return settingsSchema.shape.monitoringNamespace.parse(
+    typeof namespace === "string" ? namespace : undefined,
+  );
+}
+
 /**
  * The stack's monthly budget, as the program reads it: `platform:thresholds` (`cost.monthlyBudgetUsd`) laid
  * over the defaults in `alerts/settings.yaml`. The one place the cost comment learns the budget from.

@@ -173,8 +173,8 @@ export type ProgramEntry = () => Promise<Record<string, unknown>>;
  */
 async function loadProgram(options: RunOptions): Promise<ProgramEntry> {
   const [{ loadSettings }, { definePlatform }] = await Promise.all([
-    import("../config"),
-    import("../platform"),
+    import("../config.js"),
+    import("../platform.js"),
   ]);
   // Parsed before the stack starts, as infra/index.ts does first thing: a bad setting is a plain
   // rejection here, with nothing registered.
