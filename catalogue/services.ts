@@ -169,8 +169,24 @@ export const services = [
   },
 ] as const satisfies readonly ServiceEntry[];
 
+/**
+ * The settings that describe a stack rather than a place (its prices and parts outside Kubernetes): what
+ * `costInventoryEnv` sets, and what `npm start` copies from the dev stack's program so the local live cost
+ * mirrors the dev stack.
+ */
+export const COST_INVENTORY_ENV = [
+  "PRICE_REGION",
+  "PRICE_INSTANCE_TYPES",
+  "STACK_NAME",
+  "STACK_RESOURCES",
+  "NODE_ROOT_VOLUME",
+  "EKS_EXTENDED_SUPPORT_FROM",
+] as const;
+
 /** The cost exporter's price and stack settings for a stack's inventory (its README lists them). */
-export function costInventoryEnv(inventory: StackCostInventory): Record<string, string> {
+export function costInventoryEnv(
+  inventory: StackCostInventory,
+): Partial<Record<(typeof COST_INVENTORY_ENV)[number], string>> {
   const resources = Object.entries(inventory.resources)
     .map(([kind, count]) => `${kind}=${count}`)
     .join(",");

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { exact } from "@platform/prices";
 import { parse as parseYaml } from "yaml";
 import { resolveThresholds } from "../../alerts/settings";
@@ -7,7 +7,8 @@ import { settingsSchema } from "../config";
 import type { Budget } from "./report";
 
 /** Pulumi.<stack>.yaml files at the repository root: what `--stack` may name. */
-export const REPO_ROOT = join(__dirname, "..", "..");
+// From __filename: tsx, loading this CommonJS file for an ES module (npm start), sets only __filename right.
+export const REPO_ROOT = join(dirname(__filename), "..", "..");
 
 export function listStacks(root = REPO_ROOT): string[] {
   return readdirSync(root)

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 
@@ -35,7 +36,7 @@ export interface ProgramRun {
   invokes: { token: string; inputs: Inputs }[];
 }
 
-export const repoRoot = path.resolve(__dirname, "..", "..");
+export const repoRoot = path.resolve(path.dirname(__filename), "..", "..");
 export const mockAccountId = "123456789012";
 
 /** A value that stands in for a `secure:` stack setting, which tests cannot decrypt. */
@@ -172,9 +173,13 @@ export type ProgramEntry = () => Promise<Record<string, unknown>>;
  * any `@pulumi/*` resource module does work at import time.
  */
 async function loadProgram(options: RunOptions): Promise<ProgramEntry> {
+  // By absolute file URL: tsx loads this CommonJS file for an ES module (npm start's demo inventory) from a
+  // data: URL, against which a relative specifier does not resolve; vitest and npm run cost take it as well.
+  const here = path.dirname(__filename);
+  const load = <T>(file: string) => import(pathToFileURL(path.join(here, file)).href) as Promise<T>;
   const [{ loadSettings }, { definePlatform }] = await Promise.all([
-    import("../config.js"),
-    import("../platform.js"),
+    load<typeof import("../config")>("../config.ts"),
+    load<typeof import("../platform")>("../platform.ts"),
   ]);
   // Parsed before the stack starts, as infra/index.ts does first thing: a bad setting is a plain
   // rejection here, with nothing registered.

@@ -10,14 +10,23 @@ import type { LocalContext, Row } from "./types.js";
 
 export async function startPrometheus(
   context: LocalContext,
-  { binary, services }: { binary: string; services: ScrapeTarget[] },
+  {
+    binary,
+    services,
+    extraRuleFiles = {},
+  }: {
+    binary: string;
+    services: ScrapeTarget[];
+    /** Rule files of this machine only (the dev stack's estimate), by name. */
+    extraRuleFiles?: Record<string, string>;
+  },
 ): Promise<Row> {
   const { settings, ports } = context;
   const maxFor = formatDuration(settings.LOCAL_MAX_FOR);
   const dir = join(context.dataDir, "prometheus");
   const rulesDir = join(dir, "rules");
   mkdirSync(rulesDir, { recursive: true });
-  for (const [file, text] of Object.entries(ruleFiles())) {
+  for (const [file, text] of Object.entries({ ...ruleFiles(), ...extraRuleFiles })) {
     writeFileSync(join(rulesDir, file), withShorterFor(text, maxFor));
   }
   writeFileSync(
