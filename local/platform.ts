@@ -45,6 +45,8 @@ export interface PlatformOptions {
   print?: (text: string) => void;
   /** Extra environment for every service (e.g. LOG_LEVEL). */
   serviceEnv?: Record<string, string>;
+  /** Rule files to load besides alerts/ (file name → YAML), e.g. a benchmark's baseline rule. */
+  extraRuleFiles?: Record<string, string>;
 }
 
 export interface Platform {
@@ -175,7 +177,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
           metricsPath: DEMO_INVENTORY_PATH,
         },
       ],
-      extraRuleFiles: { "cost-estimate.rules.yml": stringify({ groups: [demo.estimate] }) },
+      extraRuleFiles: {
+        "cost-estimate.rules.yml": stringify({ groups: [demo.estimate] }),
+        ...options.extraRuleFiles,
+      },
     });
     components.push(
       prometheusRow,
