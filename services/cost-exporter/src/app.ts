@@ -15,7 +15,7 @@ import {
 import type { CostExporterConfig } from "./config.js";
 import { createCostExplorerApi, DailyRequestBudget } from "./cost-explorer.js";
 import { createExporterMetrics } from "./exporter-metrics.js";
-import { registerPriceMetrics } from "./price-metrics.js";
+import { priceMetricsOptionsFrom, registerPriceMetrics } from "./price-metrics.js";
 import { COST_BASES } from "./requests.js";
 import { registerSnapshotMetrics } from "./snapshot-metrics.js";
 
@@ -91,15 +91,10 @@ export function createApp({
     dailyRequestCap: config.DAILY_REQUEST_CAP,
     now: () => scheduler.now(),
   });
-  registerPriceMetrics(metrics.registry, {
-    region: config.PRICE_REGION,
-    instanceTypes: config.PRICE_INSTANCE_TYPES,
-    stack: config.STACK_NAME,
-    resources: config.STACK_RESOURCES,
-    nodeRootVolume: config.NODE_ROOT_VOLUME,
-    eksExtendedSupportFrom: config.EKS_EXTENDED_SUPPORT_FROM,
-    now: () => scheduler.now(),
-  });
+  registerPriceMetrics(
+    metrics.registry,
+    priceMetricsOptionsFrom(config, () => scheduler.now()),
+  );
 
   kit.app.get("/", (c) =>
     c.json({

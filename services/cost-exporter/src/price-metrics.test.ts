@@ -2,7 +2,7 @@ import { AWS_PRICE_TABLE, INSTANCE_TYPES, loadPriceTable, splitNodePrice } from 
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { loadCostExporterConfig } from "./config.js";
-import { registerPriceMetrics } from "./price-metrics.js";
+import { priceMetricsOptionsFrom, registerPriceMetrics } from "./price-metrics.js";
 
 const table = loadPriceTable(AWS_PRICE_TABLE);
 const usEast = table.regions["us-east-1"];
@@ -17,15 +17,10 @@ interface Sample {
 async function samples(env: Record<string, string>, now = Date.parse("2026-12-01T12:00:00Z")) {
   const config = loadCostExporterConfig(env);
   const registry = new Registry();
-  registerPriceMetrics(registry, {
-    region: config.PRICE_REGION,
-    instanceTypes: config.PRICE_INSTANCE_TYPES,
-    stack: config.STACK_NAME,
-    resources: config.STACK_RESOURCES,
-    nodeRootVolume: config.NODE_ROOT_VOLUME,
-    eksExtendedSupportFrom: config.EKS_EXTENDED_SUPPORT_FROM,
-    now: () => now,
-  });
+  registerPriceMetrics(
+    registry,
+    priceMetricsOptionsFrom(config, () => now),
+  );
   const all: Sample[] = [];
   for (const metric of await registry.getMetricsAsJSON()) {
     for (const v of metric.values) {

@@ -14,6 +14,29 @@ export interface PriceMetricsOptions {
   table?: PriceTable;
 }
 
+/** The options of the exporter's settings (stack-settings.ts), read at scrape time against `now`. */
+export function priceMetricsOptionsFrom(
+  config: {
+    PRICE_REGION: string;
+    PRICE_INSTANCE_TYPES: string[];
+    STACK_NAME?: string | undefined;
+    STACK_RESOURCES: Partial<Record<StackResourceKind, number>>;
+    NODE_ROOT_VOLUME?: NodeRootVolume | undefined;
+    EKS_EXTENDED_SUPPORT_FROM?: string | undefined;
+  },
+  now: () => number,
+): PriceMetricsOptions {
+  return {
+    region: config.PRICE_REGION,
+    instanceTypes: config.PRICE_INSTANCE_TYPES,
+    stack: config.STACK_NAME,
+    resources: config.STACK_RESOURCES,
+    nodeRootVolume: config.NODE_ROOT_VOLUME,
+    eksExtendedSupportFrom: config.EKS_EXTENDED_SUPPORT_FROM,
+    now,
+  };
+}
+
 /** A price as a float, made once from the exact decimal (the table's digits, e.g. 0.0832). */
 const float = (price: Money) => Number(price.toString());
 
