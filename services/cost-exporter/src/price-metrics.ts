@@ -1,6 +1,11 @@
 import { INSTANCE_TYPES, type Money, type PriceTable, splitNodePrice } from "@platform/prices";
 import { Gauge, type Registry } from "prom-client";
-import { type NodeRootVolume, PRICE_TABLE, type StackResourceKind } from "./stack-settings.js";
+import {
+  type NodeRootVolume,
+  PRICE_TABLE,
+  type StackResourceKind,
+  type StackSettingsValues,
+} from "./stack-settings.js";
 
 export interface PriceMetricsOptions {
   region: string;
@@ -15,17 +20,7 @@ export interface PriceMetricsOptions {
 }
 
 /** The options of the exporter's settings (stack-settings.ts), read at scrape time against `now`. */
-export function priceMetricsOptionsFrom(
-  config: {
-    PRICE_REGION: string;
-    PRICE_INSTANCE_TYPES: string[];
-    STACK_NAME?: string | undefined;
-    STACK_RESOURCES: Partial<Record<StackResourceKind, number>>;
-    NODE_ROOT_VOLUME?: NodeRootVolume | undefined;
-    EKS_EXTENDED_SUPPORT_FROM?: string | undefined;
-  },
-  now: () => number,
-): PriceMetricsOptions {
+export function priceMetricsOptionsFrom(config: StackSettingsValues, now: () => number): PriceMetricsOptions {
   return {
     region: config.PRICE_REGION,
     instanceTypes: config.PRICE_INSTANCE_TYPES,

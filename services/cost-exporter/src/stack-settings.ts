@@ -96,7 +96,8 @@ export const stackSettings = {
   }),
 };
 
-interface StackSettingsValues {
+/** The parsed stack settings. */
+export interface StackSettingsValues {
   PRICE_REGION: string;
   PRICE_INSTANCE_TYPES: string[];
   STACK_NAME?: string | undefined;
