@@ -8,6 +8,7 @@
 import { parse, stringify } from "yaml";
 import { businessAlerts, businessRecording } from "./rules/business";
 import { costAlerts, costRecording } from "./rules/cost";
+import { liveCostRecording, reconciliationAlerts, reconciliationRecording } from "./rules/live-cost";
 import { platformAlerts } from "./rules/platform";
 import { type AlertingRule, isAlertingRule, type RuleGroup, type RuleGroupBuilder } from "./rules/rule";
 import { settingsSeries } from "./rules/settings-series";
@@ -40,6 +41,14 @@ export const RULE_FILES: Record<string, RuleFileSpec> = {
   "cost.rules.yml": {
     what: "AWS spend, the cost exporter's own health, unit economics.",
     groups: [costRecording, costAlerts],
+  },
+  "live-cost.rules.yml": {
+    what: "What the running platform costs now (prices × inventory), per node, part, namespace, workload and unit.",
+    groups: [liveCostRecording],
+  },
+  "reconciliation.rules.yml": {
+    what: "The live cost of yesterday against what Cost Explorer billed for it, and spend nobody accounts for.",
+    groups: [reconciliationRecording, reconciliationAlerts],
   },
 };
 

@@ -88,6 +88,7 @@ describe("rule files", () => {
       "DailySpendSpike",
       "ForecastOverBudget",
       "CostPerRequestOverCeiling",
+      "UnaccountedSpend",
       "Watchdog",
     ])
       expect(names).toContain(required);

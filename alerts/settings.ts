@@ -43,12 +43,14 @@ export const thresholdsSchema = z
         costPerRequestCeilingUsd: positive,
         dailySpendSpikeFactor: numeric(z.number().gt(1)),
         dailySpendSpikeMinIncreaseUsd: numeric(z.number().nonnegative()),
+        unaccountedSpendShare: positive,
       })
       .strict(),
     business: z
       .object({
-        revenueDropRatio: fraction,
-        trafficNormalRatio: fraction,
+        refusedCheckoutShare: fraction,
+        minRefusedCheckouts: numeric(z.number().int().min(1)),
+        orderShortfallSigmas: numeric(z.number().min(1)),
         errorRatioNormal: fraction,
       })
       .strict(),

@@ -17,6 +17,23 @@ export interface Resources {
   limits: { cpu: string; memory: string };
 }
 
+/**
+ * What a stack pays AWS for that Kubernetes does not report, and which prices matter: the program fills it
+ * from what it creates, the cost exporter publishes it (its `clusterEnv`) for the live-cost rules.
+ */
+export interface StackCostInventory {
+  stack: string;
+  region: string;
+  /** The node group's instance types. */
+  nodeInstanceTypes: readonly string[];
+  /** Counts by kind: `eks_cluster`, `nat_gateway`, `public_ipv4_address`, `kms_key`. */
+  resources: Readonly<Record<string, number>>;
+  /** Every node's root volume (none for a cluster the program does not create). */
+  nodeRootVolume?: { volumeType: string; sizeGiB: number } | undefined;
+  /** The first day the control plane's Kubernetes version is billed extended support (YYYY-MM-DD). */
+  eksExtendedSupportFrom?: string | undefined;
+}
+
 /** The stack settings a catalogue entry reads (a subset of the program's settings). */
 export interface ClusterSettings {
   demoTraffic: boolean;
@@ -28,6 +45,7 @@ export interface ClusterSettings {
   /** Unset: the exporter's own default (never "no cap"). */
   costExporterDailyRequestCap?: number | undefined;
   costTagKey: string;
+  costInventory: StackCostInventory;
 }
 
 export interface EnvContext {
@@ -120,6 +138,7 @@ export const services = [
       COST_TAG_KEY: settings.costTagKey,
       // Cost Explorer has one endpoint, in us-east-1, whatever region the cluster is in.
       AWS_REGION: "us-east-1",
+      ...costInventoryEnv(settings.costInventory),
     }),
     // The exporter picks demo (its Cost Explorer simulator) or aws from the credentials it finds.
     localEnv: () => ({ COST_TAG_KEY: process.env.COST_TAG_KEY ?? "team" }),
@@ -149,6 +168,41 @@ export const services = [
     egress: [{ to: "service", service: "storefront" }],
   },
 ] as const satisfies readonly ServiceEntry[];
+
+/**
+ * The settings that describe a stack rather than a place (its prices and parts outside Kubernetes): what
+ * `costInventoryEnv` sets, and what `npm start` copies from the dev stack's program so the local live cost
+ * mirrors the dev stack.
+ */
+export const COST_INVENTORY_ENV = [
+  "PRICE_REGION",
+  "PRICE_INSTANCE_TYPES",
+  "STACK_NAME",
+  "STACK_RESOURCES",
+  "NODE_ROOT_VOLUME",
+  "EKS_EXTENDED_SUPPORT_FROM",
+] as const;
+
+/** The cost exporter's price and stack settings for a stack's inventory (its README lists them). */
+export function costInventoryEnv(
+  inventory: StackCostInventory,
+): Partial<Record<(typeof COST_INVENTORY_ENV)[number], string>> {
+  const resources = Object.entries(inventory.resources)
+    .map(([kind, count]) => `${kind}=${count}`)
+    .join(",");
+  return {
+    PRICE_REGION: inventory.region,
+    PRICE_INSTANCE_TYPES: inventory.nodeInstanceTypes.join(","),
+    STACK_NAME: inventory.stack,
+    STACK_RESOURCES: resources,
+    ...(inventory.nodeRootVolume
+      ? { NODE_ROOT_VOLUME: `${inventory.nodeRootVolume.volumeType}:${inventory.nodeRootVolume.sizeGiB}` }
+      : {}),
+    ...(inventory.eksExtendedSupportFrom
+      ? { EKS_EXTENDED_SUPPORT_FROM: inventory.eksExtendedSupportFrom }
+      : {}),
+  };
+}
 
 /** The catalogue every consumer reads; tests pass one with a fixture service added. */
 export type Catalogue = readonly ServiceEntry[];

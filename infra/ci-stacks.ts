@@ -8,7 +8,7 @@ import { z } from "zod";
  * pull-request previews reach only the stacks that opt in. Fields owned elsewhere (`costGuardrail`, read
  * by `npm run cost`) pass through untouched.
  */
-export const ciStacksFile = path.resolve(__dirname, "..", ".github", "stacks.json");
+export const ciStacksFile = path.resolve(path.dirname(__filename), "..", ".github", "stacks.json");
 
 const ciStack = z
   .object({

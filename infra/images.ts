@@ -174,7 +174,7 @@ export function imagesToBuild(
 }
 
 /** The repository the program lives in. */
-export const repositoryRoot = path.resolve(__dirname, "..");
+export const repositoryRoot = path.resolve(path.dirname(__filename), "..");
 
 /** The platform program's project name (root Pulumi.yaml): image repositories and state paths use it. */
 export function platformProject(root = repositoryRoot): string {

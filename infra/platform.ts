@@ -5,6 +5,7 @@ import {
   type Catalogue,
   type ClusterSettings,
   catalogue as defaultCatalogue,
+  type StackCostInventory,
   servicesIn,
   validateCatalogue,
 } from "../catalogue/services";
@@ -16,6 +17,7 @@ import { PreviewAccess } from "./components/preview-access";
 import { readPolicyFile } from "./components/service";
 import { replicasOf, type Settings } from "./config";
 import { ecrRegistry, type ImageSource, imageSourceAt, imagesToBuild, repositoryRoot } from "./images";
+import { eksVersion } from "./kubernetes-versions";
 import { preflight } from "./preflight";
 
 /** dashboards/, alerts/ and services/ are read from the repository the program lives in. */
@@ -75,13 +77,20 @@ export async function definePlatform(
   let storageClassName: string | undefined;
   let registry: string = settings.imageRegistry;
   let podIdentity: { clusterName: pulumi.Input<string>; accountId: pulumi.Input<string> } | undefined;
+  // What the stack pays for outside Kubernetes: nothing for a cluster the program does not create.
+  const costInventory: StackCostInventory = {
+    stack: settings.stack,
+    region: settings.region,
+    nodeInstanceTypes: settings.nodeInstanceTypes,
+    resources: {},
+  };
   const awsProvider = (service: string) => awsProviderFor(settings, service);
   // Without Pod Identity (an existing cluster) there are no AWS credentials in the cluster: demo data, said out loud.
   const costExporterMode =
     settings.clusterMode === "existing" && settings.costExporterMode === "aws"
       ? "demo"
       : settings.costExporterMode;
-  const clusterSettings: ClusterSettings = { ...settings, costExporterMode };
+  const clusterSettings: ClusterSettings = { ...settings, costExporterMode, costInventory };
   const deployed = servicesIn("cluster", catalogue).filter(
     (entry) => entry.deployedWhen?.(clusterSettings) ?? true,
   );
@@ -160,6 +169,9 @@ export async function definePlatform(
     k8sProvider = cluster.k8sProvider;
     kubeconfig = cluster.kubeconfig;
     storageClassName = "gp3";
+    costInventory.resources = { ...cluster.billedParts.resources, ...network.billedParts };
+    costInventory.nodeRootVolume = cluster.billedParts.nodeRootVolume;
+    costInventory.eksExtendedSupportFrom = eksVersion(settings.kubernetesVersion)?.endOfStandardSupport;
     Object.assign(roleArns, cluster.roleArns);
   } else {
     const cluster = new ExistingCluster("cluster", {

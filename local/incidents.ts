@@ -4,7 +4,11 @@
 export const INCIDENTS = {
   "revenue-drop": {
     simulation: { checkout: { outOfStockRate: 1 } },
-    expect: "RevenueDropWhileHealthy (about 5 minutes: revenue must fall below half its own average)",
+    expect: "RevenueDropWhileHealthy (within 90 seconds: every checkout refused as out of stock)",
+  },
+  "payment-failure": {
+    simulation: { checkout: { paymentFailureRate: 1 } },
+    expect: "RevenueDropWhileHealthy (within 90 seconds: every payment declined while every page answers)",
   },
   "slow-checkout": {
     simulation: { checkout: { delayMs: { min: 1200, max: 2000 } } },

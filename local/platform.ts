@@ -7,6 +7,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { RunningService } from "@platform/service-kit";
 import { findTool, freePort, portIsFree, requireTool } from "@platform/supervisor";
+import { stringify } from "yaml";
 import {
   type Catalogue,
   catalogue as realCatalogue,
@@ -18,6 +19,12 @@ import { Children } from "./children.js";
 import { type AlertReceiver, startAlertReceiver } from "./components/alert-receiver.js";
 import { startAlertmanager } from "./components/alertmanager.js";
 import { startDashboardViewer } from "./components/dashboard-viewer.js";
+import {
+  DEMO_INVENTORY_PATH,
+  type DemoStack,
+  mirrorStack,
+  startDemoInventory,
+} from "./components/demo-inventory.js";
 import { startGrafana } from "./components/grafana.js";
 import { startPrometheus } from "./components/prometheus.js";
 import { type EntryPoint, scrapeTargets, startOrder, startService } from "./components/services.js";
@@ -39,6 +46,8 @@ export interface PlatformOptions {
   print?: (text: string) => void;
   /** Extra environment for every service (e.g. LOG_LEVEL). */
   serviceEnv?: Record<string, string>;
+  /** Rule files to load besides alerts/ (file name → YAML), e.g. a benchmark's baseline rule. */
+  extraRuleFiles?: Record<string, string>;
 }
 
 export interface Platform {
@@ -103,11 +112,18 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 
   let receiverServer: RunningService | undefined;
   let viewerServer: RunningService | undefined;
+  let inventoryServer: RunningService | undefined;
   const stop = async () => {
     await children.stopAll();
     await viewerServer?.shutdown("platform stopping");
+    await inventoryServer?.shutdown("platform stopping");
     await receiverServer?.shutdown("platform stopping");
   };
+  // The dev stack's program under mocks (a couple of seconds): the demo inventory, the estimate, and the
+  // settings that make the local cost exporter price the dev stack. Started now, awaited before the services.
+  const mirrored: Promise<DemoStack> = mirrorStack();
+  // Awaited below; a failure before then must not also surface as an unhandled rejection.
+  mirrored.catch(() => undefined);
 
   const telegram: Telegram | undefined =
     settings.TELEGRAM_BOT_TOKEN && !Number.isNaN(settings.TELEGRAM_CHAT_ID)
@@ -117,15 +133,27 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
           apiUrl: settings.TELEGRAM_API_URL,
         }
       : undefined;
+  let stackEnv: DemoStack["inventory"]["stackEnv"] = {};
   const start = (service: ServiceEntry) =>
     startService(service, context, {
       ...(options.serviceEntryPoint ? { entryPoint: options.serviceEntryPoint } : {}),
-      ...(options.serviceEnv ? { extraEnv: options.serviceEnv } : {}),
+      extraEnv: {
+        // The dev stack's settings for this service that describe the stack (the cost exporter's prices and
+        // parts), unless the user's own environment sets them.
+        ...Object.fromEntries(
+          Object.entries(stackEnv[service.name] ?? {}).filter(([name]) => process.env[name] === undefined),
+        ),
+        ...options.serviceEnv,
+      },
     });
 
   try {
     const receiver = await startAlertReceiver(context, { print, telegram: telegram !== undefined });
     receiverServer = receiver.running;
+    const demo = await mirrored;
+    stackEnv = demo.inventory.stackEnv;
+    const inventory = await startDemoInventory(context, demo);
+    inventoryServer = inventory.running;
 
     const serviceRows = new Map<string, Row>();
     for (const wave of startOrder(services)) {
@@ -143,9 +171,26 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     });
     const prometheusRow = await startPrometheus(context, {
       binary: prometheus,
-      services: scrapeTargets(services, context),
+      services: [
+        ...scrapeTargets(services, context),
+        {
+          job: "demo-inventory",
+          address: `127.0.0.1:${ports["demo-inventory"]}`,
+          metricsPath: DEMO_INVENTORY_PATH,
+        },
+      ],
+      extraRuleFiles: {
+        "cost-estimate.rules.yml": stringify({ groups: [demo.estimate] }),
+        ...options.extraRuleFiles,
+      },
     });
-    components.push(prometheusRow, alertmanagerRow, receiver.row, await startGrafana(context, grafana));
+    components.push(
+      prometheusRow,
+      alertmanagerRow,
+      receiver.row,
+      inventory.row,
+      await startGrafana(context, grafana),
+    );
     if (!grafana) {
       const viewer = await startDashboardViewer(context);
       viewerServer = viewer.running;

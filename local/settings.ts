@@ -11,6 +11,7 @@ import { type Catalogue, catalogue, servicesIn, validateCatalogue } from "../cat
 /** What runs beside the catalogue's services, with the port each usually has. */
 export const TOOL_PORTS = {
   "alert-receiver": 8083,
+  "demo-inventory": 8084,
   prometheus: 9090,
   alertmanager: 9093,
   grafana: 3000,

@@ -12,6 +12,9 @@ import { join } from "node:path";
 import { waitFor } from "@platform/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Catalogue, catalogue, type ServiceEntry } from "../catalogue/services.js";
+import { withProgramLogCaptured } from "../infra/cost/program-log.js";
+import { estimateOfStack } from "../infra/cost/stack-estimate.js";
+import { runProgramUnderMocks } from "../infra/testing/mocks.js";
 import { METRIC_CONTRACT_QUERIES, runChecks, seriesCount } from "../local/check.js";
 import { defaultEntryPoint } from "../local/components/services.js";
 import { ruleFiles } from "../local/configs.js";
@@ -153,6 +156,35 @@ describe("the local platform", () => {
     expect(lines.filter((l) => !l.ok)).toEqual([]);
     expect(lines.filter((l) => l.section.startsWith("dashboard")).length).toBeGreaterThan(40);
   }, 120_000);
+
+  it("prices the demo inventory as npm run cost prices the dev stack: the live run-rate × 730 h within 1%", async () => {
+    const prometheus = platform.url("prometheus");
+    const scalarOf = async (query: string) => {
+      const res = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(query)}`);
+      const body = (await res.json()) as { data: { result: { value: [number, string] }[] } };
+      return body.data.result.length === 1 ? Number(body.data.result[0]?.value[1]) : Number.NaN;
+    };
+    const { result: resources } = await withProgramLogCaptured(() => runProgramUnderMocks("dev"));
+    const estimate = estimateOfStack("dev", resources);
+    const monthly = estimate.totalAfter.toNumber();
+    const hours = estimate.priceSource.hoursPerMonth.toNumber();
+    const live = await waitFor(
+      async () => {
+        const value = await scalarOf("platform:live_cost_total:usd_per_hour");
+        return Number.isFinite(value) ? value : undefined;
+      },
+      { what: "platform:live_cost_total:usd_per_hour", timeoutMs: 60_000, intervalMs: 500 },
+    );
+    expect(Math.abs(live * hours - monthly) / monthly).toBeLessThan(0.01);
+    // The estimate the platform records is that same total; the inventory says it is a demo.
+    expect(await scalarOf('platform:cost_estimate_monthly:usd{stack="dev"}')).toBe(monthly);
+    expect(await scalarOf('demo_inventory_info{job="demo-inventory",stack="dev"}')).toBe(1);
+    // The allocation adds up: namespaces + idle + shared = the run-rate.
+    const parts = await scalarOf(
+      "sum(platform:live_cost_namespace:usd_per_hour) + platform:live_cost_idle:usd_per_hour + platform:live_cost_shared:usd_per_hour",
+    );
+    expect(parts).toBeCloseTo(live, 9);
+  }, 90_000);
 
   it("answers the four queries of the metric contract", async () => {
     for (const query of METRIC_CONTRACT_QUERIES)

@@ -1,6 +1,16 @@
 import { DASHBOARD_UIDS } from "../../dashboards/src/uids";
 import { num, percent, type RuleGroupBuilder } from "./rule";
 
+/** Checkouts the storefront turned away although the order was valid: what a customer could not buy. */
+export const REFUSED_OUTCOMES = ["out_of_stock", "payment_failed"] as const;
+const refused = REFUSED_OUTCOMES.join("|");
+
+/**
+ * The windows the orders are counted over against what the product views predict: a short one that tells a
+ * stop from chance within minutes, a longer one that sees a partial drop.
+ */
+export const SHORTFALL_WINDOWS = ["3m", "10m"] as const;
+
 /** Requests, revenue and checkouts per job, and each series' own recent level. */
 export const businessRecording: RuleGroupBuilder = () => ({
   name: "business-recording",
@@ -23,26 +33,75 @@ sum by (job) (rate(app_checkouts_total[5m]))`,
       record: "job:app_revenue_usd:rate5m_avg1h",
       expr: "avg_over_time(job:app_revenue_usd:rate5m[1h])",
     },
+    // Conversion: orders per product view over the last 6 hours, the shop's own baseline (long enough that a
+    // drop of the last minutes hardly moves it).
+    {
+      record: "job:app_conversion:ratio_rate6h",
+      expr: `sum by (job) (rate(app_checkouts_total{outcome="accepted"}[6h]))
+/
+(sum by (job) (rate(app_product_views_total[6h])) > 0)`,
+    },
+    ...SHORTFALL_WINDOWS.flatMap((window) => [
+      {
+        record: `job:app_orders:increase${window}`,
+        expr: `sum by (job) (increase(app_checkouts_total{outcome="accepted"}[${window}]))`,
+      },
+      {
+        // The orders this window's product views would have brought at the baseline conversion.
+        record: `job:app_orders_expected:increase${window}`,
+        expr: `sum by (job) (increase(app_product_views_total[${window}]))
+* on (job) job:app_conversion:ratio_rate6h`,
+      },
+    ]),
+    {
+      // Valid checkout attempts of the last minute (what a customer tried to buy) and those turned away.
+      record: "job:app_checkouts_placed:increase1m",
+      expr: `sum by (job) (increase(app_checkouts_total{outcome=~"accepted|${refused}"}[1m]))`,
+    },
+    {
+      record: "job:app_checkouts_refused:increase1m",
+      expr: `sum by (job) (increase(app_checkouts_total{outcome=~"${refused}"}[1m]))`,
+    },
   ],
 });
 
-/** A shop that answers but does not sell. */
+/**
+ * A shop that answers but does not sell, paged within minutes and never on traffic alone. Two tests, each
+ * with its own guard against chance: checkouts refused (at least a share of the last minute's attempts, and
+ * at least a count, so a quiet night's single refusal pages nobody), or orders missing (fewer than the
+ * product views predict at the shop's own conversion by more than a number of standard deviations, a test
+ * that scales with traffic and cannot fire while too few orders are expected). Both only while 5xx errors
+ * are normal: a failing shop is the availability alerts' page. The value is the share of sales lost.
+ */
 export const businessAlerts: RuleGroupBuilder = ({ settings: { business }, runbook }) => ({
   name: "business-alerts",
   rules: [
     {
       alert: "RevenueDropWhileHealthy",
-      expr: `job:app_revenue_usd:rate5m < ${num(business.revenueDropRatio)} * job:app_revenue_usd:rate5m_avg1h
+      expr: `(
+  (
+    job:app_checkouts_refused:increase1m / job:app_checkouts_placed:increase1m >= ${num(business.refusedCheckoutShare)}
+    and on (job)
+    job:app_checkouts_refused:increase1m >= ${num(business.minRefusedCheckouts)}
+  )
+${SHORTFALL_WINDOWS.map(
+  (w) => `  or on (job)
+  (
+    1 - job:app_orders:increase${w} / job:app_orders_expected:increase${w}
+    and on (job)
+    job:app_orders:increase${w}
+      < job:app_orders_expected:increase${w} - ${num(business.orderShortfallSigmas)} * sqrt(job:app_orders_expected:increase${w})
+  )
+`,
+).join("")})
 and on (job)
-  job:app_requests:rate5m > ${num(business.trafficNormalRatio)} * job:app_requests:rate5m_avg1h
-and on (job)
-  job:slo_availability_errors:ratio_rate5m < ${num(business.errorRatioNormal)}`,
-      for: "10m",
+job:slo_availability_errors:ratio_rate5m < ${num(business.errorRatioNormal)}`,
+      for: "15s",
       labels: { severity: "critical" },
       annotations: {
-        summary: "{{ $labels.job }} earns much less than usual while traffic and errors look normal",
-        description: `Revenue on {{ $labels.job }} is {{ $value | printf "%.2f" }} USD/s, below ${percent(business.revenueDropRatio)} of its last-hour average, while requests keep arriving at their usual rate and fewer than ${percent(business.errorRatioNormal)} fail. Something answers successfully but does not sell: stock, pricing, payment or a logic error in checkout.`,
-        value: '{{ $value | printf "%.2f" }} USD/s',
+        summary: "{{ $labels.job }} answers but does not sell",
+        description: `{{ $labels.job }} loses {{ $value | humanizePercentage }} of its sales while fewer than ${percent(business.errorRatioNormal)} of requests fail: at least ${percent(business.refusedCheckoutShare)} (and ${business.minRefusedCheckouts} or more) of the last minute's checkouts were refused as out of stock or payment failed, or the last 3 or 10 minutes brought far fewer orders than their product views predict at the last 6 hours' conversion (by more than ${business.orderShortfallSigmas} standard deviations). Stock, payment, pricing or a checkout that customers cannot reach.`,
+        value: "{{ $value | humanizePercentage }} of sales lost",
         runbook_url: runbook("RevenueDropWhileHealthy"),
         dashboard_uid: DASHBOARD_UIDS.overview,
       },

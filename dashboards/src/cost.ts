@@ -2,18 +2,25 @@
 import * as common from "@grafana/grafana-foundation-sdk/common";
 import { MappingType } from "@grafana/grafana-foundation-sdk/dashboard";
 import * as units from "@grafana/grafana-foundation-sdk/units";
+import { percent } from "../../alerts/rules/rule";
 import { SETTINGS_SERIES } from "../../alerts/rules/settings-series";
 import { type DashboardContext, type DashboardRow, platformDashboard, withRows } from "./dashboard";
 import {
   barGaugePanel,
+  gaugePanel,
   greenThen,
   instantQuery,
   rangeQuery,
   redThen,
   statPanel,
+  tablePanel,
+  tableQuery,
   timeseriesPanel,
   UNITS,
 } from "./panels";
+
+/** Hours in the price table's month, from the exporter: an hourly figure × this is its month. */
+const MONTH_HOURS = "on () group_left () (max(aws_price_table_month_seconds) / 3600)";
 
 const byService = (title: string, description: string, metric: string) =>
   barGaugePanel(title, description, units.Dollars).withTarget(
@@ -180,11 +187,161 @@ function exporterHealth(): DashboardRow {
   };
 }
 
+function liveCost(): DashboardRow {
+  return {
+    title: "Live cost: what the running platform costs now",
+    panels: [
+      statPanel(
+        "Live run-rate",
+        "What the running platform costs per hour now: the cost exporter's prices (the table npm run cost uses) times what kube-state-metrics reports, plus the parts outside Kubernetes (control plane, NAT gateways, addresses, keys, root volumes). Usage (data transfer, logs) is not in it.",
+        units.Dollars,
+      )
+        .span(4)
+        .decimals(4)
+        .withTarget(instantQuery("A", "platform:live_cost_total:usd_per_hour", "per hour")),
+      statPanel(
+        "Live run-rate, a month of it",
+        "The live run-rate over the price table's month (730 hours), comparable with npm run cost's monthly total.",
+        units.Dollars,
+      )
+        .span(4)
+        .withTarget(instantQuery("A", `platform:live_cost_total:usd_per_hour * ${MONTH_HOURS}`, "per month")),
+      statPanel(
+        "Inventory",
+        "Where the inventory comes from: kube-state-metrics in a cluster, demo-inventory on npm start (the dev stack's program under mocks), with its node count.",
+        units.Short,
+      )
+        .span(4)
+        .textMode(common.BigValueTextMode.ValueAndName)
+        .withTarget(instantQuery("A", "count by (job) (kube_node_info)", "{{job}}")),
+      timeseriesPanel(
+        "Run-rate by part",
+        "Dollars per hour by part of the bill: nodes, their root volumes, persistent volumes, load balancers, the control plane (and its extended-support surcharge), NAT gateways, public addresses, KMS keys.",
+        units.Dollars,
+        true,
+      )
+        .span(12)
+        .withTarget(rangeQuery("A", "platform:live_cost:usd_per_hour", "{{part}}")),
+      barGaugePanel(
+        "Per node",
+        "Each node's instance price per hour, by the instance and capacity type kube-state-metrics reports (SPOT priced on demand, an upper bound).",
+        units.Dollars,
+      )
+        .span(12)
+        .decimals(4)
+        .withTarget(
+          instantQuery(
+            "A",
+            "sort_desc(platform:live_cost_node:usd_per_hour)",
+            "{{node}} {{instance_type}} {{capacity_type}}",
+          ),
+        ),
+    ],
+  };
+}
+
+function allocation(): DashboardRow {
+  return {
+    title: "Allocation: who uses it, and what nobody does",
+    panels: [
+      barGaugePanel(
+        "Per namespace",
+        "Dollars per hour each namespace takes: its running pods' requests at their node's CPU and memory rates (the node price split as OpenCost splits it), the volumes it claims, its load balancers.",
+        units.Dollars,
+      )
+        .decimals(4)
+        .withTarget(
+          instantQuery("A", "sort_desc(platform:live_cost_namespace:usd_per_hour)", "{{namespace}}"),
+        ),
+      barGaugePanel(
+        "Per workload",
+        "Dollars per hour each Deployment, StatefulSet or DaemonSet takes by its pods' requests.",
+        units.Dollars,
+      )
+        .decimals(4)
+        .withTarget(
+          instantQuery(
+            "A",
+            "sort_desc(platform:live_cost_workload:usd_per_hour)",
+            "{{namespace}}/{{workload}} ({{workload_kind}})",
+          ),
+        ),
+      gaugePanel(
+        "Idle share of the nodes",
+        "The share of the nodes' price no running pod requests: capacity paid for and unused. Orange above 50%, red above 80%.",
+        units.PercentUnit,
+      )
+        .min(0)
+        .max(1)
+        .thresholds(greenThen(["orange", 0.5], ["red", 0.8]))
+        .withTarget(
+          instantQuery(
+            "A",
+            "platform:live_cost_idle:usd_per_hour / on () sum(platform:live_cost_node:usd_per_hour)",
+            "idle",
+          ),
+        ),
+      timeseriesPanel(
+        "Allocated, idle, shared",
+        "The run-rate split three ways: what namespaces take, what no request takes on the nodes (idle), and what belongs to no namespace (control plane, NAT gateways, addresses, keys, root volumes, unclaimed volumes). The three add up to the run-rate.",
+        units.Dollars,
+        true,
+      )
+        .span(24)
+        .withTarget(rangeQuery("A", "sum(platform:live_cost_namespace:usd_per_hour)", "allocated"))
+        .withTarget(rangeQuery("B", "platform:live_cost_idle:usd_per_hour", "idle"))
+        .withTarget(rangeQuery("C", "platform:live_cost_shared:usd_per_hour", "shared")),
+    ],
+  };
+}
+
+function reconciliation({ settings: { cost } }: DashboardContext): DashboardRow {
+  return {
+    title: "Reconciliation: estimated · live · billed",
+    panels: [
+      tablePanel(
+        "Per stack: estimated at the last deploy · live run-rate · billed",
+        "One row per stack, each a month's worth: npm run cost's total recorded by the last deploy, the live run-rate × 730 h, and what Cost Explorer billed the stack yesterday × 730 h ÷ 24 (its stack tag, or the whole account when the exporter does not group by it).",
+        units.Dollars,
+        {
+          A: "estimated at the last deploy",
+          B: "live run-rate",
+          C: "billed (yesterday)",
+        },
+      )
+        .withTarget(tableQuery("A", "max by (stack) (platform:cost_estimate_monthly:usd)"))
+        .withTarget(tableQuery("B", `platform:live_cost_stack:usd_per_hour * ${MONTH_HOURS}`))
+        .withTarget(
+          tableQuery("C", `sum by (stack) (platform:aws_cost_billed_yesterday:usd) / 24 * ${MONTH_HOURS}`),
+        ),
+      statPanel(
+        "Bill above live cost (yesterday)",
+        `How much more Cost Explorer billed yesterday than the live run-rate over the same UTC day, as a share of the latter. UnaccountedSpend fires above the stack's ${percent(cost.unaccountedSpendShare)} for an hour.`,
+        units.PercentUnit,
+      )
+        .span(8)
+        .thresholds(
+          greenThen(["orange", cost.unaccountedSpendShare / 2], ["red", cost.unaccountedSpendShare]),
+        )
+        .withTarget(instantQuery("A", "platform:cost_unaccounted:ratio", "{{stack}}")),
+      timeseriesPanel(
+        "Estimated, live and billed, per hour",
+        "The three per hour: the last deploy's estimate ÷ 730 h, the live run-rate, yesterday's bill ÷ 24 h.",
+        units.Dollars,
+      )
+        .span(16)
+        .withTarget(rangeQuery("A", "platform:cost_estimate:usd_per_hour", "estimated {{stack}}"))
+        .withTarget(rangeQuery("B", "platform:live_cost_stack:usd_per_hour", "live {{stack}}"))
+        .withTarget(rangeQuery("C", "platform:aws_cost_billed_yesterday:usd / 24", "billed {{stack}}")),
+    ],
+  };
+}
+
 export function costDashboard(context: DashboardContext) {
   const dashboard = platformDashboard(
     "cost",
-    "AWS spend by service and by cost-allocation tag, the forecast, and the cost exporter's health.",
+    "Live cost, its allocation and reconciliation with the bill; AWS spend by service and by cost-allocation tag, the forecast, and the cost exporter's health.",
     ["cost"],
   );
-  return withRows(dashboard, context, [spend, exporterHealth]).build();
+  return withRows(dashboard, context, [liveCost, allocation, reconciliation, spend, exporterHealth]).build();
 }

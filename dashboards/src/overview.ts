@@ -122,7 +122,7 @@ function businessHealth(): DashboardRow {
       ).withTarget(rangeQuery("A", `sum(rate(app_revenue_total{${JOB}}[${RI}]))`, "USD/s")),
       statPanel(
         "Revenue per minute",
-        "US dollars earned per minute right now. RevenueDropWhileHealthy fires when this falls below half of its last-hour average while traffic and errors look normal.",
+        "US dollars earned per minute right now. RevenueDropWhileHealthy fires when the shop answers but does not sell: checkouts refused, or orders far fewer than the product views predict.",
         units.Dollars,
       )
         .span(4)
@@ -157,12 +157,26 @@ function businessHealth(): DashboardRow {
         ),
       timeseriesPanel(
         "Checkouts by outcome",
-        "Checkout attempts per second: accepted, invalid, out_of_stock, failed.",
+        "Checkout attempts per second: accepted, invalid, out_of_stock, payment_failed (refused orders RevenueDropWhileHealthy counts), failed.",
         units.RequestsPerSecond,
         true,
       )
-        .span(24)
+        .span(16)
         .withTarget(rangeQuery("A", `sum by (outcome) (${checkouts})`, "{{outcome}}")),
+      timeseriesPanel(
+        "Conversion",
+        "Orders per product view, and the 6-hour baseline RevenueDropWhileHealthy predicts orders from: traffic that halves or doubles leaves it where it is; a checkout that stops selling does not.",
+        units.PercentUnit,
+      )
+        .min(0)
+        .withTarget(
+          rangeQuery(
+            "A",
+            `sum(rate(app_checkouts_total{${JOB},outcome="accepted"}[${RI}]))\n/\nsum(rate(app_product_views_total{${JOB}}[${RI}]))`,
+            "orders per product view",
+          ),
+        )
+        .withTarget(rangeQuery("B", `sum(job:app_conversion:ratio_rate6h{${JOB}})`, "6-hour baseline")),
     ],
   };
 }
@@ -203,6 +217,32 @@ function unitEconomics({ settings: { cost } }: DashboardContext): DashboardRow {
             "cost / revenue",
           ),
         ),
+      statPanel(
+        "Live cost per request",
+        "The live run-rate per second (prices × inventory, now, not yesterday's bill) over the requests per second of the last 5 minutes.",
+        units.Dollars,
+      )
+        .decimals(7)
+        .height(6)
+        .thresholds(greenThen(["red", cost.costPerRequestCeilingUsd]))
+        .withTarget(instantQuery("A", "platform:live_cost_per_request:usd", "live")),
+      statPanel(
+        "Live cost per order",
+        "The live run-rate per second over the orders (accepted checkouts) per second of the last 5 minutes: what the platform costs for each sale.",
+        units.Dollars,
+      )
+        .decimals(5)
+        .height(6)
+        .withTarget(instantQuery("A", "platform:live_cost_per_order:usd", "live")),
+      statPanel(
+        "Revenue per dollar of platform",
+        "Revenue per second over the live cost per second: how many dollars the shop earns for each dollar the platform costs right now. Red below 1.",
+        UNITS.times,
+      )
+        .decimals(0)
+        .height(6)
+        .thresholds(redThen(["orange", 1], ["green", 10]))
+        .withTarget(instantQuery("A", "platform:live_revenue_per_cost:ratio", "revenue / cost")),
     ],
   };
 }

@@ -15,8 +15,13 @@ import {
   ThresholdsMode,
 } from "@grafana/grafana-foundation-sdk/dashboard";
 import * as gauge from "@grafana/grafana-foundation-sdk/gauge";
-import { DataqueryBuilder, QueryEditorMode } from "@grafana/grafana-foundation-sdk/prometheus";
+import {
+  DataqueryBuilder,
+  PromQueryFormat,
+  QueryEditorMode,
+} from "@grafana/grafana-foundation-sdk/prometheus";
 import * as stat from "@grafana/grafana-foundation-sdk/stat";
+import * as table from "@grafana/grafana-foundation-sdk/table";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 
 /** Every query goes through the `${datasource}` variable: no datasource uid is ever written down. */
@@ -63,6 +68,10 @@ export const instantQuery = (refId: string, expr: string, legend = "__auto") =>
     .legendFormat(legend)
     .instant()
     .editorMode(QueryEditorMode.Code);
+
+/** A query for one value per series now, as table rows (`Value #<refId>` columns). */
+export const tableQuery = (refId: string, expr: string) =>
+  instantQuery(refId, expr).format(PromQueryFormat.Table);
 
 const lastValue = () => new common.ReduceDataOptionsBuilder().calcs(["lastNotNull"]).fields("").values(false);
 
@@ -155,4 +164,34 @@ export function barGaugePanel(title: string, description: string, unit: string) 
     .orientation(common.VizOrientation.Horizontal)
     .displayMode(common.BarGaugeDisplayMode.Gradient)
     .showUnfilled(true);
+}
+
+/**
+ * One row per label set, one column per query (Grafana's "merge" and "organize fields" transformations),
+ * 24 × 6: e.g. one row per stack with what it was estimated, runs at and is billed.
+ */
+export function tablePanel(
+  title: string,
+  description: string,
+  unit: string,
+  columns: Record<string, string>,
+) {
+  return new table.PanelBuilder()
+    .title(title)
+    .description(description)
+    .datasource(DATASOURCE)
+    .unit(unit)
+    .span(24)
+    .height(6)
+    .thresholds(greenThen())
+    .withTransformation({ id: "merge", options: {} })
+    .withTransformation({
+      id: "organize",
+      options: {
+        excludeByName: { Time: true },
+        renameByName: Object.fromEntries(
+          Object.entries(columns).map(([refId, header]) => [`Value #${refId}`, header]),
+        ),
+      },
+    });
 }

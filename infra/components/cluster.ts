@@ -73,6 +73,11 @@ export class EksCluster extends pulumi.ComponentResource {
   readonly kubeconfig: pulumi.Output<string>;
   readonly k8sProvider: k8s.Provider;
   readonly roleArns: Record<string, pulumi.Output<string>>;
+  /** What it bills outside Kubernetes (the cost exporter publishes it for the live cost). */
+  readonly billedParts: {
+    resources: { eks_cluster: number; kms_key: number };
+    nodeRootVolume: { volumeType: string; sizeGiB: number };
+  };
 
   constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:cluster:EksCluster", name, {}, opts);
@@ -95,6 +100,11 @@ export class EksCluster extends pulumi.ComponentResource {
       awsOpts,
     );
 
+    // The control plane and the key for its Secrets; every node's root volume (the launch template below).
+    this.billedParts = {
+      resources: { eks_cluster: 1, kms_key: 1 },
+      nodeRootVolume: { volumeType: "gp3", sizeGiB: args.nodeDiskSizeGiB },
+    };
     const secretsKey = new aws.kms.Key(
       `${name}-secrets`,
       {

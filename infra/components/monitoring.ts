@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { parse as parseYaml } from "yaml";
 import { buildRuleFiles } from "../../alerts/rule-files";
+import { INVENTORY_NODE_LABELS, INVENTORY_SERVICE_ANNOTATIONS } from "../../alerts/rules/live-cost";
 import type { Thresholds } from "../../alerts/settings";
 import { buildDashboardFiles } from "../../dashboards/src/dashboards";
 
@@ -174,6 +175,17 @@ const eksUnscrapeableRules = {
   kubeProxy: false,
 };
 
+/**
+ * What kube-state-metrics must expose for the live-cost rules (alerts/rules/live-cost.ts): by default it
+ * exports no Kubernetes labels or annotations of an object, only those on its allowlists. The chart joins the
+ * lists into `--metric-labels-allowlist` and `--metric-annotations-allowlist`
+ * (prometheus-community/helm-charts, charts/kube-state-metrics/templates/deployment.yaml; read 2026-12-01).
+ */
+export const kubeStateMetricsAllowlists = {
+  metricLabelsAllowlist: [`nodes=[${Object.values(INVENTORY_NODE_LABELS).join(",")}]`],
+  metricAnnotationsAllowList: [`services=[${Object.values(INVENTORY_SERVICE_ANNOTATIONS).join(",")}]`],
+};
+
 /** kube-prometheus-stack values: ours for everything that is ours, the chart's defaults otherwise. */
 export function kubePrometheusStackValues(
   args: MonitoringArgs,
@@ -225,7 +237,7 @@ export function kubePrometheusStackValues(
         dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" },
       },
     },
-    "kube-state-metrics": { resources: componentResources.kubeStateMetrics },
+    "kube-state-metrics": { resources: componentResources.kubeStateMetrics, ...kubeStateMetricsAllowlists },
     "prometheus-node-exporter": { resources: componentResources.nodeExporter },
   };
 }

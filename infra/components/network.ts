@@ -37,6 +37,8 @@ export class Network extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;
   readonly publicSubnetIds: pulumi.Output<string>[];
   readonly privateSubnetIds: pulumi.Output<string>[];
+  /** What it bills by the hour outside Kubernetes (the cost exporter publishes it for the live cost). */
+  readonly billedParts: { nat_gateway: number; public_ipv4_address: number };
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:network:Network", name, {}, opts);
@@ -95,6 +97,8 @@ export class Network extends pulumi.ComponentResource {
     });
 
     const natCount = args.natGateways === "per-az" ? args.azCount : 1;
+    // One Elastic IP per NAT gateway: a public IPv4 address, billed by the hour.
+    this.billedParts = { nat_gateway: natCount, public_ipv4_address: natCount };
     const natGateways = Array.from({ length: natCount }, (_, i) => {
       const eip = new aws.ec2.Eip(
         `${name}-nat-${i}`,

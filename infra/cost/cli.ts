@@ -3,12 +3,13 @@ import { relative } from "node:path";
 import { parseArgs } from "node:util";
 import { AWS_PRICE_TABLE, loadPriceTable, type PriceTable, readPriceTableFile } from "@platform/prices";
 import { z } from "zod";
-import { type CostEstimate, classify, estimateChanges, estimateStack } from "./estimate";
+import { type CostEstimate, classify, estimateChanges } from "./estimate";
 import { evaluateGuardrail, type GuardrailOutcome, guardrailFor } from "./guardrail";
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from "./markdown";
 import { changesFromPreview, type PreviewDigest, regionFromPreview } from "./preview";
 import { type Budget, costReportSchema, toReport } from "./report";
 import { resourcesUnderMocks } from "./run-program";
+import { estimateOfStack, FALLBACK_REGION, todayUtc } from "./stack-estimate";
 import {
   clusterModeOf,
   REPO_ROOT,
@@ -34,8 +35,6 @@ guardrail and not approved (the comment is still printed), 2 bad input.`;
 export const EXIT_OVER_GUARDRAIL = 3;
 export const EXIT_BAD_INPUT = 2;
 
-const FALLBACK_REGION = "us-east-1";
-
 export interface CostRun {
   estimate: CostEstimate;
   output: string;
@@ -46,10 +45,7 @@ export interface CostRun {
 }
 
 function monthStartFrom(at: string | undefined): Date {
-  if (at === undefined) {
-    const now = new Date();
-    return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-  }
+  if (at === undefined) return todayUtc();
   if (!/^\d{4}-\d{2}-\d{2}$/.test(at) || Number.isNaN(Date.parse(`${at}T00:00:00Z`))) {
     throw new Error(`--at must be a date such as 2026-12-01, not ${at}`);
   }
@@ -138,7 +134,7 @@ export async function costFromArgs(argv: string[]): Promise<CostRun> {
     const region = values.region ?? regionFromStackFile(stack) ?? FALLBACK_REGION;
     const { resources, messages } = await resourcesUnderMocks(stack);
     programMessages = messages;
-    estimate = estimateStack(resources, table, { stack, region, usage, monthStart });
+    estimate = estimateOfStack(stack, resources, { table, region, usageFile: values.usage, monthStart });
   }
   if (existingCluster) estimate.notes.unshift(existingClusterNote(stack));
   // An existing cluster's stack creates no AWS Budget; the budget is an EKS stack's.

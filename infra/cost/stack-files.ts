@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { exact } from "@platform/prices";
 import { parse as parseYaml } from "yaml";
 import { resolveThresholds } from "../../alerts/settings";
@@ -7,7 +7,8 @@ import { settingsSchema } from "../config";
 import type { Budget } from "./report";
 
 /** Pulumi.<stack>.yaml files at the repository root: what `--stack` may name. */
-export const REPO_ROOT = join(__dirname, "..", "..");
+// From __filename: tsx, loading this CommonJS file for an ES module (npm start), sets only __filename right.
+export const REPO_ROOT = join(dirname(__filename), "..", "..");
 
 export function listStacks(root = REPO_ROOT): string[] {
   return readdirSync(root)
@@ -40,6 +41,14 @@ export function regionFromStackFile(stack: string, root = REPO_ROOT): string | u
 export function clusterModeOf(stack: string, root = REPO_ROOT): string {
   const mode = stackConfig(stack, root)["platform:clusterMode"];
   return typeof mode === "string" ? mode : String(settingsSchema.shape.clusterMode.parse(undefined));
+}
+
+/** The namespace the stack's Prometheus and its rules live in: `platform:monitoringNamespace` or its default. */
+export function monitoringNamespaceOf(stack: string, root = REPO_ROOT): string {
+  const namespace = stackConfig(stack, root)["platform:monitoringNamespace"];
+  return settingsSchema.shape.monitoringNamespace.parse(
+    typeof namespace === "string" ? namespace : undefined,
+  );
 }
 
 /**

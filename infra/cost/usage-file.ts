@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { exact, type Money } from "@platform/prices";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
@@ -8,7 +8,7 @@ import { z } from "zod";
  * The usage file: monthly usage that `npm run cost` prices apart from the fixed total, as Infracost's usage
  * file does. `defaults` apply to every stack and a stack's own section overrides them, key by key.
  */
-export const USAGE_FILE_PATH = join(__dirname, "usage.yaml");
+export const USAGE_FILE_PATH = join(dirname(__filename), "usage.yaml");
 
 const amount = z
   .union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?$/)])

@@ -1,4 +1,8 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { kubeStateMetricsLabel } from "../../alerts/rules/live-cost";
+import { ALERTS_DIR } from "../../alerts/settings";
 import type { Inputs } from "../testing/mocks";
 import { exampleStackRuns, ofType, type StackRuns } from "./stacks";
 
@@ -160,6 +164,48 @@ describe(`kube-prometheus-stack ${chartVersion} on EKS`, () => {
     const { targets } = enabled(releaseValues(runs.local.resources));
     expect(targets).toEqual(
       expect.arrayContaining(["kubeControllerManager", "kubeScheduler", "kubeEtcd", "kubeProxy"]),
+    );
+  });
+
+  it("has kube-state-metrics expose every node label and Service annotation the live-cost rules read", () => {
+    for (const run of [runs.dev, runs.prodLike, runs.local]) {
+      const ksm = releaseValues(run.resources)["kube-state-metrics"] as {
+        metricLabelsAllowlist: string[];
+        metricAnnotationsAllowList: string[];
+      };
+      expect(ksm.metricLabelsAllowlist).toEqual([
+        "nodes=[node.kubernetes.io/instance-type,eks.amazonaws.com/capacityType]",
+      ]);
+      expect(ksm.metricAnnotationsAllowList).toEqual([
+        "services=[service.beta.kubernetes.io/aws-load-balancer-type]",
+      ]);
+      const allowed = [
+        ...ksm.metricLabelsAllowlist.flatMap((entry) =>
+          (/\[(.*)\]/.exec(entry)?.[1] ?? "").split(",").map((key) => kubeStateMetricsLabel("label", key)),
+        ),
+        ...ksm.metricAnnotationsAllowList.flatMap((entry) =>
+          (/\[(.*)\]/.exec(entry)?.[1] ?? "")
+            .split(",")
+            .map((key) => kubeStateMetricsLabel("annotation", key)),
+        ),
+      ];
+      // The labels the rules read are the quoted source labels of their label_replace calls.
+      const text = readFileSync(join(ALERTS_DIR, "live-cost.rules.yml"), "utf8");
+      const used = new Set([...text.matchAll(/"((?:label|annotation)_[a-z0-9_]+)"/g)].map((m) => m[1]));
+      expect([...used].sort()).toEqual([...new Set(allowed)].sort());
+    }
+  });
+
+  it("names kube-state-metrics labels as it does (sanitised, snake_case)", () => {
+    // kubernetes/kube-state-metrics, internal/store/utils.go (labelName: SanitizeLabelName, toSnakeCase).
+    expect(kubeStateMetricsLabel("label", "eks.amazonaws.com/capacityType")).toBe(
+      "label_eks_amazonaws_com_capacity_type",
+    );
+    expect(kubeStateMetricsLabel("label", "node.kubernetes.io/instance-type")).toBe(
+      "label_node_kubernetes_io_instance_type",
+    );
+    expect(kubeStateMetricsLabel("annotation", "service.beta.kubernetes.io/aws-load-balancer-type")).toBe(
+      "annotation_service_beta_kubernetes_io_aws_load_balancer_type",
     );
   });
 });

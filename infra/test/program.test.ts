@@ -562,6 +562,53 @@ describe("workloads", () => {
     });
   });
 
+  it.each(["dev", "prod", "local"] as const)(
+    "the %s cost exporter is told the prices and the parts outside Kubernetes its stack creates",
+    (stack) => {
+      const { resources } = stack === "prod" ? runs.prodLike : runs[stack];
+      const exporter = ofType(resources, "kubernetes:apps/v1:Deployment").find(
+        (d) => d.inputs.metadata.name === "cost-exporter",
+      );
+      const env = Object.fromEntries(
+        exporter?.inputs.spec.template.spec.containers[0].env.map((e: { name: string; value: string }) => [
+          e.name,
+          e.value,
+        ]),
+      );
+      const count = (type: string) => ofType(resources, type).length;
+      const expected = Object.entries({
+        eks_cluster: count("aws:eks/cluster:Cluster"),
+        kms_key: count("aws:kms/key:Key"),
+        nat_gateway: count("aws:ec2/natGateway:NatGateway"),
+        public_ipv4_address: count("aws:ec2/eip:Eip"),
+      }).filter(([, n]) => n > 0);
+      const reported = (env.STACK_RESOURCES as string)
+        .split(",")
+        .filter(Boolean)
+        .map((pair) => pair.split("="))
+        .map(([kind, n]) => [kind, Number(n)]);
+      expect(reported.sort()).toEqual(expected.sort());
+      expect(env).toMatchObject({ PRICE_REGION: "us-east-1", STACK_NAME: stack });
+      const { config } = readStackConfig(stack);
+      expect(env.PRICE_INSTANCE_TYPES).toBe(
+        (JSON.parse(config["platform:nodeInstanceTypes"] ?? '["t3.large"]') as string[]).join(","),
+      );
+      const [template] = ofType(resources, "aws:ec2/launchTemplate:LaunchTemplate");
+      if (stack === "local") {
+        expect(template).toBeUndefined();
+        expect(env.NODE_ROOT_VOLUME).toBeUndefined();
+        expect(env.EKS_EXTENDED_SUPPORT_FROM).toBeUndefined();
+      } else {
+        const ebs = template?.inputs.blockDeviceMappings[0].ebs;
+        expect(env.NODE_ROOT_VOLUME).toBe(`${ebs.volumeType}:${ebs.volumeSize}`);
+        const [cluster] = ofType(resources, "aws:eks/cluster:Cluster");
+        expect(cluster?.inputs.version).toBe("1.36");
+        // infra/kubernetes-versions.ts: 1.36 leaves standard support on 2027-08-02.
+        expect(env.EKS_EXTENDED_SUPPORT_FROM).toBe("2027-08-02");
+      }
+    },
+  );
+
   it("network policies: default deny; the cost exporter only from Prometheus, only to DNS, HTTPS and Pod Identity", () => {
     const policies = ofType(runs.dev.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy");
     const defaultDeny = policies.find((p) => p.inputs.metadata.name === "default-deny");

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { readStackConfig } from "../stack-config";
@@ -38,7 +39,7 @@ export interface ProgramRun {
   invokes: { token: string; inputs: Inputs }[];
 }
 
-export const repoRoot = path.resolve(__dirname, "..", "..");
+export const repoRoot = path.resolve(path.dirname(__filename), "..", "..");
 export const mockAccountId = "123456789012";
 
 const projectName = (projectDir: string): string => {
@@ -149,9 +150,13 @@ export type ProgramEntry = () => Promise<Record<string, unknown>>;
  * any `@pulumi/*` resource module does work at import time.
  */
 async function loadProgram(options: RunOptions): Promise<ProgramEntry> {
+  // By absolute file URL: tsx loads this CommonJS file for an ES module (npm start's demo inventory) from a
+  // data: URL, against which a relative specifier does not resolve; vitest and npm run cost take it as well.
+  const here = path.dirname(__filename);
+  const load = <T>(file: string) => import(pathToFileURL(path.join(here, file)).href) as Promise<T>;
   const [{ loadSettings }, { definePlatform }] = await Promise.all([
-    import("../config"),
-    import("../platform"),
+    load<typeof import("../config")>("../config.ts"),
+    load<typeof import("../platform")>("../platform.ts"),
   ]);
   // Parsed before the stack starts, as infra/index.ts does first thing: a bad setting is a plain
   // rejection here, with nothing registered.

@@ -19,7 +19,16 @@ import type { LocalContext, Row } from "./types.js";
 
 export async function startPrometheus(
   context: LocalContext,
-  { binary, services }: { binary: string; services: ScrapeTarget[] },
+  {
+    binary,
+    services,
+    extraRuleFiles = {},
+  }: {
+    binary: string;
+    services: ScrapeTarget[];
+    /** Rule files of this machine only (the dev stack's estimate), by name. */
+    extraRuleFiles?: Record<string, string>;
+  },
 ): Promise<Row> {
   const { settings, ports } = context;
   const maxFor = formatDuration(settings.LOCAL_MAX_FOR);
@@ -28,7 +37,7 @@ export async function startPrometheus(
   mkdirSync(rulesDir, { recursive: true });
   const { runbookBaseUrl } = loadDefaultThresholds();
   const localRunbooks = `${context.url("alert-receiver")}${RUNBOOK_PATH}`;
-  for (const [file, text] of Object.entries(ruleFiles())) {
+  for (const [file, text] of Object.entries({ ...ruleFiles(), ...extraRuleFiles })) {
     writeFileSync(
       join(rulesDir, file),
       withLocalRunbooks(withShorterFor(text, maxFor), runbookBaseUrl, localRunbooks),

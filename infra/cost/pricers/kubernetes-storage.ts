@@ -1,4 +1,5 @@
 import { arrayAt, at, numberAt, objectAt, type PricedInput, quantityToGiB, stringAt } from "../inputs";
+import { helmValuesParts } from "../kubernetes-parts";
 import { priceEbsVolumes } from "./ebs";
 import { priceKubernetesLoadBalancer } from "./load-balancers";
 import { PriceSheet, type PricingContext, type ResourcePrice } from "./types";
@@ -18,7 +19,10 @@ export type StorageClassAnswer = { volumeType: string; className: string } | { n
  * an existing cluster (kind, k3d, minikube) the default class is the cluster's own (kind's keeps volumes in
  * a directory on the machine, which AWS does not bill), and guessing gp3 there would invent a charge.
  */
-export function ebsTypeForClaim(className: string | undefined, context: PricingContext): StorageClassAnswer {
+export function ebsTypeForClaim(
+  className: string | undefined,
+  context: Pick<PricingContext, "resources">,
+): StorageClassAnswer {
   const classes = context.resources.filter((r) => r.type === STORAGE_CLASS);
   const isDefault = (c: PricedInput) =>
     objectAt(c.inputs, "metadata.annotations")?.["storageclass.kubernetes.io/is-default-class"] === "true";
@@ -91,32 +95,8 @@ export function priceStatefulSetClaims(
  */
 export function priceHelmValues(resource: PricedInput, context: PricingContext): ResourcePrice | undefined {
   const sheet = new PriceSheet(context);
-  const visit = (node: unknown, path: string[], replicas: number): void => {
-    if (node === null || typeof node !== "object" || Array.isArray(node)) return;
-    const object = node as Record<string, unknown>;
-    const copies = numberAt(object, "replicas") ?? replicas;
-    const where = path.join(".");
-    const claimTemplate = objectAt(object, "volumeClaimTemplate");
-    if (claimTemplate) priceClaim(sheet, at(claimTemplate, "spec"), copies, where);
-    if (at(object, "enabled") === true && path[path.length - 1] === "persistence") {
-      priceClaim(
-        sheet,
-        {
-          resources: { requests: { storage: at(object, "size") } },
-          storageClassName: at(object, "storageClassName"),
-        },
-        copies,
-        where,
-      );
-    }
-    if (path[path.length - 1] === "service" && at(object, "type") === "LoadBalancer") {
-      priceKubernetesLoadBalancer(sheet, object, where);
-    }
-    for (const [key, child] of Object.entries(object)) {
-      if (key === "volumeClaimTemplate") continue;
-      visit(child, [...path, key], copies);
-    }
-  };
-  visit(at(resource.inputs, "values"), [], 1);
+  const { claims, loadBalancers } = helmValuesParts(at(resource.inputs, "values"));
+  for (const claim of claims) priceClaim(sheet, claim.spec, claim.copies, claim.where);
+  for (const { service, where } of loadBalancers) priceKubernetesLoadBalancer(sheet, service, where);
   return sheet.result();
 }

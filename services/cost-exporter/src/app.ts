@@ -15,6 +15,7 @@ import {
 import type { CostExporterConfig } from "./config.js";
 import { createCostExplorerApi, DailyRequestBudget } from "./cost-explorer.js";
 import { createExporterMetrics } from "./exporter-metrics.js";
+import { priceMetricsOptionsFrom, registerPriceMetrics } from "./price-metrics.js";
 import { COST_BASES } from "./requests.js";
 import { registerSnapshotMetrics } from "./snapshot-metrics.js";
 
@@ -90,6 +91,10 @@ export function createApp({
     dailyRequestCap: config.DAILY_REQUEST_CAP,
     now: () => scheduler.now(),
   });
+  registerPriceMetrics(
+    metrics.registry,
+    priceMetricsOptionsFrom(config, () => scheduler.now()),
+  );
 
   kit.app.get("/", (c) =>
     c.json({

@@ -1,5 +1,6 @@
 import { baseServiceEnv, env, loadConfig } from "@platform/service-kit";
 import { COST_BASIS_NAMES } from "./requests.js";
+import { stackSettings, stackSettingsProblems } from "./stack-settings.js";
 
 /** The default DAILY_REQUEST_CAP: at most $0.24 of Cost Explorer requests a day. */
 export const DEFAULT_DAILY_REQUEST_CAP = 24;
@@ -30,10 +31,13 @@ export const costExporterEnv = {
   // typo stops the start instead of failing every refresh.
   AWS_ENDPOINT_URL_COST_EXPLORER: env.optionalUrl(),
   AWS_ENDPOINT_URL: env.optionalUrl(),
+  // The prices and the stack's parts outside Kubernetes that the live-cost rules join with the inventory
+  // (stack-settings.ts); the Pulumi program sets them from the stack's settings.
+  ...stackSettings,
 };
 
 export type CostExporterConfig = ReturnType<typeof loadCostExporterConfig>;
 
 export function loadCostExporterConfig(source: Record<string, string | undefined> = process.env) {
-  return loadConfig(costExporterEnv, source);
+  return loadConfig(costExporterEnv, source, stackSettingsProblems);
 }

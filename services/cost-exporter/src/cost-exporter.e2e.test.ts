@@ -26,12 +26,22 @@ describe("cost exporter exposition", () => {
   it("passes promtool check metrics", async () => {
     const bed = await startTestbed({
       now: Date.parse("2024-02-29T15:30:00Z"),
-      env: { COST_TAG_KEY: "team" },
+      env: {
+        COST_TAG_KEY: "team",
+        // The prices and stack series too (price-metrics.ts).
+        PRICE_INSTANCE_TYPES: "t3.large,m7i.large",
+        STACK_NAME: "dev",
+        STACK_RESOURCES: "eks_cluster=1,nat_gateway=1,public_ipv4_address=1,kms_key=1",
+        NODE_ROOT_VOLUME: "gp3:50",
+        EKS_EXTENDED_SUPPORT_FROM: "2027-08-02",
+      },
     });
     try {
       await bed.exporter.collector.refresh();
       const exposition = await bed.scrape();
       expect(exposition).toContain("aws_cost_tag_month_to_date_amount");
+      expect(exposition).toContain("aws_price_ec2_instance_vcpu_usd_per_hour");
+      expect(exposition).toContain("aws_stack_resources");
       expect(await promtoolCheckMetrics(exposition)).toBe("");
     } finally {
       await bed.close();

@@ -29,7 +29,9 @@ async function counters(app: ReturnType<typeof storefront>["app"]) {
     accepted: outcome("accepted"),
     invalid: outcome("invalid"),
     outOfStock: outcome("out_of_stock"),
+    paymentFailed: outcome("payment_failed"),
     failed: outcome("failed"),
+    productViews: sample(text, "app_product_views_total"),
     text,
   };
 }
@@ -45,7 +47,7 @@ describe("pages", () => {
       expect(html).toContain(escapeHtml(product.name));
       expect(html).toContain(`href="/products/${product.id}"`);
     }
-    expect(html).toContain("$0.10");
+    expect(html).toContain("$1.90");
     expect(html).toContain("$149.50");
     expect(html).not.toMatch(/<script|<link|<img|src=|https?:\/\//i);
   });
@@ -88,7 +90,7 @@ describe("product API", () => {
   it("answers one product, or 404 JSON", async () => {
     const { app } = storefront();
     const res = await app.request("/api/products/postcard");
-    expect(await res.json()).toMatchObject({ id: "postcard", price: 0.1 });
+    expect(await res.json()).toMatchObject({ id: "postcard", price: 1.9 });
     const missing = await app.request("/api/products/nope");
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: "unknown_product" });
@@ -102,7 +104,7 @@ describe("product API", () => {
     const { text } = await counters(app);
     expect(text).toContain("# TYPE app_revenue_total counter");
     expect(text).toContain("app_revenue_total 0");
-    for (const outcome of ["accepted", "invalid", "out_of_stock", "failed"]) {
+    for (const outcome of ["accepted", "invalid", "out_of_stock", "payment_failed", "failed"]) {
       expect(text).toContain(`app_checkouts_total{outcome="${outcome}"} 0`);
     }
     expect(text).toContain('app_requests_total{method="GET",endpoint="/api/products",status="200"} 1');
@@ -135,16 +137,16 @@ describe("checkout", () => {
       items: unknown[];
     };
     expect(order.orderId).toMatch(/^ord_[0-9a-f-]{36}$/);
-    // 3 × 0.10 + 19.99 + 7 × 4.10 = 48.99; in dollar floats 0.1 * 3 + 19.99 + 4.1 * 7 is 48.989999999999995
-    expect(order.total).toBe(48.99);
+    // 3 × 1.90 + 19.99 + 7 × 6.90 = 73.99; in dollar floats 1.9 * 3 + 19.99 + 6.9 * 7 is 73.99000000000001
+    expect(order.total).toBe(73.99);
     expect(order.currency).toBe("USD");
     expect(order.items).toEqual([
-      { productId: "postcard", name: "Postcard", quantity: 3, unitPrice: 0.1, lineTotal: 0.3 },
+      { productId: "postcard", name: "Postcard", quantity: 3, unitPrice: 1.9, lineTotal: 5.7 },
       { productId: "notebook", name: "Sketch notebook", quantity: 1, unitPrice: 19.99, lineTotal: 19.99 },
-      { productId: "sticker-pack", name: "Sticker pack", quantity: 7, unitPrice: 4.1, lineTotal: 28.7 },
+      { productId: "sticker-pack", name: "Sticker pack", quantity: 7, unitPrice: 6.9, lineTotal: 48.3 },
     ]);
     const after = await counters(app);
-    expect(after.revenue).toBe(48.99);
+    expect(after.revenue).toBe(73.99);
     expect(after.accepted).toBe(1);
     expect(after.text).toContain('app_requests_total{method="POST",endpoint="/api/checkout",status="201"} 1');
   });
@@ -222,9 +224,9 @@ describe("checkout", () => {
     const front = storefront();
     const log = createLogger({ service: "t", level: "silent" });
     const placed = await front.checkout.place({ items: [item("postcard", 2)] }, log);
-    expect(placed).toMatchObject({ outcome: "accepted", status: 201, order: { totalCents: 20 } });
+    expect(placed).toMatchObject({ outcome: "accepted", status: 201, order: { totalCents: 380 } });
     expect(await front.checkout.place({ items: [] }, log)).toMatchObject({ outcome: "invalid", status: 400 });
-    expect(await counters(front.app)).toMatchObject({ revenue: 0.2, accepted: 1, invalid: 1 });
+    expect(await counters(front.app)).toMatchObject({ revenue: 3.8, accepted: 1, invalid: 1 });
   });
 
   // 3,050 phantom invalid checkouts came from clients that went away mid-upload in one run.
@@ -315,6 +317,35 @@ describe("simulation", () => {
     expect((await app.request("/health")).status).toBe(200);
     expect((await app.request("/ready")).status).toBe(200);
     expect(await counters(app)).toMatchObject({ revenue: 0, accepted: 0, outOfStock: 1 });
+  });
+
+  it("declines payments: 402, no revenue, counted as payment_failed, health still green", async () => {
+    const { app } = storefront({ simulation: { checkout: { paymentFailureRate: 1 } } });
+    const res = await postCheckout(app, JSON.stringify({ items: [item("notebook", 1)] }));
+    expect(res.status).toBe(402);
+    expect(await res.json()).toMatchObject({ error: "payment_declined" });
+    expect((await app.request("/health")).status).toBe(200);
+    expect(await counters(app)).toMatchObject({ revenue: 0, accepted: 0, paymentFailed: 1, outOfStock: 0 });
+    // Bad input is still the client's fault, whatever the payment provider says.
+    expect((await postCheckout(app, JSON.stringify({ items: [] }))).status).toBe(400);
+    expect(await counters(app)).toMatchObject({ invalid: 1, paymentFailed: 1 });
+  });
+
+  it("counts product views served, the denominator of conversion", async () => {
+    const { app } = storefront({
+      simulation: { product: { errorRate: 0.5 } },
+      random: (() => {
+        const rolls = [0.9, 0.9, 0.1];
+        return () => rolls.shift() ?? 0.9;
+      })(),
+    });
+    expect((await app.request("/products/notebook")).status).toBe(200);
+    expect((await app.request("/api/products/postcard")).status).toBe(200);
+    // A simulated failure is no view, nor is an unknown product or the listing.
+    expect((await app.request("/api/products/notebook")).status).toBe(503);
+    expect((await app.request("/products/nope")).status).toBe(404);
+    expect((await app.request("/api/products")).status).toBe(200);
+    expect((await counters(app)).productViews).toBe(2);
   });
 
   it("applies error rates as probabilities", async () => {

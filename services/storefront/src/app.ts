@@ -13,6 +13,7 @@ import { CATALOG, findProduct, productJson } from "./catalog.js";
 import { CLIENT_CLOSED_REQUEST, mediaType } from "./http.js";
 import { type Checkout, type CheckoutResult, createCheckout } from "./orders.js";
 import { renderIndex, renderNotFoundPage, renderProductPage } from "./pages.js";
+import { createProductViews } from "./product-views.js";
 import { formTokenFor, orderFormRoute, PAGE_HEADERS } from "./shop-form.js";
 import {
   createSimulation,
@@ -63,6 +64,7 @@ export function createApp({
   const simulation = createSimulation(initialSimulation, random);
 
   const checkout = createCheckout(registry, simulation);
+  const viewedProduct = createProductViews(registry);
 
   /** The endpoint's simulated failure, when this request draws one. */
   const simulatedFailure = (c: Context, endpoint: SimulatedEndpoint) =>
@@ -90,11 +92,13 @@ export function createApp({
   const productPage = (c: Context<ServiceEnv, "/products/:id">) => {
     const product = productPages.get(c.req.param("id"));
     if (!product) return c.html(renderNotFoundPage(c.req.param("id")), 404);
+    viewedProduct();
     return c.html(product(formTokenFor(c)), 200, PAGE_HEADERS);
   };
   const productDocument = (c: Context<ServiceEnv, "/api/products/:id">) => {
     const product = findProduct(c.req.param("id"));
     if (!product) return jsonError(c, 404, "unknown_product", `There is no product ${c.req.param("id")}.`);
+    viewedProduct();
     return c.json(productJson(product));
   };
 

@@ -7,8 +7,10 @@ export interface Product {
 }
 
 /**
- * The shop's catalog. Prices deliberately include amounts binary floating point cannot hold exactly
- * (0.10, 19.99), so the revenue tests would catch arithmetic done in dollars.
+ * The shop's catalog: a photographer's small print shop. Prices are what such a shop asks (a postcard for
+ * a couple of dollars, a signed A3 print for $45, a workshop seat for $149.50), and deliberately include
+ * amounts binary floating point cannot hold exactly (1.90, 6.90, 19.99), so the revenue tests would catch
+ * arithmetic done in dollars. The demo traffic's order values follow from them (services/traffic/README.md).
  */
 export const CATALOG: readonly Product[] = [
   {
@@ -33,13 +35,13 @@ export const CATALOG: readonly Product[] = [
     id: "sticker-pack",
     name: "Sticker pack",
     description: "Six weatherproof vinyl stickers from the portfolio.",
-    priceCents: 410,
+    priceCents: 690,
   },
   {
     id: "postcard",
     name: "Postcard",
     description: "A single postcard of any portfolio piece.",
-    priceCents: 10,
+    priceCents: 190,
   },
   {
     id: "workshop-seat",

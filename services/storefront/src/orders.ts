@@ -3,8 +3,12 @@ import { Counter, type Registry } from "prom-client";
 import { checkoutRequestSchema, type Order, priceOrder } from "./checkout.js";
 import type { Simulation } from "./simulation.js";
 
-/** The `outcome` label values of `app_checkouts_total`. An upload the client aborted is none of them. */
-export const CHECKOUT_OUTCOMES = ["accepted", "invalid", "out_of_stock", "failed"] as const;
+/**
+ * The `outcome` label values of `app_checkouts_total`. An upload the client aborted is none of them.
+ * `out_of_stock` and `payment_failed` are valid orders the shop turned away: what RevenueDropWhileHealthy
+ * watches (alerts/rules/business.ts), whatever HTTP status a route answers them with.
+ */
+export const CHECKOUT_OUTCOMES = ["accepted", "invalid", "out_of_stock", "payment_failed", "failed"] as const;
 export type CheckoutOutcome = (typeof CHECKOUT_OUTCOMES)[number];
 
 /** What a checkout came to; each route (the JSON API, a form) renders it its own way. */
@@ -12,7 +16,7 @@ export type CheckoutResult =
   | { outcome: "accepted"; status: 201; order: Order }
   | {
       outcome: Exclude<CheckoutOutcome, "accepted">;
-      status: 400 | 409 | 415 | 422 | 503;
+      status: 400 | 402 | 409 | 415 | 422 | 503;
       error: string;
       message: string;
       details?: Record<string, unknown>;
@@ -45,7 +49,7 @@ export function createCheckout(registry: Registry, simulation: Simulation): Chec
   });
   const checkouts = new Counter({
     name: "app_checkouts_total",
-    help: "Checkout attempts by outcome: accepted, invalid (bad input), out_of_stock, failed.",
+    help: "Checkout attempts by outcome: accepted, invalid (bad input), out_of_stock, payment_failed, failed.",
     labelNames: ["outcome"] as const,
     registers: [registry],
   });
@@ -94,6 +98,14 @@ export function createCheckout(registry: Registry, simulation: Simulation): Chec
           status: 409,
           error: "out_of_stock",
           message: "Some items in this order are out of stock.",
+        });
+      }
+      if (simulation.paymentFails()) {
+        return counted({
+          outcome: "payment_failed",
+          status: 402,
+          error: "payment_declined",
+          message: "The payment was declined; no money was taken.",
         });
       }
       revenueCents += priced.order.totalCents;

@@ -35,10 +35,11 @@ async function counters(app: App) {
     accepted: outcome("accepted"),
     invalid: outcome("invalid"),
     outOfStock: outcome("out_of_stock"),
+    paymentFailed: outcome("payment_failed"),
     failed: outcome("failed"),
   };
 }
-const NOTHING_COUNTED = { revenue: 0, accepted: 0, invalid: 0, outOfStock: 0, failed: 0 };
+const NOTHING_COUNTED = { revenue: 0, accepted: 0, invalid: 0, outOfStock: 0, paymentFailed: 0, failed: 0 };
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const postForm = (app: App, body: string, headers: Record<string, string>) =>
@@ -204,7 +205,7 @@ describe("the order form", () => {
     },
   );
 
-  it("refuses an unknown product with 422 and tells out of stock and failures apart", async () => {
+  it("refuses an unknown product with 422 and tells out of stock, a declined payment and failures apart", async () => {
     const front = storefront({ random: () => 0 });
     const { token, cookieHeader } = await visit(front.app);
     const post = (productId: string) =>
@@ -217,11 +218,21 @@ describe("the order form", () => {
     const outOfStock = await post("notebook");
     expect(outOfStock.status).toBe(409);
     expect(await outOfStock.text()).toContain("Out of stock");
+    front.simulation.replace({ checkout: { paymentFailureRate: 1 } });
+    const declined = await post("notebook");
+    expect(declined.status).toBe(402);
+    expect(await declined.text()).toContain("The payment was declined");
     front.simulation.replace({ checkout: { errorRate: 1 } });
     const failed = await post("notebook");
     expect(failed.status).toBe(503);
     expect(await failed.text()).toContain("could not take your order");
-    expect(await counters(front.app)).toEqual({ ...NOTHING_COUNTED, invalid: 1, outOfStock: 1, failed: 1 });
+    expect(await counters(front.app)).toEqual({
+      ...NOTHING_COUNTED,
+      invalid: 1,
+      outOfStock: 1,
+      paymentFailed: 1,
+      failed: 1,
+    });
   });
 
   it("reads a form into the JSON API's order shape, numbers from decimal digits only", () => {

@@ -128,6 +128,10 @@ const PROBLEMS: Record<Exclude<CheckoutResult["outcome"], "accepted">, { title: 
     title: "Out of stock",
     message: "Sorry: some of this order is out of stock right now. Nothing was charged.",
   },
+  payment_failed: {
+    title: "The payment was declined",
+    message: "Your payment did not go through, so the order was not placed and nothing was charged.",
+  },
   failed: {
     title: "The shop could not take your order",
     message: "Something went wrong on our side and nothing was charged. Please try again in a moment.",

@@ -24,7 +24,7 @@ export const simulationSchema = z
     product: z.object(endpointSettings).strict().optional(),
     products: z.object(endpointSettings).strict().optional(),
     checkout: z
-      .object({ ...endpointSettings, outOfStockRate: rate.optional() })
+      .object({ ...endpointSettings, outOfStockRate: rate.optional(), paymentFailureRate: rate.optional() })
       .strict()
       .optional(),
   })
@@ -54,6 +54,8 @@ export interface Simulation {
   fails(endpoint: SimulatedEndpoint): boolean;
   /** Whether this checkout should be turned away as out of stock. */
   outOfStock(): boolean;
+  /** Whether this checkout's payment should be declined. */
+  paymentFails(): boolean;
 }
 
 /** Simulated latency and failures; `random` is injectable so tests can force each branch. */
@@ -76,5 +78,6 @@ export function createSimulation(initial: SimulationSettings = {}, random = Math
     },
     fails: (endpoint) => happens(settings[endpoint]?.errorRate),
     outOfStock: () => happens(settings.checkout?.outOfStockRate),
+    paymentFails: () => happens(settings.checkout?.paymentFailureRate),
   };
 }

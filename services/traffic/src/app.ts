@@ -1,17 +1,36 @@
 import {
   createServiceKit,
+  formatDuration,
   HTTP_DURATION_BUCKETS,
+  jsonError,
   type Logger,
+  MAX_TIMER_MS,
+  parseDuration,
   type ServiceKit,
   type ServiceMetrics,
 } from "@platform/service-kit";
-import { Counter, Histogram } from "prom-client";
+import { Counter, Gauge, Histogram } from "prom-client";
 import { type RequestResult, startTraffic, type TrafficOptions, type TrafficRun } from "./engine.js";
+import {
+  controlSchema,
+  createPace,
+  MAX_PERIOD_MS,
+  MIN_PERIOD_MS,
+  type Pace,
+  type PaceSettings,
+  SHAPES,
+} from "./shape.js";
 
 export interface TrafficServiceDeps {
-  traffic: TrafficOptions;
+  traffic: Omit<TrafficOptions, "rate">;
+  /** The base rate and shape at start; PUT /control changes them while traffic runs. */
+  pace: PaceSettings;
+  /** The most requests per second PUT /control may set. */
+  maxRate: number;
   logger?: Logger;
   metrics?: ServiceMetrics;
+  /** The clock the shapes follow (tests pass their own). */
+  now?: () => number;
 }
 
 export interface TrafficService extends ServiceKit {
@@ -19,13 +38,33 @@ export interface TrafficService extends ServiceKit {
   start(): void;
   /** Stops sending and waits for requests in flight. */
   stop(): Promise<void>;
+  pace: Pace;
 }
 
+/** The pace as `GET /control` shows it: the settings, the period as a duration, and the rate now. */
+const paceJson = (pace: Pace) => {
+  const { rate, shape, periodMs } = pace.settings();
+  return { rate, shape, period: formatDuration(periodMs), rateNow: pace.rateNow() };
+};
+
 /** The long-lived demo-traffic service: the shared engine, reporting to metrics instead of a summary. */
-export function createApp({ traffic, logger, metrics }: TrafficServiceDeps): TrafficService {
+export function createApp({
+  traffic,
+  pace: initialPace,
+  maxRate,
+  logger,
+  metrics,
+  now = Date.now,
+}: TrafficServiceDeps): TrafficService {
+  const pace = createPace(initialPace, now);
   const kit = createServiceKit({
     name: "traffic",
-    summary: () => `→ ${traffic.target} at ${traffic.rate} requests/s`,
+    summary: () => {
+      const { rate, shape } = pace.settings();
+      return rate > 0
+        ? `→ ${traffic.target} at ${rate} requests/s, ${shape}`
+        : `→ ${traffic.target}: off (RATE=0)`;
+    },
     ...(logger ? { logger } : {}),
     ...(metrics ? { metrics } : {}),
   });
@@ -60,6 +99,25 @@ export function createApp({ traffic, logger, metrics }: TrafficServiceDeps): Tra
     },
   });
 
+  new Gauge({
+    name: "traffic_target_requests_per_second",
+    help: "Requests per second the pace asks for now: the base rate times its shape (0: off).",
+    registers,
+    collect() {
+      this.set(pace.rateNow());
+    },
+  });
+  new Gauge({
+    name: "traffic_shape_info",
+    help: "Always 1: the shape the rate follows (steady, diurnal, dip, surge).",
+    labelNames: ["shape"] as const,
+    registers,
+    collect() {
+      this.reset();
+      this.set({ shape: pace.settings().shape }, 1);
+    },
+  });
+
   const record = (result: RequestResult) => {
     requests.inc({ kind: result.kind, status: String(result.status) });
     duration.observe({ kind: result.kind }, result.durationMs / 1000);
@@ -70,18 +128,57 @@ export function createApp({ traffic, logger, metrics }: TrafficServiceDeps): Tra
   };
 
   let run: TrafficRun | undefined;
+  const schema = controlSchema(maxRate);
+  kit.app.get("/control", (c) => c.json(paceJson(pace)));
+  // Only Prometheus may reach this port in a cluster (its NetworkPolicy), and only this machine locally; the
+  // rate it sets is bounded by MAX_RATE, so a request can change the demo but not run it past its bound.
+  kit.app.put("/control", async (c) => {
+    let body: unknown;
+    try {
+      body = JSON.parse(await c.req.text());
+    } catch {
+      return jsonError(c, 400, "malformed_json", "The request body is not valid JSON.");
+    }
+    const parsed = schema.safeParse(body);
+    const periodMs = parsed.success && parsed.data.period ? parseDuration(parsed.data.period) : undefined;
+    const periodBad =
+      periodMs !== undefined &&
+      (periodMs < MIN_PERIOD_MS || periodMs > Math.min(MAX_PERIOD_MS, MAX_TIMER_MS));
+    if (!parsed.success || periodBad) {
+      const problems = parsed.success
+        ? [`period: from ${formatDuration(MIN_PERIOD_MS)} to ${formatDuration(MAX_PERIOD_MS)}`]
+        : parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
+      return jsonError(
+        c,
+        400,
+        "invalid_control",
+        `Send {"rate": 0..${maxRate}, "shape": ${SHAPES.join("|")}, "period": "10m"} (any of them).`,
+        { problems },
+      );
+    }
+    pace.change({
+      ...(parsed.data.rate !== undefined ? { rate: parsed.data.rate } : {}),
+      ...(parsed.data.shape !== undefined ? { shape: parsed.data.shape } : {}),
+      ...(periodMs !== undefined ? { periodMs } : {}),
+    });
+    run?.retune();
+    c.env.log.info("pace changed", paceJson(pace));
+    return c.json(paceJson(pace));
+  });
+
   return {
     ...kit,
+    pace,
     start() {
       if (run) return;
       kit.logger.info("sending traffic", {
         target: traffic.target,
-        rate: traffic.rate,
+        ...paceJson(pace),
         concurrency: traffic.concurrency,
         mix: traffic.mix,
         seed: traffic.seed,
       });
-      run = startTraffic(traffic, record);
+      run = startTraffic({ ...traffic, rate: () => pace.rateNow() }, record);
     },
     async stop() {
       await run?.stop();

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { DEFAULT_PORT, parseDecimal, parseDuration } from "@platform/service-kit";
 import type { TrafficOptions } from "./engine.js";
 import { DEFAULT_MIX_TEXT, MIX_RULE, parseMix } from "./mix.js";
+import { createPace, DEFAULT_PERIOD_MS, MAX_PERIOD_MS, MIN_PERIOD_MS, SHAPES, type Shape } from "./shape.js";
 
 /** Hard caps: a CLI run always ends by itself, whatever it is asked. */
 export const MAX_DURATION_MS = 60 * 60 * 1000;
@@ -17,6 +18,8 @@ Always stops by itself: after --duration or --requests (default ${DEFAULT_DURATI
 
   --target URL           storefront base URL (default ${DEFAULT_TARGET})
   --rate N               requests started per second (default 10, at most 5000)
+  --shape S              how the rate moves: ${SHAPES.join(", ")} (default steady)
+  --period D             the shape's period, e.g. 90s (default: 24h diurnal, 10m dip and surge)
   --duration D           run time, e.g. 30s, 5m (default ${DEFAULT_DURATION} unless --requests is given)
   --requests N           stop after N requests
   --concurrency N        most requests in flight (default 4, at most 1000)
@@ -91,10 +94,27 @@ export function parseCliArgs(argv: string[]): CliOptions {
   // With only --requests, a hard time cap still applies so a dead target cannot keep the run alive.
   durationMs ??= MAX_DURATION_MS;
 
+  const shape = (values.shape ?? "steady") as Shape;
+  if (!SHAPES.includes(shape)) {
+    throw new UsageError(`--shape must be one of ${SHAPES.join(", ")} (got ${JSON.stringify(values.shape)})`);
+  }
+  let periodMs = DEFAULT_PERIOD_MS[shape];
+  if (values.period !== undefined) {
+    const period = parseDuration(values.period);
+    if (period === undefined || period < MIN_PERIOD_MS || period > MAX_PERIOD_MS) {
+      throw new UsageError(
+        `--period must be a duration from 1s to 7d such as 90s or 10m (got ${JSON.stringify(values.period)})`,
+      );
+    }
+    periodMs = period;
+  }
+  const rate = numberOption("rate", values.rate, 10, 0.01, 5000, false);
+  const pace = createPace({ rate, shape, periodMs });
+
   return {
     traffic: {
       target,
-      rate: numberOption("rate", values.rate, 10, 0.01, 5000, false),
+      rate: shape === "steady" ? rate : () => pace.rateNow(),
       concurrency: numberOption("concurrency", values.concurrency, 4, 1, 1000, true),
       mix,
       badCheckoutRate: numberOption("bad-checkouts", values["bad-checkouts"], 0.03, 0, 1, false),
@@ -122,6 +142,8 @@ function parse(argv: string[]) {
       mix: { type: "string" },
       "bad-checkouts": { type: "string" },
       seed: { type: "string" },
+      shape: { type: "string" },
+      period: { type: "string" },
       json: { type: "boolean" },
       quiet: { type: "boolean" },
       help: { type: "boolean", short: "h" },

@@ -1,13 +1,23 @@
-import { baseServiceEnv, env, loadConfig } from "@platform/service-kit";
+import { baseServiceEnv, env, formatDuration, loadConfig } from "@platform/service-kit";
 import { DEFAULT_TARGET } from "./cli-options.js";
 import { DEFAULT_MIX_TEXT, MIX_RULE, parseMix } from "./mix.js";
+import { DEFAULT_PERIOD_MS, MAX_PERIOD_MS, MIN_PERIOD_MS, SHAPES } from "./shape.js";
+
+/** The most requests per second RATE or PUT /control may ask for (10× the default, room for a surge). */
+export const DEFAULT_MAX_RATE = 50;
 
 export const trafficEnv = {
   ...baseServiceEnv,
   /** The storefront to send traffic to (`npm start` and the cluster set it from the catalogue). */
   TARGET_URL: env.url(DEFAULT_TARGET),
-  /** Requests started per second. */
-  RATE: env.number(5, { min: 0.01, max: 5000 }),
+  /** Requests started per second before the shape; 0 turns demo traffic off (PUT /control turns it on). */
+  RATE: env.number(5, { min: 0, max: 5000 }),
+  /** The most RATE or PUT /control may set: the bound on what demo traffic can cost. */
+  MAX_RATE: env.number(DEFAULT_MAX_RATE, { min: 0, max: 5000 }),
+  /** How the rate moves: steady, diurnal (by the clock), dip (halves), surge (doubles). */
+  SHAPE: env.oneOf(SHAPES, "steady"),
+  /** The shape's period; unset: a day for diurnal, 10 minutes for dip and surge. */
+  SHAPE_PERIOD: env.duration("0", { minMs: 0, maxMs: MAX_PERIOD_MS }),
   CONCURRENCY: env.number(4, { min: 1, max: 1000, int: true }),
   MIX: env.string(DEFAULT_MIX_TEXT).transform((text, ctx) => {
     const mix = parseMix(text);
@@ -22,6 +32,15 @@ export const trafficEnv = {
 export type TrafficConfig = ReturnType<typeof loadTrafficConfig>;
 
 export function loadTrafficConfig(source: Record<string, string | undefined> = process.env) {
-  const config = loadConfig(trafficEnv, source);
-  return { ...config, SEED: Number.isNaN(config.SEED) ? Math.floor(Math.random() * 2 ** 32) : config.SEED };
+  const config = loadConfig(trafficEnv, source, (c) => [
+    ...(c.RATE > c.MAX_RATE ? [`RATE (${c.RATE}) must not be above MAX_RATE (${c.MAX_RATE})`] : []),
+    ...(c.SHAPE_PERIOD !== 0 && c.SHAPE_PERIOD < MIN_PERIOD_MS
+      ? [`SHAPE_PERIOD must be at least ${formatDuration(MIN_PERIOD_MS)} (or unset for the shape's default)`]
+      : []),
+  ]);
+  return {
+    ...config,
+    SHAPE_PERIOD: config.SHAPE_PERIOD || DEFAULT_PERIOD_MS[config.SHAPE],
+    SEED: Number.isNaN(config.SEED) ? Math.floor(Math.random() * 2 ** 32) : config.SEED,
+  };
 }

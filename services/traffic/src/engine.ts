@@ -1,11 +1,15 @@
+import { pickBasket } from "./basket.js";
 import { type Mix, pickKind, type TrafficKind } from "./mix.js";
-import { mulberry32, pick, randomInt } from "./random.js";
+import { mulberry32, pick } from "./random.js";
 
 export interface TrafficOptions {
   /** Base URL of the storefront, e.g. http://127.0.0.1:8080. */
   target: string;
-  /** Requests started per second (the pace; fewer when all `concurrency` slots are busy). */
-  rate: number;
+  /**
+   * Requests started per second (the pace; fewer when all `concurrency` slots are busy), or a function read
+   * before every request (a shape, a rate changed while running). 0 sends nothing until it rises.
+   */
+  rate: number | (() => number);
   /** Most requests in flight at once. */
   concurrency: number;
   mix: Mix;
@@ -38,6 +42,8 @@ export interface TrafficRun {
   done: Promise<void>;
   /** Stops starting requests and waits for those in flight. */
   stop(): Promise<void>;
+  /** Reads the rate again now (after it was changed), instead of at the next request. */
+  retune(): void;
 }
 
 interface CatalogEntry {
@@ -68,6 +74,7 @@ const BAD_CHECKOUT_BODIES = [
  */
 export function startTraffic(options: TrafficOptions, onResult: (result: RequestResult) => void): TrafficRun {
   const { target, rate, concurrency, mix, badCheckoutRate, maxRequests, durationMs } = options;
+  const rateNow = typeof rate === "function" ? rate : () => rate;
   const requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
   const base = target.replace(/\/+$/, "");
   const random = mulberry32(options.seed);
@@ -117,10 +124,7 @@ export function startTraffic(options: TrafficOptions, onResult: (result: Request
       const body = pick(random, BAD_CHECKOUT_BODIES).replace("%ID%", pick(random, catalog).id);
       return { kind, method: "POST", path: "/api/checkout", body };
     }
-    const lines = randomInt(random, 1, Math.min(3, catalog.length));
-    const ids = new Set<string>();
-    while (ids.size < lines) ids.add(pick(random, catalog).id);
-    const items = [...ids].map((productId) => ({ productId, quantity: randomInt(random, 1, 3) }));
+    const items = pickBasket(random, catalog);
     return { kind, method: "POST", path: "/api/checkout", body: JSON.stringify({ items }) };
   }
 
@@ -155,13 +159,28 @@ export function startTraffic(options: TrafficOptions, onResult: (result: Request
     onResult(result);
   }
 
+  // The longest a wait lasts before the rate is read again, so a shape's change shows within a second.
+  const RETUNE_MS = 1000;
+
   async function pace(): Promise<void> {
-    const interval = 1000 / rate;
     let next = performance.now();
     while (!stopped && (maxRequests === undefined || started < maxRequests)) {
       const now = performance.now();
       if (now >= deadline) break;
-      if (next > now) await sleep(Math.min(next - now, deadline - now));
+      const current = rateNow();
+      if (!(current > 0)) {
+        // Off (RATE=0, or turned off while running): nothing to send until the rate rises.
+        await sleep(Math.min(RETUNE_MS, deadline - now));
+        next = performance.now();
+        continue;
+      }
+      const interval = 1000 / current;
+      // A rate raised while waiting out a long interval takes effect now, not after the old interval.
+      next = Math.min(next, now + interval);
+      if (next > now) {
+        await sleep(Math.min(next - now, deadline - now, RETUNE_MS));
+        if (performance.now() < next) continue;
+      }
       if (stopped || performance.now() >= deadline) break;
       while (inFlight.size >= concurrency && !stopped) await Promise.race([...inFlight, slotWaitEnded]);
       if (stopped) break;
@@ -183,6 +202,9 @@ export function startTraffic(options: TrafficOptions, onResult: (result: Request
       wake?.();
       endSlotWait();
       return done;
+    },
+    retune() {
+      wake?.();
     },
   };
 }

@@ -5,7 +5,11 @@ export type TrafficKind = (typeof TRAFFIC_KINDS)[number];
 /** Probabilities per kind, summing to 1. */
 export type Mix = Record<TrafficKind, number>;
 
-export const DEFAULT_MIX_TEXT = "page=0.4,product=0.35,checkout=0.25";
+/**
+ * A small shop's visits: listings and product pages, and a checkout for about one product view in twenty
+ * (3 product views and 0.15 checkout attempts a second at 5 requests/s; services/traffic/README.md).
+ */
+export const DEFAULT_MIX_TEXT = "page=0.37,product=0.6,checkout=0.03";
 export const MIX_RULE = `must be kind=weight pairs such as ${DEFAULT_MIX_TEXT} (kinds: ${TRAFFIC_KINDS.join(", ")}; weights ≥ 0, not all 0)`;
 
 /** Parses `page=0.4,product=0.35,checkout=0.25`; omitted kinds get weight 0; weights are normalised. */

@@ -67,9 +67,10 @@ describe("against a real storefront on 127.0.0.1", () => {
       env: {
         PORT: String(port),
         LOG_LEVEL: "warn",
-        // Every kind of answer shows up: 200, 201, 4xx from bad checkouts, 409 out of stock, 503 failures.
+        // Every kind of answer shows up: 200, 201, 4xx from bad checkouts, 409 out of stock, 402 payment
+        // declined, 503 failures.
         SIMULATION: JSON.stringify({
-          checkout: { outOfStockRate: 0.1, errorRate: 0.05 },
+          checkout: { outOfStockRate: 0.1, paymentFailureRate: 0.1, errorRate: 0.05 },
           products: { errorRate: 0.05 },
         }),
       },
@@ -111,6 +112,9 @@ describe("against a real storefront on 127.0.0.1", () => {
       "7",
       "--bad-checkouts",
       "0.2",
+      // More checkouts than the demo's mix, so every answer shows up in 400 requests.
+      "--mix",
+      "page=0.4,product=0.35,checkout=0.25",
       "--json",
     ]);
     expect(await cli.exited).toBe(0);
@@ -124,7 +128,7 @@ describe("against a real storefront on 127.0.0.1", () => {
     expect(Math.round(summary.revenue * 100)).toBe(counted.revenueCents);
     // The mix really exercised every path.
     expect(Object.keys(summary.byStatus)).toEqual(
-      expect.arrayContaining(["200", "201", "400", "409", "503"]),
+      expect.arrayContaining(["200", "201", "400", "402", "409", "503"]),
     );
     expect(summary.orders).toBeGreaterThan(0);
     expect(summary.latencyMs.p50).toBeLessThanOrEqual(summary.latencyMs.p99);
@@ -155,12 +159,13 @@ describe("against a real storefront on 127.0.0.1", () => {
         logger: createLogger({ service: "traffic", level: "silent" }),
         traffic: {
           target: storefrontUrl,
-          rate: 100,
           concurrency: 4,
           mix: { page: 0.4, product: 0.35, checkout: 0.25 },
           seed: 11,
           badCheckoutRate: 0.1,
         },
+        pace: { rate: 100, shape: "steady", periodMs: 0 },
+        maxRate: 100,
       });
       service = await serveService(traffic, {
         config: { PORT: 0, HOST: "127.0.0.1", SHUTDOWN_TIMEOUT: 5_000 },

@@ -1,0 +1,260 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createLogger } from "@platform/service-kit";
+import { sample, waitFor } from "@platform/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CATALOG } from "../../storefront/src/catalog.js";
+import { createApp } from "./app.js";
+import { LINES_PER_ORDER, pickBasket, popularity } from "./basket.js";
+import { parseCliArgs, UsageError } from "./cli-options.js";
+import { loadTrafficConfig } from "./config.js";
+import { startTraffic } from "./engine.js";
+import { DEFAULT_MIX_TEXT, parseMix } from "./mix.js";
+import { mulberry32 } from "./random.js";
+import { createPace, NIGHT_MULTIPLIER, shapeMultiplier } from "./shape.js";
+
+const HOUR = 3_600_000;
+const MIDNIGHT = Date.parse("2026-12-01T00:00:00Z");
+
+describe("shapes", () => {
+  it("diurnal follows the UTC clock: night at a tenth, noon at the full rate", () => {
+    const at = (hours: number) => shapeMultiplier("diurnal", 24 * HOUR, 0, MIDNIGHT + hours * HOUR);
+    expect(at(0)).toBe(NIGHT_MULTIPLIER);
+    expect(at(12)).toBeCloseTo(1, 12);
+    expect(at(6)).toBeCloseTo(0.55, 12);
+    expect(at(18)).toBeCloseTo(0.55, 12);
+    expect(at(24)).toBeCloseTo(NIGHT_MULTIPLIER, 12);
+  });
+
+  it("dip halves and surge doubles the rate in the middle third of each period", () => {
+    const period = 9 * 60_000;
+    for (const [minute, dip, surge] of [
+      [0, 1, 1],
+      [2.9, 1, 1],
+      [3, 0.5, 2],
+      [5.9, 0.5, 2],
+      [6, 1, 1],
+      [9, 1, 1],
+      [12.5, 0.5, 2],
+    ] as const) {
+      expect(shapeMultiplier("dip", period, minute * 60_000, 0), `dip at ${minute}m`).toBe(dip);
+      expect(shapeMultiplier("surge", period, minute * 60_000, 0), `surge at ${minute}m`).toBe(surge);
+    }
+    expect(shapeMultiplier("steady", 0, 12345, 0)).toBe(1);
+  });
+
+  it("a pace changes rate and shape while it runs; a new shape starts its cycle then", () => {
+    let now = MIDNIGHT;
+    const pace = createPace({ rate: 5, shape: "steady", periodMs: 0 }, () => now);
+    expect(pace.rateNow()).toBe(5);
+    now += 10 * 60_000;
+    expect(pace.change({ shape: "surge" })).toEqual({ rate: 5, shape: "surge", periodMs: 10 * 60_000 });
+    expect(pace.rateNow()).toBe(5);
+    now += 4 * 60_000;
+    expect(pace.rateNow()).toBe(10);
+    pace.change({ rate: 0 });
+    expect(pace.rateNow()).toBe(0);
+    // The rate alone does not restart the cycle.
+    pace.change({ rate: 2 });
+    expect(pace.rateNow()).toBe(4);
+  });
+});
+
+/** A storefront stand-in that counts what it is sent. */
+function countingTarget(): Promise<{ server: Server; url: string; hits: () => number }> {
+  let hits = 0;
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    hits++;
+    res.setHeader("Content-Type", "application/json");
+    res.end(req.url === "/api/products" ? JSON.stringify([{ id: "notebook", price: 19.99 }]) : "{}");
+  });
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () =>
+      resolve({
+        server,
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        hits: () => hits,
+      }),
+    ),
+  );
+}
+
+describe("rate 0 and changes while running", () => {
+  let target: Awaited<ReturnType<typeof countingTarget>>;
+  beforeAll(async () => {
+    target = await countingTarget();
+  });
+  afterAll(() => new Promise<void>((done) => target.server.close(() => done())));
+
+  it("rate 0 sends nothing; raising it starts traffic at once; 0 stops it again", async () => {
+    let rate = 0;
+    const run = startTraffic(
+      {
+        target: target.url,
+        rate: () => rate,
+        concurrency: 2,
+        mix: { page: 1, product: 0, checkout: 0 },
+        seed: 1,
+        badCheckoutRate: 0,
+        durationMs: 20_000,
+      },
+      () => {},
+    );
+    const start = target.hits();
+    await new Promise((done) => setTimeout(done, 1_500));
+    expect(target.hits()).toBe(start);
+    rate = 50;
+    run.retune();
+    await waitFor(() => target.hits() >= start + 20, {
+      what: "20 requests after the rate rose",
+      timeoutMs: 5_000,
+    });
+    rate = 0;
+    run.retune();
+    // What was in flight finishes; then nothing more is started.
+    await new Promise((done) => setTimeout(done, 300));
+    const stopped = target.hits();
+    await new Promise((done) => setTimeout(done, 1_500));
+    expect(target.hits()).toBe(stopped);
+    await run.stop();
+  }, 15_000);
+});
+
+describe("the control endpoint", () => {
+  let target: Awaited<ReturnType<typeof countingTarget>>;
+  let traffic: ReturnType<typeof createApp>;
+  beforeAll(async () => {
+    target = await countingTarget();
+    traffic = createApp({
+      logger: createLogger({ service: "traffic", level: "silent" }),
+      traffic: {
+        target: target.url,
+        concurrency: 2,
+        mix: { page: 1, product: 0, checkout: 0 },
+        seed: 3,
+        badCheckoutRate: 0,
+      },
+      pace: { rate: 0, shape: "steady", periodMs: 0 },
+      maxRate: 20,
+    });
+  });
+  afterAll(async () => {
+    await traffic.stop();
+    await new Promise<void>((done) => target.server.close(() => done()));
+  });
+
+  const put = (body: string) =>
+    traffic.app.request("/control", { method: "PUT", body, headers: { "Content-Type": "application/json" } });
+
+  it("shows the pace, and RATE=0 means off", async () => {
+    const res = await traffic.app.request("/control");
+    expect(await res.json()).toEqual({ rate: 0, shape: "steady", period: "0ms", rateNow: 0 });
+    const metrics = await (await traffic.app.request("/metrics")).text();
+    expect(sample(metrics, "traffic_target_requests_per_second")).toBe(0);
+    expect(sample(metrics, 'traffic_shape_info{shape="steady"}')).toBe(1);
+  });
+
+  it("changes rate and shape while traffic runs", async () => {
+    traffic.start();
+    const before = target.hits();
+    await new Promise((done) => setTimeout(done, 1_000));
+    expect(target.hits()).toBe(before);
+    const res = await put(JSON.stringify({ rate: 10, shape: "dip", period: "90s" }));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ rate: 10, shape: "dip", period: "90s", rateNow: 10 });
+    await waitFor(() => target.hits() >= before + 5, {
+      what: "traffic after PUT /control",
+      timeoutMs: 5_000,
+    });
+    const metrics = await (await traffic.app.request("/metrics")).text();
+    expect(sample(metrics, "traffic_target_requests_per_second")).toBe(10);
+    expect(sample(metrics, 'traffic_shape_info{shape="dip"}')).toBe(1);
+    expect((await put(JSON.stringify({ rate: 0 }))).status).toBe(200);
+  });
+
+  it("refuses a bad body with a 400 naming the field, and changes nothing", async () => {
+    await put(JSON.stringify({ rate: 3, shape: "steady" }));
+    for (const [body, field] of [
+      ["{not json", "malformed_json"],
+      [JSON.stringify({ rate: 21 }), "rate"],
+      [JSON.stringify({ rate: -1 }), "rate"],
+      [JSON.stringify({ rate: "5" }), "rate"],
+      [JSON.stringify({ shape: "sawtooth" }), "shape"],
+      [JSON.stringify({ period: "0s" }), "period"],
+      [JSON.stringify({ period: "soon" }), "period"],
+      [JSON.stringify({ burst: true }), "burst"],
+      [JSON.stringify({}), "at least one"],
+    ] as const) {
+      const res = await put(body);
+      expect(res.status, body).toBe(400);
+      expect(JSON.stringify(await res.json()), body).toContain(field);
+    }
+    expect(traffic.pace.settings()).toEqual({ rate: 3, shape: "steady", periodMs: 0 });
+    await put(JSON.stringify({ rate: 0 }));
+  });
+});
+
+describe("settings", () => {
+  it("RATE=0 is off; a rate above MAX_RATE, a shape or period it cannot follow are refused", () => {
+    expect(loadTrafficConfig({ RATE: "0" }).RATE).toBe(0);
+    expect(loadTrafficConfig({ SHAPE: "diurnal" }).SHAPE_PERIOD).toBe(24 * HOUR);
+    expect(loadTrafficConfig({ SHAPE: "surge", SHAPE_PERIOD: "2m" }).SHAPE_PERIOD).toBe(120_000);
+    expect(() => loadTrafficConfig({ RATE: "60" })).toThrow(/RATE \(60\) must not be above MAX_RATE \(50\)/);
+    expect(loadTrafficConfig({ RATE: "60", MAX_RATE: "100" }).RATE).toBe(60);
+    expect(() => loadTrafficConfig({ SHAPE: "sawtooth" })).toThrow(
+      /SHAPE must be one of steady, diurnal, dip, surge/,
+    );
+    expect(() => loadTrafficConfig({ SHAPE: "dip", SHAPE_PERIOD: "10ms" })).toThrow(
+      /SHAPE_PERIOD must be at least/,
+    );
+  });
+
+  it("the CLI takes a shape and a period", () => {
+    const cli = parseCliArgs(["--shape", "surge", "--period", "90s", "--rate", "4"]);
+    expect(typeof cli.traffic.rate).toBe("function");
+    expect((cli.traffic.rate as () => number)()).toBe(4);
+    expect(() => parseCliArgs(["--shape", "sawtooth"])).toThrow(UsageError);
+    expect(() => parseCliArgs(["--shape", "dip", "--period", "0s"])).toThrow(/--period must be/);
+    expect(parseCliArgs([]).traffic.rate).toBe(10);
+  });
+});
+
+describe("the demo shop's orders", () => {
+  const products = CATALOG.map((p) => ({ id: p.id, price: p.priceCents / 100 }));
+
+  it("hold one to three distinct products, cheap ones more often", () => {
+    const random = mulberry32(5);
+    const counts = new Map<string, number>();
+    const lines = [0, 0, 0, 0];
+    for (let i = 0; i < 20_000; i++) {
+      const basket = pickBasket(random, products);
+      lines[basket.length] = (lines[basket.length] ?? 0) + 1;
+      expect(new Set(basket.map((l) => l.productId)).size).toBe(basket.length);
+      for (const line of basket) counts.set(line.productId, (counts.get(line.productId) ?? 0) + 1);
+    }
+    expect((lines[1] ?? 0) / 20_000).toBeCloseTo(LINES_PER_ORDER[0][1], 1);
+    // ∝ 1/√price: the postcard sells about √(149.50 / 1.90) ≈ 8.9 times as often as a workshop seat.
+    const ratio = (counts.get("postcard") ?? 0) / (counts.get("workshop-seat") ?? 1);
+    expect(ratio).toBeGreaterThan(6);
+    expect(ratio).toBeLessThan(11);
+    expect(popularity({ id: "x", price: 4 })).toBe(0.5);
+  });
+
+  it("average about $42 with the storefront's catalogue, and the demo mix converts about 5% of product views", () => {
+    const random = mulberry32(9);
+    const price = new Map(products.map((p) => [p.id, p.price]));
+    let total = 0;
+    const orders = 50_000;
+    for (let i = 0; i < orders; i++) {
+      for (const line of pickBasket(random, products))
+        total += (price.get(line.productId) ?? 0) * line.quantity;
+    }
+    const average = total / orders;
+    expect(average).toBeGreaterThan(40);
+    expect(average).toBeLessThan(44);
+    const mix = parseMix(DEFAULT_MIX_TEXT);
+    if (!mix) throw new Error("the default mix must parse");
+    // 3% checkouts, 3% of them deliberately bad, over 60% product views.
+    expect((mix.checkout * 0.97) / mix.product).toBeCloseTo(0.0485, 4);
+  });
+});
