@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { startGrafana } from "./components/grafana.js";
 import { formatTargetsUp, type GuideFacts, TRY_QUERY, tryThis } from "./guide.js";
+import { INCIDENTS } from "./incidents.js";
 
 const facts: GuideFacts = {
   shop: "http://127.0.0.1:8080",
@@ -11,6 +12,7 @@ const facts: GuideFacts = {
   alertmanagerWebUi: false,
   receiver: "http://127.0.0.1:8083",
   telegramChat: undefined,
+  traffic: "http://127.0.0.1:8082",
 };
 
 describe("what npm start says once everything runs", () => {
@@ -40,8 +42,12 @@ describe("what npm start says once everything runs", () => {
       "http://127.0.0.1:3000/d/platform-overview  (read-only; Grafana is not installed)",
     );
     expect(text).toContain(`http://127.0.0.1:9090/graph?g0.expr=${encodeURIComponent(TRY_QUERY)}&g0.tab=0`);
+    const others = Object.keys(INCIDENTS).filter((name) => name !== "errors");
     expect(text).toContain(
-      "npm start -- --incident errors  (also revenue-drop, slow-checkout): pages AvailabilityBudgetBurnFast (about a minute)",
+      `npm start -- --incident errors  (also ${others.join(", ")}): pages AvailabilityBudgetBurnFast (about a minute)`,
+    );
+    expect(text).toContain(
+      `curl -X PUT http://127.0.0.1:8082/control -d '{"shape":"surge","period":"3m"}'  (steady, diurnal, dip, surge; {"rate":0} stops it)`,
     );
     expect(text).toContain(
       "listed at http://127.0.0.1:8083/alerts; the runbooks are at http://127.0.0.1:8083/runbooks",

@@ -55,6 +55,8 @@ export interface GuideFacts {
   alertmanagerWebUi: boolean;
   receiver: string;
   telegramChat: number | undefined;
+  /** The traffic generator, whose `PUT /control` changes the demo's rate and shape while it runs. */
+  traffic: string | undefined;
 }
 
 /** The query offered to try: revenue per second, from the metric contract. */
@@ -92,7 +94,14 @@ export function tryThis(facts: GuideFacts): string {
         ? facts.alertmanager
         : `${facts.alertmanager} has no web UI (Debian's package ships without it): amtool --alertmanager.url=${facts.alertmanager} alert query`,
     ],
-    ["demo traffic", "runs by itself; its rate and mix are settings of services/traffic (see its README)"],
+    ...(facts.traffic
+      ? [
+          [
+            "demo traffic",
+            `curl -X PUT ${facts.traffic}/control -d '{"shape":"surge","period":"3m"}'  (steady, diurnal, dip, surge; {"rate":0} stops it)`,
+          ] as [string, string],
+        ]
+      : []),
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
   return ["Try this:", ...rows.map(([name, text]) => `  ${name.padEnd(width)}  ${text}`)].join("\n");

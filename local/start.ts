@@ -202,6 +202,7 @@ async function guide(platform: Platform, settings: LocalSettings): Promise<strin
     alertmanager: platform.url("alertmanager"),
     alertmanagerWebUi: await alertmanagerHasWebUi(platform.url("alertmanager")),
     receiver: platform.url("alert-receiver"),
+    traffic: row("traffic")?.status === "running" ? platform.url("traffic") : undefined,
     telegramChat:
       settings.TELEGRAM_BOT_TOKEN && !Number.isNaN(settings.TELEGRAM_CHAT_ID)
         ? settings.TELEGRAM_CHAT_ID
