@@ -230,7 +230,17 @@ describe("the single pane without Grafana", () => {
     }
     expect(errors).toEqual([]);
     // The picture for the README: from when the data begins (Grafana's epoch-ms `from`), so the charts
-    // fill their width.
+    // fill their width, and (for `npm run screenshots`) once orders came in, so the revenue stats have some.
+    if (process.env.SCREENSHOTS_DIR) {
+      await waitFor(
+        async () => (await seriesCount(url("prometheus"), "sum(increase(app_revenue_total[20s])) > 0")) === 1,
+        {
+          what: "an order in the last 20 s",
+          timeoutMs: 120_000,
+          intervalMs: 1_000,
+        },
+      );
+    }
     await page.goto(`${tableLink("dashboards")}?from=${dataSince - 5_000}&to=now&refresh=2s`);
     const overview = readDashboards().find((d) => d.dashboard.uid === "platform-overview")
       ?.dashboard as Dashboard;

@@ -122,20 +122,24 @@ function businessHealth(): DashboardRow {
       ).withTarget(rangeQuery("A", `sum(rate(app_revenue_total{${JOB}}[${RI}]))`, "USD/s")),
       statPanel(
         "Revenue per minute",
-        "US dollars earned per minute right now. RevenueDropWhileHealthy fires when the shop answers but does not sell: checkouts refused, or orders far fewer than the product views predict.",
+        "US dollars earned per minute, over the last 5 minutes (orders are events a few a minute apart: a scrape-sized window would read $0 between them). RevenueDropWhileHealthy fires when the shop answers but does not sell: checkouts refused, or orders far fewer than the product views predict.",
         units.Dollars,
       )
         .span(4)
         .height(8)
-        .withTarget(instantQuery("A", `sum(rate(app_revenue_total{${JOB}}[${RI}])) * 60`, "USD/min")),
-      statPanel("Orders per minute", "Accepted checkouts (orders) per minute.", UNITS.ordersPerMinute)
+        .withTarget(instantQuery("A", `sum(rate(app_revenue_total{${JOB}}[5m])) * 60`, "USD/min")),
+      statPanel(
+        "Orders per minute",
+        "Accepted checkouts (orders) per minute, over the last 5 minutes.",
+        UNITS.ordersPerMinute,
+      )
         .span(4)
         .height(8)
         .decimals(1)
         .withTarget(
           instantQuery(
             "A",
-            `sum(rate(app_checkouts_total{${JOB},outcome="accepted"}[${RI}])) * 60`,
+            `sum(rate(app_checkouts_total{${JOB},outcome="accepted"}[5m])) * 60`,
             "orders/min",
           ),
         ),
