@@ -25,7 +25,7 @@ interface Panel {
   fieldConfig?: {
     defaults?: { unit?: string; thresholds?: { steps: { color: string; value: number | null }[] } };
   };
-  targets?: { expr: string; refId: string; datasource?: { uid: string } }[];
+  targets?: { expr: string; refId: string; instant?: boolean; datasource?: { uid: string } }[];
 }
 const panelsOf = (json: { panels: Panel[] }) => json.panels.filter((p) => p.type !== "row");
 const panel = (json: { panels: Panel[] }, title: string) => {
