@@ -53,6 +53,19 @@ sum by (job) (rate(app_checkouts_total[5m]))`,
 * on (job) job:app_conversion:ratio_rate6h`,
       },
     ]),
+    // What an order is usually worth (6 h), and the last minute's orders and revenue: orders that keep being
+    // accepted while they bring in nothing are a shop that stopped selling with every answer a 201.
+    {
+      record: "job:app_revenue_per_order:ratio_rate6h",
+      expr: `sum by (job) (rate(app_revenue_total[6h]))
+/
+(sum by (job) (rate(app_checkouts_total{outcome="accepted"}[6h])) > 0)`,
+    },
+    {
+      record: "job:app_orders:increase1m",
+      expr: `sum by (job) (increase(app_checkouts_total{outcome="accepted"}[1m]))`,
+    },
+    { record: "job:app_revenue_usd:increase1m", expr: "sum by (job) (increase(app_revenue_total[1m]))" },
     {
       // Valid checkout attempts of the last minute (what a customer tried to buy) and those turned away.
       record: "job:app_checkouts_placed:increase1m",
@@ -66,12 +79,15 @@ sum by (job) (rate(app_checkouts_total[5m]))`,
 });
 
 /**
- * A shop that answers but does not sell, paged within minutes and never on traffic alone. Two tests, each
+ * A shop that answers but does not sell, paged within minutes and never on traffic alone. Three tests, each
  * with its own guard against chance: checkouts refused (at least a share of the last minute's attempts, and
- * at least a count, so a quiet night's single refusal pages nobody), or orders missing (fewer than the
+ * at least a count, so a quiet night's single refusal pages nobody), orders missing (fewer than the
  * product views predict at the shop's own conversion by more than a number of standard deviations, a test
- * that scales with traffic and cannot fire while too few orders are expected). Both only while 5xx errors
- * are normal: a failing shop is the availability alerts' page. The value is the share of sales lost.
+ * that scales with traffic and cannot fire while too few orders are expected), or orders worth nothing (a
+ * minute of accepted orders that brought in under 1% of what orders are usually worth: a pricing or
+ * payment-capture fault with every checkout answered 201; order values vary too much for a smaller drop to
+ * be told from chance in minutes). All only while 5xx errors are normal: a failing shop is the availability
+ * alerts' page. The value is the share of sales lost.
  */
 export const businessAlerts: RuleGroupBuilder = ({ settings: { business }, runbook }) => ({
   name: "business-alerts",
@@ -93,14 +109,22 @@ ${SHORTFALL_WINDOWS.map(
       < job:app_orders_expected:increase${w} - ${num(business.orderShortfallSigmas)} * sqrt(job:app_orders_expected:increase${w})
   )
 `,
-).join("")})
+).join("")}  or on (job)
+  (
+    1 - job:app_revenue_usd:increase1m / (job:app_orders:increase1m * on (job) job:app_revenue_per_order:ratio_rate6h)
+    and on (job)
+    job:app_orders:increase1m >= ${num(business.minOrdersWorthNothing)}
+    and on (job)
+    job:app_revenue_usd:increase1m < 0.01 * job:app_orders:increase1m * on (job) job:app_revenue_per_order:ratio_rate6h
+  )
+)
 and on (job)
 job:slo_availability_errors:ratio_rate5m < ${num(business.errorRatioNormal)}`,
       for: "15s",
       labels: { severity: "critical" },
       annotations: {
         summary: "{{ $labels.job }} answers but does not sell",
-        description: `{{ $labels.job }} loses {{ $value | humanizePercentage }} of its sales while fewer than ${percent(business.errorRatioNormal)} of requests fail: at least ${percent(business.refusedCheckoutShare)} (and ${business.minRefusedCheckouts} or more) of the last minute's checkouts were refused as out of stock or payment failed, or the last 3 or 10 minutes brought far fewer orders than their product views predict at the last 6 hours' conversion (by more than ${business.orderShortfallSigmas} standard deviations). Stock, payment, pricing or a checkout that customers cannot reach.`,
+        description: `{{ $labels.job }} loses {{ $value | humanizePercentage }} of its sales while fewer than ${percent(business.errorRatioNormal)} of requests fail: at least ${percent(business.refusedCheckoutShare)} (and ${business.minRefusedCheckouts} or more) of the last minute's checkouts were refused as out of stock or payment failed, or the last 3 or 10 minutes brought far fewer orders than their product views predict at the last 6 hours' conversion (by more than ${business.orderShortfallSigmas} standard deviations), or the last minute's ${business.minOrdersWorthNothing} or more orders brought in next to nothing. Stock, payment, pricing or a checkout that customers cannot reach.`,
         value: "{{ $value | humanizePercentage }} of sales lost",
         runbook_url: runbook("RevenueDropWhileHealthy"),
         dashboard_uid: DASHBOARD_UIDS.overview,
