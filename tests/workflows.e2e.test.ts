@@ -354,7 +354,7 @@ describe("preview (items 7 and 12, the cost guardrail)", () => {
     const invocations = steps(preview).filter((s) => /\bpulumi (preview|up) --/.test(runOf(s)));
     expect(invocations).toHaveLength(1);
     expect(runOf(invocations[0] as Yaml)).toMatch(
-      /pulumi preview .*--policy-pack infra\/policy .*--json .*> "\$RUNNER_TEMP\/preview\.json"/s,
+      /pulumi preview .*--policy-pack infra\/policy .*--json --show-sames .*> "\$RUNNER_TEMP\/preview\.json"/s,
     );
     // pulumi/actions only installs the CLI here.
     for (const step of usesOf(preview, "pulumi/actions")) expect(step.with?.command).toBeUndefined();

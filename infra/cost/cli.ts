@@ -77,6 +77,15 @@ export function readPreviewFile(file: string): PreviewDigest {
       `the preview file ${file} is not a \`pulumi preview --json\` document (no "steps") ${hint}`,
     );
   }
+  // Without --show-sames the JSON lists only what changes, yet counts the rest in changeSummary.same: the
+  // totals would be of the changed resources alone (pulumi/pulumi pkg/backend/display/json.go, shouldShow).
+  const same = (digest as { changeSummary?: { same?: number } }).changeSummary?.same ?? 0;
+  const sameSteps = ((digest as PreviewDigest).steps ?? []).filter((step) => step.op === "same").length;
+  if (same > 0 && sameSteps === 0) {
+    throw new Error(
+      `the preview file ${file} lists no unchanged resources although ${same} are unchanged: run \`pulumi preview --json --show-sames\` so the totals cover the whole stack`,
+    );
+  }
   return digest as PreviewDigest;
 }
 

@@ -120,6 +120,12 @@ describe("npm run cost", () => {
       ["empty.json", "", "is empty"],
       ["truncated.json", '{"steps": [', "is not JSON"],
       ["diagnostics.json", '{"diagnostics": [{"severity": "error"}]}', 'no "steps"'],
+      // pulumi preview --json without --show-sames: only the changes, the rest only counted
+      [
+        "without-sames.json",
+        '{"steps": [{"op": "update", "urn": "urn:pulumi:dev::p::aws:eks/nodeGroup:NodeGroup::nodes"}], "changeSummary": {"update": 1, "same": 88}}',
+        "run `pulumi preview --json --show-sames`",
+      ],
     ];
     for (const [name, content, problem] of cases) {
       const file = join(scratch, name);
