@@ -16,7 +16,7 @@ export type CheckoutResult =
   | { outcome: "accepted"; status: 201; order: Order }
   | {
       outcome: Exclude<CheckoutOutcome, "accepted">;
-      status: 400 | 402 | 409 | 415 | 422 | 503;
+      status: 400 | 402 | 409 | 422 | 503;
       error: string;
       message: string;
       details?: Record<string, unknown>;
@@ -29,8 +29,11 @@ export interface Checkout {
    * (delay, failure) that only a valid order reaches.
    */
   place(request: unknown, log: Logger): Promise<CheckoutResult>;
-  /** A checkout refused before its body could be read as an order (wrong media type, not JSON). */
-  refuse(status: 400 | 415, error: string, message: string): CheckoutResult;
+  /**
+   * A checkout whose body is not JSON, refused before it could be read as an order. (A body of another
+   * media type is no checkout at all: the route answers 415 without counting it.)
+   */
+  refuse(status: 400, error: string, message: string): CheckoutResult;
 }
 
 /** The checkout logic every checkout route shares, with the revenue and checkout counters it keeps. */
@@ -60,12 +63,8 @@ export function createCheckout(registry: Registry, simulation: Simulation): Chec
     checkouts.inc({ outcome: result.outcome });
     return result;
   };
-  const invalid = (
-    status: 400 | 415 | 422,
-    error: string,
-    message: string,
-    details?: Record<string, unknown>,
-  ) => counted({ outcome: "invalid", status, error, message, ...(details ? { details } : {}) });
+  const invalid = (status: 400 | 422, error: string, message: string, details?: Record<string, unknown>) =>
+    counted({ outcome: "invalid", status, error, message, ...(details ? { details } : {}) });
 
   return {
     refuse: (status, error, message) => invalid(status, error, message),
