@@ -12,7 +12,13 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { createLogger, createServiceKit, type Logger, type ServiceKit } from "@platform/service-kit";
+import {
+  createLogger,
+  createServiceKit,
+  type Logger,
+  type ServiceKit,
+  thisMachineOnly,
+} from "@platform/service-kit";
 import type { Context } from "hono";
 import { DASHBOARDS_DIR } from "../configs.js";
 import { allPanels, type Dashboard, parseInterval } from "./grafana.js";
@@ -150,16 +156,6 @@ ${items}
 `;
 }
 
-/**
- * Refuses a Host header that is not this machine: a page on another site that re-points its own name at
- * 127.0.0.1 (DNS rebinding) would otherwise read Prometheus through the viewer.
- */
-function fromThisMachine(c: Context): boolean {
-  const host = c.req.header("Host") ?? "";
-  const name = host.startsWith("[") ? host.slice(0, host.indexOf("]") + 1) : host.split(":")[0];
-  return name === "127.0.0.1" || name === "localhost" || name === "[::1]";
-}
-
 export function createDashboardViewer({
   prometheusUrl,
   scrapeInterval,
@@ -171,10 +167,9 @@ export function createDashboardViewer({
   const scrapeIntervalMs = parseInterval(scrapeInterval);
   const modules = new Map<string, Promise<string>>();
 
-  app.use("*", async (c, next) => {
-    if (!fromThisMachine(c)) return c.text("This viewer answers only for 127.0.0.1 and localhost.", 421);
-    await next();
-  });
+  // A page on another site that re-points its own name at 127.0.0.1 (DNS rebinding) would otherwise read
+  // Prometheus through the viewer.
+  app.use("*", thisMachineOnly());
 
   const find = (uid: string) => readDashboards(dashboardsDir).find((d) => d.dashboard.uid === uid);
 

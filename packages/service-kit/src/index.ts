@@ -39,3 +39,4 @@ export {
   StartupError,
   serveService,
 } from "./server.js";
+export { addressesThisMachine, THIS_MACHINE_NAMES, thisMachineOnly } from "./this-machine.js";

@@ -6,6 +6,7 @@ import {
   type ServiceEnv,
   type ServiceKit,
   type ServiceMetrics,
+  thisMachineOnly,
 } from "@platform/service-kit";
 import type { Context } from "hono";
 import type { StatusCode } from "hono/utils/http-status";
@@ -139,6 +140,10 @@ export function createApp({
   app.post("/checkout", orderFormRoute(checkout));
 
   if (admin.enabled) {
+    // Without a token the settings keep the shop on a loopback address, where any page in a local browser
+    // that re-points its own name at 127.0.0.1 (DNS rebinding) could still switch incidents on: only a
+    // request addressed to this machine reaches the admin endpoints then.
+    if (!admin.token) app.use("/admin/*", thisMachineOnly());
     const authorized = bearerTokenCheck(admin.token);
     app.use("/admin/*", async (c, next) => {
       if (!authorized(c.req.header("Authorization"))) {
