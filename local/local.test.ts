@@ -245,7 +245,11 @@ describe("alert receiver", () => {
 
   it("rejects a body that is not an Alertmanager webhook", async () => {
     const receiver = createAlertReceiver({ print: () => {} });
-    const res = await receiver.app.request("/alerts", { method: "POST", body: "{}" });
+    const res = await receiver.app.request("/alerts", {
+      method: "POST",
+      body: "{}",
+      headers: { "Content-Type": "application/json" },
+    });
     expect(res.status).toBe(400);
   });
 });

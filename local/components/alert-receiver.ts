@@ -8,9 +8,12 @@ import { join } from "node:path";
 import {
   createLogger,
   createServiceKit,
+  jsonError,
+  mediaType,
   type RunningService,
   type ServiceKit,
   serveService,
+  thisMachineOnly,
 } from "@platform/service-kit";
 import { marked } from "marked";
 import { z } from "zod";
@@ -54,22 +57,39 @@ const webhookSchema = z.object({
 export type AlertNotification = z.infer<typeof webhookSchema>;
 
 /**
+ * A label or annotation as terminal text: C0 controls (ESC among them), DEL and C1 controls removed, so
+ * whatever can set a label (any target's relabelling, a rule's template) cannot clear the screen, move
+ * the cursor, retitle the window or print a line that looks like another alert. A line break or tab
+ * becomes one space.
+ */
+export function terminalText(text: string): string {
+  // \p{Cc}, Unicode's "control" category, is exactly C0 (U+0000–U+001F), DEL (U+007F) and C1 (U+0080–U+009F).
+  return text.replace(/\p{Cc}+/gu, (run) => (/[\t\n\r]/.test(run) ? " " : ""));
+}
+
+/**
  * One notification as a few lines a person reads in a terminal; with `dashboardsUrl` (Grafana, or the
  * read-only dashboards in its place) an alert's `dashboard_uid` becomes a link too.
  */
 export function formatNotification(notification: AlertNotification, dashboardsUrl?: string): string {
   return notification.alerts
     .map((alert) => {
-      const { alertname = "alert", severity = "", job } = alert.labels;
+      const labels = (name: string) => terminalText(alert.labels[name] ?? "");
+      const annotation = (name: string) => terminalText(alert.annotations[name] ?? "");
+      const [alertname, severity, job] = [labels("alertname") || "alert", labels("severity"), labels("job")];
       const mark = alert.status === "firing" ? "FIRING  " : "RESOLVED";
       const lines = [
         `[alert] ${mark} ${alertname}${severity ? ` (${severity})` : ""}${job ? ` job=${job}` : ""}`,
       ];
-      const { summary, value, runbook_url: runbook } = alert.annotations;
+      const [summary, value, runbook] = [
+        annotation("summary"),
+        annotation("value"),
+        annotation("runbook_url"),
+      ];
       if (summary) lines.push(`        ${summary}`);
       if (value) lines.push(`        value: ${value}`);
       if (runbook) lines.push(`        runbook: ${runbook}`);
-      const dashboard = alert.annotations.dashboard_uid;
+      const dashboard = annotation("dashboard_uid");
       if (dashboard && dashboardsUrl) lines.push(`        dashboard: ${dashboardsUrl}/d/${dashboard}`);
       return lines.join("\n");
     })
@@ -94,7 +114,19 @@ export function createAlertReceiver({
     logger: createLogger({ service: "alert-receiver", level: "warn" }),
   });
   const received: AlertNotification[] = [];
+  // Alertmanager is on this machine and posts to 127.0.0.1; a page that re-points its own name here (DNS
+  // rebinding) must not print alerts or read them.
+  kit.app.use("*", thisMachineOnly());
   kit.app.post("/alerts", async (c) => {
+    // Alertmanager sends JSON; a plain form on any site can post text, urlencoded or multipart bodies.
+    if (mediaType(c.req.header("Content-Type")) !== "application/json") {
+      return jsonError(
+        c,
+        415,
+        "unsupported_media_type",
+        "Send the webhook as Content-Type: application/json.",
+      );
+    }
     const parsed = webhookSchema.safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success) return c.json({ error: "invalid_webhook", message: parsed.error.message }, 400);
     received.push(parsed.data);

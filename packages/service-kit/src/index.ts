@@ -12,6 +12,7 @@ export {
   parseDuration,
   SERVER_LIMIT_DEFAULTS,
 } from "./config.js";
+export { mediaType } from "./http.js";
 export { createLogger, type LogFields, type Logger, type LogLevel } from "./logger.js";
 export {
   createServiceMetrics,

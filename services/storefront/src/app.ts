@@ -3,6 +3,7 @@ import {
   createServiceKit,
   jsonError,
   type Logger,
+  mediaType,
   type ServiceEnv,
   type ServiceKit,
   type ServiceMetrics,
@@ -11,7 +12,7 @@ import {
 import type { Context } from "hono";
 import type { StatusCode } from "hono/utils/http-status";
 import { CATALOG, findProduct, productJson } from "./catalog.js";
-import { CLIENT_CLOSED_REQUEST, mediaType } from "./http.js";
+import { CLIENT_CLOSED_REQUEST } from "./http.js";
 import { type Checkout, type CheckoutResult, createCheckout } from "./orders.js";
 import { renderIndex, renderNotFoundPage, renderProductPage } from "./pages.js";
 import { createProductViews } from "./product-views.js";

@@ -17,14 +17,14 @@
  *    holds across replicas.
  */
 import { randomUUID, timingSafeEqual } from "node:crypto";
-import type { ServiceEnv } from "@platform/service-kit";
+import { mediaType, type ServiceEnv } from "@platform/service-kit";
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode, StatusCode } from "hono/utils/http-status";
 import { MAX_QUANTITY_PER_LINE } from "./checkout.js";
-import { CLIENT_CLOSED_REQUEST, mediaType } from "./http.js";
+import { CLIENT_CLOSED_REQUEST } from "./http.js";
 import type { Checkout, CheckoutResult } from "./orders.js";
 import { renderOrderConfirmation, renderOrderProblem } from "./pages.js";
 

@@ -1,0 +1,140 @@
+import { request } from "node:http";
+import { serveService } from "@platform/service-kit";
+import { describe, expect, it } from "vitest";
+import { createAlertReceiver, formatNotification } from "./alert-receiver.js";
+
+const notification = (labels: Record<string, string>, annotations: Record<string, string> = {}) => ({
+  status: "firing",
+  alerts: [{ status: "firing", labels, annotations }],
+});
+const TARGET_DOWN = notification(
+  { alertname: "TargetDown", severity: "critical", job: "storefront" },
+  { summary: "storefront is down", runbook_url: "http://127.0.0.1:8083/runbooks/TargetDown.md" },
+);
+
+function receiverPrintingTo(printed: string[]) {
+  return createAlertReceiver({ print: (text) => printed.push(text), dashboardsUrl: "http://127.0.0.1:3000" });
+}
+
+const post = (
+  receiver: ReturnType<typeof createAlertReceiver>,
+  body: unknown,
+  headers: Record<string, string> = { "Content-Type": "application/json" },
+) => receiver.app.request("/alerts", { method: "POST", body: JSON.stringify(body), headers });
+
+describe("the alert receiver", () => {
+  it.each([
+    ["text/plain", { "Content-Type": "text/plain" }],
+    ["a urlencoded form", { "Content-Type": "application/x-www-form-urlencoded" }],
+    ["no Content-Type", {}],
+  ])(
+    "refuses a webhook sent as %s with a 415 JSON error, printing and keeping nothing",
+    async (_what, headers) => {
+      const printed: string[] = [];
+      const receiver = receiverPrintingTo(printed);
+      const res = await post(receiver, TARGET_DOWN, headers);
+      expect(res.status).toBe(415);
+      expect(await res.json()).toMatchObject({ error: "unsupported_media_type" });
+      expect(printed).toEqual([]);
+      expect(receiver.received).toEqual([]);
+    },
+  );
+
+  it("takes application/json with parameters (what Alertmanager sends)", async () => {
+    const printed: string[] = [];
+    const receiver = receiverPrintingTo(printed);
+    const res = await post(receiver, TARGET_DOWN, { "Content-Type": "application/json; charset=utf-8" });
+    expect(res.status).toBe(200);
+    expect(printed).toHaveLength(1);
+  });
+
+  it("refuses a request not addressed to this machine (DNS rebinding), printing nothing", async () => {
+    const printed: string[] = [];
+    const receiver = receiverPrintingTo(printed);
+    const res = await post(receiver, TARGET_DOWN, {
+      "Content-Type": "application/json",
+      Host: "rebound.example:8083",
+    });
+    expect(res.status).toBe(421);
+    expect(await res.json()).toMatchObject({ error: "not_this_machine" });
+    expect(printed).toEqual([]);
+    const list = await receiver.app.request("/alerts", { headers: { Host: "rebound.example:8083" } });
+    expect(list.status).toBe(421);
+    const runbooks = await receiver.app.request("/runbooks", { headers: { Host: "rebound.example:8083" } });
+    expect(runbooks.status).toBe(421);
+  });
+
+  it("over a socket, takes its own address and refuses another port in Host", async () => {
+    const printed: string[] = [];
+    const running = await serveService(receiverPrintingTo(printed), {
+      config: { PORT: 0, HOST: "127.0.0.1", SHUTDOWN_TIMEOUT: 1_000 },
+      handleSignals: false,
+    });
+    const send = (host: string) =>
+      new Promise<number>((done, fail) => {
+        const req = request(
+          {
+            host: "127.0.0.1",
+            port: running.port,
+            path: "/alerts",
+            method: "POST",
+            headers: { Host: host, "Content-Type": "application/json" },
+          },
+          (res) => {
+            res.resume();
+            done(res.statusCode ?? 0);
+          },
+        );
+        req.on("error", fail);
+        req.end(JSON.stringify(TARGET_DOWN));
+      });
+    try {
+      expect(await send(`localhost:${running.port + 1}`)).toBe(421);
+      expect(printed).toEqual([]);
+      expect(await send(`127.0.0.1:${running.port}`)).toBe(200);
+      expect(printed).toHaveLength(1);
+    } finally {
+      await running.shutdown();
+    }
+  });
+
+  it("prints no control character an alert carries, so a label cannot drive the terminal", async () => {
+    const printed: string[] = [];
+    const receiver = receiverPrintingTo(printed);
+    const hostile = notification(
+      {
+        alertname: "Target\u001b[2JDown",
+        severity: "critical\u001b]0;pwned\u0007",
+        job: "store\u009b31mfront\r\n[alert] RESOLVED  everything",
+      },
+      {
+        summary: "down\u001b[1A\u001b[K\u0000",
+        value: "0\u0008\u007f",
+        runbook_url: "http://127.0.0.1:8083/runbooks/TargetDown.md\u001b[8m",
+        dashboard_uid: "platform-overview\u0085",
+      },
+    );
+    const res = await post(receiver, hostile);
+    expect(res.status).toBe(200);
+    expect(printed).toHaveLength(1);
+    const text = printed[0] as string;
+    // Only the receiver's own line breaks remain: nothing of C0, DEL or C1 (\p{Cc}) within a line.
+    for (const line of text.split("\n")) expect(line).not.toMatch(/\p{Cc}/u);
+    expect(text.split("\n")).toHaveLength(5);
+    expect(text).toContain("Target[2JDown (critical]0;pwned) job=store31mfront [alert] RESOLVED  everything");
+    expect(text).toContain("runbook: http://127.0.0.1:8083/runbooks/TargetDown.md[8m");
+    expect(text).toContain("dashboard: http://127.0.0.1:3000/d/platform-overview");
+    // What GET /alerts lists is JSON, as it arrived.
+    expect(receiver.received[0]?.alerts[0]?.labels.alertname).toBe("Target\u001b[2JDown");
+  });
+
+  it("prints an ordinary alert as before", () => {
+    expect(formatNotification(TARGET_DOWN)).toBe(
+      [
+        "[alert] FIRING   TargetDown (critical) job=storefront",
+        "        storefront is down",
+        "        runbook: http://127.0.0.1:8083/runbooks/TargetDown.md",
+      ].join("\n"),
+    );
+  });
+});
