@@ -46,6 +46,6 @@ export function thisMachineOnly(): MiddlewareHandler<ServiceEnv> {
         `This server answers only requests addressed to ${THIS_MACHINE_NAMES.join(", ")}${port ? ` at port ${port}` : ""}, not ${host}.`,
       );
     }
-    await next();
+    return next();
   };
 }
