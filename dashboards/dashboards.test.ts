@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { loadDefaultThresholds, resolveThresholds, type Thresholds } from "../alerts/settings.js";
 import { catalogue, serviceNamed } from "../catalogue/services.js";
 import { buildDashboardFiles, buildDashboards } from "./src/dashboards.js";
-import { DASHBOARD_UIDS } from "./src/uids.js";
+import { DASHBOARD_FILE_NAMES, DASHBOARD_UIDS, type DashboardKey } from "./src/uids.js";
 
 const DASHBOARDS_DIR = import.meta.dirname;
 const files = readdirSync(DASHBOARDS_DIR)
@@ -57,6 +57,13 @@ describe("dashboards", () => {
     expect(uids.sort()).toEqual(Object.values(DASHBOARD_UIDS).sort());
     expect(uids).toEqual(["platform-cost", "platform-overview", "service-red"]);
     for (const { json } of dashboards) expect(json.schemaVersion).toBeGreaterThanOrEqual(36);
+  });
+
+  it("are each in the file DASHBOARD_FILE_NAMES names (what Grafana's home dashboard and links read)", () => {
+    for (const key of Object.keys(DASHBOARD_UIDS) as DashboardKey[]) {
+      const json = dashboards.find((d) => d.file === DASHBOARD_FILE_NAMES[key])?.json;
+      expect(json?.uid, key).toBe(DASHBOARD_UIDS[key]);
+    }
   });
 
   it("number every panel and row once, and give every query of a panel its own refId", () => {

@@ -10,12 +10,18 @@ import { costDashboard } from "./cost";
 import type { DashboardContext } from "./dashboard";
 import { overviewDashboard } from "./overview";
 import { serviceRedDashboard } from "./service-red";
+import { DASHBOARD_FILE_NAMES, type DashboardKey } from "./uids";
 
-export const DASHBOARD_FILES: Record<string, (context: DashboardContext) => Dashboard> = {
-  "platform-overview.json": overviewDashboard,
-  "service-red.json": serviceRedDashboard,
-  "cost.json": costDashboard,
+const BUILDERS: Record<DashboardKey, (context: DashboardContext) => Dashboard> = {
+  overview: overviewDashboard,
+  red: serviceRedDashboard,
+  cost: costDashboard,
 };
+
+/** File name → the function that builds that dashboard. */
+export const DASHBOARD_FILES: Record<string, (context: DashboardContext) => Dashboard> = Object.fromEntries(
+  (Object.keys(BUILDERS) as DashboardKey[]).map((key) => [DASHBOARD_FILE_NAMES[key], BUILDERS[key]]),
+);
 
 /** Every dashboard (file name → JSON object) for these thresholds and services. */
 export function buildDashboards(

@@ -1,7 +1,7 @@
 /**
- * The dashboards' uids and titles, declared once: the dashboards use them, their links to each other use
- * them, and the alerts' `dashboard_uid` annotations (turned into Grafana links by the Telegram message) use
- * them.
+ * The dashboards' uids, titles and file names, declared once: the dashboards use them, their links to each
+ * other use them, the alerts' `dashboard_uid` annotations (turned into Grafana links by the Telegram
+ * message) use them, and so do the local runner's links and Grafana's home dashboard.
  */
 export const DASHBOARD_UIDS = {
   overview: "platform-overview",
@@ -15,4 +15,11 @@ export const DASHBOARD_TITLES: Record<DashboardKey, string> = {
   overview: "Platform overview",
   red: "Service RED",
   cost: "Cost",
+};
+
+/** Each dashboard's file in dashboards/ (what `npm run generate:dashboards` writes). */
+export const DASHBOARD_FILE_NAMES: Record<DashboardKey, string> = {
+  overview: "platform-overview.json",
+  red: "service-red.json",
+  cost: "cost.json",
 };

@@ -4,11 +4,12 @@
  * the single pane, the dashboards' links and the alerts' dashboard links stay the same either way.
  */
 import { type RunningService, serveService } from "@platform/service-kit";
+import { DASHBOARD_UIDS } from "../../dashboards/src/uids.js";
 import { createDashboardViewer } from "../dashboard-viewer/app.js";
 import type { LocalContext, Row } from "./types.js";
 
 /** The dashboard the start-up table links to: the one pane. */
-export const HOME_DASHBOARD_UID = "platform-overview";
+export const HOME_DASHBOARD_UID = DASHBOARD_UIDS.overview;
 
 export async function startDashboardViewer(
   context: LocalContext,

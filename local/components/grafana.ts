@@ -2,7 +2,8 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { installHint } from "@platform/supervisor";
-import { grafanaProvisioning, REPO_ROOT } from "../configs.js";
+import { DASHBOARD_FILE_NAMES } from "../../dashboards/src/uids.js";
+import { DASHBOARDS_DIR, grafanaProvisioning } from "../configs.js";
 import type { LocalContext, Row } from "./types.js";
 
 export async function startGrafana(context: LocalContext, binary: string | undefined): Promise<Row> {
@@ -41,7 +42,7 @@ export async function startGrafana(context: LocalContext, binary: string | undef
         GF_AUTH_ANONYMOUS_ENABLED: "true",
         GF_AUTH_ANONYMOUS_ORG_ROLE: "Viewer",
         GF_ANALYTICS_REPORTING_ENABLED: "false",
-        GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH: join(REPO_ROOT, "dashboards", "platform-overview.json"),
+        GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH: join(DASHBOARDS_DIR, DASHBOARD_FILE_NAMES.overview),
       },
     },
   );
