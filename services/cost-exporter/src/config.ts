@@ -2,7 +2,7 @@ import { baseServiceEnv, env, loadConfig } from "@platform/service-kit";
 import { COST_BASIS_NAMES } from "./requests.js";
 import { stackSettings, stackSettingsProblems } from "./stack-settings.js";
 
-/** The default DAILY_REQUEST_CAP: at most $0.24 of Cost Explorer requests a day. */
+/** The default DAILY_REQUEST_CAP: at most $0.24 of Cost Explorer requests a day per process. */
 export const DEFAULT_DAILY_REQUEST_CAP = 24;
 
 export const costExporterEnv = {
@@ -14,9 +14,10 @@ export const costExporterEnv = {
   /** First wait after a failed refresh, doubling per further failure up to REFRESH_INTERVAL. */
   REFRESH_RETRY_INTERVAL: env.duration("15m", { minMs: 1_000 }),
   /**
-   * Most paid requests per UTC day, pages and retries included (0 = no cap). Each costs $0.01, so the
-   * default bounds the exporter at $0.24 a day: twice the 12 requests of a month-end day at the default
-   * interval, which leaves room for restarts (see README, "What it costs").
+   * Most paid requests per UTC day, pages and retries included (0 = no cap), counted in this process's
+   * memory: every process, and every restart, has a cap of its own. Each costs $0.01, so the default
+   * bounds one process at $0.24 a day: twice the 12 requests of a month-end day at the default interval,
+   * which leaves room for a few restarts' refreshes (see README, "What it costs").
    */
   DAILY_REQUEST_CAP: env.number(DEFAULT_DAILY_REQUEST_CAP, { min: 0, int: true }),
   COST_TAG_KEY: env.optionalString(),
