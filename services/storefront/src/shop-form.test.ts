@@ -170,6 +170,41 @@ describe("the order form", () => {
     expect(await counters(front.app)).toEqual(NOTHING_COUNTED);
   });
 
+  // Cookies are not isolated by port, and a subdomain may set one for its parent domain (cookie tossing):
+  // a same-site page can plant a token of its choosing. The token alone cannot stop it; the origin can.
+  const TOSSED = "b".repeat(32);
+
+  it("takes any matching cookie and form token from this origin: the token is not tied to a visitor", async () => {
+    const front = storefront();
+    const res = await postForm(front.app, form({ token: TOSSED, productId: "notebook", quantity: "1" }), {
+      ...SAME_ORIGIN,
+      Cookie: `${FORM_TOKEN_COOKIE}=${TOSSED}`,
+    });
+    expect(res.status).toBe(201);
+  });
+
+  it.each([
+    ["another port of this host", { "Sec-Fetch-Site": "same-site", Origin: "http://127.0.0.1:9999" }],
+    [
+      "a sibling subdomain",
+      { Host: "shop.example", "Sec-Fetch-Site": "same-site", Origin: "https://evil.shop.example" },
+    ],
+    ["a sibling page, by an older browser (Origin only)", { Origin: "http://127.0.0.1:9999" }],
+  ])(
+    "refuses a post from %s that tossed its own token cookie, by its origin, counting nothing",
+    async (_what, headers) => {
+      const front = storefront();
+      const res = await postForm(front.app, form({ token: TOSSED, productId: "notebook", quantity: "1" }), {
+        Host: HOST,
+        Cookie: `${FORM_TOKEN_COOKIE}=${TOSSED}`,
+        ...headers,
+      });
+      expect(res.status).toBe(403);
+      expect(await res.text()).toContain("Order refused");
+      expect(await counters(front.app)).toEqual(NOTHING_COUNTED);
+    },
+  );
+
   it("refuses a body that is not a urlencoded form with 415, counting nothing", async () => {
     const front = storefront();
     const { token, cookieHeader } = await visit(front.app);

@@ -3,18 +3,23 @@
  * checkout as the JSON API (validation, simulation, metrics, revenue), answered with a confirmation page.
  *
  * A form is what a cross-site request forgery uses: any page on the web can make a visitor's browser post
- * a form here without asking. Two independent checks keep such posts out, and a refused post counts in no
- * checkout outcome and no revenue (a forged post is nobody's checkout; counting it as `invalid` would let
- * any site push the checkout success ratio, and the alerts built on it, wherever it liked):
+ * a form here without asking. Two checks keep such posts out, and a refused post counts in no checkout
+ * outcome and no revenue (a forged post is nobody's checkout; counting it as `invalid` would let any
+ * site push the checkout success ratio, and the alerts built on it, wherever it liked):
  *
  * 1. Where the post comes from, as the browser says in headers no page can set: `Sec-Fetch-Site` must be
- *    `same-origin`, or else `Origin` must name this host (Hono's csrf middleware, with the host compared so
- *    a proxy that ends TLS in front of the shop does not turn every order away).
- * 2. A form token: the shop's pages set a random token in a `SameSite=Strict`, `HttpOnly` cookie and put
- *    the same token in each form; the post must carry both and they must match. A cross-site post carries
- *    no Strict cookie at all, and a page on a sibling site (another port on 127.0.0.1, another subdomain),
- *    which the browser treats as same-site, cannot read the token to put it in its form. Stateless, so it
- *    holds across replicas.
+ *    `same-origin`, or else `Origin` must name this host, port included (Hono's csrf middleware, with the
+ *    host compared so a proxy that ends TLS in front of the shop does not turn every order away). This is
+ *    the check that stops a same-site page (another port of this host, a sibling subdomain).
+ * 2. A double-submit form token: the shop's pages set a random token in a `SameSite=Strict`, `HttpOnly`
+ *    cookie and put the same token in each form; the post must carry both and they must match. A
+ *    cross-site post carries no Strict cookie, so this stops another site on its own. It does not stop a
+ *    same-site page that can set cookies (cookies ignore ports; a subdomain can set one for its parent:
+ *    cookie tossing): it plants a token of its choosing and posts that same token, since nothing ties
+ *    the token to the visitor. Stateless, so it holds across replicas.
+ *
+ * Neither limits who may order (any HTTP client may, as the JSON API allows) or stops script on the
+ * shop's own origin; README, "The order form and cross-site posts", says what holds.
  */
 import { randomUUID, timingSafeEqual } from "node:crypto";
 import { mediaType, type ServiceEnv } from "@platform/service-kit";
