@@ -80,8 +80,16 @@ describe("the runner under faults", () => {
       what: "npm start to come up",
       timeoutMs: 120_000,
       intervalMs: 250,
-      failIf: () => (proc.status() ? `npm start exited:\n${proc.output()}` : undefined),
+      failIf: () => exitedEarly(proc),
     });
+    return processesOf(proc);
+  }
+
+  const exitedEarly = (proc: StartedProcess) =>
+    proc.status() ? `npm start exited:\n${proc.output()}` : undefined;
+
+  /** npm's pid, the runner's, and every process below npm now. */
+  async function processesOf(proc: StartedProcess) {
     const npmPid = proc.pid() ?? (proc.child.pid as number);
     const runner = await runnerOf(npmPid);
     return { proc, npmPid, runner, everything: [npmPid, ...(await descendantsOf(npmPid))] };
@@ -110,14 +118,12 @@ describe("the runner under faults", () => {
         what: "the first service of npm start to be ready",
         timeoutMs: 120_000,
         intervalMs: 50,
-        failIf: () => (proc.status() ? `npm start exited:\n${proc.output()}` : undefined),
+        failIf: () => exitedEarly(proc),
       },
     );
-    const npmPid = proc.pid() ?? (proc.child.pid as number);
-    const runner = await runnerOf(npmPid);
-    const everything = [npmPid, ...(await descendantsOf(npmPid))];
+    const processes = await processesOf(proc);
     expect(proc.output(), "still starting").not.toContain("Running.");
-    return { proc, npmPid, runner, everything };
+    return processes;
   }
 
   /** The pid of the node process running local/start.ts below npm. */
