@@ -34,6 +34,14 @@ export interface StackCostInventory {
   eksExtendedSupportFrom?: string | undefined;
 }
 
+/**
+ * The most demo requests per second the traffic generator may be asked for in a stack: the bound of
+ * `platform:demoTrafficRate` and the generator's `MAX_RATE` in the cluster (it refuses a `RATE` above it),
+ * the bound on what demo traffic can cost. The generator's own default `MAX_RATE` (services/traffic, which
+ * does not read the catalogue) is what it uses when run alone.
+ */
+export const DEMO_TRAFFIC_MAX_RATE = 50;
+
 /** The stack settings a catalogue entry reads (a subset of the program's settings). */
 export interface ClusterSettings {
   demoTraffic: boolean;
@@ -161,6 +169,7 @@ export const services = [
     clusterEnv: ({ urlOf, settings }) => ({
       TARGET_URL: urlOf("storefront"),
       RATE: String(settings.demoTrafficRate),
+      MAX_RATE: String(DEMO_TRAFFIC_MAX_RATE),
     }),
     localEnv: ({ urlOf }) => ({ TARGET_URL: urlOf("storefront") }),
     scrape: { path: "/metrics", interval: "30s" },

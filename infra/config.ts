@@ -1,7 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { stackThresholdsSchema } from "../alerts/settings";
-import { type Catalogue, catalogue as defaultCatalogue, validateCatalogue } from "../catalogue/services";
+import {
+  type Catalogue,
+  DEMO_TRAFFIC_MAX_RATE,
+  catalogue as defaultCatalogue,
+  validateCatalogue,
+} from "../catalogue/services";
 import { defaultKubernetesVersion, kubernetesVersionNotice } from "./kubernetes-versions";
 import { flag, parseNamespaced, readConfigNamespace, SettingsError, wholeNumber } from "./settings-loader";
 
@@ -128,7 +133,8 @@ const settingsObject = z
     /** Per-service replica counts, e.g. `{storefront: 3}`; checked against the catalogue's replica policy. */
     replicas: z.record(z.string(), wholeNumber({ min: 1 })).default({}),
     demoTraffic: flag.default(false),
-    demoTrafficRate: wholeNumber({ min: 1, max: 100 }).default(5),
+    // The traffic generator refuses a RATE above its MAX_RATE, which the cluster sets to the same bound.
+    demoTrafficRate: wholeNumber({ min: 1, max: DEMO_TRAFFIC_MAX_RATE }).default(5),
     appsNamespace: namespace.default("platform"),
     monitoringNamespace: namespace.default("monitoring"),
     costExporterMode: z.enum(["auto", "aws", "demo"]).default("aws"),

@@ -21,13 +21,18 @@ export class Children {
     this.reportCrash = resolve;
   });
 
-  constructor(private readonly logDir: string) {}
+  /** `signal`: the start-up was called off; no child starts after it, and every wait for one gives up. */
+  constructor(
+    private readonly logDir: string,
+    private readonly signal?: AbortSignal,
+  ) {}
 
   logOf(name: string): string {
     return join(this.logDir, `${name}.log`);
   }
 
   start(name: string, command: string, args: string[], { env, parentDeath }: ChildOptions = {}) {
+    this.signal?.throwIfAborted();
     const child = startProcess(command, args, {
       cwd: REPO_ROOT,
       logFile: this.logOf(name),
@@ -49,15 +54,25 @@ export class Children {
     return child?.status() ? `exited (${describeExit(child)}); see ${this.logOf(name)}` : undefined;
   }
 
-  /** Waits until `url` answers 2xx; gives up at once when the child exits. Resolves with the answer. */
+  /**
+   * Waits until `url` answers 2xx; gives up at once when the child exits or the start-up is called off
+   * (then with the signal's reason). Resolves with the answer.
+   */
   async waitReady(name: string, url: string, timeoutMs: number): Promise<Response> {
+    const { signal } = this;
     return waitFor(
       async () => {
-        const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+        const timeout = AbortSignal.timeout(2_000);
+        const res = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
         return res.ok ? res : undefined;
       },
-      { what: `${name} to answer ${url}`, timeoutMs, intervalMs: 250, failIf: () => this.exitOf(name) },
-    );
+      {
+        what: `${name} to answer ${url}`,
+        timeoutMs,
+        intervalMs: 250,
+        failIf: () => (signal?.aborted ? "the start-up was called off" : this.exitOf(name)),
+      },
+    ).finally(() => signal?.throwIfAborted());
   }
 
   /** Stops one child on purpose (not a crash). */

@@ -48,6 +48,11 @@ export interface PlatformOptions {
   serviceEnv?: Record<string, string>;
   /** Rule files to load besides alerts/ (file name → YAML), e.g. a benchmark's baseline rule. */
   extraRuleFiles?: Record<string, string>;
+  /**
+   * Calls the start-up off (Ctrl-C or npm gone while it starts): no further component starts, the ones
+   * started so far are stopped, and `startPlatform` rejects with the signal's reason.
+   */
+  signal?: AbortSignal;
 }
 
 export interface Platform {
@@ -85,6 +90,17 @@ async function bindPorts(names: string[], settings: LocalSettings): Promise<Reco
   return ports;
 }
 
+/** `promise`, or the signal's reason as soon as it is aborted (the promise runs on, unheeded). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   const from = validateCatalogue(options.catalogue ?? realCatalogue);
   const settings = options.settings ?? loadLocalSettings(process.env, from);
@@ -107,7 +123,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const names = localComponents(from).map((c) => c.name);
   const ports = await bindPorts(names, settings);
   const url = (name: string) => `http://127.0.0.1:${ports[name]}`;
-  const children = new Children(logs);
+  const { signal } = options;
+  const children = new Children(logs, signal);
   const context: LocalContext = { settings, ports, url, dataDir, children };
 
   let receiverServer: RunningService | undefined;
@@ -147,28 +164,36 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       },
     });
 
+  // Between steps: once the start-up is called off, nothing more starts (the catch below stops the rest).
+  const checkpoint = () => signal?.throwIfAborted();
   try {
+    checkpoint();
     const receiver = await startAlertReceiver(context, { print, telegram: telegram !== undefined });
     receiverServer = receiver.running;
-    const demo = await mirrored;
+    // The program under mocks holds no port and no process, so the start-up need not wait for it to end.
+    const demo = await untilAborted(mirrored, signal);
     stackEnv = demo.inventory.stackEnv;
+    checkpoint();
     const inventory = await startDemoInventory(context, demo);
     inventoryServer = inventory.running;
 
     const serviceRows = new Map<string, Row>();
     for (const wave of startOrder(services)) {
+      checkpoint();
       const rows = await Promise.all(wave.map(start));
       for (const row of rows) serviceRows.set(row.name, row);
     }
     const components: Row[] = services.map((s) => serviceRows.get(s.name) as Row);
 
     // Alertmanager first, so Prometheus has somewhere to send alerts from its first evaluation.
+    checkpoint();
     const alertmanagerRow = await startAlertmanager(context, {
       binary: alertmanager,
       telegram,
       timing,
       grafanaUrl: settings.GRAFANA_URL ?? `http://127.0.0.1:${ports.grafana ?? settings.ports.grafana}`,
     });
+    checkpoint();
     const prometheusRow = await startPrometheus(context, {
       binary: prometheus,
       services: [
@@ -184,6 +209,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         ...options.extraRuleFiles,
       },
     });
+    checkpoint();
     components.push(
       prometheusRow,
       alertmanagerRow,
@@ -192,10 +218,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       await startGrafana(context, grafana),
     );
     if (!grafana) {
+      checkpoint();
       const viewer = await startDashboardViewer(context);
       viewerServer = viewer.running;
       components.push(viewer.row);
     }
+    checkpoint();
 
     const byName = new Map(services.map((s) => [s.name, s]));
     return {

@@ -103,6 +103,33 @@ export function formatTable(components: Row[]): string {
 async function main() {
   // A closed pipe (npm start | head) must not crash the runner before it stops its children.
   for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
+
+  // Installed first: a signal or npm's death while the platform still starts calls the start-up off, which
+  // stops what has started so far (startPlatform's `signal`); once it runs, the platform is stopped.
+  const startup = new AbortController();
+  let starting: Promise<Platform | undefined> = Promise.resolve(undefined);
+  let stopping: Promise<void> | undefined;
+  const shutdown = (code: number) => {
+    stopping ??= (async () => {
+      console.log("\nStopping the platform…");
+      startup.abort();
+      // A start-up called off rejects once it has stopped what it started.
+      const platform = await starting.catch(() => undefined);
+      await platform?.stop();
+      console.log("Stopped.");
+      process.exit(code);
+    })();
+    return stopping;
+  };
+  process.on("SIGINT", () => void shutdown(130));
+  process.on("SIGTERM", () => void shutdown(143));
+  process.on("SIGHUP", () => void shutdown(129));
+  // npm killed (even with SIGKILL): nobody is left to stop us, so stop the platform ourselves.
+  whenParentExits(() => {
+    console.error("npm start: the process that started the runner is gone; stopping.");
+    void shutdown(1);
+  });
+
   let options: StartOptions;
   try {
     options = parseStartArgs(process.argv.slice(2));
@@ -123,32 +150,19 @@ async function main() {
   }
 
   console.log(`Starting the local platform (data and logs in ${settings.LOCAL_DATA_DIR}/)…`);
+  const started = startPlatform({ settings, freshData: options.check, signal: startup.signal });
+  starting = started;
   let platform: Platform;
   try {
-    platform = await startPlatform({ settings, freshData: options.check });
+    platform = await started;
   } catch (err) {
+    // Called off by a signal: shutdown() reports and exits once everything started is stopped.
+    if (startup.signal.aborted) return;
     console.error(`npm start: ${(err as Error).message}`);
     process.exit(1);
   }
-
-  let stopping: Promise<void> | undefined;
-  const shutdown = (code: number) => {
-    stopping ??= (async () => {
-      console.log("\nStopping the platform…");
-      await platform.stop();
-      console.log("Stopped.");
-      process.exit(code);
-    })();
-    return stopping;
-  };
-  process.on("SIGINT", () => void shutdown(130));
-  process.on("SIGTERM", () => void shutdown(143));
-  process.on("SIGHUP", () => void shutdown(129));
-  // npm killed (even with SIGKILL): nobody is left to stop us, so stop the platform ourselves.
-  whenParentExits(() => {
-    console.error("npm start: the process that started the runner is gone; stopping.");
-    void shutdown(1);
-  });
+  // A signal just as the start-up ended: shutdown() stops the platform now; print nothing more.
+  if (stopping) return;
   void platform.crashed.then((message) => {
     console.error(`npm start: ${message}`);
     void shutdown(1);

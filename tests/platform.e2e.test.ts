@@ -242,4 +242,14 @@ describe("the local platform", () => {
     expect(resolved).toContain("traffic target");
     expect(resolved).toContain(`${platform.url("alert-receiver")}/runbooks/TargetDown.md`);
   }, 100_000);
+
+  // Last: on a Prometheus with its lifecycle API on, the first POST would end it for the tests after.
+  it("refuses Prometheus's lifecycle API: no local process can stop or reload it over HTTP", async () => {
+    const prometheus = platform.url("prometheus");
+    for (const path of ["/-/quit", "/-/reload"]) {
+      const res = await fetch(`${prometheus}${path}`, { method: "POST" });
+      expect(res.status, `POST ${path}`).toBe(403);
+    }
+    expect((await fetch(`${prometheus}/-/ready`)).ok).toBe(true);
+  });
 });

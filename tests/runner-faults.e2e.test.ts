@@ -1,7 +1,8 @@
 /**
  * The local runner under faults, as a user runs it (`npm start`): its command line, SIGKILL of the runner,
- * SIGTERM and SIGKILL of npm. After each, within 5 s no process it started is left and every port is
- * free, and the next `npm start` comes up on the same ports.
+ * SIGTERM and SIGKILL of npm, once the platform runs and while it is still starting. After each, within
+ * 5 s no process it started is left and every port is free, and the next `npm start` comes up on the
+ * same ports.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -19,7 +20,7 @@ import {
   waitFor,
 } from "@platform/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { catalogue } from "../catalogue/services.js";
+import { catalogue, servicesIn } from "../catalogue/services.js";
 import { localComponents, portSettingName } from "../local/settings.js";
 
 const repoRoot = join(import.meta.dirname, "..");
@@ -79,11 +80,50 @@ describe("the runner under faults", () => {
       what: "npm start to come up",
       timeoutMs: 120_000,
       intervalMs: 250,
-      failIf: () => (proc.status() ? `npm start exited:\n${proc.output()}` : undefined),
+      failIf: () => exitedEarly(proc),
     });
+    return processesOf(proc);
+  }
+
+  const exitedEarly = (proc: StartedProcess) =>
+    proc.status() ? `npm start exited:\n${proc.output()}` : undefined;
+
+  /** npm's pid, the runner's, and every process below npm now. */
+  async function processesOf(proc: StartedProcess) {
     const npmPid = proc.pid() ?? (proc.child.pid as number);
     const runner = await runnerOf(npmPid);
     return { proc, npmPid, runner, everything: [npmPid, ...(await descendantsOf(npmPid))] };
+  }
+
+  /**
+   * Starts `npm start` and waits until its first service is ready, while the runner is still starting the
+   * rest (before "Running."); resolves with npm's pid and the runner's.
+   */
+  async function startingUp(parentDeath: ParentDeath = "guard") {
+    // A ready answer must come from this start, not from what an earlier test left behind.
+    await nothingLeft([], "every port to be free before npm start");
+    const proc = npm(["start"], env, parentDeath);
+    const probes = servicesIn("local", catalogue).map(
+      (s) => `http://127.0.0.1:${env[portSettingName(s.name)]}${s.probes.readiness}`,
+    );
+    await waitFor(
+      async () => {
+        for (const probe of probes) {
+          const res = await fetch(probe, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined);
+          if (res?.ok) return true;
+        }
+        return false;
+      },
+      {
+        what: "the first service of npm start to be ready",
+        timeoutMs: 120_000,
+        intervalMs: 50,
+        failIf: () => exitedEarly(proc),
+      },
+    );
+    const processes = await processesOf(proc);
+    expect(proc.output(), "still starting").not.toContain("Running.");
+    return processes;
   }
 
   /** The pid of the node process running local/start.ts below npm. */
@@ -143,5 +183,28 @@ describe("the runner under faults", () => {
       throw new Error(`${(err as Error).message}\n${stdout}`);
     });
     await nothingLeft(everything, "every port free");
+  }, 180_000);
+
+  it("SIGKILL of the runner while it starts: within 5 s no child is left and every port is free", async () => {
+    const { npmPid, runner, everything } = await startingUp();
+    process.kill(runner, "SIGKILL");
+    await nothingLeft(
+      everything.filter((pid) => pid !== npmPid),
+      "every child of the runner killed during start-up to end",
+    );
+  }, 180_000);
+
+  it("SIGKILL of npm while the runner starts: within 5 s the runner stopped everything", async () => {
+    const { npmPid, everything } = await startingUp("child-watches-ipc");
+    process.kill(npmPid, "SIGKILL");
+    await nothingLeft(everything, "the runner orphaned during start-up to stop everything");
+  }, 180_000);
+
+  it("SIGTERM to npm while the runner starts: within 5 s everything has stopped", async () => {
+    const { proc, npmPid, everything } = await startingUp();
+    process.kill(npmPid, "SIGTERM");
+    await nothingLeft(everything, "npm and everything it started to end after SIGTERM during start-up");
+    expect(proc.output()).toContain("Stopped.");
+    expect(proc.output()).not.toContain("Running.");
   }, 180_000);
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { DEMO_TRAFFIC_MAX_RATE } from "../../catalogue/services";
 import { parseSettings, SettingsError } from "../config";
 import { runProgram } from "../testing/mocks";
 
@@ -178,6 +179,31 @@ describe("settings", () => {
     expect(deployment(prod, "cost-exporter")?.inputs.spec.replicas).toBe(1);
     const dev = await runProgram("dev");
     expect(deployment(dev, "storefront")?.inputs.spec.replicas).toBe(2);
+  });
+
+  it("bounds demoTrafficRate by the traffic generator's MAX_RATE, which the Deployment sets from the same constant", async () => {
+    const error = await failingRun({ demoTrafficRate: String(DEMO_TRAFFIC_MAX_RATE + 1) });
+    expect(error).toBeInstanceOf(SettingsError);
+    expect(error.message).toContain("platform:demoTrafficRate: Too big");
+    expect(error.registeredResources).toEqual([]);
+
+    const run = await runProgram("dev", {
+      demoTraffic: "true",
+      demoTrafficRate: String(DEMO_TRAFFIC_MAX_RATE),
+    });
+    const traffic = run.resources.find(
+      (r) => r.type === "kubernetes:apps/v1:Deployment" && r.inputs.metadata.name === "traffic",
+    );
+    const env = Object.fromEntries(
+      (traffic?.inputs.spec.template.spec.containers[0].env ?? []).map(
+        (e: { name: string; value: string }) => [e.name, e.value],
+      ),
+    );
+    // RATE at the bound is what the generator accepts: it refuses a RATE above its MAX_RATE.
+    expect(env).toMatchObject({
+      RATE: String(DEMO_TRAFFIC_MAX_RATE),
+      MAX_RATE: String(DEMO_TRAFFIC_MAX_RATE),
+    });
   });
 
   it("a public Grafana load balancer is accepted only when allowed", async () => {

@@ -60,8 +60,9 @@ export async function startPrometheus(
     `--config.file=${join(dir, "prometheus.yml")}`,
     `--storage.tsdb.path=${join(dir, "data")}`,
     "--storage.tsdb.retention.time=2d",
+    // No --web.enable-lifecycle: nothing here reloads or quits it over HTTP, and with it any local
+    // process could POST /-/quit. The config is written before the start; a change means a new start.
     `--web.listen-address=127.0.0.1:${ports.prometheus}`,
-    "--web.enable-lifecycle",
   ]);
   await context.children.waitReady("prometheus", `${context.url("prometheus")}/-/ready`, 30_000);
   return {

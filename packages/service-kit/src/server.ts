@@ -296,9 +296,16 @@ const durationOf = (text: string) => parseDuration(text) as number;
 /**
  * Calls `onExit` once when the process that started this one with a lifeline (an IPC channel, as
  * @platform/supervisor's startProcess does) has ended, however it ended: the kernel closes the channel.
- * Without a channel (started from a shell, in a container) it does nothing.
+ * A lifeline that closed before this was called (the parent died while this process was loading or
+ * starting) counts too. Without a channel (started from a shell, in a container) it does nothing.
  */
 export function onParentExit(onExit: () => void): void {
+  // Node keeps `process.send` of a process started with a channel, and no longer reports it connected
+  // once the channel closed; the `disconnect` event is then past.
+  if (process.send && !process.connected) {
+    setImmediate(onExit);
+    return;
+  }
   if (!process.channel) return;
   process.once("disconnect", onExit);
   // Watching must not keep the process alive by itself.
@@ -313,6 +320,12 @@ export function serveService(kit: ServiceKit, { config, onShutdown, handleSignal
     KEEP_ALIVE_TIMEOUT: keepAliveTimeout = durationOf(SERVER_LIMIT_DEFAULTS.KEEP_ALIVE_TIMEOUT),
     MAX_CONNECTIONS: maxConnections = SERVER_LIMIT_DEFAULTS.MAX_CONNECTIONS,
   } = config;
+  // Watched from the start, not from `listening`: a parent that dies while the server binds is noticed too.
+  let parentExited = false;
+  let whenParentExits = () => {
+    parentExited = true;
+  };
+  if (handleSignals) onParentExit(() => whenParentExits());
   return new Promise<RunningService>((resolve, reject) => {
     const server = serve({
       fetch: kit.app.fetch,
@@ -376,10 +389,12 @@ export function serveService(kit: ServiceKit, { config, onShutdown, handleSignal
             },
           );
         for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => stopAndExit(signal));
-        onParentExit(() => stopAndExit("parent process exited"));
+        whenParentExits = () => void stopAndExit("parent process exited");
       }
       kit.logger.info("listening", { url });
       resolve({ port, url, shutdown });
+      // The parent died before the service listened: nobody is left to stop it, so it stops now.
+      if (parentExited) whenParentExits();
     });
   });
 }

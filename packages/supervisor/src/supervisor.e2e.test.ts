@@ -79,6 +79,24 @@ describe("startProcess", () => {
       timeoutMs: 5_000,
     });
   });
+
+  it("the test parent itself exits when its own channel closes, and its children with it", async () => {
+    // As a vitest worker that dies leaves it: nothing of the parent-death test may stay behind.
+    const [node, args] = typescriptCommand(join(import.meta.dirname, "../test/parent.ts"));
+    const parent = start(node, args, { parentDeath: "child-watches-ipc" });
+    await waitFor(() => parent.output().includes("{"), {
+      what: "the parent to report its children",
+      timeoutMs: 30_000,
+      failIf: () => (parent.status() ? `parent exited: ${parent.output()}` : undefined),
+    });
+    const parentPid = parent.child.pid as number;
+    const everything = [parentPid, ...(await descendantsOf(parentPid))];
+    parent.child.disconnect();
+    await waitFor(async () => (await stillRunning(everything)).length === 0, {
+      what: "the parent and its children to end once its channel closed",
+      timeoutMs: 5_000,
+    });
+  });
 });
 
 describe("requireTool", () => {

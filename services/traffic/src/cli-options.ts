@@ -1,5 +1,14 @@
 import { parseArgs } from "node:util";
-import { DEFAULT_PORT, parseDecimal, parseDuration } from "@platform/service-kit";
+import { formatDuration, parseDecimal, parseDuration } from "@platform/service-kit";
+import {
+  CONCURRENCY,
+  DEFAULT_BAD_CHECKOUT_RATE,
+  DEFAULT_SHAPE,
+  DEFAULT_TARGET,
+  MAX_SEED,
+  RATE_LIMIT,
+  randomSeed,
+} from "./config.js";
 import type { TrafficOptions } from "./engine.js";
 import { DEFAULT_MIX_TEXT, MIX_RULE, parseMix } from "./mix.js";
 import { createPace, DEFAULT_PERIOD_MS, MAX_PERIOD_MS, MIN_PERIOD_MS, SHAPES, type Shape } from "./shape.js";
@@ -8,8 +17,12 @@ import { createPace, DEFAULT_PERIOD_MS, MAX_PERIOD_MS, MIN_PERIOD_MS, SHAPES, ty
 export const MAX_DURATION_MS = 60 * 60 * 1000;
 export const MAX_REQUESTS = 1_000_000;
 export const DEFAULT_DURATION = "30s";
-/** Where a storefront listens on this machine unless told otherwise: the kit's default port. */
-export const DEFAULT_TARGET = `http://127.0.0.1:${DEFAULT_PORT}`;
+/** A bounded run's own default, above the demo service's (a CLI run is short and watched). */
+const DEFAULT_RATE = 10;
+const PERIOD_RANGE = `from ${formatDuration(MIN_PERIOD_MS)} to ${formatDuration(MAX_PERIOD_MS)}`;
+const DEFAULT_PERIODS = (["diurnal", "dip", "surge"] as const)
+  .map((shape) => `${formatDuration(DEFAULT_PERIOD_MS[shape])} ${shape}`)
+  .join(", ");
 
 export const USAGE = `Usage: traffic [options]
 
@@ -17,14 +30,14 @@ Sends a realistic mix of page views, product views and checkouts to a storefront
 Always stops by itself: after --duration or --requests (default ${DEFAULT_DURATION}; at most 1h or ${MAX_REQUESTS} requests).
 
   --target URL           storefront base URL (default ${DEFAULT_TARGET})
-  --rate N               requests started per second (default 10, at most 5000)
-  --shape S              how the rate moves: ${SHAPES.join(", ")} (default steady)
-  --period D             the shape's period, e.g. 90s (default: 24h diurnal, 10m dip and surge)
+  --rate N               requests started per second (default ${DEFAULT_RATE}, at most ${RATE_LIMIT})
+  --shape S              how the rate moves: ${SHAPES.join(", ")} (default ${DEFAULT_SHAPE})
+  --period D             the shape's period, e.g. 90s (default: ${DEFAULT_PERIODS})
   --duration D           run time, e.g. 30s, 5m (default ${DEFAULT_DURATION} unless --requests is given)
   --requests N           stop after N requests
-  --concurrency N        most requests in flight (default 4, at most 1000)
+  --concurrency N        most requests in flight (default ${CONCURRENCY.default}, at most ${CONCURRENCY.max})
   --mix M                kind weights (default ${DEFAULT_MIX_TEXT})
-  --bad-checkouts R      share of checkouts sent with an invalid body, 0..1 (default 0.03)
+  --bad-checkouts R      share of checkouts sent with an invalid body, 0..1 (default ${DEFAULT_BAD_CHECKOUT_RATE})
   --seed N               PRNG seed, to repeat a run exactly (default: random, printed in the summary)
   --json                 print the summary as JSON on stdout
   --quiet                no progress line on stderr
@@ -94,7 +107,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
   // With only --requests, a hard time cap still applies so a dead target cannot keep the run alive.
   durationMs ??= MAX_DURATION_MS;
 
-  const shape = (values.shape ?? "steady") as Shape;
+  const shape = (values.shape ?? DEFAULT_SHAPE) as Shape;
   if (!SHAPES.includes(shape)) {
     throw new UsageError(`--shape must be one of ${SHAPES.join(", ")} (got ${JSON.stringify(values.shape)})`);
   }
@@ -103,22 +116,36 @@ export function parseCliArgs(argv: string[]): CliOptions {
     const period = parseDuration(values.period);
     if (period === undefined || period < MIN_PERIOD_MS || period > MAX_PERIOD_MS) {
       throw new UsageError(
-        `--period must be a duration from 1s to 7d such as 90s or 10m (got ${JSON.stringify(values.period)})`,
+        `--period must be a duration ${PERIOD_RANGE} such as 90s or 10m (got ${JSON.stringify(values.period)})`,
       );
     }
     periodMs = period;
   }
-  const rate = numberOption("rate", values.rate, 10, 0.01, 5000, false);
+  const rate = numberOption("rate", values.rate, DEFAULT_RATE, 0.01, RATE_LIMIT, false);
   const pace = createPace({ rate, shape, periodMs });
 
   return {
     traffic: {
       target,
       rate: shape === "steady" ? rate : () => pace.rateNow(),
-      concurrency: numberOption("concurrency", values.concurrency, 4, 1, 1000, true),
+      concurrency: numberOption(
+        "concurrency",
+        values.concurrency,
+        CONCURRENCY.default,
+        CONCURRENCY.min,
+        CONCURRENCY.max,
+        true,
+      ),
       mix,
-      badCheckoutRate: numberOption("bad-checkouts", values["bad-checkouts"], 0.03, 0, 1, false),
-      seed: numberOption("seed", values.seed, Math.floor(Math.random() * 2 ** 32), 0, 2 ** 32 - 1, true),
+      badCheckoutRate: numberOption(
+        "bad-checkouts",
+        values["bad-checkouts"],
+        DEFAULT_BAD_CHECKOUT_RATE,
+        0,
+        1,
+        false,
+      ),
+      seed: numberOption("seed", values.seed, randomSeed(), 0, MAX_SEED, true),
       durationMs,
       ...(maxRequests === undefined ? {} : { maxRequests }),
     },
