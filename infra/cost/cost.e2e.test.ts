@@ -135,7 +135,8 @@ describe("npm run cost", () => {
       expect(stderr, name).toContain(file);
       expect(stderr, name).toContain(problem);
     }
-  });
+    // Five runs of npm run cost, each loading TypeScript: about 17 s alone.
+  }, 120_000);
 
   it("prices a small preview file in JSON", async () => {
     const file = join(scratch, "preview.json");
