@@ -17,7 +17,6 @@ import { PreviewAccess } from "./components/preview-access";
 import { readPolicyFile } from "./components/service";
 import { replicasOf, type Settings } from "./config";
 import { ecrRegistry, type ImageSource, imageSourceAt, imagesToBuild, repositoryRoot } from "./images";
-import { eksVersion } from "./kubernetes-versions";
 import { preflight } from "./preflight";
 
 /** dashboards/, alerts/ and services/ are read from the repository the program lives in. */
@@ -171,7 +170,8 @@ export async function definePlatform(
     storageClassName = "gp3";
     costInventory.resources = { ...cluster.billedParts.resources, ...network.billedParts };
     costInventory.nodeRootVolume = cluster.billedParts.nodeRootVolume;
-    costInventory.eksExtendedSupportFrom = eksVersion(settings.kubernetesVersion)?.endOfStandardSupport;
+    // Only a cluster whose upgrade policy lets it enter extended support is ever billed the surcharge.
+    costInventory.eksExtendedSupportFrom = cluster.billedParts.eksExtendedSupportFrom;
     Object.assign(roleArns, cluster.roleArns);
   } else {
     const cluster = new ExistingCluster("cluster", {
