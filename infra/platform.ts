@@ -18,6 +18,7 @@ import { readPolicyFile } from "./components/service";
 import { replicasOf, type Settings } from "./config";
 import { ecrRegistry, type ImageSource, imageSourceAt, imagesToBuild, repositoryRoot } from "./images";
 import { preflight } from "./preflight";
+import { stackTags } from "./stack-tags";
 
 /** dashboards/, alerts/ and services/ are read from the repository the program lives in. */
 export { repositoryRoot };
@@ -41,15 +42,13 @@ export function monthlyBudgetUsd(settings: Pick<Settings, "thresholds">): number
 }
 
 /**
- * Every AWS resource is created through a provider whose default tags name the project, stack and
- * concern, so Cost Explorer can group the bill by stack and by service without per-resource tagging.
+ * Every AWS resource is created through a provider whose default tags are the stack's tags (project, stack,
+ * concern), so Cost Explorer can group the bill by stack and by service without per-resource tagging.
  */
 export function awsProviderFor(settings: Settings, service: string): aws.Provider {
   return new aws.Provider(`aws-${service}`, {
     region: settings.region as aws.Region,
-    defaultTags: {
-      tags: { project: settings.project, stack: settings.stack, service, "managed-by": "pulumi" },
-    },
+    defaultTags: { tags: stackTags(settings, service) },
   });
 }
 
