@@ -137,6 +137,7 @@ export async function definePlatform(
       nodeDiskSizeGiB: settings.nodeDiskSizeGiB,
       clusterAdminRoleArns: settings.clusterAdminRoleArns,
       clusterViewerRoleArns: settings.clusterViewerRoleArns,
+      createdResourceTags: stackTags(settings, "cluster"),
       provider: clusterProvider,
     });
     podIdentity = { clusterName: cluster.clusterName, accountId: caller.accountId };
@@ -187,6 +188,7 @@ export async function definePlatform(
     prometheusStorageSize: settings.prometheusStorageSize,
     alertmanagerStorageSize: settings.alertmanagerStorageSize,
     grafanaExposure: settings.grafanaExposure,
+    loadBalancerTags: stackTags(settings, "monitoring"),
     telegramChatId: settings.telegramChatId,
     telegramBotToken: settings.telegramBotToken,
     thresholds: settings.thresholds,

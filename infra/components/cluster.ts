@@ -21,6 +21,8 @@ export interface EksClusterArgs {
   nodeDiskSizeGiB: number;
   clusterAdminRoleArns: string[];
   clusterViewerRoleArns: string[];
+  /** The stack's tags (infra/stack-tags.ts) for what AWS creates for the cluster: nodes, their and the CSI driver's volumes. */
+  createdResourceTags: Record<string, string>;
   provider: aws.Provider;
 }
 
@@ -215,10 +217,11 @@ export class EksCluster extends pulumi.ComponentResource {
             },
           },
         ],
-        tagSpecifications: [
-          { resourceType: "instance", tags: { Name: `${args.clusterName}-node` } },
-          { resourceType: "volume", tags: { Name: `${args.clusterName}-node` } },
-        ],
+        // EKS launches the nodes: the provider's default tags reach the template, not what it launches.
+        tagSpecifications: (["instance", "volume", "network-interface"] as const).map((resourceType) => ({
+          resourceType,
+          tags: { ...args.createdResourceTags, Name: `${args.clusterName}-node` },
+        })),
       },
       awsOpts,
     );
@@ -309,6 +312,11 @@ export class EksCluster extends pulumi.ComponentResource {
         addonName: "aws-ebs-csi-driver",
         resolveConflictsOnCreate: "OVERWRITE",
         podIdentityAssociations: [{ roleArn: ebsCsiRole.arn, serviceAccount: "ebs-csi-controller-sa" }],
+        // The driver creates the persistent volumes itself (CreateVolume), out of the provider's reach. Its
+        // chart value controller.extraVolumeTags, which the add-on's configuration schema accepts, becomes
+        // --extra-tags on every volume it provisions (kubernetes-sigs/aws-ebs-csi-driver:
+        // charts/aws-ebs-csi-driver/values.yaml and values.schema.json, docs/tagging.md; read 2026-12-01).
+        configurationValues: JSON.stringify({ controller: { extraVolumeTags: args.createdResourceTags } }),
       },
       { ...awsOpts, dependsOn: [nodeGroup, podIdentityAgent, ...ebsCsiPolicies] },
     );

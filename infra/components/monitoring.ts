@@ -8,6 +8,7 @@ import { buildRuleFiles } from "../../alerts/rule-files";
 import { INVENTORY_NODE_LABELS, INVENTORY_SERVICE_ANNOTATIONS } from "../../alerts/rules/live-cost";
 import type { Thresholds } from "../../alerts/settings";
 import { buildDashboardFiles } from "../../dashboards/src/dashboards";
+import { loadBalancerTagAnnotations } from "../stack-tags";
 
 export const kubePrometheusStackRelease = "kube-prometheus-stack";
 export const kubePrometheusStackRepo = "https://prometheus-community.github.io/helm-charts";
@@ -24,6 +25,8 @@ export interface MonitoringArgs {
   prometheusStorageSize: string;
   alertmanagerStorageSize: string;
   grafanaExposure: GrafanaExposure;
+  /** The stack's tags (infra/stack-tags.ts) for a load balancer the cluster creates for Grafana. */
+  loadBalancerTags: Record<string, string>;
   telegramChatId: string;
   telegramBotToken: pulumi.Output<string> | undefined;
   /** The stack's thresholds: its rule files and dashboards are built from them. */
@@ -123,7 +126,7 @@ export const componentResources = {
   nodeExporter: resources("20m", "32Mi", "200m", "64Mi"),
 };
 
-function grafanaService(exposure: GrafanaExposure): Record<string, unknown> {
+function grafanaService(exposure: GrafanaExposure, tags: Record<string, string>): Record<string, unknown> {
   switch (exposure) {
     case "cluster-ip":
       return { type: "ClusterIP" };
@@ -133,12 +136,16 @@ function grafanaService(exposure: GrafanaExposure): Record<string, unknown> {
         annotations: {
           "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
           "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+          ...loadBalancerTagAnnotations(tags),
         },
       };
     case "public-load-balancer":
       return {
         type: "LoadBalancer",
-        annotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" },
+        annotations: {
+          "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+          ...loadBalancerTagAnnotations(tags),
+        },
       };
   }
 }
@@ -231,7 +238,7 @@ export function kubePrometheusStackValues(
     grafana: {
       admin: { existingSecret: grafanaAdminSecret, userKey: "admin-user", passwordKey: "admin-password" },
       resources: componentResources.grafana,
-      service: grafanaService(args.grafanaExposure),
+      service: grafanaService(args.grafanaExposure, args.loadBalancerTags),
       sidecar: {
         resources: componentResources.grafanaSidecar,
         dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" },

@@ -165,6 +165,7 @@ describe("workloads priced as a share of their node group", () => {
         prometheusStorageSize: "50Gi",
         alertmanagerStorageSize: "2Gi",
         grafanaExposure: "cluster-ip",
+        loadBalancerTags: {},
         telegramChatId: "0",
         telegramBotToken: undefined,
         sourceRoot: repositoryRoot,
