@@ -148,8 +148,8 @@ export async function definePlatform(
         timeUnit: "MONTHLY",
         limitAmount: monthlyBudgetUsd(settings).toFixed(2),
         limitUnit: "USD",
-        // Only spend carrying this stack's tag (activate the tag as a cost allocation tag first).
-        costFilters: [{ name: "TagKeyValue", values: [`user:stack$${settings.stack}`] }],
+        // Only spend carrying this stack's cost tag (activate it as a cost allocation tag first).
+        costFilters: [{ name: "TagKeyValue", values: [`user:${settings.costTagKey}$${settings.stack}`] }],
         notifications:
           settings.budgetAlertEmails.length > 0
             ? [
@@ -192,6 +192,7 @@ export async function definePlatform(
     telegramChatId: settings.telegramChatId,
     telegramBotToken: settings.telegramBotToken,
     thresholds: settings.thresholds,
+    costTagKey: settings.costTagKey,
     sourceRoot: repositoryRoot,
     ...(storageClassName ? { storageClassName } : {}),
     managedControlPlane: settings.clusterMode === "eks",

@@ -1,18 +1,25 @@
 import type { Settings } from "./config";
 
 /**
- * The tags that put a resource on the stack's bill: project, stack, the concern it serves (`service`) and
- * who manages it. Every provider's default tags are these, and so is every resource AWS creates on the
+ * The tags that put a resource on the stack's bill: project, stack (also under `platform:costTagKey` when
+ * that is another key), the concern it serves (`service`) and who manages it. Every provider's default tags are these, and so is every resource AWS creates on the
  * program's behalf, which default tags never reach: the nodes' instances, volumes and network interfaces
  * (the launch template's `tagSpecifications`), the EBS CSI driver's volumes (`controller.extraVolumeTags`)
  * and a Service's load balancer (`loadBalancerTagAnnotations`). Cost Explorer then files all of it under
  * the stack.
  */
 export function stackTags(
-  settings: Pick<Settings, "project" | "stack">,
+  settings: Pick<Settings, "project" | "stack" | "costTagKey">,
   service: string,
 ): Record<string, string> {
-  return { project: settings.project, stack: settings.stack, service, "managed-by": "pulumi" };
+  return {
+    project: settings.project,
+    stack: settings.stack,
+    // The cost exporter, the AWS Budget and UnaccountedSpend read the stack's bill from this tag's values.
+    [settings.costTagKey]: settings.stack,
+    service,
+    "managed-by": "pulumi",
+  };
 }
 
 /**

@@ -249,7 +249,7 @@ or sum by (part) (platform:live_cost_fixed:usd_per_hour)`,
  * run-rate averaged over yesterday (a subquery aligned to UTC midnight: Prometheus aligns subquery steps
  * to multiples of the step since the epoch), or over the last 24 hours before there is a yesterday.
  */
-export const reconciliationRecording: RuleGroupBuilder = () => ({
+export const reconciliationRecording: RuleGroupBuilder = ({ costTagKey }) => ({
   name: "cost-reconciliation",
   rules: [
     {
@@ -260,16 +260,17 @@ export const reconciliationRecording: RuleGroupBuilder = () => ({
 )`,
     },
     {
-      // The stack's bill yesterday: its `stack` cost-allocation tag when the exporter groups by that tag (the
-      // cluster's default; nothing yet is 0, not the whole account), else the whole account's bill.
+      // The stack's bill yesterday: the spend of its cost-allocation tag (platform:costTagKey, whose value is
+      // the stack's name) when the exporter groups by that tag (as in the cluster; nothing yet is 0, not the
+      // whole account), else the whole account's bill.
       record: "platform:aws_cost_billed_yesterday:usd",
       expr: `(
   sum by (stack, currency) (
-    label_replace(aws_cost_tag_last_complete_day_amount{tag_key="stack"}, "stack", "$1", "tag_value", "(.*)")
+    label_replace(aws_cost_tag_last_complete_day_amount{tag_key="${costTagKey}"}, "stack", "$1", "tag_value", "(.*)")
     and on (stack) aws_stack_info
   )
   or
-  0 * sum by (currency) (aws_cost_tag_last_complete_day_amount{tag_key="stack"})
+  0 * sum by (currency) (aws_cost_tag_last_complete_day_amount{tag_key="${costTagKey}"})
     * on () group_left (stack) max by (stack) (aws_stack_info)
 )
 or

@@ -6,7 +6,7 @@ import * as random from "@pulumi/random";
 import { parse as parseYaml } from "yaml";
 import { buildRuleFiles } from "../../alerts/rule-files";
 import { INVENTORY_NODE_LABELS, INVENTORY_SERVICE_ANNOTATIONS } from "../../alerts/rules/live-cost";
-import type { Thresholds } from "../../alerts/settings";
+import { DEFAULT_COST_TAG_KEY, type Thresholds } from "../../alerts/settings";
 import { buildDashboardFiles } from "../../dashboards/src/dashboards";
 import { loadBalancerTagAnnotations } from "../stack-tags";
 
@@ -31,6 +31,8 @@ export interface MonitoringArgs {
   telegramBotToken: pulumi.Output<string> | undefined;
   /** The stack's thresholds: its rule files and dashboards are built from them. */
   thresholds: Thresholds;
+  /** `platform:costTagKey`: the reconciliation rules read the stack's bill from this tag. */
+  costTagKey: string;
   /** Directory holding alerts/alertmanager.yml and alerts/templates/ (the repository root). */
   sourceRoot: string;
   /** Storage class for Prometheus and Alertmanager volumes; undefined = the cluster default. */
@@ -66,7 +68,8 @@ const asRepoFiles = (files: Record<string, string>): RepoFile[] =>
  */
 export const dashboardFiles = (thresholds: Thresholds) => asRepoFiles(buildDashboardFiles(thresholds));
 /** The rule files for a stack's thresholds, built as the committed alerts/*.rules.yml are from the defaults. */
-export const ruleFiles = (thresholds: Thresholds) => asRepoFiles(buildRuleFiles(thresholds));
+export const ruleFiles = (thresholds: Thresholds, costTagKey = DEFAULT_COST_TAG_KEY) =>
+  asRepoFiles(buildRuleFiles(thresholds, { costTagKey }));
 export const alertTemplateFiles = (root: string) =>
   readRepoFiles(path.join(root, "alerts", "templates"), (f) => f.endsWith(".tmpl"));
 
@@ -346,7 +349,7 @@ export class Monitoring extends pulumi.ComponentResource {
       );
     }
 
-    for (const { file, content } of ruleFiles(args.thresholds)) {
+    for (const { file, content } of ruleFiles(args.thresholds, args.costTagKey)) {
       const ruleName = objectNameFor(file, ".rules.yml");
       new k8s.apiextensions.CustomResource(
         `${name}-rules-${ruleName}`,

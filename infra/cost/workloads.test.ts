@@ -170,6 +170,7 @@ describe("workloads priced as a share of their node group", () => {
         telegramBotToken: undefined,
         sourceRoot: repositoryRoot,
         thresholds: loadDefaultThresholds(),
+        costTagKey: "stack",
         managedControlPlane: true,
         provider: undefined as never,
       },

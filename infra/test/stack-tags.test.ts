@@ -36,11 +36,16 @@ const grafanaService = (run: ProgramRun) => {
 
 let internalGrafana: ProgramRun;
 let publicGrafana: ProgramRun;
+let costCenter: ProgramRun;
 beforeAll(async () => {
   internalGrafana = await runProgram("dev", { grafanaExposure: "internal-load-balancer" });
   publicGrafana = await runProgram("dev", {
     grafanaExposure: "public-load-balancer",
     allowPublicLoadBalancer: "true",
+  });
+  costCenter = await runProgram("dev", {
+    grafanaExposure: "internal-load-balancer",
+    costTagKey: "cost-center",
   });
 });
 
@@ -66,5 +71,36 @@ describe("the stack's tags on what AWS creates for the program (dev under mocks)
         stackTags(dev, "monitoring"),
       );
     }
+  });
+});
+
+describe("a stack whose platform:costTagKey is another key (cost-center)", () => {
+  const tagged = { ...dev, costTagKey: "cost-center" };
+
+  it("tags everything with cost-center=<stack> as well, providers and what AWS creates alike", () => {
+    expect(stackTags(tagged, "cluster")).toMatchObject({ stack: "dev", "cost-center": "dev" });
+    for (const provider of ofType(costCenter.resources, "pulumi:providers:aws")) {
+      const { tags } = JSON.parse(provider.inputs.defaultTags);
+      expect(tags).toEqual(stackTags(tagged, tags.service));
+    }
+    expect(launchTemplateTags(costCenter).instance).toEqual({
+      ...stackTags(tagged, "cluster"),
+      Name: "cost-aware-platform-dev-node",
+    });
+    expect(ebsCsiVolumeTags(costCenter)).toEqual(stackTags(tagged, "cluster"));
+    expect(annotationTags(grafanaService(costCenter).annotations?.[ADDITIONAL_TAGS] ?? "")).toEqual(
+      stackTags(tagged, "monitoring"),
+    );
+  });
+
+  it("its budget filters by that tag, and its reconciliation rules read that tag's spend", () => {
+    const [budget] = ofType(costCenter.resources, "aws:budgets/budget:Budget");
+    expect(budget?.inputs.costFilters).toEqual([{ name: "TagKeyValue", values: ["user:cost-center$dev"] }]);
+    const reconciliation = ofType(costCenter.resources, "kubernetes:monitoring.coreos.com/v1:PrometheusRule")
+      .map((rule) => JSON.stringify(rule.inputs.spec))
+      .filter((spec) => spec.includes("aws_cost_tag_last_complete_day_amount"));
+    expect(reconciliation).toHaveLength(1);
+    expect(reconciliation[0]).toContain('tag_key=\\"cost-center\\"');
+    expect(reconciliation[0]).not.toContain('tag_key=\\"stack\\"');
   });
 });
