@@ -247,17 +247,16 @@ or sum by (part) (platform:live_cost_fixed:usd_per_hour)`,
 /**
  * The live cost against what Cost Explorer billed for the same UTC day. Yesterday's live cost is the
  * run-rate averaged over yesterday (a subquery aligned to UTC midnight: Prometheus aligns subquery steps
- * to multiples of the step since the epoch), or over the last 24 hours before there is a yesterday.
+ * to multiples of the step since the epoch). A yesterday with no sample (before a first midnight, after a
+ * gap over the whole day) has no live cost, so nothing is compared: any other window, such as the last 24
+ * hours, is another day's cost set against yesterday's bill.
  */
 export const reconciliationRecording: RuleGroupBuilder = ({ costTagKey }) => ({
   name: "cost-reconciliation",
   rules: [
     {
       record: "platform:live_cost_yesterday:usd",
-      expr: `24 * (
-  last_over_time(avg_over_time(platform:live_cost_stack:usd_per_hour[1d])[1d:1d])
-  or avg_over_time(platform:live_cost_stack:usd_per_hour[1d])
-)`,
+      expr: "24 * last_over_time(avg_over_time(platform:live_cost_stack:usd_per_hour[1d])[1d:1d])",
     },
     {
       // The stack's bill yesterday: the spend of its cost-allocation tag (platform:costTagKey, whose value is
