@@ -35,6 +35,13 @@ const CAPACITY_TYPE = kubeStateMetricsLabel("label", INVENTORY_NODE_LABELS.capac
 const LB_TYPE = kubeStateMetricsLabel("annotation", INVENTORY_SERVICE_ANNOTATIONS.loadBalancerType);
 
 const GIB = 1073741824;
+/**
+ * kube-state-metrics' requests, one series per container and resource whichever replica reported it: the
+ * labels that name a request survive, those of the scrape (instance and the like) do not.
+ */
+const containerRequests = (selector: string) =>
+  `max by (namespace, pod, node, container, resource, unit) (kube_pod_container_resource_requests{${selector}})`;
+
 /** Hours in the price table's month, from the exporter (monthly prices ÷ this = hourly). */
 const MONTH_HOURS = "(max(aws_price_table_month_seconds) / 3600)";
 
@@ -74,16 +81,18 @@ max by (instance_type) (aws_price_ec2_instance_memory_usd_per_gib_hour)`,
     },
     {
       // A running pod's share of its node: CPU requested × the CPU rate + memory requested × the memory rate.
+      // Each container's request once: two kube-state-metrics replicas, or the old and new pod of a rolling
+      // restart, report the same series under different instances, and summing both would double it.
       record: "platform:live_cost_pod:usd_per_hour",
       expr: `sum by (namespace, pod, node) (
   label_replace(
-    sum by (namespace, pod, node) (kube_pod_container_resource_requests{resource="cpu", unit="core"})
+    sum by (namespace, pod, node) (${containerRequests('resource="cpu", unit="core"')})
     * on (node) group_left () max by (node) (platform:live_cost_node_cpu_rate:usd_per_core_hour),
     "part", "cpu", "", ""
   )
   or
   label_replace(
-    sum by (namespace, pod, node) (kube_pod_container_resource_requests{resource="memory", unit="byte"}) / ${GIB}
+    sum by (namespace, pod, node) (${containerRequests('resource="memory", unit="byte"')}) / ${GIB}
     * on (node) group_left () max by (node) (platform:live_cost_node_memory_rate:usd_per_gib_hour),
     "part", "memory", "", ""
   )
