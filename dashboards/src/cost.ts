@@ -305,7 +305,7 @@ function reconciliation({ settings: { cost } }: DashboardContext): DashboardRow 
     panels: [
       tablePanel(
         "Per stack: estimated at the last deploy · live run-rate · billed",
-        "One row per stack, each a month's worth: npm run cost's total recorded by the last deploy, the live run-rate × 730 h, and what Cost Explorer billed the stack yesterday × 730 h ÷ 24 (its stack tag, or the whole account when the exporter does not group by it).",
+        "One row per stack, each a month's worth: npm run cost's total recorded by the last deploy, the live run-rate × 730 h, and what Cost Explorer billed the stack yesterday × 730 h ÷ 24 (its cost-allocation tag, platform:costTagKey, or the whole account when the exporter does not group by it).",
         units.Dollars,
         {
           A: "estimated at the last deploy",
