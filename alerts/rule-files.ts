@@ -10,10 +10,16 @@ import { businessAlerts, businessRecording } from "./rules/business";
 import { costAlerts, costRecording } from "./rules/cost";
 import { liveCostRecording, reconciliationAlerts, reconciliationRecording } from "./rules/live-cost";
 import { platformAlerts } from "./rules/platform";
-import { type AlertingRule, isAlertingRule, type RuleGroup, type RuleGroupBuilder } from "./rules/rule";
+import {
+  type AlertingRule,
+  isAlertingRule,
+  type RuleContext,
+  type RuleGroup,
+  type RuleGroupBuilder,
+} from "./rules/rule";
 import { settingsSeries } from "./rules/settings-series";
 import { sloAlerts, sloSli } from "./rules/slo";
-import type { Thresholds } from "./settings";
+import { DEFAULT_COST_TAG_KEY, type Thresholds } from "./settings";
 
 export interface RuleFileSpec {
   /** A one-line account of what the file holds, written into its header. */
@@ -55,9 +61,22 @@ export const RULE_FILES: Record<string, RuleFileSpec> = {
 const header = (what: string) =>
   `# Generated from alerts/settings.yaml by alerts/rule-files.ts: edit those, then run \`npm run generate:alerts\`.\n# ${what}\n`;
 
-/** Every rule file's text (name → YAML) for these thresholds. */
-export function buildRuleFiles(settings: Thresholds): Record<string, string> {
-  const context = { settings, runbook: (alert: string) => `${settings.runbookBaseUrl}/${alert}.md` };
+/** What a stack sets besides its thresholds that its rules read. */
+export interface StackRuleSettings {
+  /** `platform:costTagKey`; the committed files use the default, `stack`. */
+  costTagKey: string;
+}
+
+/** Every rule file's text (name → YAML) for these thresholds and stack settings. */
+export function buildRuleFiles(
+  settings: Thresholds,
+  stack: StackRuleSettings = { costTagKey: DEFAULT_COST_TAG_KEY },
+): Record<string, string> {
+  const context: RuleContext = {
+    settings,
+    runbook: (alert: string) => `${settings.runbookBaseUrl}/${alert}.md`,
+    costTagKey: stack.costTagKey,
+  };
   return Object.fromEntries(
     Object.entries(RULE_FILES).map(([file, { what, groups }]) => [
       file,

@@ -135,4 +135,78 @@ describe("rule files", () => {
     const { stdout } = await run(promtool, ["test", "rules", testFile], { cwd: scratch });
     expect(stdout).toContain("SUCCESS");
   });
+
+  it("built for a stack whose cost tag key is another, reconcile that tag's spend, not the stack tag's", async () => {
+    const promtool = await requireTool("promtool");
+    const resolved = resolveThresholds({});
+    if (!resolved.thresholds) throw new Error(JSON.stringify(resolved.problems));
+    const files = buildRuleFiles(resolved.thresholds, { costTagKey: "cost-center" });
+    writeFileSync(join(scratch, "reconciliation.rules.yml"), files["reconciliation.rules.yml"] as string);
+    const series = (name: string, labels: string, values: string) => ({
+      series: `${name}{job="cost-exporter",${labels}}`,
+      values,
+    });
+    const tests = {
+      rule_files: ["reconciliation.rules.yml"],
+      evaluation_interval: "5m",
+      tests: [
+        {
+          // $0.50/h all of day 0: yesterday's live cost is $12. The cost-center tag billed dev $16 (a third
+          // more: UnaccountedSpend); the stack tag's $99 and the account's $90 are not this stack's bill here.
+          interval: "5m",
+          input_series: [
+            { series: 'platform:live_cost_stack:usd_per_hour{stack="dev"}', values: "0.5x576" },
+            series("aws_stack_info", 'stack="dev",region="us-east-1"', "1x576"),
+            series(
+              "aws_cost_tag_last_complete_day_amount",
+              'tag_key="cost-center",tag_value="dev",cost_basis="unblended",currency="USD"',
+              "16x576",
+            ),
+            series(
+              "aws_cost_tag_last_complete_day_amount",
+              'tag_key="stack",tag_value="dev",cost_basis="unblended",currency="USD"',
+              "99x576",
+            ),
+            series(
+              "aws_cost_last_complete_day_amount",
+              'service="EC2",cost_basis="unblended",currency="USD"',
+              "90x576",
+            ),
+          ],
+          promql_expr_test: [
+            {
+              expr: "round(platform:aws_cost_billed_yesterday:usd, 1e-12)",
+              eval_time: "36h",
+              exp_samples: [{ labels: '{stack="dev",currency="USD"}', value: 16 }],
+            },
+          ],
+          alert_rule_test: [
+            {
+              eval_time: "36h",
+              alertname: "UnaccountedSpend",
+              exp_alerts: [
+                {
+                  exp_labels: { severity: "warning", stack: "dev", currency: "USD" },
+                  exp_annotations: {
+                    summary: "Yesterday's bill for dev is well above what the platform accounts for",
+                    description:
+                      "Cost Explorer billed dev 33.33% more yesterday than its live run-rate over the same UTC day (over 25%): spend the platform does not explain, such as an instance nobody declared, data transfer or a service outside the stack.",
+                    value: "33.33% over the live cost",
+                    runbook_url: `${resolved.thresholds.runbookBaseUrl}/UnaccountedSpend.md`,
+                    dashboard_uid: "platform-cost",
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const testFile = join(scratch, "cost-tag.rules.test.yml");
+    writeFileSync(testFile, stringify(tests));
+    const { stdout } = await run(promtool, ["test", "rules", testFile], { cwd: scratch }).catch(
+      (error: { stdout?: string; stderr?: string }) => ({ stdout: `${error.stdout}${error.stderr}` }),
+    );
+    expect(stdout).toContain("SUCCESS");
+  });
 });

@@ -59,6 +59,18 @@ export const thresholdsSchema = z
   .strict();
 export type Thresholds = z.infer<typeof thresholdsSchema>;
 
+/**
+ * The cost-allocation tag that carries the stack's name (`platform:costTagKey`): every resource of the stack
+ * is tagged `<key>=<stack>` (infra/stack-tags.ts), the cost exporter groups the bill by it, the AWS Budget
+ * filters by it, and the reconciliation rules read that tag's spend as the stack's bill. The committed rule
+ * files are built with the default. No `=` or `,`: a load balancer's tag annotation splits on them.
+ */
+export const costTagKeySchema = z
+  .string()
+  .regex(/^[\w.:/+@-]{1,128}$/, "an AWS tag key: up to 128 letters, digits and _ . : / + @ - (no = or ,)")
+  .default("stack");
+export const DEFAULT_COST_TAG_KEY: string = costTagKeySchema.parse(undefined);
+
 /** A problem with one value, named by its path inside the thresholds (`cost.monthlyBudgetUsd`). */
 export interface ThresholdProblem {
   path: string;

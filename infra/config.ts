@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { stackThresholdsSchema } from "../alerts/settings";
+import { costTagKeySchema, stackThresholdsSchema } from "../alerts/settings";
 import {
   type Catalogue,
   DEMO_TRAFFIC_MAX_RATE,
@@ -142,10 +142,7 @@ const settingsObject = z
     costExporterRefreshInterval: refreshInterval.optional(),
     // Never 0 in a cluster: "no cap" would let a restart loop pay for every start-up refresh.
     costExporterDailyRequestCap: wholeNumber({ min: 1, max: 1000 }).optional(),
-    costTagKey: z
-      .string()
-      .regex(/^[\w.:/=+@-]{1,128}$/, "an AWS tag key")
-      .default("stack"),
+    costTagKey: costTagKeySchema,
     // Objectives, budget and ceilings: alerts/settings.yaml with this stack's overrides laid over it.
     thresholds: stackThresholdsSchema,
     budgetAlertEmails: z.array(z.email()).default([]),
@@ -158,6 +155,9 @@ const settingsObject = z
   .strict();
 
 type RawSettings = z.infer<typeof settingsObject>;
+
+/** Tag keys the program sets to something other than the stack's name (infra/stack-tags.ts). */
+const taggedByTheProgram = ["project", "service", "managed-by"];
 
 /** Checks between settings, and against the catalogue (replica counts) and the EKS version table. */
 function crossChecks(settings: RawSettings, ctx: z.RefinementCtx, services: Catalogue): void {
@@ -182,6 +182,12 @@ function crossChecks(settings: RawSettings, ctx: z.RefinementCtx, services: Cata
   }
   if (settings.clusterMode === "existing" && settings.imageRegistry === "ecr") {
     issue("imageRegistry", "a registry the existing cluster can pull from (ecr needs clusterMode eks)");
+  }
+  if (taggedByTheProgram.includes(settings.costTagKey)) {
+    issue(
+      "costTagKey",
+      `carries the stack's name on every resource, so it cannot be ${taggedByTheProgram.join(", ")}, which carry their own`,
+    );
   }
   if (settings.appsNamespace === settings.monitoringNamespace) {
     issue(

@@ -17,8 +17,8 @@ import { PreviewAccess } from "./components/preview-access";
 import { readPolicyFile } from "./components/service";
 import { replicasOf, type Settings } from "./config";
 import { ecrRegistry, type ImageSource, imageSourceAt, imagesToBuild, repositoryRoot } from "./images";
-import { eksVersion } from "./kubernetes-versions";
 import { preflight } from "./preflight";
+import { stackTags } from "./stack-tags";
 
 /** dashboards/, alerts/ and services/ are read from the repository the program lives in. */
 export { repositoryRoot };
@@ -42,15 +42,13 @@ export function monthlyBudgetUsd(settings: Pick<Settings, "thresholds">): number
 }
 
 /**
- * Every AWS resource is created through a provider whose default tags name the project, stack and
- * concern, so Cost Explorer can group the bill by stack and by service without per-resource tagging.
+ * Every AWS resource is created through a provider whose default tags are the stack's tags (project, stack,
+ * concern), so Cost Explorer can group the bill by stack and by service without per-resource tagging.
  */
 export function awsProviderFor(settings: Settings, service: string): aws.Provider {
   return new aws.Provider(`aws-${service}`, {
     region: settings.region as aws.Region,
-    defaultTags: {
-      tags: { project: settings.project, stack: settings.stack, service, "managed-by": "pulumi" },
-    },
+    defaultTags: { tags: stackTags(settings, service) },
   });
 }
 
@@ -139,6 +137,7 @@ export async function definePlatform(
       nodeDiskSizeGiB: settings.nodeDiskSizeGiB,
       clusterAdminRoleArns: settings.clusterAdminRoleArns,
       clusterViewerRoleArns: settings.clusterViewerRoleArns,
+      createdResourceTags: stackTags(settings, "cluster"),
       provider: clusterProvider,
     });
     podIdentity = { clusterName: cluster.clusterName, accountId: caller.accountId };
@@ -149,8 +148,8 @@ export async function definePlatform(
         timeUnit: "MONTHLY",
         limitAmount: monthlyBudgetUsd(settings).toFixed(2),
         limitUnit: "USD",
-        // Only spend carrying this stack's tag (activate the tag as a cost allocation tag first).
-        costFilters: [{ name: "TagKeyValue", values: [`user:stack$${settings.stack}`] }],
+        // Only spend carrying this stack's cost tag (activate it as a cost allocation tag first).
+        costFilters: [{ name: "TagKeyValue", values: [`user:${settings.costTagKey}$${settings.stack}`] }],
         notifications:
           settings.budgetAlertEmails.length > 0
             ? [
@@ -171,7 +170,8 @@ export async function definePlatform(
     storageClassName = "gp3";
     costInventory.resources = { ...cluster.billedParts.resources, ...network.billedParts };
     costInventory.nodeRootVolume = cluster.billedParts.nodeRootVolume;
-    costInventory.eksExtendedSupportFrom = eksVersion(settings.kubernetesVersion)?.endOfStandardSupport;
+    // Only a cluster whose upgrade policy lets it enter extended support is ever billed the surcharge.
+    costInventory.eksExtendedSupportFrom = cluster.billedParts.eksExtendedSupportFrom;
     Object.assign(roleArns, cluster.roleArns);
   } else {
     const cluster = new ExistingCluster("cluster", {
@@ -188,9 +188,11 @@ export async function definePlatform(
     prometheusStorageSize: settings.prometheusStorageSize,
     alertmanagerStorageSize: settings.alertmanagerStorageSize,
     grafanaExposure: settings.grafanaExposure,
+    loadBalancerTags: stackTags(settings, "monitoring"),
     telegramChatId: settings.telegramChatId,
     telegramBotToken: settings.telegramBotToken,
     thresholds: settings.thresholds,
+    costTagKey: settings.costTagKey,
     sourceRoot: repositoryRoot,
     ...(storageClassName ? { storageClassName } : {}),
     managedControlPlane: settings.clusterMode === "eks",

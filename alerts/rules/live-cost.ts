@@ -35,6 +35,13 @@ const CAPACITY_TYPE = kubeStateMetricsLabel("label", INVENTORY_NODE_LABELS.capac
 const LB_TYPE = kubeStateMetricsLabel("annotation", INVENTORY_SERVICE_ANNOTATIONS.loadBalancerType);
 
 const GIB = 1073741824;
+/**
+ * kube-state-metrics' requests, one series per container and resource whichever replica reported it: the
+ * labels that name a request survive, those of the scrape (instance and the like) do not.
+ */
+const containerRequests = (selector: string) =>
+  `max by (namespace, pod, node, container, resource, unit) (kube_pod_container_resource_requests{${selector}})`;
+
 /** Hours in the price table's month, from the exporter (monthly prices ÷ this = hourly). */
 const MONTH_HOURS = "(max(aws_price_table_month_seconds) / 3600)";
 
@@ -74,16 +81,18 @@ max by (instance_type) (aws_price_ec2_instance_memory_usd_per_gib_hour)`,
     },
     {
       // A running pod's share of its node: CPU requested × the CPU rate + memory requested × the memory rate.
+      // Each container's request once: two kube-state-metrics replicas, or the old and new pod of a rolling
+      // restart, report the same series under different instances, and summing both would double it.
       record: "platform:live_cost_pod:usd_per_hour",
       expr: `sum by (namespace, pod, node) (
   label_replace(
-    sum by (namespace, pod, node) (kube_pod_container_resource_requests{resource="cpu", unit="core"})
+    sum by (namespace, pod, node) (${containerRequests('resource="cpu", unit="core"')})
     * on (node) group_left () max by (node) (platform:live_cost_node_cpu_rate:usd_per_core_hour),
     "part", "cpu", "", ""
   )
   or
   label_replace(
-    sum by (namespace, pod, node) (kube_pod_container_resource_requests{resource="memory", unit="byte"}) / ${GIB}
+    sum by (namespace, pod, node) (${containerRequests('resource="memory", unit="byte"')}) / ${GIB}
     * on (node) group_left () max by (node) (platform:live_cost_node_memory_rate:usd_per_gib_hour),
     "part", "memory", "", ""
   )
@@ -247,29 +256,29 @@ or sum by (part) (platform:live_cost_fixed:usd_per_hour)`,
 /**
  * The live cost against what Cost Explorer billed for the same UTC day. Yesterday's live cost is the
  * run-rate averaged over yesterday (a subquery aligned to UTC midnight: Prometheus aligns subquery steps
- * to multiples of the step since the epoch), or over the last 24 hours before there is a yesterday.
+ * to multiples of the step since the epoch). A yesterday with no sample (before a first midnight, after a
+ * gap over the whole day) has no live cost, so nothing is compared: any other window, such as the last 24
+ * hours, is another day's cost set against yesterday's bill.
  */
-export const reconciliationRecording: RuleGroupBuilder = () => ({
+export const reconciliationRecording: RuleGroupBuilder = ({ costTagKey }) => ({
   name: "cost-reconciliation",
   rules: [
     {
       record: "platform:live_cost_yesterday:usd",
-      expr: `24 * (
-  last_over_time(avg_over_time(platform:live_cost_stack:usd_per_hour[1d])[1d:1d])
-  or avg_over_time(platform:live_cost_stack:usd_per_hour[1d])
-)`,
+      expr: "24 * last_over_time(avg_over_time(platform:live_cost_stack:usd_per_hour[1d])[1d:1d])",
     },
     {
-      // The stack's bill yesterday: its `stack` cost-allocation tag when the exporter groups by that tag (the
-      // cluster's default; nothing yet is 0, not the whole account), else the whole account's bill.
+      // The stack's bill yesterday: the spend of its cost-allocation tag (platform:costTagKey, whose value is
+      // the stack's name) when the exporter groups by that tag (as in the cluster; nothing yet is 0, not the
+      // whole account), else the whole account's bill.
       record: "platform:aws_cost_billed_yesterday:usd",
       expr: `(
   sum by (stack, currency) (
-    label_replace(aws_cost_tag_last_complete_day_amount{tag_key="stack"}, "stack", "$1", "tag_value", "(.*)")
+    label_replace(aws_cost_tag_last_complete_day_amount{tag_key="${costTagKey}"}, "stack", "$1", "tag_value", "(.*)")
     and on (stack) aws_stack_info
   )
   or
-  0 * sum by (currency) (aws_cost_tag_last_complete_day_amount{tag_key="stack"})
+  0 * sum by (currency) (aws_cost_tag_last_complete_day_amount{tag_key="${costTagKey}"})
     * on () group_left (stack) max by (stack) (aws_stack_info)
 )
 or

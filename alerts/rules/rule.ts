@@ -29,10 +29,12 @@ export interface RuleGroup {
   rules: Rule[];
 }
 
-/** What a rule-group module builds from: the thresholds, and each alert's runbook address. */
+/** What a rule-group module builds from: the thresholds, each alert's runbook address, the stack's cost tag. */
 export interface RuleContext {
   settings: Thresholds;
   runbook(alert: string): string;
+  /** The cost-allocation tag carrying the stack's name (`platform:costTagKey`, alerts/settings.ts). */
+  costTagKey: string;
 }
 
 /** A rule-group module: one group of rules from the thresholds. */

@@ -295,13 +295,17 @@ function allocation(): DashboardRow {
   };
 }
 
+/** What the reconciliation stat says while yesterday has no live cost. */
+export const NO_COMPLETE_DAY =
+  "no live cost recorded for yesterday (UTC): nothing to compare the bill with yet";
+
 function reconciliation({ settings: { cost } }: DashboardContext): DashboardRow {
   return {
     title: "Reconciliation: estimated · live · billed",
     panels: [
       tablePanel(
         "Per stack: estimated at the last deploy · live run-rate · billed",
-        "One row per stack, each a month's worth: npm run cost's total recorded by the last deploy, the live run-rate × 730 h, and what Cost Explorer billed the stack yesterday × 730 h ÷ 24 (its stack tag, or the whole account when the exporter does not group by it).",
+        "One row per stack, each a month's worth: npm run cost's total recorded by the last deploy, the live run-rate × 730 h, and what Cost Explorer billed the stack yesterday × 730 h ÷ 24 (its cost-allocation tag, platform:costTagKey, or the whole account when the exporter does not group by it).",
         units.Dollars,
         {
           A: "estimated at the last deploy",
@@ -323,6 +327,9 @@ function reconciliation({ settings: { cost } }: DashboardContext): DashboardRow 
         .thresholds(
           greenThen(["orange", cost.unaccountedSpendShare / 2], ["red", cost.unaccountedSpendShare]),
         )
+        // Before Prometheus holds a UTC day of live cost (a first day, a day-long gap) there is nothing to
+        // compare the bill with, and the rules record nothing rather than another day's cost.
+        .noValue(NO_COMPLETE_DAY)
         .withTarget(instantQuery("A", "platform:cost_unaccounted:ratio", "{{stack}}")),
       timeseriesPanel(
         "Estimated, live and billed, per hour",

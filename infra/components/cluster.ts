@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { type EksSupportType, extendedSupportBilledFrom } from "../eks-support";
 import { attachManagedPolicies, platformRolePath, podIdentityTrust, serviceTrust } from "./iam";
 import { previewerGroup } from "./preview-access";
 
@@ -20,8 +21,17 @@ export interface EksClusterArgs {
   nodeDiskSizeGiB: number;
   clusterAdminRoleArns: string[];
   clusterViewerRoleArns: string[];
+  /** The stack's tags (infra/stack-tags.ts) for what AWS creates for the cluster: nodes, their and the CSI driver's volumes. */
+  createdResourceTags: Record<string, string>;
   provider: aws.Provider;
 }
+
+/**
+ * What the cluster does at the end of its version's standard support: EKS upgrades it instead of billing
+ * extended support ($0.50 per cluster hour on top of $0.10); the program warns 60 days ahead. The cost
+ * exporter's live price series and `npm run cost` read this, so they bill extended support only if it changes.
+ */
+export const eksClusterSupportType: EksSupportType = "STANDARD";
 
 /** The managed policies a node needs: join the cluster, pull add-on images from ECR, run the VPC CNI. */
 export const nodeManagedPolicies = [
@@ -77,6 +87,8 @@ export class EksCluster extends pulumi.ComponentResource {
   readonly billedParts: {
     resources: { eks_cluster: number; kms_key: number };
     nodeRootVolume: { volumeType: string; sizeGiB: number };
+    /** The first UTC day the control plane is billed extended support; undefined: never (STANDARD). */
+    eksExtendedSupportFrom: string | undefined;
   };
 
   constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -104,6 +116,7 @@ export class EksCluster extends pulumi.ComponentResource {
     this.billedParts = {
       resources: { eks_cluster: 1, kms_key: 1 },
       nodeRootVolume: { volumeType: "gp3", sizeGiB: args.nodeDiskSizeGiB },
+      eksExtendedSupportFrom: extendedSupportBilledFrom(args.kubernetesVersion, eksClusterSupportType),
     };
     const secretsKey = new aws.kms.Key(
       `${name}-secrets`,
@@ -120,9 +133,7 @@ export class EksCluster extends pulumi.ComponentResource {
       {
         name: args.clusterName,
         version: args.kubernetesVersion,
-        // At the end of standard support EKS upgrades the control plane instead of billing extended support
-        // ($0.60 instead of $0.10 per cluster hour); the program warns 60 days ahead.
-        upgradePolicy: { supportType: "STANDARD" },
+        upgradePolicy: { supportType: eksClusterSupportType },
         roleArn: clusterRole.arn,
         accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
         vpcConfig: {
@@ -206,10 +217,11 @@ export class EksCluster extends pulumi.ComponentResource {
             },
           },
         ],
-        tagSpecifications: [
-          { resourceType: "instance", tags: { Name: `${args.clusterName}-node` } },
-          { resourceType: "volume", tags: { Name: `${args.clusterName}-node` } },
-        ],
+        // EKS launches the nodes: the provider's default tags reach the template, not what it launches.
+        tagSpecifications: (["instance", "volume", "network-interface"] as const).map((resourceType) => ({
+          resourceType,
+          tags: { ...args.createdResourceTags, Name: `${args.clusterName}-node` },
+        })),
       },
       awsOpts,
     );
@@ -300,6 +312,12 @@ export class EksCluster extends pulumi.ComponentResource {
         addonName: "aws-ebs-csi-driver",
         resolveConflictsOnCreate: "OVERWRITE",
         podIdentityAssociations: [{ roleArn: ebsCsiRole.arn, serviceAccount: "ebs-csi-controller-sa" }],
+        // The driver creates the persistent volumes itself (CreateVolume), out of the provider's reach. Its
+        // chart value controller.extraVolumeTags, which the add-on's configuration schema accepts, becomes
+        // --extra-tags on every volume it provisions (read 2026-12-01:
+        // https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/charts/aws-ebs-csi-driver/values.yaml
+        // and values.schema.json beside it; https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/docs/tagging.md).
+        configurationValues: JSON.stringify({ controller: { extraVolumeTags: args.createdResourceTags } }),
       },
       { ...awsOpts, dependsOn: [nodeGroup, podIdentityAgent, ...ebsCsiPolicies] },
     );

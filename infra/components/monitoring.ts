@@ -6,8 +6,9 @@ import * as random from "@pulumi/random";
 import { parse as parseYaml } from "yaml";
 import { buildRuleFiles } from "../../alerts/rule-files";
 import { INVENTORY_NODE_LABELS, INVENTORY_SERVICE_ANNOTATIONS } from "../../alerts/rules/live-cost";
-import type { Thresholds } from "../../alerts/settings";
+import { DEFAULT_COST_TAG_KEY, type Thresholds } from "../../alerts/settings";
 import { buildDashboardFiles } from "../../dashboards/src/dashboards";
+import { loadBalancerTagAnnotations } from "../stack-tags";
 
 export const kubePrometheusStackRelease = "kube-prometheus-stack";
 export const kubePrometheusStackRepo = "https://prometheus-community.github.io/helm-charts";
@@ -24,10 +25,14 @@ export interface MonitoringArgs {
   prometheusStorageSize: string;
   alertmanagerStorageSize: string;
   grafanaExposure: GrafanaExposure;
+  /** The stack's tags (infra/stack-tags.ts) for a load balancer the cluster creates for Grafana. */
+  loadBalancerTags: Record<string, string>;
   telegramChatId: string;
   telegramBotToken: pulumi.Output<string> | undefined;
   /** The stack's thresholds: its rule files and dashboards are built from them. */
   thresholds: Thresholds;
+  /** `platform:costTagKey`: the reconciliation rules read the stack's bill from this tag. */
+  costTagKey: string;
   /** Directory holding alerts/alertmanager.yml and alerts/templates/ (the repository root). */
   sourceRoot: string;
   /** Storage class for Prometheus and Alertmanager volumes; undefined = the cluster default. */
@@ -63,7 +68,8 @@ const asRepoFiles = (files: Record<string, string>): RepoFile[] =>
  */
 export const dashboardFiles = (thresholds: Thresholds) => asRepoFiles(buildDashboardFiles(thresholds));
 /** The rule files for a stack's thresholds, built as the committed alerts/*.rules.yml are from the defaults. */
-export const ruleFiles = (thresholds: Thresholds) => asRepoFiles(buildRuleFiles(thresholds));
+export const ruleFiles = (thresholds: Thresholds, costTagKey = DEFAULT_COST_TAG_KEY) =>
+  asRepoFiles(buildRuleFiles(thresholds, { costTagKey }));
 export const alertTemplateFiles = (root: string) =>
   readRepoFiles(path.join(root, "alerts", "templates"), (f) => f.endsWith(".tmpl"));
 
@@ -123,7 +129,7 @@ export const componentResources = {
   nodeExporter: resources("20m", "32Mi", "200m", "64Mi"),
 };
 
-function grafanaService(exposure: GrafanaExposure): Record<string, unknown> {
+function grafanaService(exposure: GrafanaExposure, tags: Record<string, string>): Record<string, unknown> {
   switch (exposure) {
     case "cluster-ip":
       return { type: "ClusterIP" };
@@ -133,12 +139,16 @@ function grafanaService(exposure: GrafanaExposure): Record<string, unknown> {
         annotations: {
           "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
           "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+          ...loadBalancerTagAnnotations(tags),
         },
       };
     case "public-load-balancer":
       return {
         type: "LoadBalancer",
-        annotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" },
+        annotations: {
+          "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+          ...loadBalancerTagAnnotations(tags),
+        },
       };
   }
 }
@@ -231,7 +241,7 @@ export function kubePrometheusStackValues(
     grafana: {
       admin: { existingSecret: grafanaAdminSecret, userKey: "admin-user", passwordKey: "admin-password" },
       resources: componentResources.grafana,
-      service: grafanaService(args.grafanaExposure),
+      service: grafanaService(args.grafanaExposure, args.loadBalancerTags),
       sidecar: {
         resources: componentResources.grafanaSidecar,
         dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" },
@@ -339,7 +349,7 @@ export class Monitoring extends pulumi.ComponentResource {
       );
     }
 
-    for (const { file, content } of ruleFiles(args.thresholds)) {
+    for (const { file, content } of ruleFiles(args.thresholds, args.costTagKey)) {
       const ruleName = objectNameFor(file, ".rules.yml");
       new k8s.apiextensions.CustomResource(
         `${name}-rules-${ruleName}`,

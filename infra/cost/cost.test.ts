@@ -157,6 +157,52 @@ describe("EKS extended support (infra/kubernetes-versions.ts)", () => {
     expect(e.warnings.join("\n")).toContain("Kubernetes 1.34 leaves standard support on 2026-12-02");
   });
 
+  // docs.aws.amazon.com/eks/latest/userguide/view-upgrade-policy.html and API_UpgradePolicyRequest (read
+  // 2026-12-01): STANDARD is upgraded automatically at the end of standard support and never billed extended
+  // support; EXTENDED, the default when upgradePolicy is absent, enters extended support.
+  const withPolicy = (version: string, supportType: string) =>
+    estimate([
+      step("create", "aws:eks/cluster:Cluster", "eks", undefined, {
+        version,
+        upgradePolicy: { supportType },
+      }),
+    ]);
+
+  it("upgradePolicy STANDARD: no surcharge, the automatic upgrade date in a note", () => {
+    // 1.34 leaves standard support on 2026-12-02; STANDARD: 730 h × $0.10 = $73.00 and nothing more
+    const e = withPolicy("1.34", "STANDARD");
+    expect(arithmetic(e, "eks")).toEqual(["cluster × 730 h × $0.10/h = $73.00"]);
+    expect(usd(e.totalAfter)).toBe("73.00");
+    expect(e.warnings).toEqual([]);
+    expect(row(e, "eks").after?.notes).toContain(
+      "upgradePolicy STANDARD: no extended support is billed; EKS upgrades Kubernetes 1.34 automatically when its standard support ends on 2026-12-02",
+    );
+    // 1.32's standard support ended 2026-03-23: under STANDARD the cluster was upgraded then, never billed
+    const past = withPolicy("1.32", "STANDARD");
+    expect(usd(past.totalAfter)).toBe("73.00");
+    expect(row(past, "eks").after?.notes.join()).toContain(
+      "EKS upgraded Kubernetes 1.32 automatically when its standard support ended on 2026-03-23",
+    );
+  });
+
+  it("upgradePolicy EXTENDED prices as the absent field does (AWS's default)", () => {
+    // 1.34, EXTENDED: $73.00 + 706 h × $0.50 = $73.00 + $353.00 = $426.00, as with no upgradePolicy
+    const e = withPolicy("1.34", "EXTENDED");
+    expect(arithmetic(e, "eks")).toEqual([
+      "cluster × 730 h × $0.10/h = $73.00",
+      "cluster × 706 h × $0.50/h = $353.00",
+    ]);
+    expect(usd(e.totalAfter)).toBe("426.00");
+    expect(usd(cluster("1.34").totalAfter)).toBe("426.00");
+  });
+
+  it("a version the table lacks: the surcharge is not known, in words that hold past extended support too", () => {
+    const unknown = cluster("1.28");
+    expect(unknown.notPriced).toEqual([
+      "eks (aws:eks/cluster:Cluster): Kubernetes 1.28 is not in infra/kubernetes-versions.ts: whether the extended-support surcharge ($0.50/h on top of the standard rate) applies is not known",
+    ]);
+  });
+
   it("says when extended support itself ends, and what it does not know", () => {
     // 1.30's extended support ended 2026-07-23: no surcharge, EKS upgrades the cluster
     expect(row(cluster("1.30"), "eks").after?.notes.join()).toContain(

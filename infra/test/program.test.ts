@@ -4,6 +4,7 @@ import { isDeepStrictEqual } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { loadDefaultThresholds } from "../../alerts/settings";
+import { eksClusterSupportType } from "../components/cluster";
 import { alertTemplateFiles, dashboardFiles, ruleFiles, telegramSecretName } from "../components/monitoring";
 import { parseSettings } from "../config";
 import { readStackConfig } from "../stack-config";
@@ -603,8 +604,11 @@ describe("workloads", () => {
         expect(env.NODE_ROOT_VOLUME).toBe(`${ebs.volumeType}:${ebs.volumeSize}`);
         const [cluster] = ofType(resources, "aws:eks/cluster:Cluster");
         expect(cluster?.inputs.version).toBe("1.36");
-        // infra/kubernetes-versions.ts: 1.36 leaves standard support on 2027-08-02.
-        expect(env.EKS_EXTENDED_SUPPORT_FROM).toBe("2027-08-02");
+        // upgradePolicy STANDARD: EKS upgrades the cluster at the end of standard support (2027-08-02 for
+        // 1.36) instead of billing extended support, so the exporter is given no date to start the surcharge.
+        expect(cluster?.inputs.upgradePolicy).toEqual({ supportType: eksClusterSupportType });
+        expect(eksClusterSupportType).toBe("STANDARD");
+        expect(env.EKS_EXTENDED_SUPPORT_FROM).toBeUndefined();
       }
     },
   );

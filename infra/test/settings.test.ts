@@ -60,6 +60,14 @@ describe("settings", () => {
       "platform:storefrontImage: not a setting of this program",
     ],
     [{ storefrontReplicas: "3" }, "platform:storefrontReplicas: not a setting of this program"],
+    [
+      { costTagKey: "service" },
+      "platform:costTagKey: carries the stack's name on every resource, so it cannot be project, service, managed-by",
+    ],
+    [
+      { costTagKey: "team=a" },
+      "platform:costTagKey: an AWS tag key: up to 128 letters, digits and _ . : / + @ - (no = or ,)",
+    ],
     [{ replicas: '{"storefront": 21}' }, "platform:replicas: storefront: at most 20, not 21"],
     [
       { replicas: '{"cost-exporter": 2}' },
@@ -212,7 +220,8 @@ describe("settings", () => {
       allowPublicLoadBalancer: "true",
     });
     const release = run.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release");
-    expect(release?.inputs.values.grafana.service).toEqual({
+    // The stack's tags on the load balancer: infra/test/stack-tags.test.ts.
+    expect(release?.inputs.values.grafana.service).toMatchObject({
       type: "LoadBalancer",
       annotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" },
     });

@@ -50,6 +50,8 @@ export interface ValueMapping {
 
 export interface FieldDefaults {
   unit?: string;
+  /** What the panel says instead of "No data" (Grafana's Standard options > No value). */
+  noValue?: string;
   decimals?: number;
   min?: number;
   max?: number;

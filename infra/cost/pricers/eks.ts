@@ -1,5 +1,6 @@
 import { exact, formatUnitPrice, type Money } from "@platform/prices";
-import { eksVersion, supportPhase } from "../../kubernetes-versions";
+import { AWS_DEFAULT_SUPPORT_TYPE } from "../../eks-support";
+import { type EksVersion, eksVersion, supportPhase } from "../../kubernetes-versions";
 import { component } from "../components";
 import { arrayAt, at, numberAt, type PricedInput, stringAt } from "../inputs";
 import { priceEbsVolumes } from "./ebs";
@@ -18,9 +19,10 @@ function hoursWithin(monthStart: Date, hoursPerMonth: Money, from: number, to: n
 }
 
 /**
- * The control plane: every cluster-hour at the standard rate, plus the extended-support surcharge for the
- * hours of the month in which the cluster's Kubernetes version is past its end of standard support (dates
- * from infra/kubernetes-versions.ts). EKS bills the two as separate line items.
+ * The control plane: every cluster-hour at the standard rate, plus, for a cluster whose upgrade policy is
+ * EXTENDED (or absent), the extended-support surcharge for the hours of the month in which its Kubernetes
+ * version is past its end of standard support (dates from infra/kubernetes-versions.ts). EKS bills the two as
+ * separate line items. A STANDARD cluster is upgraded at that date instead: no surcharge, a note says when.
  */
 export function priceEksCluster(resource: PricedInput, context: PricingContext): ResourcePrice | undefined {
   const sheet = new PriceSheet(context);
@@ -28,43 +30,17 @@ export function priceEksCluster(resource: PricedInput, context: PricingContext):
   sheet.hourly("EKS control plane", "cluster", p.eksClusterHour);
   const version = stringAt(resource.inputs, "version");
   const row = version ? eksVersion(version) : undefined;
+  const supportType = stringAt(resource.inputs, "upgradePolicy.supportType") ?? AWS_DEFAULT_SUPPORT_TYPE;
   if (!version) {
     sheet.note("no Kubernetes version set: EKS picks its default, priced at the standard-support rate");
+  } else if (supportType === "STANDARD") {
+    sheet.note(automaticUpgradeNote(version, row, context.monthStart));
   } else if (!row) {
     sheet.cannotPrice(
-      `Kubernetes ${version} is not in infra/kubernetes-versions.ts: whether it is in extended support ($${p.eksExtendedSupportClusterHour.toFixed()}/h more) is not known`,
+      `Kubernetes ${version} is not in infra/kubernetes-versions.ts: whether the extended-support surcharge (${formatUnitPrice(p.eksExtendedSupportClusterHour)}/h on top of the standard rate) applies is not known`,
     );
   } else {
-    const extendedFrom = Date.parse(`${row.endOfStandardSupport}T00:00:00Z`);
-    const extendedTo = Date.parse(`${row.endOfExtendedSupport}T00:00:00Z`);
-    const hours = hoursWithin(context.monthStart, context.hoursPerMonth, extendedFrom, extendedTo);
-    const phase = supportPhase(row, context.monthStart);
-    if (!hours.isZero() && phase !== "standard") {
-      sheet.warn(
-        `Kubernetes ${version} is in extended support (standard support ended ${row.endOfStandardSupport}): the control plane costs ${formatUnitPrice(p.eksClusterHour.plus(p.eksExtendedSupportClusterHour))}/h instead of ${formatUnitPrice(p.eksClusterHour)}/h until the cluster is upgraded.`,
-      );
-    }
-    if (!hours.isZero()) {
-      sheet.add(
-        component(
-          `EKS extended support (Kubernetes ${version}, past standard support from ${row.endOfStandardSupport})`,
-          ["cluster", [hours, "h"]],
-          p.eksExtendedSupportClusterHour,
-          { unit: "hours", priceUnit: "h" },
-        ),
-      );
-      if (phase === "standard") {
-        sheet.warn(
-          `Kubernetes ${version} leaves standard support on ${row.endOfStandardSupport}: ${hours.toFixed()} of this month's hours are charged the extended-support surcharge. Upgrade the cluster (platform:kubernetesVersion) to avoid it.`,
-        );
-      }
-    }
-    const endedAt = Math.max(context.monthStart.getTime(), extendedTo);
-    if (endedAt < context.monthStart.getTime() + context.hoursPerMonth.toNumber() * HOUR_MS) {
-      sheet.note(
-        `Kubernetes ${version} reaches the end of extended support on ${row.endOfExtendedSupport}: EKS then upgrades the cluster automatically`,
-      );
-    }
+    priceExtendedSupport(sheet, version, row, context);
   }
   const logTypes = arrayAt(resource.inputs, "enabledClusterLogTypes");
   if (logTypes && logTypes.length > 0) {
@@ -80,6 +56,50 @@ export function priceEksCluster(resource: PricedInput, context: PricingContext):
     );
   }
   return sheet.result();
+}
+
+/** When EKS upgrades a cluster whose upgrade policy is STANDARD: the end of its version's standard support. */
+function automaticUpgradeNote(version: string, row: EksVersion | undefined, monthStart: Date): string {
+  const prefix = `upgradePolicy STANDARD: no extended support is billed; EKS upgrades Kubernetes ${version} automatically`;
+  if (!row) return `${prefix} when its standard support ends (not in infra/kubernetes-versions.ts)`;
+  return supportPhase(row, monthStart) === "standard"
+    ? `${prefix} when its standard support ends on ${row.endOfStandardSupport}`
+    : `upgradePolicy STANDARD: no extended support is billed; EKS upgraded Kubernetes ${version} automatically when its standard support ended on ${row.endOfStandardSupport} (the program's version is behind the cluster's)`;
+}
+
+/** The surcharge of a cluster that enters extended support (upgrade policy EXTENDED), for the month's hours. */
+function priceExtendedSupport(
+  sheet: PriceSheet,
+  version: string,
+  row: EksVersion,
+  context: PricingContext,
+): void {
+  const p = context.prices;
+  const extendedFrom = Date.parse(`${row.endOfStandardSupport}T00:00:00Z`);
+  const extendedTo = Date.parse(`${row.endOfExtendedSupport}T00:00:00Z`);
+  const hours = hoursWithin(context.monthStart, context.hoursPerMonth, extendedFrom, extendedTo);
+  const phase = supportPhase(row, context.monthStart);
+  if (!hours.isZero()) {
+    sheet.add(
+      component(
+        `EKS extended support (Kubernetes ${version}, past standard support from ${row.endOfStandardSupport})`,
+        ["cluster", [hours, "h"]],
+        p.eksExtendedSupportClusterHour,
+        { unit: "hours", priceUnit: "h" },
+      ),
+    );
+    sheet.warn(
+      phase === "standard"
+        ? `Kubernetes ${version} leaves standard support on ${row.endOfStandardSupport}: ${hours.toFixed()} of this month's hours are charged the extended-support surcharge. Upgrade the cluster (platform:kubernetesVersion) to avoid it.`
+        : `Kubernetes ${version} is in extended support (standard support ended ${row.endOfStandardSupport}): the control plane costs ${formatUnitPrice(p.eksClusterHour.plus(p.eksExtendedSupportClusterHour))}/h instead of ${formatUnitPrice(p.eksClusterHour)}/h until the cluster is upgraded.`,
+    );
+  }
+  const endedAt = Math.max(context.monthStart.getTime(), extendedTo);
+  if (endedAt < context.monthStart.getTime() + context.hoursPerMonth.toNumber() * HOUR_MS) {
+    sheet.note(
+      `Kubernetes ${version} reaches the end of extended support on ${row.endOfExtendedSupport}: EKS then upgrades the cluster automatically`,
+    );
+  }
 }
 
 /** What one node of a node group is: its instance type and root volume. */

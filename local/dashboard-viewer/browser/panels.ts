@@ -50,10 +50,13 @@ const finite = (v: number | null): number | null => (v !== null && Number.isFini
 const countPoints = (frames: Frame[]) =>
   frames.reduce((n, f) => n + f.values.filter((v) => finite(v) !== null).length, 0);
 
-/** "No data" in the panel, when the queries gave no value to show; undefined when there is something. */
-function nothingToShow(body: HTMLElement, frames: Frame[]): DrawOutcome | undefined {
+/**
+ * "No data" in the panel (or the panel's own no-value text), when the queries gave no value to show;
+ * undefined when there is something.
+ */
+function nothingToShow(body: HTMLElement, frames: Frame[], panel: Panel): DrawOutcome | undefined {
   if (countPoints(frames) > 0) return undefined;
-  message(body, "No data");
+  message(body, panel.fieldConfig?.defaults?.noValue ?? "No data");
   return { state: "empty", points: 0 };
 }
 
@@ -112,7 +115,7 @@ function drawTimeseries(panel: Panel, body: HTMLElement, frames: Frame[]): DrawO
     });
     return column;
   });
-  const empty = nothingToShow(body, frames);
+  const empty = nothingToShow(body, frames, panel);
   if (empty) return empty;
   const points = countPoints(frames);
 
@@ -253,7 +256,7 @@ function sparkline(container: HTMLElement, frame: Frame, color: string, height: 
 function drawStat(panel: Panel, body: HTMLElement, frames: Frame[]): DrawOutcome {
   const defaults = panel.fieldConfig?.defaults ?? {};
   const options = panel.options ?? {};
-  const empty = nothingToShow(body, frames);
+  const empty = nothingToShow(body, frames, panel);
   if (empty) return empty;
   const points = countPoints(frames);
   const stat = document.createElement("div");
@@ -313,7 +316,7 @@ function gaugeRange(defaults: FieldDefaults, values: number[]): [number, number]
 
 function drawGauge(panel: Panel, body: HTMLElement, frames: Frame[]): DrawOutcome {
   const defaults = panel.fieldConfig?.defaults ?? {};
-  const empty = nothingToShow(body, frames);
+  const empty = nothingToShow(body, frames, panel);
   if (empty) return empty;
   const points = countPoints(frames);
   const values = frames.map((f) => reduced(panel, f));
@@ -376,7 +379,7 @@ function drawGauge(panel: Panel, body: HTMLElement, frames: Frame[]): DrawOutcom
 
 function drawBarGauge(panel: Panel, body: HTMLElement, frames: Frame[]): DrawOutcome {
   const defaults = panel.fieldConfig?.defaults ?? {};
-  const empty = nothingToShow(body, frames);
+  const empty = nothingToShow(body, frames, panel);
   if (empty) return empty;
   const points = countPoints(frames);
   const values = frames.map((f) => reduced(panel, f));

@@ -12,7 +12,7 @@ const regionPricesDocument = z
   .object({
     eksClusterHour: price.describe("EKS control plane, standard support, per cluster-hour"),
     eksExtendedSupportClusterHour: price.describe(
-      "EKS control plane of a Kubernetes version in extended support, per cluster-hour (the whole rate)",
+      "EKS extended-support surcharge per cluster-hour, billed on top of eksClusterHour while the cluster's version is in extended support (the surcharge alone, not the whole rate)",
     ),
     ec2InstanceHour: z
       .record(z.string(), price)

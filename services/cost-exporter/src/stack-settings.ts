@@ -89,7 +89,8 @@ export const stackSettings = {
   }),
   /**
    * The first day the cluster's Kubernetes version is billed extended support (its end of standard
-   * support, YYYY-MM-DD, UTC). From then on the stack series count the control plane's surcharge.
+   * support, YYYY-MM-DD, UTC). From then on the stack series count the control plane's surcharge. Unset for a
+   * cluster whose upgrade policy is STANDARD: EKS upgrades it instead, and never bills the surcharge.
    */
   EKS_EXTENDED_SUPPORT_FROM: env.optionalString().refine((text) => text === undefined || DAY.test(text), {
     message: "must be a date such as 2027-08-02 (YYYY-MM-DD)",
