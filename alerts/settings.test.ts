@@ -30,6 +30,11 @@ describe("thresholds", () => {
     [{ cost: { monthlyBudget: 300 } }, "cost.monthlyBudget", "not a threshold"],
     [{ budget: 300 }, "budget", "not a threshold"],
     [{ cost: 300 }, "cost", "expected object"],
+    [
+      { business: { minPredictedOrdersForFullStop: 0 } },
+      "business.minPredictedOrdersForFullStop",
+      "Too small",
+    ],
     [{ runbookBaseUrl: "not a url" }, "runbookBaseUrl", "Invalid URL"],
     [[1, 2], "(root)", "expected an object"],
   ])("names the path of a bad value: %j", (override, path, message) => {

@@ -51,6 +51,7 @@ export const thresholdsSchema = z
         refusedCheckoutShare: fraction,
         minRefusedCheckouts: numeric(z.number().int().min(1)),
         orderShortfallSigmas: numeric(z.number().min(1)),
+        minPredictedOrdersForFullStop: numeric(z.number().min(1)),
         minOrdersWorthNothing: numeric(z.number().int().min(1)),
         errorRatioNormal: fraction,
       })

@@ -11,6 +11,13 @@ const refused = REFUSED_OUTCOMES.join("|");
  */
 export const SHORTFALL_WINDOWS = ["3m", "10m"] as const;
 
+/**
+ * The window of the full-stop test: no order at all in it while its product views predict enough of them.
+ * Short enough that a stop pages within 3 minutes in the cluster (15 s scrapes, 30 s evaluation: the
+ * window, one evaluation to start `for:`, one to fire), where the 3-minute shortfall test needs about 4.
+ */
+export const FULL_STOP_WINDOW = "90s";
+
 /** Requests, revenue and checkouts per job, and each series' own recent level. */
 export const businessRecording: RuleGroupBuilder = () => ({
   name: "business-recording",
@@ -41,7 +48,7 @@ sum by (job) (rate(app_checkouts_total[5m]))`,
 /
 (sum by (job) (rate(app_product_views_total[6h])) > 0)`,
     },
-    ...SHORTFALL_WINDOWS.flatMap((window) => [
+    ...[...SHORTFALL_WINDOWS, FULL_STOP_WINDOW].flatMap((window) => [
       {
         record: `job:app_orders:increase${window}`,
         expr: `sum by (job) (increase(app_checkouts_total{outcome="accepted"}[${window}]))`,
@@ -79,11 +86,14 @@ sum by (job) (rate(app_checkouts_total[5m]))`,
 });
 
 /**
- * A shop that answers but does not sell, paged within minutes and never on traffic alone. Three tests, each
+ * A shop that answers but does not sell, paged within minutes and never on traffic alone. Four tests, each
  * with its own guard against chance: checkouts refused (at least a share of the last minute's attempts, and
  * at least a count, so a quiet night's single refusal pages nobody), orders missing (fewer than the
  * product views predict at the shop's own conversion by more than a number of standard deviations, a test
- * that scales with traffic and cannot fire while too few orders are expected), or orders worth nothing (a
+ * that scales with traffic and cannot fire while too few orders are expected), orders stopped (not one in
+ * the last 90 seconds while its product views predict at least a set number: the chance of that in a
+ * healthy shop is e^-N, and it pages a full stop a minute or two before the 3-minute shortfall can), or
+ * orders worth nothing (a
  * minute of accepted orders that brought in under 1% of what orders are usually worth: a pricing or
  * payment-capture fault with every checkout answered 201; order values vary too much for a smaller drop to
  * be told from chance in minutes). All only while 5xx errors are normal: a failing shop is the availability
@@ -111,6 +121,14 @@ ${SHORTFALL_WINDOWS.map(
 `,
 ).join("")}  or on (job)
   (
+    1 - job:app_orders:increase${FULL_STOP_WINDOW} / job:app_orders_expected:increase${FULL_STOP_WINDOW}
+    and on (job)
+    job:app_orders:increase${FULL_STOP_WINDOW} == 0
+    and on (job)
+    job:app_orders_expected:increase${FULL_STOP_WINDOW} >= ${num(business.minPredictedOrdersForFullStop)}
+  )
+  or on (job)
+  (
     1 - job:app_revenue_usd:increase1m / (job:app_orders:increase1m * on (job) job:app_revenue_per_order:ratio_rate6h)
     and on (job)
     job:app_orders:increase1m >= ${num(business.minOrdersWorthNothing)}
@@ -124,7 +142,7 @@ job:slo_availability_errors:ratio_rate5m < ${num(business.errorRatioNormal)}`,
       labels: { severity: "critical" },
       annotations: {
         summary: "{{ $labels.job }} answers but does not sell",
-        description: `{{ $labels.job }} loses {{ $value | humanizePercentage }} of its sales while fewer than ${percent(business.errorRatioNormal)} of requests fail: at least ${percent(business.refusedCheckoutShare)} (and ${business.minRefusedCheckouts} or more) of the last minute's checkouts were refused as out of stock or payment failed, or the last 3 or 10 minutes brought far fewer orders than their product views predict at the last 6 hours' conversion (by more than ${business.orderShortfallSigmas} standard deviations), or the last minute's ${business.minOrdersWorthNothing} or more orders brought in next to nothing. Stock, payment, pricing or a checkout that customers cannot reach.`,
+        description: `{{ $labels.job }} loses {{ $value | humanizePercentage }} of its sales while fewer than ${percent(business.errorRatioNormal)} of requests fail: at least ${percent(business.refusedCheckoutShare)} (and ${business.minRefusedCheckouts} or more) of the last minute's checkouts were refused as out of stock or payment failed, or the last 3 or 10 minutes brought far fewer orders than their product views predict at the last 6 hours' conversion (by more than ${business.orderShortfallSigmas} standard deviations), or not one order came in the last 90 seconds while their product views predict ${business.minPredictedOrdersForFullStop} or more, or the last minute's ${business.minOrdersWorthNothing} or more orders brought in next to nothing. Stock, payment, pricing or a checkout that customers cannot reach.`,
         value: "{{ $value | humanizePercentage }} of sales lost",
         runbook_url: runbook("RevenueDropWhileHealthy"),
         dashboard_uid: DASHBOARD_UIDS.overview,
