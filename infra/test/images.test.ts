@@ -46,9 +46,15 @@ describe("image references", () => {
   it("are identical when the program runs as preview and drift run it and as the deploy runs it, and are what the deploy builds", async () => {
     for (const stack of ["dev", "prod"]) {
       const preview = imagesOf(await runProgram(stack, {}, { dryRun: true }));
-      const deploy = imagesOf(await runProgram(stack, deployOverrides(), { dryRun: false }));
+      const deployRun = await runProgram(stack, deployOverrides(), { dryRun: false });
+      const deploy = imagesOf(deployRun);
       expect(deploy, stack).toEqual(preview);
-      const built = imageList(["--registry", registry], repoRoot)
+      // As pulumi-up.yml asks for the registry of the account it runs in (under mocks: the stack file's).
+      const stackRegistry = imageList(
+        ["--registry-of", stack, "--account", deployRun.caller.accountId],
+        repoRoot,
+      ).trim();
+      const built = imageList(["--registry", stackRegistry], repoRoot)
         .trim()
         .split("\n")
         .map((line) => line.split("\t"));
@@ -59,11 +65,13 @@ describe("image references", () => {
   });
 
   it("name the account's ECR registry, a repository per service and a content tag", async () => {
-    const images = imagesOf(await runProgram("dev"));
+    const run = await runProgram("dev");
+    const images = imagesOf(run);
     expect(Object.keys(images).sort()).toEqual(["cost-exporter", "storefront", "traffic"]);
+    const accountRegistry = `${run.caller.accountId}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com`;
     for (const [service, reference] of Object.entries(images)) {
       expect(reference).toMatch(
-        new RegExp(`^${registry.replace(/\./g, "\\.")}/cost-aware-platform/${service}:src-[0-9a-f]{24}$`),
+        new RegExp(`^${accountRegistry}/cost-aware-platform/${service}:src-[0-9a-f]{24}$`),
       );
     }
   });

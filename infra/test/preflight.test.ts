@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { callerAdminProblem, roleOf } from "../preflight";
+import { readStackConfig } from "../stack-config";
+import { mockCallerOf } from "../testing/mock-caller";
 import { runProgram } from "../testing/mocks";
 
 const admin = "arn:aws:iam::123456789012:role/platform-deploy";
@@ -66,12 +68,14 @@ describe("what pulumi up checks before it creates anything", () => {
       () => undefined,
       (failure: Error) => failure,
     );
+    // The registry of the account the mocks run in: the stack file's first cluster admin's.
+    const { accountId } = mockCallerOf(readStackConfig("dev").config);
+    const registry = `${accountId}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com`;
     expect(String(error?.message)).toMatch(
-      /images not in ECR: 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/cost-aware-platform\/traffic:src-[0-9a-f]+\./,
+      new RegExp(`images not in ECR: (${registry})/cost-aware-platform/traffic:src-[0-9a-f]+\\.`),
     );
-    expect(String(error?.message)).toContain(
-      "bash .github/scripts/push-images.sh 123456789012.dkr.ecr.us-east-1.amazonaws.com",
-    );
+    const [, pushedTo] = /images not in ECR: ([^/]+)\//.exec(String(error?.message)) ?? [];
+    expect(String(error?.message)).toContain(`bash .github/scripts/push-images.sh ${pushedTo}`);
   });
 
   it("checks every image of the stack on up, and nothing on preview", async () => {
