@@ -109,10 +109,18 @@ describe("settings", () => {
       { imageRegistry: "ecr", clusterMode: "existing" },
       "platform:imageRegistry: a registry the existing cluster can pull from",
     ],
-    [{ clusterAdminRoleArns: "[]" }, "platform:clusterAdminRoleArns: at least one IAM role ARN"],
+    [{ clusterAdminRoleArns: "[]" }, "platform:clusterAdminRoleArns: at least one IAM role or user ARN"],
     [
       { clusterAdminRoleArns: '["arn:aws:iam::123:user/alice"]' },
-      "platform:clusterAdminRoleArns (item 0): an IAM role ARN",
+      "platform:clusterAdminRoleArns (item 0): an IAM role or user ARN",
+    ],
+    [
+      { clusterViewerRoleArns: '["arn:aws:iam::123456789012:group/ops"]' },
+      "platform:clusterViewerRoleArns (item 0): an IAM role or user ARN",
+    ],
+    [
+      { clusterAdminRoleArns: '["arn:aws:sts::123456789012:assumed-role/deploy/session"]' },
+      "platform:clusterAdminRoleArns (item 0): an IAM role or user ARN",
     ],
     [{ telegramChatId: "@channel" }, "platform:telegramChatId: a Telegram chat id"],
     [{ prometheusRetention: "15 days" }, "platform:prometheusRetention: a Prometheus duration"],
@@ -166,6 +174,22 @@ describe("settings", () => {
       traffic: 1,
     });
     expect(parseSettings({ ...base, nodeMaxSize: "10" }).nodeMaxSize).toBe(10);
+  });
+
+  it("takes IAM users as well as roles, with paths (EKS access entries accept both; roles are preferred)", () => {
+    const principals = [
+      "arn:aws:iam::123456789012:role/deploy",
+      "arn:aws:iam::123456789012:user/alice",
+      "arn:aws:iam::123456789012:user/ops/bob",
+      "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_0a1b2c3d",
+      "arn:aws-us-gov:iam::123456789012:role/ci/deploy",
+    ];
+    const settings = parseSettings({
+      clusterAdminRoleArns: JSON.stringify(principals),
+      clusterViewerRoleArns: JSON.stringify(principals.slice(1, 3)),
+    });
+    expect(settings.clusterAdminRoleArns).toEqual(principals);
+    expect(settings.clusterViewerRoleArns).toEqual(principals.slice(1, 3));
   });
 
   it("per-stack replicas reach the Deployment; the catalogue's default elsewhere", async () => {
