@@ -458,8 +458,8 @@ describe("deploy builds and pushes what the program references (items 2 and 3)",
     const images = imageList(["--registry", registry], root)
       .trim()
       .split("\n")
-      .map((line) => line.split("\t") as [string, string, string]);
-    const existingTag = (images.find(([s]) => s === "cost-exporter") as [string, string, string])[2]
+      .map((line) => line.split("\t") as [string, string, string, string]);
+    const existingTag = (images.find(([s]) => s === "cost-exporter") as [string, string, string, string])[2]
       .split(":")
       .pop();
     // aws: storefront's repository is missing; cost-exporter's current image is already pushed.
@@ -501,12 +501,14 @@ esac
       ),
     ).toBe(true);
     const builds = calls.filter((c) => c.startsWith("docker buildx build"));
+    // For the nodes' architecture (AL2023 x86_64), whatever the machine that builds: an Apple-Silicon laptop
+    // would otherwise push arm64 images under tags no later push replaces (IMMUTABLE, skipped when present).
     expect(builds).toEqual(
       images
         .filter(([service]) => service !== "cost-exporter")
         .map(
           ([, dockerfile, reference]) =>
-            `docker buildx build --file ${dockerfile} --tag ${reference} --push .`,
+            `docker buildx build --platform linux/amd64 --file ${dockerfile} --tag ${reference} --push .`,
         ),
     );
   }, 60_000);
@@ -537,7 +539,7 @@ esac
     };
     const lines = imageList(["--registry", "r.example"], root, [...catalogue, fixture]);
     expect(lines).toMatch(
-      /^fixture-shop\tservices\/storefront\/Dockerfile\tr\.example\/cost-aware-platform\/fixture-shop:src-[0-9a-f]{24}$/m,
+      /^fixture-shop\tservices\/storefront\/Dockerfile\tr\.example\/cost-aware-platform\/fixture-shop:src-[0-9a-f]{24}\tlinux\/amd64$/m,
     );
     expect(imageList(["--registry", "r.example"], root)).not.toContain("fixture-shop");
   });

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { nodeAmiType } from "../node-architecture";
 import { attachManagedPolicies, platformRolePath, podIdentityTrust, serviceTrust } from "./iam";
 import { previewerGroup } from "./preview-access";
 
@@ -248,7 +249,7 @@ export class EksCluster extends pulumi.ComponentResource {
         subnetIds: args.privateSubnetIds,
         instanceTypes: args.nodeInstanceTypes,
         capacityType: args.nodeCapacityType,
-        amiType: "AL2023_x86_64_STANDARD",
+        amiType: nodeAmiType,
         scalingConfig: {
           minSize: args.nodeMinSize,
           desiredSize: args.nodeDesiredSize,
