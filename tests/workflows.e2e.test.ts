@@ -309,6 +309,43 @@ describe("deploys only what passed the tests (item 11)", () => {
   });
 });
 
+describe("a push to main before the repository is set up deploys nothing", () => {
+  // README step 3 pushes before step 4 sets the variables and environments: a deploy then would run with no
+  // role, and its `environment: dev` would make GitHub create that environment without branch rules.
+  const gate = () => job("deploy.yml", "gate");
+  const configured = () => steps(gate()).find((s) => s.id === "configured") as Yaml;
+
+  it("the gate looks at DEPLOY_ROLE_ARN first, and asks for main's head only when it is set", () => {
+    expect(steps(gate())[0]?.id).toBe("configured");
+    expect(configured().env).toEqual({ DEPLOY_ROLE_ARN: "${{ vars.DEPLOY_ROLE_ARN }}" });
+    for (const later of steps(gate()).slice(1)) {
+      expect(later.if, String(later.uses ?? later.name)).toBe("steps.configured.outputs.ready == 'true'");
+    }
+    // No commit, no sha: every deploy job (and so every environment) is skipped.
+    expect(gate().outputs.sha).toBe("${{ steps.commit.outputs.sha }}");
+    expect(job("deploy.yml", "deploy-dev").if).toBe("needs.gate.outputs.sha != ''");
+  });
+
+  it.each([
+    ["", "false"],
+    ["arn:aws:iam::210987654321:role/ci/cost-aware-platform-ci-deploy-3f9a2b1", "true"],
+  ])("DEPLOY_ROLE_ARN=%j: ready=%s, and a notice saying what to set when it is not", async (arn, ready) => {
+    const output = join(scratch, `gate-${ready}.txt`);
+    writeFileSync(output, "");
+    const { stdout } = await run("bash", ["-e", "-c", runOf(configured())], {
+      cwd: root,
+      env: { ...process.env, DEPLOY_ROLE_ARN: arn, GITHUB_OUTPUT: output },
+    });
+    expect(readFileSync(output, "utf8")).toBe(`ready=${ready}\n`);
+    if (ready === "false") {
+      expect(stdout).toMatch(/^::notice title=No deploy::/);
+      for (const what of ["DEPLOY_ROLE_ARN", "PULUMI_BACKEND_URL", "PULUMI_ORG", "Settings → Environments"]) {
+        expect(stdout).toContain(what);
+      }
+    } else expect(stdout).toBe("");
+  });
+});
+
 describe("concurrency: a merged change is never silently skipped (item 8)", () => {
   it("cancels a superseded preview of the same pull request and stack", () => {
     expect(job("preview.yml", "preview").concurrency).toEqual({
