@@ -1,6 +1,8 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseSettings, SettingsError } from "../config";
-import { runProgram } from "../testing/mocks";
+import { repoRoot, runProgram } from "../testing/mocks";
 
 /** Runs the dev stack with overrides and returns the error and what was registered before it. */
 async function failingRun(overrides: Record<string, string>) {
@@ -174,6 +176,36 @@ describe("settings", () => {
       traffic: 1,
     });
     expect(parseSettings({ ...base, nodeMaxSize: "10" }).nodeMaxSize).toBe(10);
+  });
+
+  it("infra/README's laptop sequence replaces both access lists and keeps the CI deploy role", () => {
+    const readme = fs.readFileSync(path.join(repoRoot, "infra", "README.md"), "utf8");
+    const placeholders: Record<string, string> = {
+      "<deployRoleArn>": "arn:aws:iam::210987654321:role/ci/ci-deploy-3f9a2b1",
+      "<previewRoleArn>": "arn:aws:iam::210987654321:role/ci/ci-preview-1a2b3c4",
+      "<driftRoleArn>": "arn:aws:iam::210987654321:role/ci/ci-drift-9z8y7x6",
+      "<account>": "210987654321",
+      "<the role you run pulumi as>": "Admin",
+    };
+    const set = Object.fromEntries(
+      [
+        ...readme.matchAll(
+          /^pulumi config set platform:(clusterAdminRoleArns|clusterViewerRoleArns) '(.+)'$/gm,
+        ),
+      ].map(([, key = "", value = ""]) => [
+        key,
+        Object.entries(placeholders).reduce((text, [from, to]) => text.split(from).join(to), value),
+      ]),
+    );
+    const settings = parseSettings(set);
+    expect(settings.clusterAdminRoleArns).toEqual([
+      placeholders["<deployRoleArn>"],
+      "arn:aws:iam::210987654321:role/Admin",
+    ]);
+    expect(settings.clusterViewerRoleArns).toEqual([
+      placeholders["<previewRoleArn>"],
+      placeholders["<driftRoleArn>"],
+    ]);
   });
 
   it("takes IAM users as well as roles, with paths (EKS access entries accept both; roles are preferred)", () => {
