@@ -203,13 +203,32 @@ describe("AWS access is OIDC only", () => {
 });
 
 describe("who can read the secrets (item 10)", () => {
-  it("Pulumi credentials are read only in jobs that run in a GitHub environment, never passed from a caller", () => {
+  it("Pulumi credentials are read only in jobs that run in a GitHub environment; no caller maps one in", () => {
     for (const { file, id, job: j } of jobs) {
       const body = JSON.stringify(j);
       if (body.includes("secrets.PULUMI_")) expect(j.environment, `${file} ${id}`).toBeDefined();
     }
-    for (const id of ["deploy-dev", "deploy-prod"]) expect(job("deploy.yml", id).secrets, id).toBeUndefined();
+    // pulumi-up.yml takes no secret from its callers by name: its Pulumi secrets are its environment's.
     expect(workflow("pulumi-up.yml").on.workflow_call.secrets).toBeUndefined();
+  });
+
+  it("the deploy callers inherit (environment secrets of a called job resolve empty without it), and only they", () => {
+    // GitHub's docs say the called job's environment is enough; actions/runner#4453 (2026) and #1490 report its
+    // secrets empty unless the caller passes `secrets: inherit`. What it adds is the caller's repository and
+    // organisation secrets: no Pulumi secret lives there (README step 4), and only main's deploy calls with it.
+    const callers = jobs.filter(({ job: j }) => typeof j.uses === "string" && j.uses.startsWith("./"));
+    expect(callers.map(({ file, id, job: j }) => [`${file}#${id}`, j.uses, j.secrets])).toEqual(
+      stacks.map(({ name }) => [`deploy.yml#deploy-${name}`, "./.github/workflows/pulumi-up.yml", "inherit"]),
+    );
+    expect(text("deploy.yml")).toContain("actions/runner#4453");
+    // Never from a pull request: Deploy runs on CI's workflow_run of main, or by hand.
+    expect(Object.keys(workflow("deploy.yml").on).sort()).toEqual(["workflow_dispatch", "workflow_run"]);
+    expect(workflow("deploy.yml").on.workflow_run.branches).toEqual(["main"]);
+    // Previews call no reusable workflow, so nothing inherits into them: they read only the preview environment's.
+    for (const { file, job: j } of jobs.filter(({ file }) => file === "preview.yml")) {
+      expect(j.uses, file).toBeUndefined();
+      expect(j.secrets, file).toBeUndefined();
+    }
   });
 
   it("each job's environment is the one the bootstrap's role for it trusts", () => {
