@@ -7,6 +7,7 @@ import {
   catalogue as defaultCatalogue,
   validateCatalogue,
 } from "../catalogue/services";
+import { iamPrincipalArnHint, iamPrincipalArnPattern } from "./iam-arns";
 import { defaultKubernetesVersion, kubernetesVersionNotice } from "./kubernetes-versions";
 import { flag, parseNamespaced, readConfigNamespace, SettingsError, wholeNumber } from "./settings-loader";
 
@@ -17,12 +18,8 @@ export { SettingsError };
  * `platform:` namespace (`pulumi config set platform:<key> <value>`); infra/README.md lists them.
  */
 
-const iamRoleArn = z
-  .string()
-  .regex(
-    /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/,
-    "an IAM role ARN, arn:aws:iam::<account>:role/<name>",
-  );
+/** What an EKS access entry's principal may be: an IAM role (preferred) or an IAM user, either with a path. */
+const iamPrincipalArn = z.string().regex(iamPrincipalArnPattern, iamPrincipalArnHint);
 
 const quantity = z
   .string()
@@ -100,8 +97,9 @@ const settingsObject = z
       .string()
       .regex(/^1\.\d{2}$/, "a Kubernetes minor version such as 1.36")
       .default(defaultKubernetesVersion),
-    clusterAdminRoleArns: z.array(iamRoleArn).default([]),
-    clusterViewerRoleArns: z.array(iamRoleArn).default([]),
+    // "RoleArns" for the roles they mostly hold; an IAM user's ARN is taken too (a new account's access keys).
+    clusterAdminRoleArns: z.array(iamPrincipalArn).default([]),
+    clusterViewerRoleArns: z.array(iamPrincipalArn).default([]),
     // 88.5.3 was the chart's newest version in prometheus-community/helm-charts (charts/kube-prometheus-stack/
     // Chart.yaml, repository snapshot of 2026-08-22, read 2026-12-01); infra/test/kube-prometheus-stack.test.ts
     // checks its values against that version's templates.
@@ -171,7 +169,7 @@ function crossChecks(settings: RawSettings, ctx: z.RefinementCtx, services: Cata
   if (settings.clusterMode === "eks" && settings.clusterAdminRoleArns.length === 0) {
     issue(
       "clusterAdminRoleArns",
-      "at least one IAM role ARN (the role that runs pulumi up) when clusterMode is eks",
+      "at least one IAM role or user ARN (the one that runs pulumi up) when clusterMode is eks",
     );
   }
   if (settings.clusterMode === "existing" && settings.grafanaExposure === "internal-load-balancer") {

@@ -4,11 +4,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { type Catalogue, type ServiceEntry, servicesIn } from "../catalogue/services";
+import { imagePlatform } from "./node-architecture";
 
 /**
  * Image references computed from what is in git, identically wherever the program runs (a pull-request
  * preview, the drift check, the deploy, a laptop): `<registry>/<project>/<service>:src-<hash>`, where the
- * hash covers exactly the files that go into that service's image — the sources its Dockerfile COPYs
+ * hash covers the platform it is built for (the nodes', node-architecture.ts) and exactly the files that go into that service's image — the sources its Dockerfile COPYs
  * (less what .dockerignore keeps out of the build context, such as tests) and the Dockerfile itself —
  * identified by their git blob ids at HEAD. Uncommitted edits, file times and line-ending conversion of
  * the working tree change nothing; a change to one service's source changes only that service's tag, a
@@ -141,9 +142,13 @@ export function imageInputs(source: ImageSource, entry: ServiceEntry): TreeFile[
   return inputs.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-/** `src-` and 24 hex digits of the SHA-256 over the inputs' paths and blob ids. */
-export function imageTag(source: ImageSource, entry: ServiceEntry): string {
+/**
+ * `src-` and 24 hex digits of the SHA-256 over the platform the image is built for and the inputs' paths and
+ * blob ids: the same sources built for another architecture are another image, under another tag.
+ */
+export function imageTag(source: ImageSource, entry: ServiceEntry, platform: string = imagePlatform): string {
   const hash = createHash("sha256");
+  hash.update(`platform\0${platform}\n`);
   for (const file of imageInputs(source, entry)) hash.update(`${file.path}\0${file.blob}\n`);
   return `src-${hash.digest("hex").slice(0, 24)}`;
 }
@@ -153,6 +158,8 @@ export interface ImageToBuild {
   dockerfile: string;
   /** The full reference the program deploys and the deploy pushes. */
   reference: string;
+  /** `docker buildx build --platform`: the nodes' (node-architecture.ts). */
+  platform: string;
 }
 
 /** `<account>.dkr.ecr.<region>.<dns suffix>`: the account's private ECR registry. */
@@ -165,11 +172,13 @@ export function imagesToBuild(
   project: string,
   catalogue: Catalogue,
   source: ImageSource,
+  platform: string = imagePlatform,
 ): ImageToBuild[] {
   return servicesIn("cluster", catalogue).map((entry) => ({
     service: entry.name,
     dockerfile: entry.image.dockerfile,
-    reference: `${registry}/${project}/${entry.name}:${imageTag(source, entry)}`,
+    reference: `${registry}/${project}/${entry.name}:${imageTag(source, entry, platform)}`,
+    platform,
   }));
 }
 

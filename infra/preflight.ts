@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { callerPrincipalOf, iamPrincipalOf } from "./iam-arns";
 import { SettingsError } from "./settings-loader";
 
 /**
@@ -12,27 +13,31 @@ import { SettingsError } from "./settings-loader";
  * cloud resource.
  */
 
-/** `arn:aws:sts::<account>:assumed-role/<name>/<session>` or `arn:aws:iam::<account>:role/<path/><name>`. */
-export function roleOf(arn: string): { account: string; name: string } | undefined {
-  const assumed = /^arn:[\w-]+:sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(arn);
-  if (assumed?.[1] && assumed[2]) return { account: assumed[1], name: assumed[2] };
-  const role = /^arn:[\w-]+:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(arn);
-  if (role?.[1] && role[2]) return { account: role[1], name: role[2] };
-  return undefined;
-}
-
-/** Why the caller cannot administer the cluster, or undefined when one of the admin ARNs is its role. */
+/**
+ * Why the caller cannot administer the cluster, or undefined when one of the admin ARNs is who it is: a role
+ * session matches its role by account and name (a session ARN has no path), an IAM user matches exactly.
+ */
 export function callerAdminProblem(callerArn: string, clusterAdminRoleArns: string[]): string | undefined {
-  const caller = roleOf(callerArn);
+  const caller = callerPrincipalOf(callerArn);
   const admits = clusterAdminRoleArns
-    .map(roleOf)
-    .some((admin) => admin && caller && admin.account === caller.account && admin.name === caller.name);
+    .map(iamPrincipalOf)
+    .some(
+      (admin) =>
+        admin !== undefined &&
+        caller !== undefined &&
+        admin.kind === caller.kind &&
+        admin.partition === caller.partition &&
+        admin.account === caller.account &&
+        admin.name === caller.name &&
+        (caller.kind === "role" || admin.path === caller.path),
+    );
   if (admits) return undefined;
   return (
     `platform:clusterAdminRoleArns: pulumi up runs as ${callerArn}, which is not among ` +
-    `${JSON.stringify(clusterAdminRoleArns)}; the cluster would be created, then refuse this role ` +
-    "(EKS gives its creator no access here). Add the role's ARN (arn:aws:iam::<account>:role/<name>; for CI, " +
-    "the bootstrap's deployRoleArn) or run pulumi up as one of those roles."
+    `${JSON.stringify(clusterAdminRoleArns)}; the cluster would be created, then refuse this principal ` +
+    "(EKS gives its creator no access here). Add its ARN (a role: arn:aws:iam::<account>:role/<path/><name>; " +
+    "for CI, the bootstrap's deployRoleArn; an IAM user: arn:aws:iam::<account>:user/<path/><name>) or run " +
+    "pulumi up as one of those."
   );
 }
 

@@ -203,13 +203,32 @@ describe("AWS access is OIDC only", () => {
 });
 
 describe("who can read the secrets (item 10)", () => {
-  it("Pulumi credentials are read only in jobs that run in a GitHub environment, never passed from a caller", () => {
+  it("Pulumi credentials are read only in jobs that run in a GitHub environment; no caller maps one in", () => {
     for (const { file, id, job: j } of jobs) {
       const body = JSON.stringify(j);
       if (body.includes("secrets.PULUMI_")) expect(j.environment, `${file} ${id}`).toBeDefined();
     }
-    for (const id of ["deploy-dev", "deploy-prod"]) expect(job("deploy.yml", id).secrets, id).toBeUndefined();
+    // pulumi-up.yml takes no secret from its callers by name: its Pulumi secrets are its environment's.
     expect(workflow("pulumi-up.yml").on.workflow_call.secrets).toBeUndefined();
+  });
+
+  it("the deploy callers inherit (environment secrets of a called job resolve empty without it), and only they", () => {
+    // GitHub's docs say the called job's environment is enough; actions/runner#4453 (2026) and #1490 report its
+    // secrets empty unless the caller passes `secrets: inherit`. What it adds is the caller's repository and
+    // organisation secrets: no Pulumi secret lives there (README step 4), and only main's deploy calls with it.
+    const callers = jobs.filter(({ job: j }) => typeof j.uses === "string" && j.uses.startsWith("./"));
+    expect(callers.map(({ file, id, job: j }) => [`${file}#${id}`, j.uses, j.secrets])).toEqual(
+      stacks.map(({ name }) => [`deploy.yml#deploy-${name}`, "./.github/workflows/pulumi-up.yml", "inherit"]),
+    );
+    expect(text("deploy.yml")).toContain("actions/runner#4453");
+    // Never from a pull request: Deploy runs on CI's workflow_run of main, or by hand.
+    expect(Object.keys(workflow("deploy.yml").on).sort()).toEqual(["workflow_dispatch", "workflow_run"]);
+    expect(workflow("deploy.yml").on.workflow_run.branches).toEqual(["main"]);
+    // Previews call no reusable workflow, so nothing inherits into them: they read only the preview environment's.
+    for (const { file, job: j } of jobs.filter(({ file }) => file === "preview.yml")) {
+      expect(j.uses, file).toBeUndefined();
+      expect(j.secrets, file).toBeUndefined();
+    }
   });
 
   it("each job's environment is the one the bootstrap's role for it trusts", () => {
@@ -306,6 +325,43 @@ describe("deploys only what passed the tests (item 11)", () => {
     expect(job("deploy.yml", "deploy-dev").if).toBe("needs.gate.outputs.sha != ''");
     const [checkout] = usesOf(job("pulumi-up.yml", "up"), "actions/checkout");
     expect(checkout?.with.ref).toBe("${{ inputs.sha }}");
+  });
+});
+
+describe("a push to main before the repository is set up deploys nothing", () => {
+  // README step 3 pushes before step 4 sets the variables and environments: a deploy then would run with no
+  // role, and its `environment: dev` would make GitHub create that environment without branch rules.
+  const gate = () => job("deploy.yml", "gate");
+  const configured = () => steps(gate()).find((s) => s.id === "configured") as Yaml;
+
+  it("the gate looks at DEPLOY_ROLE_ARN first, and asks for main's head only when it is set", () => {
+    expect(steps(gate())[0]?.id).toBe("configured");
+    expect(configured().env).toEqual({ DEPLOY_ROLE_ARN: "${{ vars.DEPLOY_ROLE_ARN }}" });
+    for (const later of steps(gate()).slice(1)) {
+      expect(later.if, String(later.uses ?? later.name)).toBe("steps.configured.outputs.ready == 'true'");
+    }
+    // No commit, no sha: every deploy job (and so every environment) is skipped.
+    expect(gate().outputs.sha).toBe("${{ steps.commit.outputs.sha }}");
+    expect(job("deploy.yml", "deploy-dev").if).toBe("needs.gate.outputs.sha != ''");
+  });
+
+  it.each([
+    ["", "false"],
+    ["arn:aws:iam::210987654321:role/ci/cost-aware-platform-ci-deploy-3f9a2b1", "true"],
+  ])("DEPLOY_ROLE_ARN=%j: ready=%s, and a notice saying what to set when it is not", async (arn, ready) => {
+    const output = join(scratch, `gate-${ready}.txt`);
+    writeFileSync(output, "");
+    const { stdout } = await run("bash", ["-e", "-c", runOf(configured())], {
+      cwd: root,
+      env: { ...process.env, DEPLOY_ROLE_ARN: arn, GITHUB_OUTPUT: output },
+    });
+    expect(readFileSync(output, "utf8")).toBe(`ready=${ready}\n`);
+    if (ready === "false") {
+      expect(stdout).toMatch(/^::notice title=No deploy::/);
+      for (const what of ["DEPLOY_ROLE_ARN", "PULUMI_BACKEND_URL", "PULUMI_ORG", "Settings → Environments"]) {
+        expect(stdout).toContain(what);
+      }
+    } else expect(stdout).toBe("");
   });
 });
 
@@ -458,8 +514,8 @@ describe("deploy builds and pushes what the program references (items 2 and 3)",
     const images = imageList(["--registry", registry], root)
       .trim()
       .split("\n")
-      .map((line) => line.split("\t") as [string, string, string]);
-    const existingTag = (images.find(([s]) => s === "cost-exporter") as [string, string, string])[2]
+      .map((line) => line.split("\t") as [string, string, string, string]);
+    const existingTag = (images.find(([s]) => s === "cost-exporter") as [string, string, string, string])[2]
       .split(":")
       .pop();
     // aws: storefront's repository is missing; cost-exporter's current image is already pushed.
@@ -501,12 +557,14 @@ esac
       ),
     ).toBe(true);
     const builds = calls.filter((c) => c.startsWith("docker buildx build"));
+    // For the nodes' architecture (AL2023 x86_64), whatever the machine that builds: an Apple-Silicon laptop
+    // would otherwise push arm64 images under tags no later push replaces (IMMUTABLE, skipped when present).
     expect(builds).toEqual(
       images
         .filter(([service]) => service !== "cost-exporter")
         .map(
           ([, dockerfile, reference]) =>
-            `docker buildx build --file ${dockerfile} --tag ${reference} --push .`,
+            `docker buildx build --platform linux/amd64 --file ${dockerfile} --tag ${reference} --push .`,
         ),
     );
   }, 60_000);
@@ -537,7 +595,7 @@ esac
     };
     const lines = imageList(["--registry", "r.example"], root, [...catalogue, fixture]);
     expect(lines).toMatch(
-      /^fixture-shop\tservices\/storefront\/Dockerfile\tr\.example\/cost-aware-platform\/fixture-shop:src-[0-9a-f]{24}$/m,
+      /^fixture-shop\tservices\/storefront\/Dockerfile\tr\.example\/cost-aware-platform\/fixture-shop:src-[0-9a-f]{24}\tlinux\/amd64$/m,
     );
     expect(imageList(["--registry", "r.example"], root)).not.toContain("fixture-shop");
   });

@@ -17,7 +17,9 @@ lifecycle='{"rules":[{"rulePriority":1,"description":"keep the newest 50 images"
 
 list="$(mktemp)"
 npm run --silent images -- --registry "$registry" > "$list"
-while IFS=$'\t' read -r service dockerfile reference; do
+# Each line: service, Dockerfile, reference, and the platform the nodes run (linux/amd64 for AL2023 x86_64),
+# which is also in the tag: built on any machine (an Apple-Silicon laptop too), the image runs on the nodes.
+while IFS=$'\t' read -r service dockerfile reference platform; do
   path="${reference#"$registry"/}"
   repository="${path%:*}"
   tag="${path##*:}"
@@ -33,7 +35,7 @@ while IFS=$'\t' read -r service dockerfile reference; do
     echo "$reference is already pushed: skipped"
     continue
   fi
-  echo "building $reference from $dockerfile"
-  docker buildx build --file "$dockerfile" --tag "$reference" --push . < /dev/null
+  echo "building $reference ($platform) from $dockerfile"
+  docker buildx build --platform "$platform" --file "$dockerfile" --tag "$reference" --push . < /dev/null
 done < "$list"
 rm -f "$list"

@@ -50,6 +50,8 @@ const cluster = on(`${eks}:cluster/{cluster}`);
 const nodegroup = on(`${eks}:nodegroup/{cluster}/cluster-nodes/{id}`);
 const addon = on(`${eks}:addon/{cluster}/vpc-cni/{id}`);
 const accessEntry = on(`${eks}:access-entry/{cluster}/role/{account}/platform-deploy/{id}`);
+// An IAM user's entry (clusterAdminRoleArns takes users too): access-entry/<cluster>/<user|role>/<account>/<name>/<id>.
+const userAccessEntry = on(`${eks}:access-entry/{cluster}/user/{account}/alice/{id}`);
 const podIdentity = on(`${eks}:podidentityassociation/{cluster}/a-{id}`);
 const platformRole = on(role("cluster-nodes"));
 const key = on("arn:{partition}:kms:{region}:{account}:key/{id}");
@@ -196,16 +198,20 @@ export const resourcePermissions: ResourcePermissions[] = [
   },
   {
     type: "aws:eks/accessEntry:AccessEntry",
-    create: [cluster("eks:CreateAccessEntry"), accessEntry("eks:TagResource")],
-    update: [accessEntry("eks:UpdateAccessEntry")],
-    delete: [accessEntry("eks:DeleteAccessEntry")],
+    create: [
+      cluster("eks:CreateAccessEntry"),
+      accessEntry("eks:TagResource"),
+      userAccessEntry("eks:TagResource"),
+    ],
+    update: [accessEntry("eks:UpdateAccessEntry"), userAccessEntry("eks:UpdateAccessEntry")],
+    delete: [accessEntry("eks:DeleteAccessEntry"), userAccessEntry("eks:DeleteAccessEntry")],
     source: "docs.aws.amazon.com/eks/latest/APIReference/API_CreateAccessEntry.html",
   },
   {
     type: "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
-    create: [accessEntry("eks:AssociateAccessPolicy")],
-    update: [accessEntry("eks:AssociateAccessPolicy")],
-    delete: [accessEntry("eks:DisassociateAccessPolicy")],
+    create: [accessEntry("eks:AssociateAccessPolicy"), userAccessEntry("eks:AssociateAccessPolicy")],
+    update: [accessEntry("eks:AssociateAccessPolicy"), userAccessEntry("eks:AssociateAccessPolicy")],
+    delete: [accessEntry("eks:DisassociateAccessPolicy"), userAccessEntry("eks:DisassociateAccessPolicy")],
     source: "docs.aws.amazon.com/eks/latest/APIReference/API_AssociateAccessPolicy.html",
   },
   {

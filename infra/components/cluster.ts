@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { type EksSupportType, extendedSupportBilledFrom } from "../eks-support";
+import { nodeAmiType } from "../node-architecture";
 import { attachManagedPolicies, platformRolePath, podIdentityTrust, serviceTrust } from "./iam";
 import { previewerGroup } from "./preview-access";
 
@@ -260,7 +261,7 @@ export class EksCluster extends pulumi.ComponentResource {
         subnetIds: args.privateSubnetIds,
         instanceTypes: args.nodeInstanceTypes,
         capacityType: args.nodeCapacityType,
-        amiType: "AL2023_x86_64_STANDARD",
+        amiType: nodeAmiType,
         scalingConfig: {
           minSize: args.nodeMinSize,
           desiredSize: args.nodeDesiredSize,

@@ -98,6 +98,11 @@ function existingClusterNote(stack: string): string {
   );
 }
 
+/** The stack's monthly budget; none for an existing cluster's stack (it creates no AWS Budget: that is an EKS stack's). */
+function budgetOf(stack: string): Budget | undefined {
+  return clusterModeOf(stack) === "existing" ? undefined : stackMonthlyBudget(stack);
+}
+
 export async function costFromArgs(argv: string[]): Promise<CostRun> {
   const { values } = parseArgs({
     args: argv,
@@ -138,7 +143,8 @@ export async function costFromArgs(argv: string[]): Promise<CostRun> {
       values.region ?? regionFromPreview(digest) ?? regionFromStackFile(stack) ?? FALLBACK_REGION;
     estimate = estimateChanges(changesFromPreview(digest), table, { stack, region, usage, monthStart });
     const thresholds = guardrailFor(stack);
-    if (thresholds) guardrail = evaluateGuardrail(estimate, thresholds, values["approved-by"]);
+    if (thresholds)
+      guardrail = evaluateGuardrail(estimate, thresholds, values["approved-by"], budgetOf(stack));
   } else {
     const region = values.region ?? regionFromStackFile(stack) ?? FALLBACK_REGION;
     const { resources, messages } = await resourcesUnderMocks(stack);
@@ -146,8 +152,7 @@ export async function costFromArgs(argv: string[]): Promise<CostRun> {
     estimate = estimateOfStack(stack, resources, { table, region, usageFile: values.usage, monthStart });
   }
   if (existingCluster) estimate.notes.unshift(existingClusterNote(stack));
-  // An existing cluster's stack creates no AWS Budget; the budget is an EKS stack's.
-  const budget: Budget | undefined = existingCluster ? undefined : stackMonthlyBudget(stack);
+  const budget = budgetOf(stack);
   const context = {
     guardrail,
     budget,

@@ -114,6 +114,31 @@ describe("npm run cost", () => {
     expect(stdout).not.toContain("gp3 storage");
   });
 
+  it("judges the first preview of a never-deployed stack against the stack's budget, not its increase guardrail", async () => {
+    // 2 × 730 h × $0.0832 = $121.47 and 2 × 20 GiB × $0.08 = $3.20: $124.67 from $0, +$124.67 over dev's $50.
+    const file = join(scratch, "first-deploy.json");
+    writeFileSync(
+      file,
+      JSON.stringify(preview([step("create", NODE_GROUP, "nodes", undefined, nodeGroup("t3.large", 2))])),
+    );
+    const { code, stdout } = await run("cost", [
+      "--preview",
+      file,
+      "--stack",
+      "dev",
+      "--at",
+      "2026-12-01",
+      "--format",
+      "json",
+    ]);
+    const report = costReportSchema.parse(JSON.parse(stdout));
+    expect(report.totals).toMatchObject({ before: "0.00", after: "124.67" });
+    // The budget as the program reads it from Pulumi.dev.yaml (whatever a user set there).
+    const budget = Number(report.budget?.monthlyUsd);
+    expect(report.guardrail).toMatchObject({ firstDeploy: true, over: 124.67 > budget });
+    expect(code).toBe(124.67 > budget ? 3 : 0);
+  });
+
   it("exits 2 naming the file when the preview is missing, empty, not JSON or not a preview", async () => {
     const cases: [string, string | undefined, string][] = [
       ["missing.json", undefined, "cannot read the preview file"],

@@ -75,6 +75,64 @@ describe("the cost guardrail", () => {
     expect(evaluateGuardrail(fresh, { monthlyIncreaseUsd: exact(100) }).over).toBe(true);
   });
 
+  describe("a stack with nothing deployed yet is judged against its monthly budget", () => {
+    // 2 new t3.large nodes: 2 × 730 h × $0.0832 = $121.472 → $121.47, 2 × 20 GiB × $0.08 = $3.20: $124.67 after,
+    // $0 before. By the increase rule +$124.67 is over $50; the first deploy of a stack is its budget's business.
+    const firstDeploy = estimateChanges(
+      changesFromPreview(preview([step("create", NODE_GROUP, "nodes", undefined, nodeGroup("t3.large", 2))])),
+      table,
+      { stack: "dev", region: "us-east-1", usage: {}, monthStart: new Date("2026-12-01T00:00:00Z") },
+    );
+    const thresholds = { monthlyIncreaseUsd: exact(50), monthlyIncreasePercent: exact(20) };
+    const budget = (usd: string) => ({
+      monthlyUsd: exact(usd),
+      source: "Pulumi.dev.yaml platform:thresholds",
+    });
+
+    it("within the budget it passes, and the comment says the increase guardrail does not apply", () => {
+      expect(firstDeploy.totalBefore.toFixed(2)).toBe("0.00");
+      expect(firstDeploy.totalAfter.toFixed(2)).toBe("124.67");
+      const outcome = evaluateGuardrail(firstDeploy, thresholds, undefined, budget("300"));
+      expect(outcome).toMatchObject({ firstDeploy: true, over: false, passes: true, reasons: [] });
+      const comment = renderMarkdown(firstDeploy, undefined, { guardrail: outcome, budget: budget("300") });
+      expect(comment).toContain(
+        "✅ First deploy of stack `dev`: the increase guardrail does not apply; $124.67 of budget $300.00 (Pulumi.dev.yaml platform:thresholds).",
+      );
+      expect(comment).not.toContain("Over stack");
+    });
+
+    it("at exactly the budget it passes; a cent above fails, saying so, until approved", () => {
+      expect(evaluateGuardrail(firstDeploy, thresholds, undefined, budget("124.67")).over).toBe(false);
+      const over = evaluateGuardrail(firstDeploy, thresholds, undefined, budget("124.66"));
+      expect(over).toMatchObject({ firstDeploy: true, over: true, passes: false });
+      expect(over.reasons).toEqual(["the monthly total of $124.67 is above the stack's budget of $124.66"]);
+      const comment = renderMarkdown(firstDeploy, undefined, { guardrail: over, budget: budget("124.66") });
+      expect(comment).toContain(
+        "❌ First deploy of stack `dev`: the increase guardrail does not apply; $124.67 of budget $124.66 (Pulumi.dev.yaml platform:thresholds): the monthly total of $124.67 is above the stack's budget of $124.66. The preview check fails until a maintainer adds the `cost-approved` label.",
+      );
+      // Said once: no separate budget warning beside it.
+      expect(comment).not.toContain("⚠️ $124.67 is above the stack's monthly budget");
+      expect(evaluateGuardrail(firstDeploy, thresholds, "octocat", budget("124.66"))).toMatchObject({
+        over: true,
+        passes: true,
+        approvedBy: "octocat",
+      });
+    });
+
+    it("a stack that already costs something keeps the increase rule, whatever its budget", () => {
+      const outcome = evaluateGuardrail(
+        scaleUp,
+        { monthlyIncreaseUsd: exact(50) },
+        undefined,
+        budget("1000"),
+      );
+      expect(outcome).toMatchObject({ firstDeploy: false, over: true });
+      expect(outcome.reasons).toEqual([
+        "the monthly increase of +$62.34 is above the stack's guardrail of $50.00",
+      ]);
+    });
+  });
+
   it("reads each stack's guardrail from .github/stacks.json", () => {
     expect(guardrailFor("dev")).toEqual({ monthlyIncreaseUsd: exact(50), monthlyIncreasePercent: exact(20) });
     expect(guardrailFor("prod")).toEqual({

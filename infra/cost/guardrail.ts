@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { exact, formatSignedUsd, formatUsd, type Money } from "@platform/prices";
 import { z } from "zod";
 import type { CostEstimate } from "./estimate";
+import type { Budget } from "./report";
 import { REPO_ROOT } from "./stack-files";
 
 /**
@@ -10,6 +11,10 @@ import { REPO_ROOT } from "./stack-files";
  * each stack's `costGuardrail`: `monthlyIncreaseUsd` and/or `monthlyIncreasePercent`. A change is over the
  * guardrail when its increase of the fixed monthly total is above any threshold that is set; the preview
  * check then fails unless a maintainer approves it (the `cost-approved` label).
+ *
+ * A stack with nothing deployed yet (nothing billed before: its first preview counts the whole stack as the
+ * increase) is judged against its monthly budget instead: over only when the total after is above it. The
+ * template's first green preview comment is then the first deploy's, without a label.
  */
 export const STACKS_FILE = join(REPO_ROOT, ".github", "stacks.json");
 
@@ -35,6 +40,12 @@ export interface GuardrailThresholds {
 export interface GuardrailOutcome {
   stack: string;
   thresholds: GuardrailThresholds;
+  /** nothing was billed before: judged against `budget`, not the increase thresholds */
+  firstDeploy: boolean;
+  /** the stack's monthly budget a first deploy was judged against */
+  budget?: Budget;
+  /** the total after, what a first deploy is judged by */
+  totalAfter: Money;
   over: boolean;
   /** why it is over (empty when within) */
   reasons: string[];
@@ -63,11 +74,25 @@ export function guardrailFor(stack: string, path: string = STACKS_FILE): Guardra
   };
 }
 
+/** Nothing in the stack was billed before the change: a stack never deployed (or one that still costs nothing). */
+export function isFirstDeploy(estimate: CostEstimate): boolean {
+  return estimate.mode === "diff" && estimate.totalBefore.isZero();
+}
+
 export function evaluateGuardrail(
   estimate: CostEstimate,
   thresholds: GuardrailThresholds,
   approvedBy?: string,
+  budget?: Budget,
 ): GuardrailOutcome {
+  if (budget && isFirstDeploy(estimate)) {
+    const reasons = estimate.totalAfter.greaterThan(budget.monthlyUsd)
+      ? [
+          `the monthly total of ${formatUsd(estimate.totalAfter)} is above the stack's budget of ${formatUsd(budget.monthlyUsd)}`,
+        ]
+      : [];
+    return outcome(estimate, thresholds, reasons, approvedBy, { firstDeploy: true, budget });
+  }
   const reasons: string[] = [];
   const increase = estimate.change;
   const { monthlyIncreaseUsd, monthlyIncreasePercent } = thresholds;
@@ -88,11 +113,23 @@ export function evaluateGuardrail(
       }
     }
   }
+  return outcome(estimate, thresholds, reasons, approvedBy, { firstDeploy: false });
+}
+
+function outcome(
+  estimate: CostEstimate,
+  thresholds: GuardrailThresholds,
+  reasons: string[],
+  approvedBy: string | undefined,
+  basis: { firstDeploy: boolean; budget?: Budget },
+): GuardrailOutcome {
   const over = reasons.length > 0;
   const approver = approvedBy?.trim() || undefined;
   return {
     stack: estimate.stack,
     thresholds,
+    ...basis,
+    totalAfter: estimate.totalAfter,
     over,
     reasons,
     ...(over && approver ? { approvedBy: approver } : {}),

@@ -279,6 +279,16 @@ function detailSections(estimate: CostEstimate, context: CommentContext): string
 
 function guardrailLines(guardrail: GuardrailOutcome | undefined): string[] {
   if (!guardrail) return [];
+  if (guardrail.firstDeploy && guardrail.budget) {
+    const judged = `First deploy of stack \`${guardrail.stack}\`: the increase guardrail does not apply; ${formatUsd(guardrail.totalAfter)} of budget ${formatUsd(guardrail.budget.monthlyUsd)} (${guardrail.budget.source})`;
+    if (!guardrail.over) return [`✅ ${judged}.`];
+    const why = guardrail.reasons.join("; ");
+    return guardrail.approvedBy
+      ? [`☑️ ${judged}: ${why}, approved by @${guardrail.approvedBy} with the \`cost-approved\` label.`]
+      : [
+          `❌ ${judged}: ${why}. The preview check fails until a maintainer adds the \`cost-approved\` label.`,
+        ];
+  }
   const limits = [
     guardrail.thresholds.monthlyIncreaseUsd
       ? `${formatUsd(guardrail.thresholds.monthlyIncreaseUsd)} a month`
@@ -313,7 +323,9 @@ function headBlock(estimate: CostEstimate, context: CommentContext): string {
   );
   const alerts: string[] = [...guardrailLines(context.guardrail)];
   if (context.scopeNote) alerts.push(`ℹ️ ${context.scopeNote}`);
-  if (context.budget && estimate.totalAfter.greaterThan(context.budget.monthlyUsd)) {
+  // A first deploy's guardrail line already weighs the total against the budget.
+  const budgetJudged = context.guardrail?.firstDeploy === true && context.guardrail.budget !== undefined;
+  if (context.budget && !budgetJudged && estimate.totalAfter.greaterThan(context.budget.monthlyUsd)) {
     alerts.push(
       `⚠️ ${formatUsd(estimate.totalAfter)} is above the stack's monthly budget of ${formatUsd(context.budget.monthlyUsd)} (${context.budget.source}).`,
     );

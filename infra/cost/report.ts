@@ -181,6 +181,8 @@ export const costReportSchema = z
         reasons: z.array(z.string()),
         approvedBy: z.string().nullable(),
         passes: z.boolean(),
+        /** nothing billed before: judged against the budget (`budget`), not the increase thresholds */
+        firstDeploy: z.boolean(),
       })
       .strict()
       .nullable(),
@@ -360,6 +362,7 @@ export function toReport(
           reasons: guardrail.reasons,
           approvedBy: guardrail.approvedBy ?? null,
           passes: guardrail.passes,
+          firstDeploy: guardrail.firstDeploy,
         }
       : null,
   };

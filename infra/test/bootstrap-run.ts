@@ -5,10 +5,26 @@ import { ofType } from "./stacks";
 
 const bootstrapDir = path.join(repoRoot, "infra", "bootstrap");
 
-/** The bootstrap program for its example stack (infra/bootstrap/Pulumi.ci.yaml) under mocks. */
+/**
+ * The repository the bootstrap tests trust. A fixture, not infra/bootstrap/Pulumi.ci.yaml: README step 2 has a
+ * user set their own repository there (`pulumi config set bootstrap:…`), and these expectations must not move.
+ */
+export const exampleRepository = {
+  fullName: "your-org/cost-aware-platform",
+  repositoryId: "812345678",
+  ownerId: "91234567",
+};
+
+/** The bootstrap program for a fixture `ci` stack (the example repository in us-east-1) under mocks. */
 export function runBootstrap(overrides: Record<string, string> = {}): Promise<ProgramRun> {
   return runProgram("ci", overrides, {
     projectDir: bootstrapDir,
+    stackConfig: {
+      "bootstrap:githubRepository": exampleRepository.fullName,
+      "bootstrap:githubRepositoryId": exampleRepository.repositoryId,
+      "bootstrap:githubOwnerId": exampleRepository.ownerId,
+      "bootstrap:region": "us-east-1",
+    },
     configNamespace: "bootstrap",
     entry: async () => {
       const [{ defineBootstrap }, { loadBootstrapSettings }] = await Promise.all([
@@ -37,10 +53,3 @@ export const statementsOf = (run: ProgramRun, name: string): PolicyStatement[] =
 
 export const trustDocumentOf = (run: ProgramRun, name: string) =>
   JSON.parse(roleNamed(run, name)?.inputs.assumeRolePolicy) as PolicyDocument;
-
-/** The example stack's repository (infra/bootstrap/Pulumi.ci.yaml). */
-export const exampleRepository = {
-  fullName: "your-org/cost-aware-platform",
-  repositoryId: "812345678",
-  ownerId: "91234567",
-};

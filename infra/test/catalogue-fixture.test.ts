@@ -45,7 +45,9 @@ describe("a fixture service added to the catalogue", () => {
     const container = pod.containers[0];
     expect(deployment?.inputs.spec.replicas).toBe(4);
     expect(container.image).toMatch(
-      /^123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/cost-aware-platform\/fixture-shop:src-[0-9a-f]{24}$/,
+      new RegExp(
+        `^${run.caller.accountId}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com/cost-aware-platform/fixture-shop:src-[0-9a-f]{24}$`,
+      ),
     );
     expect(container.ports).toEqual([{ name: "http", containerPort: 8099, protocol: "TCP" }]);
     expect(container.livenessProbe.httpGet.path).toBe("/livez");

@@ -99,7 +99,7 @@ describe("IAM documents", () => {
       ];
       expect(list(statement.Action).sort()).toEqual(["sts:AssumeRole", "sts:TagSession"]);
       expect(statement.Condition?.StringEquals).toEqual({
-        "aws:SourceAccount": "123456789012",
+        "aws:SourceAccount": runs.dev.caller.accountId,
         "aws:RequestTag/eks-cluster-name": "cost-aware-platform-dev",
         "aws:RequestTag/kubernetes-namespace": expected[role.name]?.[0],
         "aws:RequestTag/kubernetes-service-account": expected[role.name]?.[1],

@@ -7,8 +7,9 @@ import { parse as parseYaml } from "yaml";
 import { catalogue, type ServiceEntry } from "../../catalogue/services";
 import { dockerIgnored, imageInputs, imageSourceAt, imagesToBuild } from "../images";
 import { imageList } from "../images-cli";
+import { imagePlatformOf } from "../node-architecture";
 import { type ProgramRun, repoRoot, runProgram } from "../testing/mocks";
-import { ofType } from "./stacks";
+import { exampleStackRuns, ofType } from "./stacks";
 
 /**
  * Item 2: image references come from what is in git, the same for a preview, a drift check, a deploy and a
@@ -46,9 +47,15 @@ describe("image references", () => {
   it("are identical when the program runs as preview and drift run it and as the deploy runs it, and are what the deploy builds", async () => {
     for (const stack of ["dev", "prod"]) {
       const preview = imagesOf(await runProgram(stack, {}, { dryRun: true }));
-      const deploy = imagesOf(await runProgram(stack, deployOverrides(), { dryRun: false }));
+      const deployRun = await runProgram(stack, deployOverrides(), { dryRun: false });
+      const deploy = imagesOf(deployRun);
       expect(deploy, stack).toEqual(preview);
-      const built = imageList(["--registry", registry], repoRoot)
+      // As pulumi-up.yml asks for the registry of the account it runs in (under mocks: the stack file's).
+      const stackRegistry = imageList(
+        ["--registry-of", stack, "--account", deployRun.caller.accountId],
+        repoRoot,
+      ).trim();
+      const built = imageList(["--registry", stackRegistry], repoRoot)
         .trim()
         .split("\n")
         .map((line) => line.split("\t"));
@@ -59,13 +66,27 @@ describe("image references", () => {
   });
 
   it("name the account's ECR registry, a repository per service and a content tag", async () => {
-    const images = imagesOf(await runProgram("dev"));
+    const run = await runProgram("dev");
+    const images = imagesOf(run);
     expect(Object.keys(images).sort()).toEqual(["cost-exporter", "storefront", "traffic"]);
+    const accountRegistry = `${run.caller.accountId}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com`;
     for (const [service, reference] of Object.entries(images)) {
       expect(reference).toMatch(
-        new RegExp(`^${registry.replace(/\./g, "\\.")}/cost-aware-platform/${service}:src-[0-9a-f]{24}$`),
+        new RegExp(`^${accountRegistry}/cost-aware-platform/${service}:src-[0-9a-f]{24}$`),
       );
     }
+  });
+
+  it("are built for the architecture of the nodes the program creates", async () => {
+    const [nodeGroup] = ofType((await exampleStackRuns()).dev.resources, "aws:eks/nodeGroup:NodeGroup");
+    const listed = imageList(["--registry", registry], repoRoot)
+      .trim()
+      .split("\n")
+      .map((line) => line.split("\t")[3]);
+    // What push-images.sh passes to --platform is what the node group's AMI runs.
+    expect(new Set(listed)).toEqual(new Set([imagePlatformOf(nodeGroup?.inputs.amiType)]));
+    expect(imagePlatformOf("AL2023_ARM_64_STANDARD")).toBe("linux/arm64");
+    expect(() => imagePlatformOf("WINDOWS_CORE_2022_x86_64")).toThrow(/AL2023/);
   });
 
   it("an existing cluster names the registry it is given", async () => {
@@ -124,6 +145,20 @@ describe("what goes into an image", () => {
     commit("package-lock.json", (text) => text.replace(/\n$/, "\n\n"));
     const locked = tags();
     for (const service of Object.keys(before)) expect(locked[service], service).not.toBe(shared[service]);
+  });
+
+  it("the platform the image is built for is part of every tag: an image of another one never shares a tag", () => {
+    const platformTags = (platform: string) =>
+      Object.fromEntries(
+        imagesToBuild(registry, "p", catalogue, imageSourceAt(clone), platform).map((i) => [
+          i.service,
+          i.reference.split(":").pop(),
+        ]),
+      );
+    const amd64 = platformTags("linux/amd64");
+    expect(tags()).toEqual(amd64);
+    const arm64 = platformTags("linux/arm64");
+    for (const service of Object.keys(amd64)) expect(arm64[service], service).not.toBe(amd64[service]);
   });
 
   it("working-tree noise (uncommitted edits, CRLF line endings) changes nothing", () => {

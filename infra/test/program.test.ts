@@ -29,8 +29,14 @@ const stackThresholds = (stack: string) => {
   );
   return parseSettings(raw).thresholds;
 };
+/** A list setting of `Pulumi.<stack>.yaml`, as the user committed it (the tests never restate its values). */
+const stackList = (stack: string, key: string): string[] =>
+  JSON.parse(readStackConfig(stack).config[`platform:${key}`] ?? "[]") as string[];
 const example = (stack: "dev" | "local" | "prod") =>
   stack === "prod" ? runs.prodLike : stack === "dev" ? runs.dev : runs.local;
+
+const accessEntries = (stack: string) =>
+  stackList(stack, "clusterAdminRoleArns").length + stackList(stack, "clusterViewerRoleArns").length;
 
 /** What every stack declares in the cluster, whatever the cluster mode. */
 const kubernetesInventory = (workloads: number, storageClass: number): Record<string, number> => ({
@@ -51,7 +57,7 @@ const kubernetesInventory = (workloads: number, storageClass: number): Record<st
   "random:index/randomPassword:RandomPassword": 1,
 });
 
-const awsInventory = (zones: number, nats: number) => ({
+const awsInventory = (zones: number, nats: number, stack: "dev" | "prod") => ({
   "aws:budgets/budget:Budget": 1,
   "aws:ec2/eip:Eip": nats,
   "aws:ec2/internetGateway:InternetGateway": 1,
@@ -61,9 +67,9 @@ const awsInventory = (zones: number, nats: number) => ({
   "aws:ec2/routeTableAssociation:RouteTableAssociation": 2 * zones,
   "aws:ec2/subnet:Subnet": 2 * zones,
   "aws:ec2/vpc:Vpc": 1,
-  // admin: the deploy role; viewers: the preview and drift roles
-  "aws:eks/accessEntry:AccessEntry": 3,
-  "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": 3,
+  // one per cluster admin (the deploy role, ...) and per viewer (the preview and drift roles) the stack names
+  "aws:eks/accessEntry:AccessEntry": accessEntries(stack),
+  "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": accessEntries(stack),
   "aws:eks/addon:Addon": 5,
   "aws:eks/cluster:Cluster": 1,
   "aws:eks/nodeGroup:NodeGroup": 1,
@@ -109,7 +115,7 @@ describe("resource inventory", () => {
   it("dev: two zones, one NAT gateway, demo traffic", () => {
     expect(countByType(runs.dev.resources)).toEqual(
       sorted({
-        ...awsInventory(2, 1),
+        ...awsInventory(2, 1, "dev"),
         ...kubernetesInventory(3, 1),
         ...components(true, 3),
         ...previewAccess,
@@ -129,7 +135,7 @@ describe("resource inventory", () => {
   it("prod-like: three zones, a NAT gateway per zone, no demo traffic", () => {
     expect(countByType(runs.prodLike.resources)).toEqual(
       sorted({
-        ...awsInventory(3, 3),
+        ...awsInventory(3, 3, "prod"),
         ...kubernetesInventory(2, 1),
         ...components(true, 2),
         ...previewAccess,
@@ -205,9 +211,8 @@ describe("resource inventory", () => {
     ]);
     const entries = ofType(runs.dev.resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
     expect(entries.map((e) => [e.inputs.principalArn, e.inputs.policyArn.split("/").pop()])).toEqual([
-      ["arn:aws:iam::123456789012:role/platform-deploy", "AmazonEKSClusterAdminPolicy"],
-      ["arn:aws:iam::123456789012:role/platform-preview", "AmazonEKSViewPolicy"],
-      ["arn:aws:iam::123456789012:role/platform-drift", "AmazonEKSViewPolicy"],
+      ...stackList("dev", "clusterAdminRoleArns").map((arn) => [arn, "AmazonEKSClusterAdminPolicy"]),
+      ...stackList("dev", "clusterViewerRoleArns").map((arn) => [arn, "AmazonEKSViewPolicy"]),
     ]);
     const [storageClass] = ofType(runs.dev.resources, "kubernetes:storage.k8s.io/v1:StorageClass");
     expect(storageClass?.inputs.metadata.annotations["storageclass.kubernetes.io/is-default-class"]).toBe(
@@ -422,9 +427,12 @@ describe("the CI preview role in the cluster", () => {
 
   it("the viewer access entry carries the previewer group, and keeps the view policy for discovery", () => {
     const entries = ofType(runs.dev.resources, "aws:eks/accessEntry:AccessEntry");
-    const viewer = entries.find((e) => e.inputs.principalArn.endsWith("/platform-preview"));
+    const [viewerArn] = stackList("dev", "clusterViewerRoleArns");
+    const [adminArn] = stackList("dev", "clusterAdminRoleArns");
+    const viewer = entries.find((e) => e.inputs.principalArn === viewerArn);
     expect(viewer?.inputs).toMatchObject({ type: "STANDARD", kubernetesGroups: ["platform:previewers"] });
-    const admin = entries.find((e) => e.inputs.principalArn.endsWith("/platform-deploy"));
+    const admin = entries.find((e) => e.inputs.principalArn === adminArn);
+    expect(admin).toBeDefined();
     expect(admin?.inputs.kubernetesGroups).toBeUndefined();
   });
 
@@ -522,8 +530,11 @@ describe("workloads", () => {
         expect(container.resources.limits.memory).toBeDefined();
         expect(container.volumeMounts).toContainEqual({ name: "tmp", mountPath: "/tmp" });
         // The account's own ECR, a repository per service, a tag computed from the image's sources.
+        // (the account of whoever runs pulumi up: under mocks, the stack file's first cluster admin)
         expect(container.image).toMatch(
-          /^123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/cost-aware-platform\/[a-z-]+:src-[0-9a-f]{24}$/,
+          new RegExp(
+            `^${runs.dev.caller.accountId}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com/cost-aware-platform/[a-z-]+:src-[0-9a-f]{24}$`,
+          ),
         );
       }
       expect(pod.volumes).toContainEqual({ name: "tmp", emptyDir: { sizeLimit: "64Mi" } });

@@ -1,7 +1,9 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEMO_TRAFFIC_MAX_RATE } from "../../catalogue/services";
 import { parseSettings, SettingsError } from "../config";
-import { runProgram } from "../testing/mocks";
+import { repoRoot, runProgram } from "../testing/mocks";
 
 /** Runs the dev stack with overrides and returns the error and what was registered before it. */
 async function failingRun(overrides: Record<string, string>) {
@@ -118,10 +120,18 @@ describe("settings", () => {
       { imageRegistry: "ecr", clusterMode: "existing" },
       "platform:imageRegistry: a registry the existing cluster can pull from",
     ],
-    [{ clusterAdminRoleArns: "[]" }, "platform:clusterAdminRoleArns: at least one IAM role ARN"],
+    [{ clusterAdminRoleArns: "[]" }, "platform:clusterAdminRoleArns: at least one IAM role or user ARN"],
     [
       { clusterAdminRoleArns: '["arn:aws:iam::123:user/alice"]' },
-      "platform:clusterAdminRoleArns (item 0): an IAM role ARN",
+      "platform:clusterAdminRoleArns (item 0): an IAM role or user ARN",
+    ],
+    [
+      { clusterViewerRoleArns: '["arn:aws:iam::123456789012:group/ops"]' },
+      "platform:clusterViewerRoleArns (item 0): an IAM role or user ARN",
+    ],
+    [
+      { clusterAdminRoleArns: '["arn:aws:sts::123456789012:assumed-role/deploy/session"]' },
+      "platform:clusterAdminRoleArns (item 0): an IAM role or user ARN",
     ],
     [{ telegramChatId: "@channel" }, "platform:telegramChatId: a Telegram chat id"],
     [{ prometheusRetention: "15 days" }, "platform:prometheusRetention: a Prometheus duration"],
@@ -175,6 +185,52 @@ describe("settings", () => {
       traffic: 1,
     });
     expect(parseSettings({ ...base, nodeMaxSize: "10" }).nodeMaxSize).toBe(10);
+  });
+
+  it("infra/README's laptop sequence replaces both access lists and keeps the CI deploy role", () => {
+    const readme = fs.readFileSync(path.join(repoRoot, "infra", "README.md"), "utf8");
+    const placeholders: Record<string, string> = {
+      "<deployRoleArn>": "arn:aws:iam::210987654321:role/ci/ci-deploy-3f9a2b1",
+      "<previewRoleArn>": "arn:aws:iam::210987654321:role/ci/ci-preview-1a2b3c4",
+      "<driftRoleArn>": "arn:aws:iam::210987654321:role/ci/ci-drift-9z8y7x6",
+      "<account>": "210987654321",
+      "<the role you run pulumi as>": "Admin",
+    };
+    const set = Object.fromEntries(
+      [
+        ...readme.matchAll(
+          /^pulumi config set platform:(clusterAdminRoleArns|clusterViewerRoleArns) '(.+)'$/gm,
+        ),
+      ].map(([, key = "", value = ""]) => [
+        key,
+        Object.entries(placeholders).reduce((text, [from, to]) => text.split(from).join(to), value),
+      ]),
+    );
+    const settings = parseSettings(set);
+    expect(settings.clusterAdminRoleArns).toEqual([
+      placeholders["<deployRoleArn>"],
+      "arn:aws:iam::210987654321:role/Admin",
+    ]);
+    expect(settings.clusterViewerRoleArns).toEqual([
+      placeholders["<previewRoleArn>"],
+      placeholders["<driftRoleArn>"],
+    ]);
+  });
+
+  it("takes IAM users as well as roles, with paths (EKS access entries accept both; roles are preferred)", () => {
+    const principals = [
+      "arn:aws:iam::123456789012:role/deploy",
+      "arn:aws:iam::123456789012:user/alice",
+      "arn:aws:iam::123456789012:user/ops/bob",
+      "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_0a1b2c3d",
+      "arn:aws-us-gov:iam::123456789012:role/ci/deploy",
+    ];
+    const settings = parseSettings({
+      clusterAdminRoleArns: JSON.stringify(principals),
+      clusterViewerRoleArns: JSON.stringify(principals.slice(1, 3)),
+    });
+    expect(settings.clusterAdminRoleArns).toEqual(principals);
+    expect(settings.clusterViewerRoleArns).toEqual(principals.slice(1, 3));
   });
 
   it("per-stack replicas reach the Deployment; the catalogue's default elsewhere", async () => {

@@ -34,6 +34,9 @@ async function main() {
     config[key] = typeof value === "string" ? value : JSON.stringify(value);
   }
   pulumi.runtime.setAllConfig(config, []);
+  // The caller the other mocks report (the stack file's first cluster admin), so preflight passes whatever
+  // ARNs the stack file holds. Required after the .ts hook above; it loads no @pulumi/* module.
+  const caller = require(path.join(__dirname, "mock-caller.ts")).mockCallerOf(config);
   const types = [];
   await pulumi.runtime.setMocks(
     {
@@ -41,17 +44,14 @@ async function main() {
         types.push(type);
         return {
           id: `${name}-id`,
-          state: { ...inputs, arn: `arn:aws:mock::123456789012:${name}`, name: inputs.name ?? name },
+          state: { ...inputs, arn: `arn:aws:mock::${caller.accountId}:${name}`, name: inputs.name ?? name },
         };
       },
       call: ({ token, inputs }) =>
         token === "aws:index/getAvailabilityZones:getAvailabilityZones"
           ? { names: ["us-east-1a", "us-east-1b", "us-east-1c"] }
           : token === "aws:index/getCallerIdentity:getCallerIdentity"
-            ? {
-                accountId: "123456789012",
-                arn: "arn:aws:sts::123456789012:assumed-role/platform-deploy/session",
-              }
+            ? caller
             : token === "aws:index/getPartition:getPartition"
               ? { partition: "aws" }
               : inputs,

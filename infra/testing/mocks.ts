@@ -4,6 +4,7 @@ import { pathToFileURL } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { readStackConfig } from "../stack-config";
+import { type MockCaller, mockCallerOf } from "./mock-caller";
 
 /**
  * Runs the real Pulumi program under `pulumi.runtime.setMocks` (no CLI, no cloud) and returns every
@@ -37,10 +38,11 @@ export interface ProgramRun {
   outputs: Record<string, unknown>;
   /** Every provider function the program invoked (token and arguments). */
   invokes: { token: string; inputs: Inputs }[];
+  /** Who the mocks said runs the program (mock-caller.ts), unless RunOptions.invoke answered otherwise. */
+  caller: MockCaller;
 }
 
 export const repoRoot = path.resolve(path.dirname(__filename), "..", "..");
-export const mockAccountId = "123456789012";
 
 const projectName = (projectDir: string): string => {
   const project = parseYaml(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as {
@@ -49,18 +51,18 @@ const projectName = (projectDir: string): string => {
   return project.name;
 };
 
-function fakeState(type: string, name: string, inputs: Inputs, region: string): Inputs {
+function fakeState(type: string, name: string, inputs: Inputs, region: string, accountId: string): Inputs {
   const arnOf = (service: string, resource: string, regional = true) =>
-    `arn:aws:${service}:${regional ? region : ""}:${mockAccountId}:${resource}`;
+    `arn:aws:${service}:${regional ? region : ""}:${accountId}:${resource}`;
   const state: Inputs = { ...inputs };
   const physicalName = inputs.name ?? `${name}-mock`;
   switch (type) {
     case "aws:iam/role:Role":
       state.name = physicalName;
-      state.arn = `arn:aws:iam::${mockAccountId}:role/${physicalName}`;
+      state.arn = `arn:aws:iam::${accountId}:role/${physicalName}`;
       break;
     case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
-      state.arn = `arn:aws:iam::${mockAccountId}:oidc-provider/${String(inputs.url ?? "").replace(/^https:\/\//, "")}`;
+      state.arn = `arn:aws:iam::${accountId}:oidc-provider/${String(inputs.url ?? "").replace(/^https:\/\//, "")}`;
       break;
     case "aws:eks/cluster:Cluster":
       state.name = physicalName;
@@ -93,20 +95,14 @@ function fakeState(type: string, name: string, inputs: Inputs, region: string): 
   return state;
 }
 
-function fakeInvoke(token: string, inputs: Inputs, region: string): Inputs {
+function fakeInvoke(token: string, inputs: Inputs, region: string, caller: MockCaller): Inputs {
   switch (token) {
     case "aws:index/getAvailabilityZones:getAvailabilityZones": {
       const names = ["a", "b", "c", "d"].map((letter) => `${region}${letter}`);
       return { id: region, names, zoneIds: names.map((_, i) => `use1-az${i + 1}`), groupNames: [region] };
     }
     case "aws:index/getCallerIdentity:getCallerIdentity":
-      return {
-        id: mockAccountId,
-        accountId: mockAccountId,
-        // The role the example stacks name in platform:clusterAdminRoleArns (what preflight.ts checks).
-        arn: `arn:aws:sts::${mockAccountId}:assumed-role/platform-deploy/session`,
-        userId: "AROAMOCK:session",
-      };
+      return { id: caller.accountId, ...caller };
     case "aws:index/getPartition:getPartition":
       return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
     case "aws:index/getRegion:getRegion":
@@ -133,6 +129,11 @@ export interface RunOptions {
   entry?: () => Promise<ProgramEntry>;
   /** Directory with that program's Pulumi.yaml and stack files; the repository root by default. */
   projectDir?: string;
+  /**
+   * The stack's settings (`namespace:key` → string) in place of its `Pulumi.<stack>.yaml`: a fixture for tests
+   * whose expectations must not follow what a user commits to that file.
+   */
+  stackConfig?: Record<string, string>;
   /** Namespace of override keys given without one; `platform` by default. */
   configNamespace?: string;
   /** Run as `pulumi preview` does (`pulumi.runtime.isDryRun()` true); as `pulumi up` by default. */
@@ -204,11 +205,14 @@ async function runOnce(
   options: RunOptions,
 ): Promise<ProgramRun> {
   const projectDir = options.projectDir ?? repoRoot;
-  const { config, secretKeys } = readStackConfig(stack, projectDir);
+  const { config, secretKeys } = options.stackConfig
+    ? { config: { ...options.stackConfig }, secretKeys: [] }
+    : readStackConfig(stack, projectDir);
   for (const [key, value] of Object.entries(configOverrides)) {
     config[key.includes(":") ? key : `${options.configNamespace ?? "platform"}:${key}`] = value;
   }
   const region = config[`${options.configNamespace ?? "platform"}:region`] ?? "us-east-1";
+  const caller = mockCallerOf(config);
   const resources: MockedResource[] = [];
   const invokes: ProgramRun["invokes"] = [];
   const project = projectName(projectDir);
@@ -225,12 +229,15 @@ async function runOnce(
           urn: `urn:pulumi:${stack}::${project}::${args.type}::${args.name}`,
           ...(args.provider ? { provider: args.provider } : {}),
         });
-        return { id: args.id || `${args.name}-id`, state: fakeState(args.type, args.name, inputs, region) };
+        return {
+          id: args.id || `${args.name}-id`,
+          state: fakeState(args.type, args.name, inputs, region, caller.accountId),
+        };
       },
       call(args) {
         const inputs = (args.inputs ?? {}) as Inputs;
         invokes.push({ token: args.token, inputs });
-        return options.invoke?.(args.token, inputs) ?? fakeInvoke(args.token, inputs, region);
+        return options.invoke?.(args.token, inputs) ?? fakeInvoke(args.token, inputs, region, caller);
       },
     },
     project,
@@ -295,13 +302,14 @@ async function runOnce(
     const dependsOn = dependencies.get(`${resource.type}::${resource.name}`);
     if (dependsOn) resource.dependsOn = dependsOn;
   }
-  return { resources: resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs, invokes };
+  return { resources: resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs, invokes, caller };
 }
 
 /** Every resource the program registers for `stack`, with its inputs (what `npm run cost` prices). */
 export async function runProgramUnderMocks(
   stack: string,
   configOverrides?: Record<string, string>,
+  options?: RunOptions,
 ): Promise<MockedResource[]> {
-  return (await runProgram(stack, configOverrides)).resources;
+  return (await runProgram(stack, configOverrides, options)).resources;
 }
