@@ -15,7 +15,7 @@ import {
   previewEnvironment,
 } from "../infra/bootstrap/github-trust.js";
 import { imageList } from "../infra/images-cli.js";
-import { runProgramUnderMocks } from "../infra/testing/mocks.js";
+import { runProgram, runProgramUnderMocks } from "../infra/testing/mocks.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const workflowsDir = join(root, ".github", "workflows");
@@ -569,9 +569,17 @@ esac
     );
   }, 60_000);
 
-  it("--registry-of names the registry the program names: the account's ECR in the stack's platform:region", () => {
-    expect(imageList(["--registry-of", "dev", "--account", "123456789012"], root)).toBe(
-      "123456789012.dkr.ecr.us-east-1.amazonaws.com\n",
+  it("--registry-of names the registry the program names: the account's ECR in the stack's platform:region", async () => {
+    // Whatever account and region Pulumi.dev.yaml holds: the registry of the images its Deployments name.
+    const { resources, caller } = await runProgram("dev");
+    const images = resources
+      .filter((r) => r.type === "kubernetes:apps/v1:Deployment")
+      .flatMap((d) => (d.inputs.spec.template.spec.containers as { image: string }[]).map((c) => c.image))
+      .filter((image) => image.includes(".dkr.ecr."));
+    const registries = new Set(images.map((image) => image.slice(0, image.indexOf("/"))));
+    expect(registries.size).toBe(1);
+    expect(imageList(["--registry-of", "dev", "--account", caller.accountId], root)).toBe(
+      `${[...registries][0]}\n`,
     );
     const elsewhere = mkdtempSync(join(scratch, "stack-"));
     writeFileSync(join(elsewhere, "Pulumi.yaml"), "name: cost-aware-platform\nruntime: nodejs\n");
