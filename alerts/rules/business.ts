@@ -111,10 +111,10 @@ sum by (job) (rate(app_checkouts_total[5m]))`,
  * at least a count, so a quiet night's single refusal pages nobody), orders missing (fewer than the
  * product views predict at the shop's own conversion by more than a number of standard deviations, a test
  * that scales with traffic and cannot fire while too few orders are expected), orders stopped (not one in
- * the last 90 seconds while its product views predict at least a set number: the chance of that in a
+ * the last 60, 75 or 90 seconds while that window's product views predict at least a set number: the chance of that in a
  * healthy shop is e^-N, and it pages a full stop a minute or two before the 3-minute shortfall can), or
- * orders worth nothing (a
- * minute of accepted orders that brought in under 1% of what orders are usually worth: a pricing or
+ * orders worth nothing (45
+ * seconds of accepted orders that brought in under 1% of what orders are usually worth: a pricing or
  * payment-capture fault with every checkout answered 201; order values vary too much for a smaller drop to
  * be told from chance in minutes). All only while 5xx errors are normal: a failing shop is the availability
  * alerts' page. The value is the share of sales lost.
