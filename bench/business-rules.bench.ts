@@ -6,10 +6,11 @@
 //    minutes), conversion unchanged, after an hour of the usual: goal zero.
 // 2. Time to page (the alert firing, what Prometheus sends on; critical alerts leave Alertmanager with no
 //    group wait) for each silent failure, starting at a seed's instant after an hour of the usual: a full
-//    stop of orders, every checkout refused, every payment declined, orders worth nothing. Goal: a full
-//    stop within 3 minutes in both configurations, for every seed. promtool evaluates the rule groups in
-//    no fixed order, so the alert sees the recording rules of this evaluation or of the one before, as a
-//    real Prometheus's independently scheduled groups do: a time can move by one evaluation between runs.
+//    stop of orders, every checkout refused, every payment declined, orders worth nothing. Goal: every
+//    fault within its configuration's `goalSeconds` (3 minutes in the cluster, 90 s locally), for every
+//    seed. promtool evaluates the rule groups in no fixed order, so the alert sees the recording rules of
+//    this evaluation or of the one before, as a real Prometheus's independently scheduled groups do: a
+//    time can move by one evaluation between runs.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,7 +27,6 @@ import {
 } from "./business-traffic.js";
 
 const ALERT = "RevenueDropWhileHealthy";
-const GOAL_SECONDS = 180;
 /** How long after a fault the evaluations are watched: long enough for the replaced rule's 10-minute `for:`. */
 const WATCH_SECONDS = 15 * 60;
 const SEEDS = [1, 2, 3, 4, 5];
@@ -56,14 +56,22 @@ async function falseAlerts(): Promise<number> {
   return total;
 }
 
-/** Seconds from the fault to the first evaluation the alert fired at, or undefined within the watch. */
-async function timesToPage(): Promise<number> {
+/** A fault of a configuration with a seed that paged later than the goal (or not within the watch). */
+interface Miss {
+  config: string;
+  fault: Fault;
+  seed: number;
+  seconds: number | undefined;
+}
+
+/** Seconds from the fault to the first evaluation the alert fired at, for every fault; the goal's misses. */
+async function timesToPage(): Promise<Miss[]> {
   console.log(
     `\nseconds from the fault to ${ALERT} firing (steady demo traffic, 8-9 orders a minute; seeds ${SEEDS.join(", ")}: min / median / max)`,
   );
   console.log(`| configuration | fault | ${ALERT} | the rule it replaced |`);
   console.log("| --- | --- | ---: | ---: |");
-  let worstFullStop = 0;
+  const misses: Miss[] = [];
   const summary = (times: (number | undefined)[]) => {
     const known = times.filter((t): t is number => t !== undefined).sort((a, b) => a - b);
     if (known.length === 0) return `> ${WATCH_SECONDS}`;
@@ -96,20 +104,29 @@ async function timesToPage(): Promise<number> {
         alert.push(after(fired(ALERT)));
         previous.push(after(fired(PREVIOUS_ALERT)));
       }
-      if (fault === "full stop")
-        worstFullStop = Math.max(worstFullStop, ...alert.map((t) => t ?? Number.POSITIVE_INFINITY));
+      alert.forEach((seconds, i) => {
+        const seed = SEEDS[i] ?? 0;
+        if (seconds === undefined || seconds > config.goalSeconds)
+          misses.push({ config: config.name, fault, seed, seconds });
+      });
       console.log(`| ${config.name} | ${fault} | ${summary(alert)} | ${summary(previous)} |`);
     }
   }
-  return worstFullStop;
+  return misses;
 }
 
 const falseTotal = await falseAlerts();
-const worst = await timesToPage();
+const misses = await timesToPage();
 rmSync(scratch, { recursive: true, force: true });
 const quiet = falseTotal === 0;
-const fast = worst <= GOAL_SECONDS;
+const goals = CONFIGS.map((c) => `${c.goalSeconds} s ${c.name}`).join(", ");
+const missed = misses
+  .map(
+    (m) =>
+      `${m.config} ${m.fault} seed ${m.seed}: ${m.seconds === undefined ? `> ${WATCH_SECONDS}` : m.seconds} s`,
+  )
+  .join("; ");
 console.log(
-  `\ngoals: zero false alerts: ${quiet ? "met" : `MISSED (${falseTotal})`}; a full stop paged within ${GOAL_SECONDS} s in both configurations: ${fast ? "met" : "MISSED"} (slowest ${worst} s)`,
+  `\ngoals: zero false alerts: ${quiet ? "met" : `MISSED (${falseTotal})`}; every fault paged within ${goals}, every seed: ${misses.length === 0 ? "met" : `MISSED (${missed})`}`,
 );
-if (!quiet || !fast) process.exitCode = 1;
+if (!quiet || misses.length > 0) process.exitCode = 1;

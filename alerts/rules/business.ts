@@ -12,11 +12,28 @@ const refused = REFUSED_OUTCOMES.join("|");
 export const SHORTFALL_WINDOWS = ["3m", "10m"] as const;
 
 /**
- * The window of the full-stop test: no order at all in it while its product views predict enough of them.
- * Short enough that a stop pages within 3 minutes in the cluster (15 s scrapes, 30 s evaluation: the
- * window, one evaluation to start `for:`, one to fire), where the 3-minute shortfall test needs about 4.
+ * The windows of the full-stop test: no order at all in one of them while its product views predict enough
+ * of them. Together they approximate "the silence since the last order predicts N orders" in steps: a busy
+ * shop pages after the shortest window that predicts N, the demo's 8-9 orders a minute after 75 s (90 s
+ * when its views run low), a quieter shop not at all (the shortfall tests' case). The chance of a false page
+ * stays e^-N per silence whichever window sees it. The longest is the 90 s the test had with one window.
  */
-export const FULL_STOP_WINDOW = "90s";
+export const FULL_STOP_WINDOWS = ["60s", "75s", "90s"] as const;
+
+/**
+ * The window of the worthless-orders test. Every real order is worth something, so the window needs only
+ * enough orders, not a baseline: 45 s holds at least 3 scrapes at 15 s (2 in the worst alignment on
+ * Prometheus 3's left-open ranges) and 6 of the demo's orders, and a worthless order is in it 15 s sooner
+ * than in a minute.
+ */
+export const WORTHLESS_ORDERS_WINDOW = "45s";
+
+/** "60, 75 or 90" from ["60s", "75s", "90s"]: windows as the alert's description names them. */
+const seconds = (windows: readonly string[]) =>
+  windows
+    .map((w) => w.replace(/s$/, ""))
+    .join(", ")
+    .replace(/, (?=[^,]*$)/, " or ");
 
 /** Requests, revenue and checkouts per job, and each series' own recent level. */
 export const businessRecording: RuleGroupBuilder = () => ({
@@ -48,7 +65,7 @@ sum by (job) (rate(app_checkouts_total[5m]))`,
 /
 (sum by (job) (rate(app_product_views_total[6h])) > 0)`,
     },
-    ...[...SHORTFALL_WINDOWS, FULL_STOP_WINDOW].flatMap((window) => [
+    ...[...SHORTFALL_WINDOWS, ...FULL_STOP_WINDOWS].flatMap((window) => [
       {
         record: `job:app_orders:increase${window}`,
         expr: `sum by (job) (increase(app_checkouts_total{outcome="accepted"}[${window}]))`,
@@ -60,7 +77,7 @@ sum by (job) (rate(app_checkouts_total[5m]))`,
 * on (job) job:app_conversion:ratio_rate6h`,
       },
     ]),
-    // What an order is usually worth (6 h), and the last minute's orders and revenue: orders that keep being
+    // What an order is usually worth (6 h), and the last 45 seconds' orders and revenue: orders that keep being
     // accepted while they bring in nothing are a shop that stopped selling with every answer a 201.
     {
       record: "job:app_revenue_per_order:ratio_rate6h",
@@ -69,10 +86,13 @@ sum by (job) (rate(app_checkouts_total[5m]))`,
 (sum by (job) (rate(app_checkouts_total{outcome="accepted"}[6h])) > 0)`,
     },
     {
-      record: "job:app_orders:increase1m",
-      expr: `sum by (job) (increase(app_checkouts_total{outcome="accepted"}[1m]))`,
+      record: `job:app_orders:increase${WORTHLESS_ORDERS_WINDOW}`,
+      expr: `sum by (job) (increase(app_checkouts_total{outcome="accepted"}[${WORTHLESS_ORDERS_WINDOW}]))`,
     },
-    { record: "job:app_revenue_usd:increase1m", expr: "sum by (job) (increase(app_revenue_total[1m]))" },
+    {
+      record: `job:app_revenue_usd:increase${WORTHLESS_ORDERS_WINDOW}`,
+      expr: `sum by (job) (increase(app_revenue_total[${WORTHLESS_ORDERS_WINDOW}]))`,
+    },
     {
       // Valid checkout attempts of the last minute (what a customer tried to buy) and those turned away.
       record: "job:app_checkouts_placed:increase1m",
@@ -91,10 +111,10 @@ sum by (job) (rate(app_checkouts_total[5m]))`,
  * at least a count, so a quiet night's single refusal pages nobody), orders missing (fewer than the
  * product views predict at the shop's own conversion by more than a number of standard deviations, a test
  * that scales with traffic and cannot fire while too few orders are expected), orders stopped (not one in
- * the last 90 seconds while its product views predict at least a set number: the chance of that in a
+ * the last 60, 75 or 90 seconds while that window's product views predict at least a set number: the chance of that in a
  * healthy shop is e^-N, and it pages a full stop a minute or two before the 3-minute shortfall can), or
- * orders worth nothing (a
- * minute of accepted orders that brought in under 1% of what orders are usually worth: a pricing or
+ * orders worth nothing (45
+ * seconds of accepted orders that brought in under 1% of what orders are usually worth: a pricing or
  * payment-capture fault with every checkout answered 201; order values vary too much for a smaller drop to
  * be told from chance in minutes). All only while 5xx errors are normal: a failing shop is the availability
  * alerts' page. The value is the share of sales lost.
@@ -119,30 +139,33 @@ ${SHORTFALL_WINDOWS.map(
       < job:app_orders_expected:increase${w} - ${num(business.orderShortfallSigmas)} * sqrt(job:app_orders_expected:increase${w})
   )
 `,
+).join("")}${FULL_STOP_WINDOWS.map(
+  (w) => `  or on (job)
+  (
+    1 - job:app_orders:increase${w} / job:app_orders_expected:increase${w}
+    and on (job)
+    job:app_orders:increase${w} == 0
+    and on (job)
+    job:app_orders_expected:increase${w} >= ${num(business.minPredictedOrdersForFullStop)}
+  )
+`,
 ).join("")}  or on (job)
   (
-    1 - job:app_orders:increase${FULL_STOP_WINDOW} / job:app_orders_expected:increase${FULL_STOP_WINDOW}
+    1 - job:app_revenue_usd:increase${WORTHLESS_ORDERS_WINDOW} / (job:app_orders:increase${WORTHLESS_ORDERS_WINDOW} * on (job) job:app_revenue_per_order:ratio_rate6h)
     and on (job)
-    job:app_orders:increase${FULL_STOP_WINDOW} == 0
+    job:app_orders:increase${WORTHLESS_ORDERS_WINDOW} >= ${num(business.minOrdersWorthNothing)}
     and on (job)
-    job:app_orders_expected:increase${FULL_STOP_WINDOW} >= ${num(business.minPredictedOrdersForFullStop)}
-  )
-  or on (job)
-  (
-    1 - job:app_revenue_usd:increase1m / (job:app_orders:increase1m * on (job) job:app_revenue_per_order:ratio_rate6h)
-    and on (job)
-    job:app_orders:increase1m >= ${num(business.minOrdersWorthNothing)}
-    and on (job)
-    job:app_revenue_usd:increase1m < 0.01 * job:app_orders:increase1m * on (job) job:app_revenue_per_order:ratio_rate6h
+    job:app_revenue_usd:increase${WORTHLESS_ORDERS_WINDOW} < 0.01 * job:app_orders:increase${WORTHLESS_ORDERS_WINDOW} * on (job) job:app_revenue_per_order:ratio_rate6h
   )
 )
 and on (job)
 job:slo_availability_errors:ratio_rate5m < ${num(business.errorRatioNormal)}`,
-      for: "15s",
+      // No `for:`: each test carries its own guard against chance, and a `for:` would only add an evaluation
+      // (30 s in the cluster, 15 s locally) to every page.
       labels: { severity: "critical" },
       annotations: {
         summary: "{{ $labels.job }} answers but does not sell",
-        description: `{{ $labels.job }} loses {{ $value | humanizePercentage }} of its sales while fewer than ${percent(business.errorRatioNormal)} of requests fail: at least ${percent(business.refusedCheckoutShare)} (and ${business.minRefusedCheckouts} or more) of the last minute's checkouts were refused as out of stock or payment failed, or the last 3 or 10 minutes brought far fewer orders than their product views predict at the last 6 hours' conversion (by more than ${business.orderShortfallSigmas} standard deviations), or not one order came in the last 90 seconds while their product views predict ${business.minPredictedOrdersForFullStop} or more, or the last minute's ${business.minOrdersWorthNothing} or more orders brought in next to nothing. Stock, payment, pricing or a checkout that customers cannot reach.`,
+        description: `{{ $labels.job }} loses {{ $value | humanizePercentage }} of its sales while fewer than ${percent(business.errorRatioNormal)} of requests fail: at least ${percent(business.refusedCheckoutShare)} (and ${business.minRefusedCheckouts} or more) of the last minute's checkouts were refused as out of stock or payment failed, or the last 3 or 10 minutes brought far fewer orders than their product views predict at the last 6 hours' conversion (by more than ${business.orderShortfallSigmas} standard deviations), or not one order came in the last ${seconds(FULL_STOP_WINDOWS)} seconds while their product views predict ${business.minPredictedOrdersForFullStop} or more, or the last ${seconds([WORTHLESS_ORDERS_WINDOW])} seconds' ${business.minOrdersWorthNothing} or more orders brought in next to nothing. Stock, payment, pricing or a checkout that customers cannot reach.`,
         value: "{{ $value | humanizePercentage }} of sales lost",
         runbook_url: runbook("RevenueDropWhileHealthy"),
         dashboard_uid: DASHBOARD_UIDS.overview,
