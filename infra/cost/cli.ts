@@ -6,7 +6,7 @@ import { z } from "zod";
 import { type CostEstimate, classify, estimateChanges } from "./estimate";
 import { evaluateGuardrail, type GuardrailOutcome, guardrailFor } from "./guardrail";
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from "./markdown";
-import { changesFromPreview, type PreviewDigest, regionFromPreview } from "./preview";
+import { changesFromPreview, neverDeployed, type PreviewDigest, regionFromPreview } from "./preview";
 import { type Budget, costReportSchema, toReport } from "./report";
 import { resourcesUnderMocks } from "./run-program";
 import { estimateOfStack, FALLBACK_REGION, todayUtc } from "./stack-estimate";
@@ -144,7 +144,11 @@ export async function costFromArgs(argv: string[]): Promise<CostRun> {
     estimate = estimateChanges(changesFromPreview(digest), table, { stack, region, usage, monthStart });
     const thresholds = guardrailFor(stack);
     if (thresholds)
-      guardrail = evaluateGuardrail(estimate, thresholds, values["approved-by"], budgetOf(stack));
+      guardrail = evaluateGuardrail(estimate, thresholds, {
+        approvedBy: values["approved-by"],
+        budget: budgetOf(stack),
+        neverDeployed: neverDeployed(digest),
+      });
   } else {
     const region = values.region ?? regionFromStackFile(stack) ?? FALLBACK_REGION;
     const { resources, messages } = await resourcesUnderMocks(stack);

@@ -3,15 +3,24 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AWS_PRICE_TABLE, exact, loadPriceTable } from "@platform/prices";
 import { afterAll, describe, expect, it } from "vitest";
+import { costFromArgs } from "./cli";
 import { estimateChanges } from "./estimate";
 import { NODE_GROUP, nodeGroup, preview, step } from "./fixtures";
 import { evaluateGuardrail, guardrailFor } from "./guardrail";
 import { renderMarkdown } from "./markdown";
-import { changesFromPreview } from "./preview";
+import { changesFromPreview, neverDeployed, type PreviewStep } from "./preview";
 import { listStacks, stackConfig, stackMonthlyBudget } from "./stack-files";
 import { loadUsage } from "./usage-file";
 
 const table = loadPriceTable(AWS_PRICE_TABLE);
+const ROLE = "aws:iam/role:Role";
+/** The stack resource: a create only on a stack never deployed. */
+const stackStep = (op: string): PreviewStep => ({
+  op,
+  urn: "urn:pulumi:dev::cost-aware-platform::pulumi:pulumi:Stack::cost-aware-platform-dev",
+  ...(op === "create" ? {} : { oldState: { type: "pulumi:pulumi:Stack", inputs: {} } }),
+  newState: { type: "pulumi:pulumi:Stack", inputs: {} },
+});
 const scratch = mkdtempSync(join(tmpdir(), "cost-guardrail-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -58,7 +67,7 @@ describe("the cost guardrail", () => {
   });
 
   it("passes when a maintainer approved, and the comment says who", () => {
-    const outcome = evaluateGuardrail(scaleUp, { monthlyIncreaseUsd: exact(50) }, "octocat");
+    const outcome = evaluateGuardrail(scaleUp, { monthlyIncreaseUsd: exact(50) }, { approvedBy: "octocat" });
     expect(outcome).toMatchObject({ over: true, passes: true, approvedBy: "octocat" });
     expect(renderMarkdown(scaleUp, undefined, { guardrail: outcome })).toContain(
       "approved by @octocat with the `cost-approved` label",
@@ -75,14 +84,25 @@ describe("the cost guardrail", () => {
     expect(evaluateGuardrail(fresh, { monthlyIncreaseUsd: exact(100) }).over).toBe(true);
   });
 
-  describe("a stack with nothing deployed yet is judged against its monthly budget", () => {
+  describe("a stack never deployed (every step a create) is judged against its monthly budget", () => {
     // 2 new t3.large nodes: 2 × 730 h × $0.0832 = $121.472 → $121.47, 2 × 20 GiB × $0.08 = $3.20: $124.67 after,
     // $0 before. By the increase rule +$124.67 is over $50; the first deploy of a stack is its budget's business.
-    const firstDeploy = estimateChanges(
-      changesFromPreview(preview([step("create", NODE_GROUP, "nodes", undefined, nodeGroup("t3.large", 2))])),
-      table,
-      { stack: "dev", region: "us-east-1", usage: {}, monthStart: new Date("2026-12-01T00:00:00Z") },
-    );
+    // Never deployed: every step a create, the stack resource's too.
+    const firstDigest = preview([
+      stackStep("create"),
+      step("create", NODE_GROUP, "nodes", undefined, nodeGroup("t3.large", 2)),
+    ]);
+    const firstDeploy = estimateChanges(changesFromPreview(firstDigest), table, {
+      stack: "dev",
+      region: "us-east-1",
+      usage: {},
+      monthStart: new Date("2026-12-01T00:00:00Z"),
+    });
+    const asFirstDeploy = (monthlyUsd: string, approvedBy?: string) => ({
+      budget: budget(monthlyUsd),
+      neverDeployed: neverDeployed(firstDigest),
+      ...(approvedBy ? { approvedBy } : {}),
+    });
     const thresholds = { monthlyIncreaseUsd: exact(50), monthlyIncreasePercent: exact(20) };
     const budget = (usd: string) => ({
       monthlyUsd: exact(usd),
@@ -92,7 +112,7 @@ describe("the cost guardrail", () => {
     it("within the budget it passes, and the comment says the increase guardrail does not apply", () => {
       expect(firstDeploy.totalBefore.toFixed(2)).toBe("0.00");
       expect(firstDeploy.totalAfter.toFixed(2)).toBe("124.67");
-      const outcome = evaluateGuardrail(firstDeploy, thresholds, undefined, budget("300"));
+      const outcome = evaluateGuardrail(firstDeploy, thresholds, asFirstDeploy("300"));
       expect(outcome).toMatchObject({ firstDeploy: true, over: false, passes: true, reasons: [] });
       const comment = renderMarkdown(firstDeploy, undefined, { guardrail: outcome, budget: budget("300") });
       expect(comment).toContain(
@@ -102,8 +122,8 @@ describe("the cost guardrail", () => {
     });
 
     it("at exactly the budget it passes; a cent above fails, saying so, until approved", () => {
-      expect(evaluateGuardrail(firstDeploy, thresholds, undefined, budget("124.67")).over).toBe(false);
-      const over = evaluateGuardrail(firstDeploy, thresholds, undefined, budget("124.66"));
+      expect(evaluateGuardrail(firstDeploy, thresholds, asFirstDeploy("124.67")).over).toBe(false);
+      const over = evaluateGuardrail(firstDeploy, thresholds, asFirstDeploy("124.66"));
       expect(over).toMatchObject({ firstDeploy: true, over: true, passes: false });
       expect(over.reasons).toEqual(["the monthly total of $124.67 is above the stack's budget of $124.66"]);
       const comment = renderMarkdown(firstDeploy, undefined, { guardrail: over, budget: budget("124.66") });
@@ -112,7 +132,7 @@ describe("the cost guardrail", () => {
       );
       // Said once: no separate budget warning beside it.
       expect(comment).not.toContain("⚠️ $124.67 is above the stack's monthly budget");
-      expect(evaluateGuardrail(firstDeploy, thresholds, "octocat", budget("124.66"))).toMatchObject({
+      expect(evaluateGuardrail(firstDeploy, thresholds, asFirstDeploy("124.66", "octocat"))).toMatchObject({
         over: true,
         passes: true,
         approvedBy: "octocat",
@@ -123,13 +143,63 @@ describe("the cost guardrail", () => {
       const outcome = evaluateGuardrail(
         scaleUp,
         { monthlyIncreaseUsd: exact(50) },
-        undefined,
-        budget("1000"),
+        { budget: budget("1000"), neverDeployed: false },
       );
       expect(outcome).toMatchObject({ firstDeploy: false, over: true });
       expect(outcome.reasons).toEqual([
         "the monthly increase of +$62.34 is above the stack's guardrail of $50.00",
       ]);
+    });
+  });
+
+  describe("a stack already deployed whose resources cost nothing keeps the increase rule", () => {
+    // An existing cluster's stack moving to `eks`: its stack resource and an IAM role are unchanged and free,
+    // the node group is new: $0 before, $124.67 after, +$124.67 over dev's $50, within dev's budget.
+    const digest = preview([
+      stackStep("same"),
+      step("same", ROLE, "nodes-role", { assumeRolePolicy: "{}" }, { assumeRolePolicy: "{}" }),
+      step("create", NODE_GROUP, "nodes", undefined, nodeGroup("t3.large", 2)),
+    ]);
+
+    it("is not a first deploy: it has steps other than create", () => {
+      expect(neverDeployed(digest)).toBe(false);
+      expect(neverDeployed(preview([stackStep("create"), step("create", ROLE, "r", undefined, {})]))).toBe(
+        true,
+      );
+      expect(neverDeployed(preview([]))).toBe(false);
+    });
+
+    it("fails above $50 without the cost-approved label, though nothing was billed before", async () => {
+      const file = join(scratch, "existing-to-eks.json");
+      writeFileSync(file, JSON.stringify(digest));
+      const run = await costFromArgs(["--preview", file, "--stack", "dev", "--at", "2026-12-01"]);
+      expect(run.estimate.totalBefore.toFixed(2)).toBe("0.00");
+      expect(run.estimate.totalAfter.toFixed(2)).toBe("124.67");
+      expect(run.guardrail).toMatchObject({ firstDeploy: false, over: true, passes: false });
+      expect(run.guardrail?.reasons).toContain(
+        "the monthly increase of +$124.67 is above the stack's guardrail of $50.00",
+      );
+      expect(run.exitCode).toBe(3);
+      expect(run.output).not.toContain("First deploy");
+    });
+
+    it("the same stack never deployed (every step a create) takes the first-deploy path", async () => {
+      const file = join(scratch, "never-deployed.json");
+      writeFileSync(
+        file,
+        JSON.stringify(
+          preview([
+            stackStep("create"),
+            step("create", ROLE, "nodes-role", undefined, { assumeRolePolicy: "{}" }),
+            step("create", NODE_GROUP, "nodes", undefined, nodeGroup("t3.large", 2)),
+          ]),
+        ),
+      );
+      const run = await costFromArgs(["--preview", file, "--stack", "dev", "--at", "2026-12-01"]);
+      // Judged by dev's budget as Pulumi.dev.yaml sets it, whatever a user set there.
+      const over = run.estimate.totalAfter.greaterThan(stackMonthlyBudget("dev").monthlyUsd);
+      expect(run.guardrail).toMatchObject({ firstDeploy: true, over });
+      expect(run.output).toContain("First deploy of stack `dev`: the increase guardrail does not apply");
     });
   });
 

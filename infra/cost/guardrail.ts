@@ -12,9 +12,11 @@ import { REPO_ROOT } from "./stack-files";
  * guardrail when its increase of the fixed monthly total is above any threshold that is set; the preview
  * check then fails unless a maintainer approves it (the `cost-approved` label).
  *
- * A stack with nothing deployed yet (nothing billed before: its first preview counts the whole stack as the
- * increase) is judged against its monthly budget instead: over only when the total after is above it. The
- * template's first green preview comment is then the first deploy's, without a label.
+ * A stack never deployed (every step of its preview a `create`: its first preview counts the whole stack as
+ * the increase) is judged against its monthly budget instead: over only when the total after is above it. The
+ * template's first green preview comment is then the first deploy's, without a label. A stack already
+ * deployed keeps the increase rule even when what it had cost nothing (an existing cluster's stack moving to
+ * `eks`): a $0 total before is not a first deploy.
  */
 export const STACKS_FILE = join(REPO_ROOT, ".github", "stacks.json");
 
@@ -40,7 +42,7 @@ export interface GuardrailThresholds {
 export interface GuardrailOutcome {
   stack: string;
   thresholds: GuardrailThresholds;
-  /** nothing was billed before: judged against `budget`, not the increase thresholds */
+  /** the stack was never deployed (every step a create): judged against `budget`, not the increase thresholds */
   firstDeploy: boolean;
   /** the stack's monthly budget a first deploy was judged against */
   budget?: Budget;
@@ -74,18 +76,21 @@ export function guardrailFor(stack: string, path: string = STACKS_FILE): Guardra
   };
 }
 
-/** Nothing in the stack was billed before the change: a stack never deployed (or one that still costs nothing). */
-export function isFirstDeploy(estimate: CostEstimate): boolean {
-  return estimate.mode === "diff" && estimate.totalBefore.isZero();
+export interface GuardrailContext {
+  /** the login of the maintainer who added the `cost-approved` label */
+  approvedBy?: string;
+  /** the stack's monthly budget, what a first deploy is judged against */
+  budget?: Budget;
+  /** the preview's stack was never deployed (`neverDeployed` in preview.ts): every step a create */
+  neverDeployed?: boolean;
 }
 
 export function evaluateGuardrail(
   estimate: CostEstimate,
   thresholds: GuardrailThresholds,
-  approvedBy?: string,
-  budget?: Budget,
+  { approvedBy, budget, neverDeployed = false }: GuardrailContext = {},
 ): GuardrailOutcome {
-  if (budget && isFirstDeploy(estimate)) {
+  if (budget && neverDeployed) {
     const reasons = estimate.totalAfter.greaterThan(budget.monthlyUsd)
       ? [
           `the monthly total of ${formatUsd(estimate.totalAfter)} is above the stack's budget of ${formatUsd(budget.monthlyUsd)}`,

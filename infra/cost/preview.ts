@@ -102,6 +102,16 @@ export function changesFromPreview(digest: PreviewDigest): ResourceChange[] {
   return changes;
 }
 
+/**
+ * The stack was never deployed: every step of the preview is a `create` (on such a stack even the
+ * `pulumi:pulumi:Stack` resource is one). A stack already deployed has at least its stack resource as a
+ * `same` step (the preview is read with `--show-sames`), however little its resources cost.
+ */
+export function neverDeployed(digest: PreviewDigest): boolean {
+  const steps = digest.steps ?? [];
+  return steps.length > 0 && steps.every((step) => step?.op === "create");
+}
+
 /** The stack's AWS region as the preview recorded it in its config, if it did. */
 export function regionFromPreview(digest: PreviewDigest): string | undefined {
   const region = digest.config?.["platform:region"] ?? digest.config?.["aws:region"];

@@ -181,7 +181,7 @@ export const costReportSchema = z
         reasons: z.array(z.string()),
         approvedBy: z.string().nullable(),
         passes: z.boolean(),
-        /** nothing billed before: judged against the budget (`budget`), not the increase thresholds */
+        /** never deployed (every step a create): judged against the budget (`budget`), not the increase thresholds */
         firstDeploy: z.boolean(),
       })
       .strict()
