@@ -10,6 +10,7 @@ import {
 import { iamPrincipalArnHint, iamPrincipalArnPattern } from "./iam-arns";
 import { defaultKubernetesVersion, kubernetesVersionNotice } from "./kubernetes-versions";
 import { flag, parseNamespaced, readConfigNamespace, SettingsError, wholeNumber } from "./settings-loader";
+import { TAG_KEYS_SET_BY_THE_PROGRAM } from "./stack-tags";
 
 export { SettingsError };
 
@@ -154,9 +155,6 @@ const settingsObject = z
 
 type RawSettings = z.infer<typeof settingsObject>;
 
-/** Tag keys the program sets to something other than the stack's name (infra/stack-tags.ts). */
-const taggedByTheProgram = ["project", "service", "managed-by"];
-
 /** Checks between settings, and against the catalogue (replica counts) and the EKS version table. */
 function crossChecks(settings: RawSettings, ctx: z.RefinementCtx, services: Catalogue): void {
   const issue = (key: string, message: string) => ctx.addIssue({ code: "custom", path: [key], message });
@@ -181,10 +179,10 @@ function crossChecks(settings: RawSettings, ctx: z.RefinementCtx, services: Cata
   if (settings.clusterMode === "existing" && settings.imageRegistry === "ecr") {
     issue("imageRegistry", "a registry the existing cluster can pull from (ecr needs clusterMode eks)");
   }
-  if (taggedByTheProgram.includes(settings.costTagKey)) {
+  if (TAG_KEYS_SET_BY_THE_PROGRAM.includes(settings.costTagKey)) {
     issue(
       "costTagKey",
-      `carries the stack's name on every resource, so it cannot be ${taggedByTheProgram.join(", ")}, which carry their own`,
+      `carries the stack's name on every resource, so it cannot be ${TAG_KEYS_SET_BY_THE_PROGRAM.join(", ")}, which carry their own`,
     );
   }
   if (settings.appsNamespace === settings.monitoringNamespace) {

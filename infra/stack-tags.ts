@@ -8,6 +8,21 @@ import type { Settings } from "./config";
  * and a Service's load balancer (`loadBalancerTagAnnotations`). Cost Explorer then files all of it under
  * the stack.
  */
+/** The `Name` the launch template gives the nodes, their volumes and interfaces (components/cluster.ts). */
+export const NODE_NAME_TAG = "Name";
+
+/**
+ * Tag keys the program sets to something other than the stack's name: stackTags' own, and the nodes' `Name`,
+ * which overrides a default tag of that key on what EKS launches. `platform:costTagKey` cannot be one of them.
+ * Tag keys are case-sensitive (`name` is another key).
+ */
+export const TAG_KEYS_SET_BY_THE_PROGRAM: readonly string[] = [
+  "project",
+  "service",
+  "managed-by",
+  NODE_NAME_TAG,
+];
+
 export function stackTags(
   settings: Pick<Settings, "project" | "stack" | "costTagKey">,
   service: string,

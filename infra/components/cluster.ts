@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { type EksSupportType, extendedSupportBilledFrom } from "../eks-support";
 import { nodeAmiType } from "../node-architecture";
+import { NODE_NAME_TAG } from "../stack-tags";
 import { attachManagedPolicies, platformRolePath, podIdentityTrust, serviceTrust } from "./iam";
 import { previewerGroup } from "./preview-access";
 
@@ -221,7 +222,7 @@ export class EksCluster extends pulumi.ComponentResource {
         // EKS launches the nodes: the provider's default tags reach the template, not what it launches.
         tagSpecifications: (["instance", "volume", "network-interface"] as const).map((resourceType) => ({
           resourceType,
-          tags: { ...args.createdResourceTags, Name: `${args.clusterName}-node` },
+          tags: { ...args.createdResourceTags, [NODE_NAME_TAG]: `${args.clusterName}-node` },
         })),
       },
       awsOpts,

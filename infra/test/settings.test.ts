@@ -66,6 +66,15 @@ describe("settings", () => {
       { costTagKey: "service" },
       "platform:costTagKey: carries the stack's name on every resource, so it cannot be project, service, managed-by",
     ],
+    // The launch template's Name tag on the nodes overrides a default tag of that key: the nodes would lose it.
+    [
+      { costTagKey: "Name" },
+      "platform:costTagKey: carries the stack's name on every resource, so it cannot be project, service, managed-by, Name",
+    ],
+    // Reserved by AWS in any case: the deploy would fail tagging the first resource.
+    [{ costTagKey: "aws:stack" }, "platform:costTagKey: the aws: prefix is reserved by AWS (in any case)"],
+    [{ costTagKey: "AWS:stack" }, "platform:costTagKey: the aws: prefix is reserved by AWS (in any case)"],
+    [{ costTagKey: "Aws:Cost" }, "platform:costTagKey: the aws: prefix is reserved by AWS (in any case)"],
     [
       { costTagKey: "team=a" },
       "platform:costTagKey: an AWS tag key: up to 128 letters, digits and _ . : / + @ - (no = or ,)",
