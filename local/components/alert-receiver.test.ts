@@ -128,6 +128,28 @@ describe("the alert receiver", () => {
     expect(receiver.received[0]?.alerts[0]?.labels.alertname).toBe("Target\u001b[2JDown");
   });
 
+  it("prints no bidi override or Unicode line separator, so a label cannot reorder or split a printed line", () => {
+    const text = formatNotification(
+      notification(
+        {
+          // U+202E RIGHT-TO-LEFT OVERRIDE would print "TargetDown" backwards and everything after it.
+          alertname: "Target\u202eDown",
+          // U+2066–2069 isolates, U+200B ZERO WIDTH SPACE, U+FEFF BOM: format characters (\p{Cf}) too.
+          severity: "crit\u2066ical\u2069\u200b\ufeff",
+          // U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR end a line in many terminals and viewers.
+          job: "store\u2028[alert] RESOLVED  everything\u2029front",
+        },
+        { summary: "\u202adown\u202c\u202b\u202d", value: "0\u061c" },
+      ),
+    );
+    for (const line of text.split("\n")) expect(line).not.toMatch(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u);
+    expect(text.split("\n")).toHaveLength(3);
+    expect(text).toContain(
+      "[alert] FIRING   TargetDown (critical) job=store [alert] RESOLVED  everything front",
+    );
+    expect(text).toContain("        down\n        value: 0");
+  });
+
   it("prints an ordinary alert as before", () => {
     expect(formatNotification(TARGET_DOWN)).toBe(
       [

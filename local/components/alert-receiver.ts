@@ -59,12 +59,16 @@ export type AlertNotification = z.infer<typeof webhookSchema>;
 /**
  * A label or annotation as terminal text: C0 controls (ESC among them), DEL and C1 controls removed, so
  * whatever can set a label (any target's relabelling, a rule's template) cannot clear the screen, move
- * the cursor, retitle the window or print a line that looks like another alert. A line break or tab
- * becomes one space.
+ * the cursor, retitle the window or print a line that looks like another alert. Format characters go too
+ * (bidi overrides and isolates, zero-width characters), so a label cannot reorder the rest of its line. A
+ * line break, tab, or Unicode line or paragraph separator becomes one space.
  */
 export function terminalText(text: string): string {
-  // \p{Cc}, Unicode's "control" category, is exactly C0 (U+0000–U+001F), DEL (U+007F) and C1 (U+0080–U+009F).
-  return text.replace(/\p{Cc}+/gu, (run) => (/[\t\n\r]/.test(run) ? " " : ""));
+  // \p{Cc}, Unicode's "control" category, is exactly C0 (U+0000–U+001F), DEL (U+007F) and C1 (U+0080–U+009F);
+  // \p{Cf} ("format") holds U+202A–202E, U+2066–2069, U+200B–200F, U+FEFF; \p{Zl} and \p{Zp} are U+2028, U+2029.
+  return text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, (run) =>
+    /[\t\n\r\p{Zl}\p{Zp}]/u.test(run) ? " " : "",
+  );
 }
 
 /**
