@@ -4,7 +4,8 @@
  * own name at 127.0.0.1 and then reach such a server from a visitor's browser as if it were its own
  * origin (no CORS check applies), but the browser still sends the page's name in `Host`, which no script
  * can change. So a request whose `Host` is not 127.0.0.1, localhost or [::1] at the port it arrived on is
- * refused before any route runs.
+ * refused before any route registered after this middleware runs (the kit's own `/health`, `/ready` and
+ * `/metrics` come first and answer any `Host`).
  */
 import type { MiddlewareHandler } from "hono";
 import { jsonError, type ServiceEnv } from "./server.js";
