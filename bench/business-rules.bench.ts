@@ -4,11 +4,17 @@
 //
 // 1. False alerts over 30 minutes with a dip (traffic halves for 5 minutes) and a surge (it doubles for 5
 //    minutes), conversion unchanged, after an hour of the usual: goal zero.
-// 2. Time to page (the alert firing, what Prometheus sends on; critical alerts leave Alertmanager with no
+// 2. False alerts over 6 hours of steady demo traffic per seed in the cluster's configuration (30 simulated
+//    hours in all, about 30 s of promtool): goal zero. Chance silences between orders are what the full-stop
+//    test must not page on; at the demo's 8.5 orders a minute the rule before this one paged them 2.5 times a
+//    day, which this sees. The local configuration (5 s scrapes and evaluations) would take a minute of
+//    promtool per seed; its false rate is the analytic bound in alerts/settings.yaml.
+// 3. Time to page (the alert firing, what Prometheus sends on; critical alerts leave Alertmanager with no
 //    group wait) for each silent failure, starting at a seed's instant after an hour of the usual: a full
 //    stop of orders, every checkout refused, every payment declined, orders worth nothing. Goal: every
 //    fault within its configuration's `goalSeconds` (3 minutes in the cluster, 90 s locally), for every
-//    seed. promtool evaluates the rule groups in no fixed order, so the alert sees the recording rules of
+//    seed, except a configuration's `tradeOffs`: printed against the goal as not met, with the reason, and
+//    not gating the exit code (locally the full stop). promtool evaluates the rule groups in no fixed order, so the alert sees the recording rules of
 //    this evaluation or of the one before, as a real Prometheus's independently scheduled groups do: a
 //    time can move by one evaluation between runs.
 import { mkdtempSync, rmSync } from "node:fs";
@@ -56,6 +62,34 @@ async function falseAlerts(): Promise<number> {
   return total;
 }
 
+/** Hours of steady traffic per seed the long false-alert check watches, in the cluster's configuration. */
+const STEADY_HOURS = 6;
+
+async function steadyFalseAlerts(): Promise<number> {
+  const config = CONFIGS.find((c) => c.name === "cluster");
+  if (!config) throw new Error("no cluster configuration");
+  console.log(
+    `\nfalse alerts over ${STEADY_HOURS} hours of steady demo traffic (8-9 orders a minute), per seed, ${config.name} configuration`,
+  );
+  console.log(`| configuration | seeds | hours | ${ALERT} | the rule it replaced |`);
+  console.log("| --- | ---: | ---: | ---: | ---: |");
+  const alert: number[] = [];
+  const previous: number[] = [];
+  for (const seed of SEEDS) {
+    const series = simulate(seed, config.scrapeSeconds, {
+      kind: "steady",
+      durationSeconds: STEADY_HOURS * 3600,
+    });
+    const fired = await firingTimes(config, series, { from: 0, to: STEADY_HOURS * 3600 }, scratch);
+    alert.push(episodes(fired(ALERT), config.evalSeconds));
+    previous.push(episodes(fired(PREVIOUS_ALERT), config.evalSeconds));
+  }
+  console.log(
+    `| ${config.name} (scrape ${config.scrapeSeconds} s, evaluate ${config.evalSeconds} s) | ${SEEDS.length} | ${STEADY_HOURS * SEEDS.length} | ${alert.join(" ")} | ${previous.join(" ")} |`,
+  );
+  return alert.reduce((a, b) => a + b, 0);
+}
+
 /** A fault of a configuration with a seed that paged later than the goal (or not within the watch). */
 interface Miss {
   config: string;
@@ -64,14 +98,27 @@ interface Miss {
   seconds: number | undefined;
 }
 
-/** Seconds from the fault to the first evaluation the alert fired at, for every fault; the goal's misses. */
-async function timesToPage(): Promise<Miss[]> {
+/** A goal a configuration does not meet by design for a fault, and why. */
+interface TradeOff {
+  config: string;
+  fault: Fault;
+  goalSeconds: number;
+  max: number | undefined;
+  reason: string;
+}
+
+/**
+ * Seconds from the fault to the first evaluation the alert fired at, for every fault; the goal's misses,
+ * and the trade-offs' figures against their goals.
+ */
+async function timesToPage(): Promise<{ misses: Miss[]; tradeOffs: TradeOff[] }> {
   console.log(
     `\nseconds from the fault to ${ALERT} firing (steady demo traffic, 8-9 orders a minute; seeds ${SEEDS.join(", ")}: min / median / max)`,
   );
   console.log(`| configuration | fault | ${ALERT} | the rule it replaced |`);
   console.log("| --- | --- | ---: | ---: |");
   const misses: Miss[] = [];
+  const tradeOffs: TradeOff[] = [];
   const summary = (times: (number | undefined)[]) => {
     const known = times.filter((t): t is number => t !== undefined).sort((a, b) => a - b);
     if (known.length === 0) return `> ${WATCH_SECONDS}`;
@@ -104,22 +151,33 @@ async function timesToPage(): Promise<Miss[]> {
         alert.push(after(fired(ALERT)));
         previous.push(after(fired(PREVIOUS_ALERT)));
       }
-      alert.forEach((seconds, i) => {
-        const seed = SEEDS[i] ?? 0;
-        if (seconds === undefined || seconds > config.goalSeconds)
-          misses.push({ config: config.name, fault, seed, seconds });
-      });
+      const reason = config.tradeOffs?.[fault];
+      if (reason !== undefined) {
+        const known = alert.filter((t): t is number => t !== undefined);
+        const max = known.length === alert.length ? Math.max(...known) : undefined;
+        tradeOffs.push({ config: config.name, fault, goalSeconds: config.goalSeconds, max, reason });
+      } else {
+        alert.forEach((seconds, i) => {
+          const seed = SEEDS[i] ?? 0;
+          if (seconds === undefined || seconds > config.goalSeconds)
+            misses.push({ config: config.name, fault, seed, seconds });
+        });
+      }
       console.log(`| ${config.name} | ${fault} | ${summary(alert)} | ${summary(previous)} |`);
     }
   }
-  return misses;
+  return { misses, tradeOffs };
 }
 
 const falseTotal = await falseAlerts();
-const misses = await timesToPage();
+const steadyTotal = await steadyFalseAlerts();
+const { misses, tradeOffs } = await timesToPage();
 rmSync(scratch, { recursive: true, force: true });
-const quiet = falseTotal === 0;
-const goals = CONFIGS.map((c) => `${c.goalSeconds} s ${c.name}`).join(", ");
+const quiet = falseTotal === 0 && steadyTotal === 0;
+const goals = CONFIGS.map((c) => {
+  const excepted = Object.keys(c.tradeOffs ?? {});
+  return `${c.goalSeconds} s ${c.name}${excepted.length ? ` (except ${excepted.join(", ")})` : ""}`;
+}).join(", ");
 const missed = misses
   .map(
     (m) =>
@@ -127,6 +185,12 @@ const missed = misses
   )
   .join("; ");
 console.log(
-  `\ngoals: zero false alerts: ${quiet ? "met" : `MISSED (${falseTotal})`}; every fault paged within ${goals}, every seed: ${misses.length === 0 ? "met" : `MISSED (${missed})`}`,
+  `\ngoals: zero false alerts: ${quiet ? "met" : `MISSED (${falseTotal} with the dip and surge, ${steadyTotal} over steady traffic)`}; every fault paged within ${goals}, every seed: ${misses.length === 0 ? "met" : `MISSED (${missed})`}`,
 );
+for (const t of tradeOffs) {
+  const met = t.max !== undefined && t.max <= t.goalSeconds;
+  console.log(
+    `${t.config} ${t.fault} within ${t.goalSeconds} s: ${met ? "met" : `not met (max ${t.max === undefined ? `> ${WATCH_SECONDS}` : t.max} s; trade-off: ${t.reason})`}`,
+  );
+}
 if (!quiet || misses.length > 0) process.exitCode = 1;

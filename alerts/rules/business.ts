@@ -12,13 +12,16 @@ const refused = REFUSED_OUTCOMES.join("|");
 export const SHORTFALL_WINDOWS = ["3m", "10m"] as const;
 
 /**
- * The windows of the full-stop test: no order at all in one of them while its product views predict enough
- * of them. Together they approximate "the silence since the last order predicts N orders" in steps: a busy
- * shop pages after the shortest window that predicts N, the demo's 8-9 orders a minute after 75 s (90 s
- * when its views run low), a quieter shop not at all (the shortfall tests' case). The chance of a false page
- * stays e^-N per silence whichever window sees it. The longest is the 90 s the test had with one window.
+ * The windows of the full-stop test, every scrape interval of the cluster from 60 s to 120 s: no order at all
+ * in one of them while the product views of the span it observed predict enough of them. Together they
+ * approximate "the silence since the last order predicts N orders": a busy shop pages after the shortest
+ * window that predicts N, the demo's 8-9 orders a minute after 90 s of observed silence (the 105-second
+ * window), a quieter shop not at all (the shortfall tests' case). The false rate is not e^-N per window: a
+ * healthy shop's silences longer than S come at λ·e^(-λS) a second, and the alert's `for:` adds one
+ * evaluation D to the silence it needs, so λ·e^-(N + λD) at the least λ that can reach N within the longest
+ * span (settings.yaml, business.minPredictedOrdersForFullStop, has the figures).
  */
-export const FULL_STOP_WINDOWS = ["60s", "75s", "90s"] as const;
+export const FULL_STOP_WINDOWS = ["60s", "75s", "90s", "105s", "120s"] as const;
 
 /**
  * The window of the worthless-orders test. Every real order is worth something, so the window needs only
@@ -28,12 +31,9 @@ export const FULL_STOP_WINDOWS = ["60s", "75s", "90s"] as const;
  */
 export const WORTHLESS_ORDERS_WINDOW = "45s";
 
-/** "60, 75 or 90" from ["60s", "75s", "90s"]: windows as the alert's description names them. */
-const seconds = (windows: readonly string[]) =>
-  windows
-    .map((w) => w.replace(/s$/, ""))
-    .join(", ")
-    .replace(/, (?=[^,]*$)/, " or ");
+/** "60 to 120" from ["60s", …, "120s"]: the windows as the alert's description names them. */
+const secondsRange = (windows: readonly string[]) =>
+  `${windows[0]?.replace(/s$/, "")} to ${windows.at(-1)?.replace(/s$/, "")}`;
 
 /** Requests, revenue and checkouts per job, and each series' own recent level. */
 export const businessRecording: RuleGroupBuilder = () => ({
@@ -65,18 +65,30 @@ sum by (job) (rate(app_checkouts_total[5m]))`,
 /
 (sum by (job) (rate(app_product_views_total[6h])) > 0)`,
     },
-    ...[...SHORTFALL_WINDOWS, ...FULL_STOP_WINDOWS].flatMap((window) => [
-      {
-        record: `job:app_orders:increase${window}`,
-        expr: `sum by (job) (increase(app_checkouts_total{outcome="accepted"}[${window}]))`,
-      },
-      {
-        // The orders this window's product views would have brought at the baseline conversion.
-        record: `job:app_orders_expected:increase${window}`,
-        expr: `sum by (job) (increase(app_product_views_total[${window}]))
+    ...[...SHORTFALL_WINDOWS, ...FULL_STOP_WINDOWS].map((window) => ({
+      record: `job:app_orders:increase${window}`,
+      expr: `sum by (job) (increase(app_checkouts_total{outcome="accepted"}[${window}]))`,
+    })),
+    // The orders this window's product views would have brought at the baseline conversion.
+    ...SHORTFALL_WINDOWS.map((window) => ({
+      record: `job:app_orders_expected:increase${window}`,
+      expr: `sum by (job) (increase(app_product_views_total[${window}]))
 * on (job) job:app_conversion:ratio_rate6h`,
-      },
-    ]),
+    })),
+    // The same over the span the window observed, which is all a window without an order proves silent:
+    // increase() extrapolates to the whole window, but n evenly spaced samples span (n-1)/n of it under
+    // Prometheus 3's left-open ranges (45 of 60 s at 15 s scrapes), and a little less than the span under
+    // 2.42's closed ones (48 of 60 s when a sample sits on each end), the side that pages later, never
+    // falsely. Any scrape interval: n is counted, not assumed.
+    ...FULL_STOP_WINDOWS.map((window) => ({
+      record: `job:app_orders_expected:observed${window}`,
+      expr: `sum by (job) (
+  increase(app_product_views_total[${window}])
+  * (count_over_time(app_product_views_total[${window}]) - 1)
+  / count_over_time(app_product_views_total[${window}])
+)
+* on (job) job:app_conversion:ratio_rate6h`,
+    })),
     // What an order is usually worth (6 h), and the last 45 seconds' orders and revenue: orders that keep being
     // accepted while they bring in nothing are a shop that stopped selling with every answer a 201.
     {
@@ -111,9 +123,10 @@ sum by (job) (rate(app_checkouts_total[5m]))`,
  * at least a count, so a quiet night's single refusal pages nobody), orders missing (fewer than the
  * product views predict at the shop's own conversion by more than a number of standard deviations, a test
  * that scales with traffic and cannot fire while too few orders are expected), orders stopped (not one in
- * the last 60, 75 or 90 seconds while that window's product views predict at least a set number: the chance of that in a
- * healthy shop is e^-N, and it pages a full stop a minute or two before the 3-minute shortfall can), or
- * orders worth nothing (45
+ * one of the last 60 to 120 seconds while the product views of the span it observed predict at least a set
+ * number N: a healthy shop's chance silences reach that at λ·e^-(N + λD) a second with the `for:`'s D, once
+ * in years at the demo's traffic, and it pages a full stop before the 3-minute shortfall can), or orders
+ * worth nothing (45
  * seconds of accepted orders that brought in under 1% of what orders are usually worth: a pricing or
  * payment-capture fault with every checkout answered 201; order values vary too much for a smaller drop to
  * be told from chance in minutes). All only while 5xx errors are normal: a failing shop is the availability
@@ -142,11 +155,11 @@ ${SHORTFALL_WINDOWS.map(
 ).join("")}${FULL_STOP_WINDOWS.map(
   (w) => `  or on (job)
   (
-    1 - job:app_orders:increase${w} / job:app_orders_expected:increase${w}
+    1 - job:app_orders:increase${w} / job:app_orders_expected:observed${w}
     and on (job)
     job:app_orders:increase${w} == 0
     and on (job)
-    job:app_orders_expected:increase${w} >= ${num(business.minPredictedOrdersForFullStop)}
+    job:app_orders_expected:observed${w} >= ${num(business.minPredictedOrdersForFullStop)}
   )
 `,
 ).join("")}  or on (job)
@@ -160,12 +173,14 @@ ${SHORTFALL_WINDOWS.map(
 )
 and on (job)
 job:slo_availability_errors:ratio_rate5m < ${num(business.errorRatioNormal)}`,
-      // No `for:`: each test carries its own guard against chance, and a `for:` would only add an evaluation
-      // (30 s in the cluster, 15 s locally) to every page.
+      // One more evaluation (30 s in the cluster, 15 s locally) before a page: a chance silence must last that
+      // much longer, which divides the full-stop test's false rate by e^(λD) (30 at the demo's traffic), and the
+      // shortfall tests' 4-sigma clauses must hold at two evaluations instead of one.
+      for: "15s",
       labels: { severity: "critical" },
       annotations: {
         summary: "{{ $labels.job }} answers but does not sell",
-        description: `{{ $labels.job }} loses {{ $value | humanizePercentage }} of its sales while fewer than ${percent(business.errorRatioNormal)} of requests fail: at least ${percent(business.refusedCheckoutShare)} (and ${business.minRefusedCheckouts} or more) of the last minute's checkouts were refused as out of stock or payment failed, or the last 3 or 10 minutes brought far fewer orders than their product views predict at the last 6 hours' conversion (by more than ${business.orderShortfallSigmas} standard deviations), or not one order came in the last ${seconds(FULL_STOP_WINDOWS)} seconds while their product views predict ${business.minPredictedOrdersForFullStop} or more, or the last ${seconds([WORTHLESS_ORDERS_WINDOW])} seconds' ${business.minOrdersWorthNothing} or more orders brought in next to nothing. Stock, payment, pricing or a checkout that customers cannot reach.`,
+        description: `{{ $labels.job }} loses {{ $value | humanizePercentage }} of its sales while fewer than ${percent(business.errorRatioNormal)} of requests fail: at least ${percent(business.refusedCheckoutShare)} (and ${business.minRefusedCheckouts} or more) of the last minute's checkouts were refused as out of stock or payment failed, or the last 3 or 10 minutes brought far fewer orders than their product views predict at the last 6 hours' conversion (by more than ${business.orderShortfallSigmas} standard deviations), or not one order came in one of the last ${secondsRange(FULL_STOP_WINDOWS)} seconds while the product views of the span that window observed predict ${business.minPredictedOrdersForFullStop} or more, or the last ${WORTHLESS_ORDERS_WINDOW.replace(/s$/, "")} seconds' ${business.minOrdersWorthNothing} or more orders brought in next to nothing. Stock, payment, pricing or a checkout that customers cannot reach.`,
         value: "{{ $value | humanizePercentage }} of sales lost",
         runbook_url: runbook("RevenueDropWhileHealthy"),
         dashboard_uid: DASHBOARD_UIDS.overview,
