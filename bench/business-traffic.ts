@@ -8,7 +8,8 @@ import { requireTool } from "@platform/testkit";
 import { stringify } from "yaml";
 import { CATALOG } from "../services/storefront/src/catalog.js";
 import { pickBasket } from "../services/traffic/src/basket.js";
-import { DEFAULT_MIX_TEXT, parseMix, pickKind } from "../services/traffic/src/mix.js";
+import { DEFAULT_BAD_CHECKOUT_RATE, DEFAULT_RATE } from "../services/traffic/src/config.js";
+import { DEFAULT_MIX_TEXT, type Mix, parseMix, pickKind } from "../services/traffic/src/mix.js";
 import { mulberry32 } from "../services/traffic/src/random.js";
 import { shapeMultiplier } from "../services/traffic/src/shape.js";
 import { previousRule } from "./business-previous-rule.js";
@@ -25,29 +26,11 @@ export interface Config {
   previousFor: string;
   /** the bench's goal: every fault pages within this many seconds, for every seed */
   goalSeconds: number;
-  /**
-   * Faults this configuration's goal is printed for but does not gate, each with the trade-off that keeps it
-   * out of reach: a goal the rule cannot meet without paging falsely.
-   */
-  tradeOffs?: Partial<Record<Fault, string>>;
 }
 
 export const CONFIGS: Config[] = [
   { name: "cluster", scrapeSeconds: 15, evalSeconds: 30, previousFor: "10m", goalSeconds: 180 },
-  {
-    name: "local",
-    scrapeSeconds: 5,
-    evalSeconds: 5,
-    previousFor: "30s",
-    goalSeconds: 90,
-    tradeOffs: {
-      // λ = 8.5/60 a second: paging every seed's full stop within 90 s means firing (the 15 s `for:` included)
-      // on about 85 s of silence, which a healthy shop goes through at λ·e^(-85λ) = 8e-7 a second, 0.07 times a
-      // day, 8 times the 0.009 of the rule's N = 12 (85 s observed, then the 15 s `for:`).
-      "full stop":
-        "at 8.5 orders a minute, a full stop paged within 90 s is a chance silence paged ~0.07 times a day (λ·e^(-85λ)); N = 12 waits for ~85 s observed + the 15 s for:, 0.009 a day",
-    },
-  },
+  { name: "local", scrapeSeconds: 5, evalSeconds: 5, previousFor: "30s", goalSeconds: 90 },
 ];
 
 /**
@@ -66,6 +49,14 @@ export const FAULTS = {
 } as const;
 export type Fault = keyof typeof FAULTS;
 
+const mix: Mix = parseMix(DEFAULT_MIX_TEXT) ?? failParse();
+function failParse(): never {
+  throw new Error("the demo mix does not parse");
+}
+
+/** The demo's valid checkouts a minute at its steady rate: its orders while nothing is wrong. */
+export const DEMO_ORDERS_PER_MINUTE = DEFAULT_RATE * mix.checkout * (1 - DEFAULT_BAD_CHECKOUT_RATE) * 60;
+
 /** An hour of the usual before anything happens: the rules' 1-hour averages and conversion settle. */
 export const WARM_UP_SECONDS = 60 * 60;
 
@@ -75,13 +66,12 @@ export type Scenario =
   | { kind: "fault"; fault: Fault /** seconds after the warm-up */; at: number; durationSeconds: number };
 
 /**
- * RATE=5 (with the dip-and-surge shape's multiplier, else steady), each request drawn from the demo mix,
+ * The demo's rate (the traffic generator's DEFAULT_RATE, with the dip-and-surge shape's multiplier, else
+ * steady), each request drawn from the demo mix,
  * checkouts from its baskets (3% deliberately bad); a fault changes the valid checkouts from its instant on.
  */
 export function simulate(seed: number, scrapeSeconds: number, scenario: Scenario) {
   const random = mulberry32(seed);
-  const mix = parseMix(DEFAULT_MIX_TEXT);
-  if (!mix) throw new Error("the demo mix does not parse");
   const products = CATALOG.map((p) => ({ id: p.id, price: p.priceCents / 100 }));
   const cents = new Map(CATALOG.map((p) => [p.id, p.priceCents]));
   const after = scenario.kind === "dip and surge" ? 30 * 60 : scenario.durationSeconds;
@@ -114,7 +104,7 @@ export function simulate(seed: number, scrapeSeconds: number, scenario: Scenario
         : t < 900
           ? shapeMultiplier("dip", 900_000, t * 1000, 0)
           : shapeMultiplier("surge", 900_000, (t - 900) * 1000, 0);
-    owed += 5 * multiplier * scrapeSeconds;
+    owed += DEFAULT_RATE * multiplier * scrapeSeconds;
     const requests = Math.floor(owed);
     owed -= requests;
     for (let i = 0; i < requests; i++) {
@@ -125,7 +115,7 @@ export function simulate(seed: number, scrapeSeconds: number, scenario: Scenario
       if (kind === "page") totals.pages++;
       else if (kind === "product") totals.views++;
       else if (fault === "gone") continue;
-      else if (random() < 0.03) totals.invalid++;
+      else if (random() < DEFAULT_BAD_CHECKOUT_RATE) totals.invalid++;
       else if (fault === "out_of_stock") totals.outOfStock++;
       else if (fault === "payment_failed") totals.paymentFailed++;
       else {

@@ -45,7 +45,8 @@ export const DEMO_TRAFFIC_MAX_RATE = 50;
 /** The stack settings a catalogue entry reads (a subset of the program's settings). */
 export interface ClusterSettings {
   demoTraffic: boolean;
-  demoTrafficRate: number;
+  /** Unset: the traffic generator's own default rate (the demo shop the alerts are worked out for). */
+  demoTrafficRate?: number | undefined;
   /** What the cost exporter should use in this stack (`demo` where the cluster has no AWS identity). */
   costExporterMode: "auto" | "aws" | "demo";
   /** Unset: the exporter's own default. */
@@ -168,7 +169,7 @@ export const services = [
     env: { LOG_LEVEL: "info" },
     clusterEnv: ({ urlOf, settings }) => ({
       TARGET_URL: urlOf("storefront"),
-      RATE: String(settings.demoTrafficRate),
+      ...(settings.demoTrafficRate === undefined ? {} : { RATE: String(settings.demoTrafficRate) }),
       MAX_RATE: String(DEMO_TRAFFIC_MAX_RATE),
     }),
     localEnv: ({ urlOf }) => ({ TARGET_URL: urlOf("storefront") }),

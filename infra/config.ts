@@ -133,7 +133,9 @@ const settingsObject = z
     replicas: z.record(z.string(), wholeNumber({ min: 1 })).default({}),
     demoTraffic: flag.default(false),
     // The traffic generator refuses a RATE above its MAX_RATE, which the cluster sets to the same bound.
-    demoTrafficRate: wholeNumber({ min: 1, max: DEMO_TRAFFIC_MAX_RATE }).default(5),
+    // Unset: the generator's own default (services/traffic/src/config.ts, DEFAULT_RATE), the demo shop
+    // whose figures the alerts' settings and the bench are worked out for.
+    demoTrafficRate: wholeNumber({ min: 1, max: DEMO_TRAFFIC_MAX_RATE }).optional(),
     appsNamespace: namespace.default("platform"),
     monitoringNamespace: namespace.default("monitoring"),
     costExporterMode: z.enum(["auto", "aws", "demo"]).default("aws"),

@@ -279,6 +279,19 @@ describe("settings", () => {
     });
   });
 
+  it("leaves the demo rate to the traffic generator's own default when demoTrafficRate is unset", async () => {
+    const run = await runProgram("dev", { demoTraffic: "true" });
+    const traffic = run.resources.find(
+      (r) => r.type === "kubernetes:apps/v1:Deployment" && r.inputs.metadata.name === "traffic",
+    );
+    const names = (traffic?.inputs.spec.template.spec.containers[0].env ?? []).map(
+      (e: { name: string }) => e.name,
+    );
+    // The generator's DEFAULT_RATE is the demo shop the alerts and the bench are worked out for.
+    expect(names).toContain("MAX_RATE");
+    expect(names).not.toContain("RATE");
+  });
+
   it("a public Grafana load balancer is accepted only when allowed", async () => {
     const run = await runProgram("dev", {
       grafanaExposure: "public-load-balancer",

@@ -3,6 +3,7 @@ import { formatDuration, parseDecimal, parseDuration } from "@platform/service-k
 import {
   CONCURRENCY,
   DEFAULT_BAD_CHECKOUT_RATE,
+  DEFAULT_RATE,
   DEFAULT_SHAPE,
   DEFAULT_TARGET,
   MAX_SEED,
@@ -17,8 +18,6 @@ import { createPace, DEFAULT_PERIOD_MS, MAX_PERIOD_MS, MIN_PERIOD_MS, SHAPES, ty
 export const MAX_DURATION_MS = 60 * 60 * 1000;
 export const MAX_REQUESTS = 1_000_000;
 export const DEFAULT_DURATION = "30s";
-/** A bounded run's own default, above the demo service's (a CLI run is short and watched). */
-const DEFAULT_RATE = 10;
 const PERIOD_RANGE = `from ${formatDuration(MIN_PERIOD_MS)} to ${formatDuration(MAX_PERIOD_MS)}`;
 const DEFAULT_PERIODS = (["diurnal", "dip", "surge"] as const)
   .map((shape) => `${formatDuration(DEFAULT_PERIOD_MS[shape])} ${shape}`)

@@ -8,7 +8,14 @@ import { DEFAULT_PERIOD_MS, MAX_PERIOD_MS, MIN_PERIOD_MS, SHAPES, type Shape } f
 export const DEFAULT_TARGET = `http://127.0.0.1:${DEFAULT_PORT}`;
 /** The most requests per second anything may ask for, RATE, MAX_RATE or --rate. */
 export const RATE_LIMIT = 5000;
-/** The most RATE or PUT /control may set (10× the default, room for a surge). */
+/**
+ * The demo shop's requests per second (RATE and --rate): about 17 orders a minute at the default mix
+ * (README, "The demo shop in numbers"), busy enough that a full stop of orders is told from a chance
+ * silence within 90 s locally (alerts/settings.yaml, business.minPredictedOrdersForFullStop). A stack that
+ * runs demo traffic and sets no `platform:demoTrafficRate` gets this one.
+ */
+export const DEFAULT_RATE = 10;
+/** The most RATE or PUT /control may set (5× the default, room for a surge's doubling and more). */
 export const DEFAULT_MAX_RATE = 50;
 export const DEFAULT_SHAPE: Shape = "steady";
 /** Most requests in flight. */
@@ -24,7 +31,7 @@ export const trafficEnv = {
   /** The storefront to send traffic to (`npm start` and the cluster set it from the catalogue). */
   TARGET_URL: env.url(DEFAULT_TARGET),
   /** Requests started per second before the shape; 0 turns demo traffic off (PUT /control turns it on). */
-  RATE: env.number(5, { min: 0, max: RATE_LIMIT }),
+  RATE: env.number(DEFAULT_RATE, { min: 0, max: RATE_LIMIT }),
   /** The most RATE or PUT /control may set: the bound on what demo traffic can cost. */
   MAX_RATE: env.number(DEFAULT_MAX_RATE, { min: 0, max: RATE_LIMIT }),
   /** How the rate moves: steady, diurnal (by the clock), dip (halves), surge (doubles). */
