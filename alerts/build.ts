@@ -4,7 +4,7 @@
  *
  *   npm run generate:alerts
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildRuleFiles, retargetTestRunbooks } from "./rule-files";
 import { ALERTS_DIR, loadDefaultThresholds } from "./settings";
@@ -13,12 +13,15 @@ const settings = loadDefaultThresholds();
 for (const [name, text] of Object.entries(buildRuleFiles(settings))) {
   writeFileSync(join(ALERTS_DIR, name), text);
   console.log(`wrote alerts/${name}`);
-  const testFile = join(ALERTS_DIR, name.replace(/\.rules\.yml$/, ".rules.test.yml"));
-  if (!existsSync(testFile)) continue;
+}
+// Every promtool test file, whichever rule files it loads (business-local.rules.test.yml tests the business
+// rules in the local configuration).
+for (const testName of readdirSync(ALERTS_DIR).filter((f) => f.endsWith(".rules.test.yml"))) {
+  const testFile = join(ALERTS_DIR, testName);
   const tests = readFileSync(testFile, "utf8");
   const retargeted = retargetTestRunbooks(tests, settings.runbookBaseUrl);
   if (retargeted !== tests) {
     writeFileSync(testFile, retargeted);
-    console.log(`retargeted the runbook links of alerts/${name.replace(/\.rules\.yml$/, ".rules.test.yml")}`);
+    console.log(`retargeted the runbook links of alerts/${testName}`);
   }
 }

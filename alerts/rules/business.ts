@@ -15,8 +15,9 @@ export const SHORTFALL_WINDOWS = ["3m", "10m"] as const;
  * The windows of the full-stop test, every scrape interval of the cluster from 60 s to 120 s: no order at all
  * in one of them while the product views of the span it observed predict enough of them. Together they
  * approximate "the silence since the last order predicts N orders": a busy shop pages after the shortest
- * window that predicts N, the demo's 8-9 orders a minute after 90 s of observed silence (the 105-second
- * window), a quieter shop not at all (the shortfall tests' case). The false rate is not e^-N per window: a
+ * window that predicts N, the demo's 17-18 orders a minute after the 60-second one (45 s observed in the
+ * cluster, 55 s locally), a shop half as busy after the 105-second one, a quieter shop not at all (the
+ * shortfall tests' case). The false rate is not e^-N per window: a
  * healthy shop's silences longer than S come at λ·e^(-λS) a second, and the alert's `for:` adds one
  * evaluation D to the silence it needs, so λ·e^-(N + λD) at the least λ that can reach N within the longest
  * span (settings.yaml, business.minPredictedOrdersForFullStop, has the figures).
@@ -26,7 +27,7 @@ export const FULL_STOP_WINDOWS = ["60s", "75s", "90s", "105s", "120s"] as const;
 /**
  * The window of the worthless-orders test. Every real order is worth something, so the window needs only
  * enough orders, not a baseline: 45 s holds at least 3 scrapes at 15 s (2 in the worst alignment on
- * Prometheus 3's left-open ranges) and 6 of the demo's orders, and a worthless order is in it 15 s sooner
+ * Prometheus 3's left-open ranges) and about 13 of the demo's orders, and a worthless order is in it 15 s sooner
  * than in a minute.
  */
 export const WORTHLESS_ORDERS_WINDOW = "45s";

@@ -7,7 +7,7 @@ export type Mix = Record<TrafficKind, number>;
 
 /**
  * A small shop's visits: listings and product pages, and a checkout for about one product view in twenty
- * (3 product views and 0.15 checkout attempts a second at 5 requests/s; services/traffic/README.md).
+ * (6 product views and 0.3 checkout attempts a second at the default 10 requests/s; services/traffic/README.md).
  */
 export const DEFAULT_MIX_TEXT = "page=0.37,product=0.6,checkout=0.03";
 export const MIX_RULE = `must be kind=weight pairs such as ${DEFAULT_MIX_TEXT} (kinds: ${TRAFFIC_KINDS.join(", ")}; weights ≥ 0, not all 0)`;
