@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:net";
 import { DEFAULT_PORT } from "@platform/service-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_DURATION_MS, parseCliArgs, UsageError } from "./cli-options.js";
-import { loadTrafficConfig } from "./config.js";
+import { DEFAULT_RATE, loadTrafficConfig } from "./config.js";
 import { type RequestResult, startTraffic } from "./engine.js";
 import { parseMix, pickKind } from "./mix.js";
 import { mulberry32 } from "./random.js";
@@ -77,7 +77,7 @@ describe("building blocks", () => {
     expect(loadTrafficConfig({})).toMatchObject({
       PORT: DEFAULT_PORT,
       TARGET_URL: `http://127.0.0.1:${DEFAULT_PORT}`,
-      RATE: 5,
+      RATE: DEFAULT_RATE,
       CONCURRENCY: 4,
     });
     expect(() => loadTrafficConfig({ MIX: "everything" })).toThrow(/MIX must be kind=weight pairs/);
