@@ -6,6 +6,7 @@ import {
   type Logger,
   type ServiceKit,
   type ServiceMetrics,
+  thisMachineOnly,
 } from "@platform/service-kit";
 import { Counter, Gauge, Histogram } from "prom-client";
 import { controlHint, parseControl } from "./control.js";
@@ -128,9 +129,11 @@ export function createApp({
   };
 
   let run: TrafficRun | undefined;
+  // Only Prometheus may reach this port in a cluster (its NetworkPolicy), and only this machine locally,
+  // where a page that re-points its own name at 127.0.0.1 (DNS rebinding) is refused as well; the rate it
+  // sets is bounded by MAX_RATE, so a request can change the demo but not run it past its bound.
+  kit.app.use("/control", thisMachineOnly());
   kit.app.get("/control", (c) => c.json(controlJson(pace, mix)));
-  // Only Prometheus may reach this port in a cluster (its NetworkPolicy), and only this machine locally; the
-  // rate it sets is bounded by MAX_RATE, so a request can change the demo but not run it past its bound.
   kit.app.put("/control", async (c) => {
     let body: unknown;
     try {

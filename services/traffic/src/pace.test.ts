@@ -278,6 +278,22 @@ describe("the control endpoint", () => {
     expect(await (await traffic.app.request("/control")).json()).toEqual(before);
     await put(JSON.stringify({ rate: 0 }));
   });
+
+  it("answers only requests addressed to this machine: a rebound name gets a 421 and changes nothing", async () => {
+    const before = await (await traffic.app.request("/control")).json();
+    const rebound = { Host: "rebound.example:8082", "Content-Type": "application/json" };
+    const res = await traffic.app.request("/control", {
+      method: "PUT",
+      body: JSON.stringify({ rate: 20, mix: "checkout=1" }),
+      headers: rebound,
+    });
+    expect(res.status).toBe(421);
+    expect(await res.json()).toMatchObject({ error: "not_this_machine" });
+    expect((await traffic.app.request("/control", { headers: rebound })).status).toBe(421);
+    expect(await (await traffic.app.request("/control")).json()).toEqual(before);
+    // Prometheus scrapes by the pod's address in a cluster: the kit's /metrics answers any Host.
+    expect((await traffic.app.request("/metrics", { headers: rebound })).status).toBe(200);
+  });
 });
 
 describe("settings", () => {
