@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { waitFor } from "@platform/testkit";
 import { catalogue } from "../catalogue/services.js";
-import { INCIDENTS, setIncident } from "../local/incidents.js";
+import { causeIncident } from "../local/incidents.js";
 import { startPlatform } from "../local/platform.js";
 import { loadLocalSettings, localComponents, portSettingName } from "../local/settings.js";
 import { previousRule } from "./business-previous-rule.js";
@@ -40,7 +40,7 @@ async function detectionTime(): Promise<{ alert: number; previous: number | unde
     if (await firingIn("RevenueDropWhileHealthy"))
       throw new Error("RevenueDropWhileHealthy fired before the failure");
     const failedAt = Date.now();
-    await setIncident(platform.url("storefront"), INCIDENTS["payment-failure"].simulation);
+    await causeIncident("payment-failure", (component) => platform.url(component));
     await waitFor(() => firingIn("RevenueDropWhileHealthy"), {
       what: "RevenueDropWhileHealthy in Alertmanager",
       timeoutMs: 300_000,
