@@ -169,6 +169,9 @@ describe("npm start's command line", () => {
     expect(parseStartArgs([])).toEqual({ check: false, incident: undefined, help: false });
     expect(parseStartArgs(["--check"])).toMatchObject({ check: true });
     expect(parseStartArgs(["--incident", "errors"])).toMatchObject({ incident: "errors" });
+    expect(parseStartArgs(["--incident", "checkout-unreachable"])).toMatchObject({
+      incident: "checkout-unreachable",
+    });
     expect(parseStartArgs(["-h"])).toMatchObject({ help: true });
   });
 
@@ -192,6 +195,9 @@ describe("npm start's command line", () => {
       expect(text).toContain(name);
     }
     expect(text).toContain("--incident NAME");
+    // Every incident, under the component whose control it sets.
+    expect(text).toMatch(/^ +storefront: revenue-drop, payment-failure, slow-checkout, errors$/m);
+    expect(text).toMatch(/^ +traffic: checkout-unreachable$/m);
   });
 });
 

@@ -12,12 +12,16 @@ import { HOME_DASHBOARD_UID } from "./components/dashboard-viewer.js";
 import type { Row } from "./components/types.js";
 import { ruleFiles } from "./configs.js";
 import { formatTargetsUp, tryThis, waitForTargets } from "./guide.js";
-import { INCIDENTS, type IncidentName, isIncident, setIncident } from "./incidents.js";
+import {
+  CONTROLS,
+  type ControlledComponent,
+  causeIncident,
+  INCIDENTS,
+  type IncidentName,
+  isIncident,
+} from "./incidents.js";
 import { type Platform, startPlatform } from "./platform.js";
 import { type LocalSettings, loadLocalSettings, localComponents, portSettingName } from "./settings.js";
-
-/** Warm-up before an incident, so the alerts have a normal level to compare against. */
-const INCIDENT_WARMUP_MS = 60_000;
 
 export function usage(from: Catalogue = catalogue): string {
   const ports = localComponents(from)
@@ -28,7 +32,8 @@ Runs the platform on this machine: the catalogue's services, Prometheus, Alertma
 installed, demo traffic and demo Cost Explorer data. Ctrl-C stops everything.
 
   --check            start, verify every target, rule file and dashboard query, stop; exit 0 or 1
-  --incident NAME    run and cause an incident: ${Object.keys(INCIDENTS).join(", ")}
+  --incident NAME    run and, after a warm-up, cause an incident, by the component it sets:
+${incidentLines()}
   -h, --help         this text
 
 Settings (environment variables, see local/README.md): a port per component, 0 picks a free one:
@@ -37,6 +42,17 @@ ${wrap(ports, 100, "  ")}
   LOCAL_GRAFANA (auto: Grafana where installed, else read-only dashboards on its port; off),
   TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID (alerts to Telegram), TELEGRAM_API_URL
 `;
+}
+
+/** The incidents by the component whose control they set, a line each. */
+function incidentLines(): string {
+  const names = Object.keys(INCIDENTS) as IncidentName[];
+  return (Object.keys(CONTROLS) as ControlledComponent[])
+    .map((component) => {
+      const of = names.filter((name) => INCIDENTS[name].component === component);
+      return wrap(`${component}: ${of.join(", ")}`, 100, " ".repeat(21));
+    })
+    .join("\n");
 }
 
 function wrap(text: string, width: number, indent: string): string {
@@ -183,23 +199,26 @@ async function main() {
   }
 
   console.log("Running. Press Ctrl-C to stop everything.");
-  if (options.incident) void causeIncident(platform, options.incident);
+  if (options.incident) void incidentAfterWarmUp(platform, options.incident);
   console.log(
     formatTargetsUp(await waitForTargets(platform.url("prometheus")), `${settings.LOCAL_DATA_DIR}/logs`),
   );
   console.log(`\n${await guide(platform, settings)}\n`);
 }
 
-/** Waits a minute so the alerts have a normal level to compare with, then causes the incident. */
-async function causeIncident(platform: Platform, name: IncidentName) {
-  const { simulation, expect } = INCIDENTS[name];
-  console.log(`Incident ${name}: warming up for ${INCIDENT_WARMUP_MS / 1000} s so alerts have a baseline…`);
-  await new Promise((r) => setTimeout(r, INCIDENT_WARMUP_MS));
-  await setIncident(platform.url("storefront"), simulation);
-  console.log(`Incident ${name} started: ${JSON.stringify(simulation)}. Expect ${expect}.`);
-  console.log(
-    `Undo it with: curl -X PUT -H 'Content-Type: application/json' -d '{}' ${platform.url("storefront")}/admin/simulation`,
-  );
+/** Waits for the incident's warm-up so the alerts have a normal level to compare with, then causes it. */
+async function incidentAfterWarmUp(platform: Platform, name: IncidentName) {
+  const { expect, warmUpMs } = INCIDENTS[name];
+  console.log(`Incident ${name}: warming up for ${warmUpMs / 1000} s so alerts have a baseline…`);
+  await new Promise((r) => setTimeout(r, warmUpMs));
+  try {
+    const incident = await causeIncident(name, (component) => platform.url(component));
+    console.log(`Incident ${name} started: ${incident.request}. Expect ${expect}.`);
+    console.log(`Undo it with: ${incident.undoCommand}`);
+  } catch (err) {
+    // The platform keeps running: only the incident failed (a component stopped, a refused setting).
+    console.error(`npm start: incident ${name} could not be caused: ${(err as Error).message}`);
+  }
 }
 
 /** The "try this" block, from what this run's start-up table says runs where. */

@@ -29,7 +29,7 @@ import { alertmanagerHasWebUi } from "../local/components/alertmanager.js";
 import { readDashboards } from "../local/dashboard-viewer/app.js";
 import { allPanels, type Dashboard } from "../local/dashboard-viewer/grafana.js";
 import { TRY_QUERY } from "../local/guide.js";
-import { INCIDENTS, setIncident } from "../local/incidents.js";
+import { causeIncident } from "../local/incidents.js";
 import { localComponents, portSettingName } from "../local/settings.js";
 import { findProduct, type Product } from "../services/storefront/src/catalog.js";
 
@@ -358,7 +358,7 @@ describe("a shop a person can use", () => {
 describe("runbook links that open", () => {
   it("a delivered alert links to this checkout's runbook, and the link opens it", async () => {
     const receiver = url("alert-receiver");
-    await setIncident(url("storefront"), INCIDENTS.errors.simulation);
+    const incident = await causeIncident("errors", url);
     try {
       const alert = await waitFor(
         async () => {
@@ -384,7 +384,7 @@ describe("runbook links that open", () => {
       expect(await page.locator("body").textContent()).toContain(firstCheck);
       await page.close();
     } finally {
-      await setIncident(url("storefront"), {});
+      await incident.undo();
     }
   }, 120_000);
 });

@@ -18,10 +18,11 @@ import { runProgramUnderMocks } from "../infra/testing/mocks.js";
 import { METRIC_CONTRACT_QUERIES, runChecks, seriesCount } from "../local/check.js";
 import { defaultEntryPoint } from "../local/components/services.js";
 import { ruleFiles } from "../local/configs.js";
-import { INCIDENTS, setIncident } from "../local/incidents.js";
+import { causeIncident, INCIDENTS } from "../local/incidents.js";
 import { type Platform, startPlatform } from "../local/platform.js";
 import { loadLocalSettings, localComponents, portSettingName } from "../local/settings.js";
 import { formatTable } from "../local/start.js";
+import { formatMix, parseMix } from "../services/traffic/src/mix.js";
 
 /** A service added to the catalogue the way a maintainer adds one: its folder and one entry. */
 const FIXTURE: ServiceEntry = {
@@ -203,7 +204,7 @@ describe("the local platform", () => {
   });
 
   it("delivers an induced incident to Telegram with its summary and runbook link", async () => {
-    await setIncident(platform.url("storefront"), INCIDENTS.errors.simulation);
+    const incident = await causeIncident("errors", (name) => platform.url(name));
     try {
       const text = await waitFor(
         () => messages().find((m) => m.includes("FIRING") && m.includes("AvailabilityBudgetBurnFast")),
@@ -219,9 +220,59 @@ describe("the local platform", () => {
       expect(String(request?.body.chat_id)).toBe(CHAT_ID);
       expect(request?.body.parse_mode).toBe("HTML");
     } finally {
-      await setIncident(platform.url("storefront"), {});
+      await incident.undo();
     }
   }, 90_000);
+
+  it("the checkout-unreachable incident reaches the traffic generator: browsing goes on, no checkout arrives", async () => {
+    const storefront = platform.url("storefront");
+    const counts = async () => {
+      const metrics = await (await fetch(`${storefront}/metrics`)).text();
+      const sum = (name: string) =>
+        metrics
+          .split("\n")
+          .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+          .reduce((total, line) => total + Number(line.slice(line.lastIndexOf(" ") + 1)), 0);
+      return { views: sum("app_product_views_total"), checkouts: sum("app_checkouts_total") };
+    };
+    const traffic = platform.url("traffic");
+    const mixNow = async () => ((await (await fetch(`${traffic}/control`)).json()) as { mix: string }).mix;
+    const before = await mixNow();
+    const incident = await causeIncident("checkout-unreachable", (name) => platform.url(name));
+    try {
+      // The generator runs the incident's mix (normalised, as it shows every mix).
+      const asSet = parseMix(INCIDENTS["checkout-unreachable"].settings.mix);
+      expect(asSet && formatMix(asSet)).toBe(await mixNow());
+      expect(await mixNow()).toMatch(/checkout=0$/);
+      // Checkouts in flight when the mix changed (at most the generator's concurrency) arrive first.
+      const switched = await counts();
+      const settled = await waitFor(
+        async () => {
+          const now = await counts();
+          return now.views >= switched.views + 30 ? now : undefined;
+        },
+        { what: "30 product views after the change", timeoutMs: 30_000, intervalMs: 250 },
+      );
+      // At the demo mix 100 product views bring about 5 checkouts: none of them arrives.
+      const later = await waitFor(
+        async () => {
+          const now = await counts();
+          return now.views >= settled.views + 100 ? now : undefined;
+        },
+        { what: "100 product views more", timeoutMs: 60_000, intervalMs: 250 },
+      );
+      expect(later.checkouts).toBe(settled.checkouts);
+    } finally {
+      await incident.undo();
+    }
+    expect(await mixNow()).toBe(before);
+    const undone = await counts();
+    await waitFor(async () => (await counts()).checkouts > undone.checkouts, {
+      what: "checkouts again once the incident is undone",
+      timeoutMs: 60_000,
+      intervalMs: 250,
+    });
+  }, 150_000);
 
   it("sends the resolved notice once a target that went down is back", async () => {
     await platform.stopComponent("traffic");

@@ -4,25 +4,19 @@ import {
   HTTP_DURATION_BUCKETS,
   jsonError,
   type Logger,
-  MAX_TIMER_MS,
-  parseDuration,
   type ServiceKit,
   type ServiceMetrics,
+  thisMachineOnly,
 } from "@platform/service-kit";
 import { Counter, Gauge, Histogram } from "prom-client";
+import { controlHint, parseControl } from "./control.js";
 import { type RequestResult, startTraffic, type TrafficOptions, type TrafficRun } from "./engine.js";
-import {
-  controlSchema,
-  createPace,
-  MAX_PERIOD_MS,
-  MIN_PERIOD_MS,
-  type Pace,
-  type PaceSettings,
-  SHAPES,
-} from "./shape.js";
+import { formatMix, type Mix } from "./mix.js";
+import { createPace, type Pace, type PaceSettings } from "./shape.js";
 
 export interface TrafficServiceDeps {
-  traffic: Omit<TrafficOptions, "rate">;
+  /** The engine's options; `mix` is the mix at start, which PUT /control changes while traffic runs. */
+  traffic: Omit<TrafficOptions, "rate" | "mix"> & { mix: Mix };
   /** The base rate and shape at start; PUT /control changes them while traffic runs. */
   pace: PaceSettings;
   /** The most requests per second PUT /control may set. */
@@ -39,12 +33,17 @@ export interface TrafficService extends ServiceKit {
   /** Stops sending and waits for requests in flight. */
   stop(): Promise<void>;
   pace: Pace;
+  /** The mix requests are drawn from now. */
+  mix(): Mix;
 }
 
-/** The pace as `GET /control` shows it: the settings, the period as a duration, and the rate now. */
-const paceJson = (pace: Pace) => {
+/**
+ * What `GET /control` shows: the pace's settings, the period as a duration, the rate now, and the mix in
+ * the MIX setting's form.
+ */
+const controlJson = (pace: Pace, mix: Mix) => {
   const { rate, shape, periodMs } = pace.settings();
-  return { rate, shape, period: formatDuration(periodMs), rateNow: pace.rateNow() };
+  return { rate, shape, period: formatDuration(periodMs), rateNow: pace.rateNow(), mix: formatMix(mix) };
 };
 
 /** The long-lived demo-traffic service: the shared engine, reporting to metrics instead of a summary. */
@@ -57,6 +56,8 @@ export function createApp({
   now = Date.now,
 }: TrafficServiceDeps): TrafficService {
   const pace = createPace(initialPace, now);
+  // Read by the engine before every request, so a mix changed by PUT /control applies to the next one.
+  let mix = traffic.mix;
   const kit = createServiceKit({
     name: "traffic",
     summary: () => {
@@ -128,10 +129,11 @@ export function createApp({
   };
 
   let run: TrafficRun | undefined;
-  const schema = controlSchema(maxRate);
-  kit.app.get("/control", (c) => c.json(paceJson(pace)));
-  // Only Prometheus may reach this port in a cluster (its NetworkPolicy), and only this machine locally; the
-  // rate it sets is bounded by MAX_RATE, so a request can change the demo but not run it past its bound.
+  // Only Prometheus may reach this port in a cluster (its NetworkPolicy), and only this machine locally,
+  // where a page that re-points its own name at 127.0.0.1 (DNS rebinding) is refused as well; the rate it
+  // sets is bounded by MAX_RATE, so a request can change the demo but not run it past its bound.
+  kit.app.use("/control", thisMachineOnly());
+  kit.app.get("/control", (c) => c.json(controlJson(pace, mix)));
   kit.app.put("/control", async (c) => {
     let body: unknown;
     try {
@@ -139,46 +141,30 @@ export function createApp({
     } catch {
       return jsonError(c, 400, "malformed_json", "The request body is not valid JSON.");
     }
-    const parsed = schema.safeParse(body);
-    const periodMs = parsed.success && parsed.data.period ? parseDuration(parsed.data.period) : undefined;
-    const periodBad =
-      periodMs !== undefined &&
-      (periodMs < MIN_PERIOD_MS || periodMs > Math.min(MAX_PERIOD_MS, MAX_TIMER_MS));
-    if (!parsed.success || periodBad) {
-      const problems = parsed.success
-        ? [`period: from ${formatDuration(MIN_PERIOD_MS)} to ${formatDuration(MAX_PERIOD_MS)}`]
-        : parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
-      return jsonError(
-        c,
-        400,
-        "invalid_control",
-        `Send {"rate": 0..${maxRate}, "shape": ${SHAPES.join("|")}, "period": "10m"} (any of them).`,
-        { problems },
-      );
+    const parsed = parseControl(body, maxRate);
+    if (!parsed.ok) {
+      return jsonError(c, 400, "invalid_control", controlHint(maxRate), { problems: parsed.problems });
     }
-    pace.change({
-      ...(parsed.data.rate !== undefined ? { rate: parsed.data.rate } : {}),
-      ...(parsed.data.shape !== undefined ? { shape: parsed.data.shape } : {}),
-      ...(periodMs !== undefined ? { periodMs } : {}),
-    });
+    pace.change(parsed.change.pace);
+    if (parsed.change.mix) mix = parsed.change.mix;
     run?.retune();
-    c.env.log.info("pace changed", paceJson(pace));
-    return c.json(paceJson(pace));
+    c.env.log.info("control changed", controlJson(pace, mix));
+    return c.json(controlJson(pace, mix));
   });
 
   return {
     ...kit,
     pace,
+    mix: () => mix,
     start() {
       if (run) return;
       kit.logger.info("sending traffic", {
         target: traffic.target,
-        ...paceJson(pace),
+        ...controlJson(pace, mix),
         concurrency: traffic.concurrency,
-        mix: traffic.mix,
         seed: traffic.seed,
       });
-      run = startTraffic({ ...traffic, rate: () => pace.rateNow() }, record);
+      run = startTraffic({ ...traffic, rate: () => pace.rateNow(), mix: () => mix }, record);
     },
     async stop() {
       await run?.stop();

@@ -12,7 +12,8 @@ export interface TrafficOptions {
   rate: number | (() => number);
   /** Most requests in flight at once. */
   concurrency: number;
-  mix: Mix;
+  /** The share of each kind of request, or a function read before every request (a mix changed while running). */
+  mix: Mix | (() => Mix);
   seed: number;
   /** Share of checkouts sent with a deliberately bad body, so error paths show up in dashboards. */
   badCheckoutRate: number;
@@ -75,6 +76,7 @@ const BAD_CHECKOUT_BODIES = [
 export function startTraffic(options: TrafficOptions, onResult: (result: RequestResult) => void): TrafficRun {
   const { target, rate, concurrency, mix, badCheckoutRate, maxRequests, durationMs } = options;
   const rateNow = typeof rate === "function" ? rate : () => rate;
+  const mixNow = typeof mix === "function" ? mix : () => mix;
   const requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
   const base = target.replace(/\/+$/, "");
   const random = mulberry32(options.seed);
@@ -112,7 +114,7 @@ export function startTraffic(options: TrafficOptions, onResult: (result: Request
     });
 
   function plan(): PlannedRequest {
-    const kind = pickKind(mix, random);
+    const kind = pickKind(mixNow(), random);
     // Nothing but listings can be planned until the catalog is known, so fetch it first.
     if (catalog.length === 0) return { kind: "page", method: "GET", path: "/api/products" };
     if (kind === "page") return { kind, method: "GET", path: random() < 0.5 ? "/" : "/api/products" };

@@ -27,6 +27,14 @@ export function parseMix(text: string): Mix | undefined {
   return { page: weights.page / total, product: weights.product / total, checkout: weights.checkout / total };
 }
 
+/**
+ * A mix in the text form `parseMix` reads, every kind named (a weight of 0 too), each weight to four
+ * significant digits: what `GET /control` shows, and a body `PUT /control` takes back.
+ */
+export function formatMix(mix: Mix): string {
+  return TRAFFIC_KINDS.map((kind) => `${kind}=${Number(mix[kind].toPrecision(4))}`).join(",");
+}
+
 export function pickKind(mix: Mix, random: () => number): TrafficKind {
   let roll = random();
   for (const kind of TRAFFIC_KINDS) {

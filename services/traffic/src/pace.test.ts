@@ -9,7 +9,7 @@ import { LINES_PER_ORDER, pickBasket, popularity } from "./basket.js";
 import { parseCliArgs, UsageError } from "./cli-options.js";
 import { loadTrafficConfig } from "./config.js";
 import { startTraffic } from "./engine.js";
-import { DEFAULT_MIX_TEXT, parseMix } from "./mix.js";
+import { DEFAULT_MIX_TEXT, type Mix, parseMix } from "./mix.js";
 import { mulberry32 } from "./random.js";
 import { createPace, NIGHT_MULTIPLIER, shapeMultiplier } from "./shape.js";
 
@@ -60,11 +60,18 @@ describe("shapes", () => {
   });
 });
 
-/** A storefront stand-in that counts what it is sent. */
-function countingTarget(): Promise<{ server: Server; url: string; hits: () => number }> {
+/** A storefront stand-in that counts what it is sent, and the checkouts among it. */
+function countingTarget(): Promise<{
+  server: Server;
+  url: string;
+  hits: () => number;
+  checkouts: () => number;
+}> {
   let hits = 0;
+  let checkouts = 0;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     hits++;
+    if (req.method === "POST" && req.url === "/api/checkout") checkouts++;
     res.setHeader("Content-Type", "application/json");
     res.end(req.url === "/api/products" ? JSON.stringify([{ id: "notebook", price: 19.99 }]) : "{}");
   });
@@ -74,6 +81,7 @@ function countingTarget(): Promise<{ server: Server; url: string; hits: () => nu
         server,
         url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
         hits: () => hits,
+        checkouts: () => checkouts,
       }),
     ),
   );
@@ -118,6 +126,35 @@ describe("rate 0 and changes while running", () => {
     expect(target.hits()).toBe(stopped);
     await run.stop();
   }, 15_000);
+
+  it("reads the mix before every request: a changed mix takes effect at once", async () => {
+    let mix: Mix = { page: 1, product: 0, checkout: 0 };
+    const hits = target.hits();
+    const checkouts = target.checkouts();
+    const run = startTraffic(
+      {
+        target: target.url,
+        rate: 100,
+        concurrency: 2,
+        mix: () => mix,
+        seed: 2,
+        badCheckoutRate: 0,
+        durationMs: 20_000,
+      },
+      () => {},
+    );
+    try {
+      await waitFor(() => target.hits() >= hits + 30, { what: "30 page requests", timeoutMs: 5_000 });
+      expect(target.checkouts()).toBe(checkouts);
+      mix = { page: 0, product: 0, checkout: 1 };
+      await waitFor(() => target.checkouts() >= checkouts + 20, {
+        what: "20 checkouts once the mix asks only for them",
+        timeoutMs: 5_000,
+      });
+    } finally {
+      await run.stop();
+    }
+  }, 15_000);
 });
 
 describe("the control endpoint", () => {
@@ -148,7 +185,13 @@ describe("the control endpoint", () => {
 
   it("shows the pace, and RATE=0 means off", async () => {
     const res = await traffic.app.request("/control");
-    expect(await res.json()).toEqual({ rate: 0, shape: "steady", period: "0ms", rateNow: 0 });
+    expect(await res.json()).toEqual({
+      rate: 0,
+      shape: "steady",
+      period: "0ms",
+      rateNow: 0,
+      mix: "page=1,product=0,checkout=0",
+    });
     const metrics = await (await traffic.app.request("/metrics")).text();
     expect(sample(metrics, "traffic_target_requests_per_second")).toBe(0);
     expect(sample(metrics, 'traffic_shape_info{shape="steady"}')).toBe(1);
@@ -161,7 +204,7 @@ describe("the control endpoint", () => {
     expect(target.hits()).toBe(before);
     const res = await put(JSON.stringify({ rate: 10, shape: "dip", period: "90s" }));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ rate: 10, shape: "dip", period: "90s", rateNow: 10 });
+    expect(await res.json()).toMatchObject({ rate: 10, shape: "dip", period: "90s", rateNow: 10 });
     await waitFor(() => target.hits() >= before + 5, {
       what: "traffic after PUT /control",
       timeoutMs: 5_000,
@@ -172,8 +215,35 @@ describe("the control endpoint", () => {
     expect((await put(JSON.stringify({ rate: 0 }))).status).toBe(200);
   });
 
+  it("changes the mix while traffic runs, at once, and shows it", async () => {
+    traffic.start();
+    const res = await put(JSON.stringify({ rate: 20, shape: "steady", mix: "page=1,checkout=3" }));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ rate: 20, mix: "page=0.25,product=0,checkout=0.75" });
+    expect(await (await traffic.app.request("/control")).json()).toMatchObject({
+      mix: "page=0.25,product=0,checkout=0.75",
+    });
+    const checkouts = target.checkouts();
+    await waitFor(() => target.checkouts() >= checkouts + 10, {
+      what: "checkouts once the mix asks for them",
+      timeoutMs: 5_000,
+    });
+    // Back to listings only: what is in flight finishes (at most `concurrency` checkouts), then no checkout.
+    expect((await put(JSON.stringify({ mix: "page=1" }))).status).toBe(200);
+    const hits = target.hits();
+    await waitFor(() => target.hits() >= hits + 10, {
+      what: "10 requests after the change",
+      timeoutMs: 5_000,
+    });
+    const settled = target.checkouts();
+    await waitFor(() => target.hits() >= hits + 40, { what: "30 requests more", timeoutMs: 5_000 });
+    expect(target.checkouts()).toBe(settled);
+    expect((await put(JSON.stringify({ rate: 0 }))).status).toBe(200);
+  });
+
   it("refuses a bad body with a 400 naming the field, and changes nothing", async () => {
-    await put(JSON.stringify({ rate: 3, shape: "steady" }));
+    await put(JSON.stringify({ rate: 3, shape: "steady", mix: "page=1" }));
+    const before = await (await traffic.app.request("/control")).json();
     for (const [body, field] of [
       ["{not json", "malformed_json"],
       [JSON.stringify({ rate: 21 }), "rate"],
@@ -184,13 +254,45 @@ describe("the control endpoint", () => {
       [JSON.stringify({ period: "soon" }), "period"],
       [JSON.stringify({ burst: true }), "burst"],
       [JSON.stringify({}), "at least one"],
+      [JSON.stringify({ mix: "browse=1" }), "mix"],
+      [JSON.stringify({ mix: "page=0,checkout=0" }), "mix"],
+      [JSON.stringify({ mix: "page=-1,checkout=2" }), "mix"],
+      [JSON.stringify({ mix: { page: 1 } }), "mix"],
+      // A good rate and shape beside a bad mix: nothing of it is applied.
+      [JSON.stringify({ rate: 7, shape: "surge", mix: "checkout" }), "mix"],
+      [JSON.stringify({ mix: "checkout=1", rate: 99 }), "rate"],
     ] as const) {
       const res = await put(body);
       expect(res.status, body).toBe(400);
-      expect(JSON.stringify(await res.json()), body).toContain(field);
+      const answer = (await res.json()) as { error?: string; problems?: string[] };
+      expect(JSON.stringify(answer), body).toContain(field);
+      if (field === "mix") {
+        expect(answer.error, body).toBe("invalid_control");
+        expect(
+          answer.problems?.some((p) => p.startsWith("mix: ")),
+          body,
+        ).toBe(true);
+      }
     }
     expect(traffic.pace.settings()).toEqual({ rate: 3, shape: "steady", periodMs: 0 });
+    expect(await (await traffic.app.request("/control")).json()).toEqual(before);
     await put(JSON.stringify({ rate: 0 }));
+  });
+
+  it("answers only requests addressed to this machine: a rebound name gets a 421 and changes nothing", async () => {
+    const before = await (await traffic.app.request("/control")).json();
+    const rebound = { Host: "rebound.example:8082", "Content-Type": "application/json" };
+    const res = await traffic.app.request("/control", {
+      method: "PUT",
+      body: JSON.stringify({ rate: 20, mix: "checkout=1" }),
+      headers: rebound,
+    });
+    expect(res.status).toBe(421);
+    expect(await res.json()).toMatchObject({ error: "not_this_machine" });
+    expect((await traffic.app.request("/control", { headers: rebound })).status).toBe(421);
+    expect(await (await traffic.app.request("/control")).json()).toEqual(before);
+    // Prometheus scrapes by the pod's address in a cluster: the kit's /metrics answers any Host.
+    expect((await traffic.app.request("/metrics", { headers: rebound })).status).toBe(200);
   });
 });
 

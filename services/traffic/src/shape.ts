@@ -1,5 +1,3 @@
-import { z } from "zod";
-
 /**
  * How the request rate moves over time, as a multiplier of the base rate:
  *
@@ -82,18 +80,3 @@ export function createPace(initial: PaceSettings, now: () => number = Date.now):
 
 export const MIN_PERIOD_MS = 1_000;
 export const MAX_PERIOD_MS = 7 * 24 * 3_600_000;
-
-/** `PUT /control`: any of rate, shape and period (a duration such as 10m); unknown fields are refused. */
-export function controlSchema(maxRate: number) {
-  return z
-    .object({
-      rate: z.number().min(0).max(maxRate).optional(),
-      shape: z.enum(SHAPES).optional(),
-      period: z
-        .string()
-        .regex(/^\d+(ms|s|m|h|d)$/, "a duration such as 90s, 10m or 24h")
-        .optional(),
-    })
-    .strict()
-    .refine((body) => Object.keys(body).length > 0, { message: "name at least one of rate, shape, period" });
-}
