@@ -8,8 +8,8 @@
 // it replaced (5-minute revenue below half its hourly average, for 10 minutes), loaded beside it.
 //
 // One platform per fault, both running at once on free ports: each fault meets a shop with a clean history
-// (the full-stop test predicts orders from the conversion since the start, which a fault before it would
-// have lowered), and the baseline needs up to 7 minutes a fault, so one platform after the other would take
+// (the full-stop test predicts orders from the conversion since the start, up to 3 minutes ago, which a
+// fault before it would have lowered), and the baseline needs up to 7 minutes a fault, so one platform after the other would take
 // about 20 minutes; side by side the bench takes about 10. Each warms up for its incident's own warm-up
 // (what `npm start -- --incident` waits), and at least 2 minutes, so the replaced rule's hourly average has
 // something to average before the fault.

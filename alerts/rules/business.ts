@@ -32,6 +32,17 @@ export const FULL_STOP_WINDOWS = ["60s", "75s", "90s", "105s", "120s"] as const;
  */
 export const WORTHLESS_ORDERS_WINDOW = "45s";
 
+/**
+ * Where the shop's baseline (its 6-hour conversion and order value) ends: before the windows the fast tests
+ * look at (3 minutes at most), so a stop, refusals or worthless orders being tested are not part of the
+ * normal they are tested against. Over 6 hours a minute of silence hardly moves the baseline; over the few
+ * minutes a freshly started Prometheus has (`npm start`), it would: 55 s of a full stop after 5 minutes of
+ * history lowered the conversion by a sixth and kept the 60-second window's prediction under 12 in about one
+ * fresh run in seven. A baseline that ends 3 minutes ago also means no business test pages in the first
+ * 3 minutes of data, when there is no normal yet.
+ */
+export const BASELINE_OFFSET = "3m";
+
 /** "60 to 120" from ["60s", …, "120s"]: the windows as the alert's description names them. */
 const secondsRange = (windows: readonly string[]) =>
   `${windows[0]?.replace(/s$/, "")} to ${windows.at(-1)?.replace(/s$/, "")}`;
@@ -58,13 +69,12 @@ sum by (job) (rate(app_checkouts_total[5m]))`,
       record: "job:app_revenue_usd:rate5m_avg1h",
       expr: "avg_over_time(job:app_revenue_usd:rate5m[1h])",
     },
-    // Conversion: orders per product view over the last 6 hours, the shop's own baseline (long enough that a
-    // drop of the last minutes hardly moves it).
+    // Conversion: orders per product view over 6 hours ending BASELINE_OFFSET ago, the shop's own baseline.
     {
       record: "job:app_conversion:ratio_rate6h",
-      expr: `sum by (job) (rate(app_checkouts_total{outcome="accepted"}[6h]))
+      expr: `sum by (job) (rate(app_checkouts_total{outcome="accepted"}[6h] offset ${BASELINE_OFFSET}))
 /
-(sum by (job) (rate(app_product_views_total[6h])) > 0)`,
+(sum by (job) (rate(app_product_views_total[6h] offset ${BASELINE_OFFSET})) > 0)`,
     },
     ...[...SHORTFALL_WINDOWS, ...FULL_STOP_WINDOWS].map((window) => ({
       record: `job:app_orders:increase${window}`,
@@ -90,13 +100,14 @@ sum by (job) (rate(app_checkouts_total[5m]))`,
 )
 * on (job) job:app_conversion:ratio_rate6h`,
     })),
-    // What an order is usually worth (6 h), and the last 45 seconds' orders and revenue: orders that keep being
-    // accepted while they bring in nothing are a shop that stopped selling with every answer a 201.
+    // What an order is usually worth (6 h ending BASELINE_OFFSET ago), and the last 45 seconds' orders and
+    // revenue: orders that keep being accepted while they bring in nothing are a shop that stopped selling with
+    // every answer a 201.
     {
       record: "job:app_revenue_per_order:ratio_rate6h",
-      expr: `sum by (job) (rate(app_revenue_total[6h]))
+      expr: `sum by (job) (rate(app_revenue_total[6h] offset ${BASELINE_OFFSET}))
 /
-(sum by (job) (rate(app_checkouts_total{outcome="accepted"}[6h])) > 0)`,
+(sum by (job) (rate(app_checkouts_total{outcome="accepted"}[6h] offset ${BASELINE_OFFSET})) > 0)`,
     },
     {
       record: `job:app_orders:increase${WORTHLESS_ORDERS_WINDOW}`,
