@@ -18,6 +18,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { waitFor } from "@platform/testkit";
+import { BASELINE_OFFSET } from "../alerts/rules/business.js";
 import { catalogue } from "../catalogue/services.js";
 import { causeIncident, INCIDENTS, type IncidentName } from "../local/incidents.js";
 import { startPlatform } from "../local/platform.js";
@@ -88,7 +89,7 @@ async function detectionTime(incident: IncidentName): Promise<Detection> {
     const failedAt = Date.now();
     const caused = await causeIncident(incident, (component) => platform.url(component));
     log(
-      `caused: ${caused.request}; conversion learned before it ${(learned * 100).toFixed(2)}% (the demo mix's ${(demoConversion() * 100).toFixed(2)}%)`,
+      `caused: ${caused.request}; conversion learned before it ${Number.isNaN(learned) ? `none yet (the baseline ends ${BASELINE_OFFSET} ago)` : `${(learned * 100).toFixed(2)}%`} (the demo mix's ${(demoConversion() * 100).toFixed(2)}%)`,
     );
     await waitFor(() => firingIn("RevenueDropWhileHealthy"), {
       what: `RevenueDropWhileHealthy in Alertmanager after ${incident}`,
@@ -98,7 +99,7 @@ async function detectionTime(incident: IncidentName): Promise<Detection> {
     const alert = (Date.now() - failedAt) / 1000;
     const predicted = await storefrontValue("job:app_orders_expected:observed60s");
     log(
-      `RevenueDropWhileHealthy after ${alert.toFixed(0)} s (the last 60 s window's views predict ${predicted.toFixed(1)} orders); waiting for the rule it replaced…`,
+      `RevenueDropWhileHealthy after ${alert.toFixed(0)} s (the last 60 s window's views predict ${Number.isNaN(predicted) ? "nothing yet" : `${predicted.toFixed(1)} orders`}); waiting for the rule it replaced…`,
     );
     let previous: number | undefined;
     try {

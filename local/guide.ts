@@ -55,7 +55,7 @@ export interface GuideFacts {
   alertmanagerWebUi: boolean;
   receiver: string;
   telegramChat: number | undefined;
-  /** The traffic generator, whose `PUT /control` changes the demo's rate and shape while it runs. */
+  /** The traffic generator, whose `PUT /control` changes the demo's rate, shape and mix while it runs. */
   traffic: string | undefined;
 }
 

@@ -16,7 +16,8 @@ export const SHORTFALL_WINDOWS = ["3m", "10m"] as const;
  * in one of them while the product views of the span it observed predict enough of them. Together they
  * approximate "the silence since the last order predicts N orders": a busy shop pages after the shortest
  * window that predicts N, the demo's 17-18 orders a minute after the 60-second one (45 s observed in the
- * cluster, 55 s locally), a shop half as busy after the 105-second one, a quieter shop not at all (the
+ * cluster, 55 s locally), a shop half as busy after the 105-second one in the cluster (the 90-second one
+ * locally), a quieter shop not at all (the
  * shortfall tests' case). The false rate is not e^-N per window: a
  * healthy shop's silences longer than S come at λ·e^(-λS) a second, and the alert's `for:` adds one
  * evaluation D to the silence it needs, so λ·e^-(N + λD) at the least λ that can reach N within the longest
@@ -38,8 +39,9 @@ export const WORTHLESS_ORDERS_WINDOW = "45s";
  * normal they are tested against. Over 6 hours a minute of silence hardly moves the baseline; over the few
  * minutes a freshly started Prometheus has (`npm start`), it would: 55 s of a full stop after 5 minutes of
  * history lowered the conversion by a sixth and kept the 60-second window's prediction under 12 in about one
- * fresh run in seven. A baseline that ends 3 minutes ago also means no business test pages in the first
- * 3 minutes of data, when there is no normal yet.
+ * fresh run in seven. A baseline that ends 3 minutes ago also means the tests that compare against it
+ * (shortfall, full stop, worthless orders) cannot page in the first 3 minutes of data, when there is no
+ * normal yet; the refusals test needs none.
  */
 export const BASELINE_OFFSET = "3m";
 
@@ -185,14 +187,15 @@ ${SHORTFALL_WINDOWS.map(
 )
 and on (job)
 job:slo_availability_errors:ratio_rate5m < ${num(business.errorRatioNormal)}`,
-      // One more evaluation (30 s in the cluster, 15 s locally) before a page: a chance silence must last that
-      // much longer, which divides the full-stop test's false rate by e^(λD) (30 at the demo's traffic), and the
-      // shortfall tests' 4-sigma clauses must hold at two evaluations instead of one.
+      // One more evaluation in the cluster (30 s), three locally (15 s) before a page: a chance silence must last
+      // that much longer, which divides the full-stop test's false rate by e^(λD) (in the cluster about 30 at
+      // the least λ that can page and 6,000 at the demo's traffic; locally 5 and 80), and the shortfall tests'
+      // 4-sigma clauses must hold at two evaluations instead of one (four locally).
       for: "15s",
       labels: { severity: "critical" },
       annotations: {
         summary: "{{ $labels.job }} answers but does not sell",
-        description: `{{ $labels.job }} loses {{ $value | humanizePercentage }} of its sales while fewer than ${percent(business.errorRatioNormal)} of requests fail: at least ${percent(business.refusedCheckoutShare)} (and ${business.minRefusedCheckouts} or more) of the last minute's checkouts were refused as out of stock or payment failed, or the last 3 or 10 minutes brought far fewer orders than their product views predict at the last 6 hours' conversion (by more than ${business.orderShortfallSigmas} standard deviations), or not one order came in one of the last ${secondsRange(FULL_STOP_WINDOWS)} seconds while the product views of the span that window observed predict ${business.minPredictedOrdersForFullStop} or more, or the last ${WORTHLESS_ORDERS_WINDOW.replace(/s$/, "")} seconds' ${business.minOrdersWorthNothing} or more orders brought in next to nothing. Stock, payment, pricing or a checkout that customers cannot reach.`,
+        description: `{{ $labels.job }} loses {{ $value | humanizePercentage }} of its sales while fewer than ${percent(business.errorRatioNormal)} of requests fail: at least ${percent(business.refusedCheckoutShare)} (and ${business.minRefusedCheckouts} or more) of the last minute's checkouts were refused as out of stock or payment failed, or the last 3 or 10 minutes brought far fewer orders than their product views predict at the conversion of the 6 hours before the last 3 minutes (by more than ${business.orderShortfallSigmas} standard deviations), or not one order came in one of the last ${secondsRange(FULL_STOP_WINDOWS)} seconds while the product views of the span that window observed predict ${business.minPredictedOrdersForFullStop} or more, or the last ${WORTHLESS_ORDERS_WINDOW.replace(/s$/, "")} seconds' ${business.minOrdersWorthNothing} or more orders brought in next to nothing. Stock, payment, pricing or a checkout that customers cannot reach.`,
         value: "{{ $value | humanizePercentage }} of sales lost",
         runbook_url: runbook("RevenueDropWhileHealthy"),
         dashboard_uid: DASHBOARD_UIDS.overview,

@@ -169,7 +169,7 @@ function businessHealth(): DashboardRow {
         .withTarget(rangeQuery("A", `sum by (outcome) (${checkouts})`, "{{outcome}}")),
       timeseriesPanel(
         "Conversion",
-        "Orders per product view, and the 6-hour baseline RevenueDropWhileHealthy predicts orders from: traffic that halves or doubles leaves it where it is; a checkout that stops selling does not.",
+        "Orders per product view, and the baseline RevenueDropWhileHealthy predicts orders from (the 6 hours that end 3 minutes ago): traffic that halves or doubles leaves it where it is; a checkout that stops selling does not.",
         units.PercentUnit,
       )
         .min(0)
