@@ -39,11 +39,39 @@ export const WORTHLESS_ORDERS_WINDOW = "45s";
  * normal they are tested against. Over 6 hours a minute of silence hardly moves the baseline; over the few
  * minutes a freshly started Prometheus has (`npm start`), it would: 55 s of a full stop after 5 minutes of
  * history lowered the conversion by a sixth and kept the 60-second window's prediction under 12 in about one
- * fresh run in seven. A baseline that ends 3 minutes ago also means the tests that compare against it
- * (shortfall, full stop, worthless orders) cannot page in the first 3 minutes of data, when there is no
- * normal yet; the refusals test needs none.
+ * fresh run in seven.
  */
 export const BASELINE_OFFSET = "3m";
+
+/**
+ * The orders the part of the baseline that ends BASELINE_OFFSET ago must hold before it is used. Until then
+ * (the first minutes of a fresh Prometheus) the baseline is all the history up to now: the same samples the
+ * tests' windows hold, so it cannot disagree with them. A baseline of the first few seconds after the offset
+ * would: 4 orders in the first 5 s (one start in 20) is a conversion of 13%, which the 3-minute shortfall test
+ * would page on as a shortfall of two thirds. 30 orders put a conversion within ±18% (one standard deviation)
+ * of the shop's, which the shortfall's 4 standard deviations absorb.
+ */
+export const MIN_BASELINE_ORDERS = 30;
+
+const ACCEPTED = 'app_checkouts_total{outcome="accepted"}';
+
+/**
+ * `numerator / denominator` per job over the 6 hours that end BASELINE_OFFSET ago once those hold
+ * MIN_BASELINE_ORDERS orders, else over the 6 hours up to now.
+ */
+const baselineRatio = (numerator: string, denominator: string) => `(
+  sum by (job) (rate(${numerator}[6h] offset ${BASELINE_OFFSET}))
+  /
+  (sum by (job) (rate(${denominator}[6h] offset ${BASELINE_OFFSET})) > 0)
+  and on (job)
+  sum by (job) (increase(${ACCEPTED}[6h] offset ${BASELINE_OFFSET})) >= ${MIN_BASELINE_ORDERS}
+)
+or
+(
+  sum by (job) (rate(${numerator}[6h]))
+  /
+  (sum by (job) (rate(${denominator}[6h])) > 0)
+)`;
 
 /** "60 to 120" from ["60s", …, "120s"]: the windows as the alert's description names them. */
 const secondsRange = (windows: readonly string[]) =>
@@ -74,9 +102,7 @@ sum by (job) (rate(app_checkouts_total[5m]))`,
     // Conversion: orders per product view over 6 hours ending BASELINE_OFFSET ago, the shop's own baseline.
     {
       record: "job:app_conversion:ratio_rate6h",
-      expr: `sum by (job) (rate(app_checkouts_total{outcome="accepted"}[6h] offset ${BASELINE_OFFSET}))
-/
-(sum by (job) (rate(app_product_views_total[6h] offset ${BASELINE_OFFSET})) > 0)`,
+      expr: baselineRatio(ACCEPTED, "app_product_views_total"),
     },
     ...[...SHORTFALL_WINDOWS, ...FULL_STOP_WINDOWS].map((window) => ({
       record: `job:app_orders:increase${window}`,
@@ -107,9 +133,7 @@ sum by (job) (rate(app_checkouts_total[5m]))`,
     // every answer a 201.
     {
       record: "job:app_revenue_per_order:ratio_rate6h",
-      expr: `sum by (job) (rate(app_revenue_total[6h] offset ${BASELINE_OFFSET}))
-/
-(sum by (job) (rate(app_checkouts_total{outcome="accepted"}[6h] offset ${BASELINE_OFFSET})) > 0)`,
+      expr: baselineRatio("app_revenue_total", ACCEPTED),
     },
     {
       record: `job:app_orders:increase${WORTHLESS_ORDERS_WINDOW}`,
