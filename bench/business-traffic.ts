@@ -9,7 +9,7 @@ import { stringify } from "yaml";
 import { CATALOG } from "../services/storefront/src/catalog.js";
 import { pickBasket } from "../services/traffic/src/basket.js";
 import { DEFAULT_BAD_CHECKOUT_RATE, DEFAULT_RATE } from "../services/traffic/src/config.js";
-import { DEFAULT_MIX_TEXT, type Mix, parseMix, pickKind } from "../services/traffic/src/mix.js";
+import { DEFAULT_MIX, pickKind } from "../services/traffic/src/mix.js";
 import { mulberry32 } from "../services/traffic/src/random.js";
 import { shapeMultiplier } from "../services/traffic/src/shape.js";
 import { previousRule } from "./business-previous-rule.js";
@@ -49,13 +49,11 @@ export const FAULTS = {
 } as const;
 export type Fault = keyof typeof FAULTS;
 
-const mix: Mix = parseMix(DEFAULT_MIX_TEXT) ?? failParse();
-function failParse(): never {
-  throw new Error("the demo mix does not parse");
-}
-
 /** The demo's valid checkouts a minute at its steady rate: its orders while nothing is wrong. */
-export const DEMO_ORDERS_PER_MINUTE = DEFAULT_RATE * mix.checkout * (1 - DEFAULT_BAD_CHECKOUT_RATE) * 60;
+export const DEMO_ORDERS_PER_MINUTE =
+  DEFAULT_RATE * DEFAULT_MIX.checkout * (1 - DEFAULT_BAD_CHECKOUT_RATE) * 60;
+/** Orders per product view the demo's mix makes: what the conversion learned before a fault tends to. */
+export const DEMO_CONVERSION = (DEFAULT_MIX.checkout * (1 - DEFAULT_BAD_CHECKOUT_RATE)) / DEFAULT_MIX.product;
 
 /** An hour of the usual before anything happens: the rules' 1-hour averages and conversion settle. */
 export const WARM_UP_SECONDS = 60 * 60;
@@ -111,7 +109,7 @@ export function simulate(seed: number, scrapeSeconds: number, scenario: Scenario
       // Requests spread evenly over the scrape interval, so a fault can start between two scrapes.
       const at = t - scrapeSeconds + ((i + 1) / (requests + 1)) * scrapeSeconds;
       const fault = scenario.kind === "fault" && at >= scenario.at ? FAULTS[scenario.fault] : undefined;
-      const kind = pickKind(mix, random);
+      const kind = pickKind(DEFAULT_MIX, random);
       if (kind === "page") totals.pages++;
       else if (kind === "product") totals.views++;
       else if (fault === "gone") continue;

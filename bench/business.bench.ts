@@ -20,12 +20,12 @@ import { join } from "node:path";
 import { waitFor } from "@platform/testkit";
 import { BASELINE_OFFSET } from "../alerts/rules/business.js";
 import { catalogue } from "../catalogue/services.js";
+import { promGet } from "../local/check.js";
 import { causeIncident, INCIDENTS, type IncidentName } from "../local/incidents.js";
 import { startPlatform } from "../local/platform.js";
 import { loadLocalSettings, localComponents, portSettingName } from "../local/settings.js";
-import { DEFAULT_BAD_CHECKOUT_RATE } from "../services/traffic/src/config.js";
-import { DEFAULT_MIX_TEXT, parseMix } from "../services/traffic/src/mix.js";
 import { PREVIOUS_ALERT, previousRule } from "./business-previous-rule.js";
+import { DEMO_CONVERSION } from "./business-traffic.js";
 
 const GOAL_SECONDS = 90;
 const MIN_WARM_UP_MS = 120_000;
@@ -36,13 +36,6 @@ const FAULTS: { incident: IncidentName; fault: string }[] = [
   { incident: "payment-failure", fault: "every payment declined" },
   { incident: "checkout-unreachable", fault: "no checkout arrives (a full stop)" },
 ];
-
-/** Orders per product view the demo's default mix makes: what the conversion learned before a fault tends to. */
-function demoConversion(): number {
-  const mix = parseMix(DEFAULT_MIX_TEXT);
-  if (!mix) throw new Error(`the default mix ${DEFAULT_MIX_TEXT} does not parse`);
-  return (mix.checkout * (1 - DEFAULT_BAD_CHECKOUT_RATE)) / mix.product;
-}
 
 interface Detection {
   /** Seconds from the fault to RevenueDropWhileHealthy in Alertmanager. */
@@ -72,11 +65,11 @@ async function detectionTime(incident: IncidentName): Promise<Detection> {
   };
   /** The storefront's value of a recorded series now, for the log. */
   const storefrontValue = async (series: string) => {
-    const res = await fetch(
-      `${platform.url("prometheus")}/api/v1/query?query=${encodeURIComponent(`${series}{job="storefront"}`)}`,
+    const data = await promGet<{ result: { value: [number, string] }[] }>(
+      platform.url("prometheus"),
+      `/api/v1/query?query=${encodeURIComponent(`${series}{job="storefront"}`)}`,
     );
-    const body = (await res.json()) as { data?: { result?: { value: [number, string] }[] } };
-    return Number(body.data?.result?.[0]?.value[1] ?? Number.NaN);
+    return Number(data.result[0]?.value[1] ?? Number.NaN);
   };
   try {
     const warmUpMs = Math.max(INCIDENTS[incident].warmUpMs, MIN_WARM_UP_MS);
@@ -89,7 +82,7 @@ async function detectionTime(incident: IncidentName): Promise<Detection> {
     const failedAt = Date.now();
     const caused = await causeIncident(incident, (component) => platform.url(component));
     log(
-      `caused: ${caused.request}; conversion learned before it ${Number.isNaN(learned) ? `none yet (the baseline ends ${BASELINE_OFFSET} ago)` : `${(learned * 100).toFixed(2)}%`} (the demo mix's ${(demoConversion() * 100).toFixed(2)}%)`,
+      `caused: ${caused.request}; conversion learned before it ${Number.isNaN(learned) ? `none yet (the baseline ends ${BASELINE_OFFSET} ago)` : `${(learned * 100).toFixed(2)}%`} (the demo mix's ${(DEMO_CONVERSION * 100).toFixed(2)}%)`,
     );
     await waitFor(() => firingIn("RevenueDropWhileHealthy"), {
       what: `RevenueDropWhileHealthy in Alertmanager after ${incident}`,

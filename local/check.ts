@@ -126,7 +126,8 @@ interface PromResponse<T> {
   data: T;
   error?: string;
 }
-async function promGet<T>(prometheus: string, path: string): Promise<T> {
+/** A Prometheus HTTP API GET: its `data`, or an error naming what Prometheus said. */
+export async function promGet<T>(prometheus: string, path: string): Promise<T> {
   const res = await fetch(`${prometheus}${path}`, { signal: AbortSignal.timeout(10_000) });
   const body = (await res.json()) as PromResponse<T>;
   if (body.status !== "success") throw new Error(body.error ?? `HTTP ${res.status}`);

@@ -3,7 +3,7 @@
  * storefront's simulation (what it answers: refusals, delays, errors) or the traffic generator's (what the
  * visitors do).
  */
-import { DEFAULT_MIX_TEXT, formatMix, type Mix, parseMix } from "../services/traffic/src/mix.js";
+import { DEFAULT_MIX, formatMix, type Mix } from "../services/traffic/src/mix.js";
 
 /**
  * The components whose control an incident sets, and how: the endpoint, and what puts back the state found
@@ -40,9 +40,7 @@ export interface Incident {
 
 /** The demo's mix with no checkout at all: visitors browse in the same proportions and never buy. */
 function mixWithoutCheckouts(): Mix {
-  const mix = parseMix(DEFAULT_MIX_TEXT);
-  if (!mix) throw new Error(`the traffic generator's default mix ${DEFAULT_MIX_TEXT} does not parse`);
-  return { ...mix, checkout: 0 };
+  return { ...DEFAULT_MIX, checkout: 0 };
 }
 
 /** The usual warm-up: a minute of normal traffic before the incident. */

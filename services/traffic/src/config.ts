@@ -1,5 +1,5 @@
 import { baseServiceEnv, DEFAULT_PORT, env, formatDuration, loadConfig } from "@platform/service-kit";
-import { DEFAULT_MIX_TEXT, MIX_RULE, parseMix } from "./mix.js";
+import { DEFAULT_MIX_TEXT, mixFromText } from "./mix.js";
 import { DEFAULT_PERIOD_MS, MAX_PERIOD_MS, MIN_PERIOD_MS, SHAPES, type Shape } from "./shape.js";
 
 // The defaults and bounds below are the service's settings and the CLI's options alike (cli-options.ts).
@@ -39,11 +39,7 @@ export const trafficEnv = {
   /** The shape's period; unset: a day for diurnal, 10 minutes for dip and surge. */
   SHAPE_PERIOD: env.duration("0", { minMs: 0, maxMs: MAX_PERIOD_MS }),
   CONCURRENCY: env.number(CONCURRENCY.default, { min: CONCURRENCY.min, max: CONCURRENCY.max, int: true }),
-  MIX: env.string(DEFAULT_MIX_TEXT).transform((text, ctx) => {
-    const mix = parseMix(text);
-    if (!mix) ctx.addIssue({ code: "custom", message: MIX_RULE });
-    return mix ?? { page: 1, product: 0, checkout: 0 };
-  }),
+  MIX: env.string(DEFAULT_MIX_TEXT).transform(mixFromText),
   /** PRNG seed; random when unset (logged at start so a run can be repeated). */
   SEED: env.number(Number.NaN, { min: 0, max: MAX_SEED, int: true }),
   BAD_CHECKOUT_RATE: env.number(DEFAULT_BAD_CHECKOUT_RATE, { min: 0, max: 1 }),

@@ -1,6 +1,6 @@
 import { formatDuration, MAX_TIMER_MS, parseDuration } from "@platform/service-kit";
 import { z } from "zod";
-import { MIX_RULE, type Mix, parseMix } from "./mix.js";
+import { type Mix, mixFromText } from "./mix.js";
 import { MAX_PERIOD_MS, MIN_PERIOD_MS, type PaceSettings, SHAPES } from "./shape.js";
 
 /** What a `PUT /control` asks to change: pace settings, the mix, or both. */
@@ -35,15 +35,7 @@ export function controlSchema(maxRate: number) {
           return z.NEVER;
         })
         .optional(),
-      mix: z
-        .string()
-        .transform((text, ctx) => {
-          const mix = parseMix(text);
-          if (mix) return mix;
-          ctx.addIssue({ code: "custom", message: MIX_RULE });
-          return z.NEVER;
-        })
-        .optional(),
+      mix: z.string().transform(mixFromText).optional(),
     })
     .strict()
     .refine((body) => Object.keys(body).length > 0, {

@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /** What a simulated visitor does: browse a listing, look at one product, or check out. */
 export const TRAFFIC_KINDS = ["page", "product", "checkout"] as const;
 export type TrafficKind = (typeof TRAFFIC_KINDS)[number];
@@ -33,6 +35,21 @@ export function parseMix(text: string): Mix | undefined {
  */
 export function formatMix(mix: Mix): string {
   return TRAFFIC_KINDS.map((kind) => `${kind}=${Number(mix[kind].toPrecision(4))}`).join(",");
+}
+
+/** The default mix, parsed once: what the incidents and the benches derive their figures from. */
+export const DEFAULT_MIX: Mix = (() => {
+  const mix = parseMix(DEFAULT_MIX_TEXT);
+  if (!mix) throw new Error(`the default mix ${DEFAULT_MIX_TEXT} does not parse`);
+  return mix;
+})();
+
+/** A zod transform from mix text to a Mix, or an issue stating MIX_RULE: the MIX setting's and PUT /control's. */
+export function mixFromText(text: string, ctx: z.RefinementCtx): Mix {
+  const mix = parseMix(text);
+  if (mix) return mix;
+  ctx.addIssue({ code: "custom", message: MIX_RULE });
+  return z.NEVER;
 }
 
 export function pickKind(mix: Mix, random: () => number): TrafficKind {
