@@ -21,7 +21,13 @@ import {
   isIncident,
 } from "./incidents.js";
 import { type Platform, startPlatform } from "./platform.js";
-import { type LocalSettings, loadLocalSettings, localComponents, portSettingName } from "./settings.js";
+import {
+  ALERT_RECEIVER_KEEP,
+  type LocalSettings,
+  loadLocalSettings,
+  localComponents,
+  portSettingName,
+} from "./settings.js";
 
 export function usage(from: Catalogue = catalogue): string {
   const ports = localComponents(from)
@@ -40,6 +46,7 @@ Settings (environment variables, see local/README.md): a port per component, 0 p
 ${wrap(ports, 100, "  ")}
   LOCAL_DATA_DIR (.local), SCRAPE_INTERVAL (5s), LOCAL_MAX_FOR (30s), GRAFANA_URL,
   LOCAL_GRAFANA (auto: Grafana where installed, else read-only dashboards on its port; off),
+  ALERT_RECEIVER_MAX_ALERTS (${ALERT_RECEIVER_KEEP.maxEntries}) and ALERT_RECEIVER_MAX_BYTES (${ALERT_RECEIVER_KEEP.maxBytes}): what GET /alerts keeps,
   TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID (alerts to Telegram), TELEGRAM_API_URL
 `;
 }
