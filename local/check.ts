@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { terminalText } from "@platform/service-kit";
 import { DASHBOARDS_DIR } from "./configs.js";
 import { interpolateBuiltins, interpolateVariables, queryTiming } from "./dashboard-viewer/grafana.js";
 
@@ -280,7 +281,8 @@ export function formatReport(lines: CheckLine[]): string {
       section = line.section;
       out.push(`\n${section}`);
     }
-    out.push(`  ${line.ok ? "ok  " : "FAIL"}  ${line.name}  (${line.detail})`);
+    // A detail may quote Prometheus's error or a target's: one line, nothing a terminal acts on.
+    out.push(`  ${line.ok ? "ok  " : "FAIL"}  ${terminalText(line.name)}  (${terminalText(line.detail)})`);
   }
   const failed = lines.filter((l) => !l.ok).length;
   out.push(

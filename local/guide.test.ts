@@ -31,7 +31,9 @@ describe("what npm start says once everything runs", () => {
         { ok: false, seconds: 61, jobs: ["storefront", "traffic"], down: [down] },
         ".local/logs",
       ),
-    ).toBe("Still down 61.0 s after npm start: traffic (connection refused); see .local/logs/traffic.log.");
+    ).toBe(
+      "Still down 61.0 s after npm start: traffic; see .local/logs/traffic.log.\n  traffic: connection refused",
+    );
   });
 
   it("offers the shop, the single pane, one query, the incidents and where alerts show up", () => {

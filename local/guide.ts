@@ -3,6 +3,7 @@
  * since `npm start`), then a short "try this" block with the next things to look at — the shop, the single
  * pane, one query, the incidents, where alerts show up.
  */
+import { terminalLine, terminalText } from "@platform/service-kit";
 import { waitFor } from "@platform/supervisor";
 import { activeTargets, type Target } from "./check.js";
 import { INCIDENTS, type IncidentName } from "./incidents.js";
@@ -39,9 +40,12 @@ export function formatTargetsUp(result: TargetsUp, logDir: string): string {
   if (result.ok) return `All ${result.jobs.length} scrape targets are up, ${after}.`;
   if (result.down.length === 0)
     return `Prometheus lists no scrape targets yet, ${after}; see ${logDir}/prometheus.log.`;
-  const down = result.down.map((t) => `${t.labels.job} (${t.lastError || t.health})`).join(", ");
-  const logs = result.down.map((t) => `${logDir}/${t.labels.job}.log`).join(", ");
-  return `Still down ${after}: ${down}; see ${logs}.`;
+  // A scrape error quotes what the target answered: each on a line of its own, cut to 80 columns.
+  const jobOf = (t: Target) => terminalText(t.labels.job ?? "?", 30);
+  const down = result.down.map(jobOf).join(", ");
+  const logs = result.down.map((t) => `${logDir}/${jobOf(t)}.log`).join(", ");
+  const errors = result.down.map((t) => terminalLine(`  ${jobOf(t)}: `, t.lastError || t.health));
+  return [`Still down ${after}: ${down}; see ${logs}.`, ...errors].join("\n");
 }
 
 export interface GuideFacts {

@@ -18,6 +18,11 @@ export const TOOL_PORTS = {
 } as const;
 export type ToolName = keyof typeof TOOL_PORTS;
 
+/** What the local alert receiver keeps for `GET /alerts` by default (a notification is a few kilobytes). */
+export const ALERT_RECEIVER_KEEP = { maxEntries: 500, maxBytes: 4 * 1024 * 1024 } as const;
+/** A notification may be as large as a request body the service kit takes (64 KiB): one always fits. */
+const MIN_ALERT_RECEIVER_BYTES = 64 * 1024;
+
 const fixedSettings = {
   /** Where Prometheus, Alertmanager and Grafana keep data and the components their logs (git-ignored). */
   LOCAL_DATA_DIR: env.string(".local"),
@@ -32,6 +37,14 @@ const fixedSettings = {
   GRAFANA_URL: env.optionalUrl(),
   /** `auto`: Grafana where installed, else the read-only dashboards on its port; `off`: never Grafana. */
   LOCAL_GRAFANA: env.oneOf(["auto", "off"], "auto"),
+  /** Most notifications the alert receiver keeps for `GET /alerts`; the oldest are dropped first. */
+  ALERT_RECEIVER_MAX_ALERTS: env.number(ALERT_RECEIVER_KEEP.maxEntries, { min: 1, max: 100_000, int: true }),
+  /** Most bytes of notifications (as they arrived) it keeps; the oldest are dropped first. */
+  ALERT_RECEIVER_MAX_BYTES: env.number(ALERT_RECEIVER_KEEP.maxBytes, {
+    min: MIN_ALERT_RECEIVER_BYTES,
+    max: 1024 * 1024 * 1024,
+    int: true,
+  }),
 };
 
 export type LocalSettings = z.infer<z.ZodObject<typeof fixedSettings>> & {

@@ -3,7 +3,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { exitOnStartupError } from "@platform/service-kit";
+import { exitOnStartupError, terminalLine, terminalText } from "@platform/service-kit";
 import { whenParentExits } from "@platform/supervisor";
 import { type Catalogue, catalogue } from "../catalogue/services.js";
 import { formatReport, runChecks } from "./check.js";
@@ -21,7 +21,13 @@ import {
   isIncident,
 } from "./incidents.js";
 import { type Platform, startPlatform } from "./platform.js";
-import { type LocalSettings, loadLocalSettings, localComponents, portSettingName } from "./settings.js";
+import {
+  ALERT_RECEIVER_KEEP,
+  type LocalSettings,
+  loadLocalSettings,
+  localComponents,
+  portSettingName,
+} from "./settings.js";
 
 export function usage(from: Catalogue = catalogue): string {
   const ports = localComponents(from)
@@ -40,6 +46,7 @@ Settings (environment variables, see local/README.md): a port per component, 0 p
 ${wrap(ports, 100, "  ")}
   LOCAL_DATA_DIR (.local), SCRAPE_INTERVAL (5s), LOCAL_MAX_FOR (30s), GRAFANA_URL,
   LOCAL_GRAFANA (auto: Grafana where installed, else read-only dashboards on its port; off),
+  ALERT_RECEIVER_MAX_ALERTS (${ALERT_RECEIVER_KEEP.maxEntries}) and ALERT_RECEIVER_MAX_BYTES (${ALERT_RECEIVER_KEEP.maxBytes}): what GET /alerts keeps,
   TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID (alerts to Telegram), TELEGRAM_API_URL
 `;
 }
@@ -105,7 +112,10 @@ export function parseStartArgs(argv: string[]): StartOptions {
 }
 
 export function formatTable(components: Row[]): string {
-  const rows = components.map((c) => [c.name, c.status, c.url ?? "-", c.note]);
+  // A note may be a service's own `/ready` answer: each cell one line, nothing a terminal acts on.
+  const rows = components.map((c) =>
+    [c.name, c.status, c.url ?? "-", c.note].map((cell) => terminalText(cell)),
+  );
   const header = ["component", "status", "where", "note"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: string[]) =>
@@ -151,7 +161,7 @@ async function main() {
     options = parseStartArgs(process.argv.slice(2));
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`npm start: ${err.message}\n\n${usage()}`);
+    process.stderr.write(`npm start: ${terminalText(err.message)}\n\n${usage()}`);
     process.exit(2);
   }
   if (options.help) {
@@ -217,8 +227,14 @@ async function incidentAfterWarmUp(platform: Platform, name: IncidentName) {
     console.log(`Undo it with: ${incident.undoCommand}`);
   } catch (err) {
     // The platform keeps running: only the incident failed (a component stopped, a refused setting).
-    console.error(`npm start: incident ${name} could not be caused: ${(err as Error).message}`);
+    console.error(formatIncidentFailure(name, err));
   }
+}
+
+/** Why an incident could not be caused; the error quotes a component's answer, on a line of its own. */
+export function formatIncidentFailure(name: IncidentName, err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return `npm start: incident ${name} could not be caused:\n${terminalLine("  ", message)}`;
 }
 
 /** The "try this" block, from what this run's start-up table says runs where. */

@@ -55,6 +55,18 @@ describe("npm start's command line", () => {
       expect(noStackTrace(bad.output()), bad.output()).toBe(true);
     },
   );
+
+  it("prints no escape or invisible character of a bad argument back to the terminal", async () => {
+    const bad = npm(["start", "--", "--incident", "\u001b[2J\u001b]0;owned\u0007\u3164flood"]);
+    expect(await bad.exited).toBe(2);
+    // npm echoes the command line itself (its "> node local/start.ts …" line); the runner's own line is safe.
+    const ours = bad
+      .output()
+      .split("\n")
+      .filter((line) => line.startsWith("npm start:"));
+    expect(ours).toEqual([expect.stringContaining('Unknown incident "[2J]0;ownedflood"')]);
+    for (const line of ours) expect(line).not.toMatch(/[\p{Cc}\u3164]/u);
+  });
 });
 
 describe("the runner under faults", () => {

@@ -1,6 +1,13 @@
 import { request } from "node:http";
-import { serveService } from "@platform/service-kit";
+import {
+  ConfigError,
+  pageHeaders,
+  serveService,
+  TERMINAL_COLUMNS,
+  terminalWidth,
+} from "@platform/service-kit";
 import { describe, expect, it } from "vitest";
+import { loadLocalSettings } from "../settings.js";
 import { createAlertReceiver, formatNotification } from "./alert-receiver.js";
 
 const notification = (labels: Record<string, string>, annotations: Record<string, string> = {}) => ({
@@ -121,7 +128,7 @@ describe("the alert receiver", () => {
     // Only the receiver's own line breaks remain: nothing of C0, DEL or C1 (\p{Cc}) within a line.
     for (const line of text.split("\n")) expect(line).not.toMatch(/\p{Cc}/u);
     expect(text.split("\n")).toHaveLength(5);
-    expect(text).toContain("Target[2JDown (critical]0;pwned) job=store31mfront [alert] RESOLVED  everything");
+    expect(text).toContain("[alert] FIRING   Target[2JDown (critical]0;pwned) job=store31mfront [alert] RE…");
     expect(text).toContain("runbook: http://127.0.0.1:8083/runbooks/TargetDown.md[8m");
     expect(text).toContain("dashboard: http://127.0.0.1:3000/d/platform-overview");
     // What GET /alerts lists is JSON, as it arrived.
@@ -144,9 +151,7 @@ describe("the alert receiver", () => {
     );
     for (const line of text.split("\n")) expect(line).not.toMatch(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u);
     expect(text.split("\n")).toHaveLength(3);
-    expect(text).toContain(
-      "[alert] FIRING   TargetDown (critical) job=store [alert] RESOLVED  everything front",
-    );
+    expect(text).toContain("[alert] FIRING   TargetDown (critical) job=store [alert] RESOLVED everything f…");
     expect(text).toContain("        down\n        value: 0");
   });
 
@@ -158,5 +163,96 @@ describe("the alert receiver", () => {
         "        runbook: http://127.0.0.1:8083/runbooks/TargetDown.md",
       ].join("\n"),
     );
+  });
+
+  it("prints every line within 80 columns, so no text of an alert starts a terminal row", () => {
+    /** The rows an 80-column terminal shows: a longer line wraps at the last column. */
+    const rows = (text: string) =>
+      text.split("\n").flatMap((line) => {
+        const chars = [...line];
+        return Array.from({ length: Math.max(1, Math.ceil(chars.length / TERMINAL_COLUMNS)) }, (_, i) =>
+          chars.slice(i * TERMINAL_COLUMNS, (i + 1) * TERMINAL_COLUMNS).join(""),
+        );
+      });
+    const fake = "[alert] FIRING  FakeAlert (critical)";
+    for (const padding of [
+      " ".repeat(72),
+      "\u3164".repeat(72),
+      "\u115f".repeat(72),
+      "x".repeat(72),
+      "\u2800".repeat(72),
+    ]) {
+      const text = formatNotification(
+        notification(
+          { alertname: `Real${padding}${fake}`, severity: "warning", job: `j${padding}${fake}` },
+          {
+            summary: `${padding}${fake}`,
+            value: `${padding}${fake}`,
+            runbook_url: `http://x/${padding}${fake}`,
+          },
+        ),
+      );
+      const printed = rows(text);
+      expect(printed, JSON.stringify(padding[0])).toHaveLength(4);
+      expect(
+        printed.filter((row) => row.startsWith("[alert]")),
+        JSON.stringify(padding[0]),
+      ).toHaveLength(1);
+      for (const line of text.split("\n")) expect(terminalWidth(line)).toBeLessThanOrEqual(TERMINAL_COLUMNS);
+      // Whitespace runs are one space: only the receiver's own prefixes have more.
+      expect(text.replace(/^(\[alert\] FIRING {3}| {8})/gm, "")).not.toMatch(/[\u3164\u115f\u2800]| {2}/u);
+    }
+  });
+
+  it("keeps what GET /alerts lists within its bounds, the oldest dropped first", async () => {
+    const receiver = createAlertReceiver({ print: () => {}, keep: { maxEntries: 3, maxBytes: 100_000 } });
+    for (let i = 1; i <= 5; i++) {
+      expect((await post(receiver, notification({ alertname: `A${i}` }))).status).toBe(200);
+    }
+    const names = async () =>
+      (
+        (await (await receiver.app.request("/alerts")).json()) as {
+          alerts: { labels: { alertname: string } }[];
+        }[]
+      ).map((n) => n.alerts[0]?.labels.alertname);
+    expect(await names()).toEqual(["A3", "A4", "A5"]);
+
+    const bytes = createAlertReceiver({ print: () => {}, keep: { maxEntries: 100, maxBytes: 150_000 } });
+    for (let i = 1; i <= 4; i++) {
+      const res = await post(bytes, notification({ alertname: `B${i}`, big: "x".repeat(60_000) }));
+      expect(res.status).toBe(200);
+    }
+    const kept = (await (await bytes.app.request("/alerts")).json()) as unknown[];
+    expect(kept).toHaveLength(2);
+    expect(JSON.stringify(kept).length).toBeLessThan(150_000);
+  });
+
+  it("keeps 500 notifications and 4 MiB by default, ALERT_RECEIVER_MAX_ALERTS and ALERT_RECEIVER_MAX_BYTES being its settings", () => {
+    expect(loadLocalSettings({})).toMatchObject({
+      ALERT_RECEIVER_MAX_ALERTS: 500,
+      ALERT_RECEIVER_MAX_BYTES: 4_194_304,
+    });
+    expect(
+      loadLocalSettings({ ALERT_RECEIVER_MAX_ALERTS: "10", ALERT_RECEIVER_MAX_BYTES: "1048576" }),
+    ).toMatchObject({ ALERT_RECEIVER_MAX_ALERTS: 10, ALERT_RECEIVER_MAX_BYTES: 1_048_576 });
+    for (const [name, value] of [
+      ["ALERT_RECEIVER_MAX_ALERTS", "0"],
+      ["ALERT_RECEIVER_MAX_ALERTS", "1e3"],
+      ["ALERT_RECEIVER_MAX_BYTES", "1000"],
+    ] as const) {
+      expect(() => loadLocalSettings({ [name]: value }), `${name}=${value}`).toThrow(ConfigError);
+      expect(() => loadLocalSettings({ [name]: value }), `${name}=${value}`).toThrow(name);
+    }
+  });
+
+  it.each([
+    ["the runbook list", "/runbooks"],
+    ["a runbook", "/runbooks/TargetDown.md"],
+    ["an unknown runbook (404)", "/runbooks/Nope.md"],
+  ])("sends the security headers with every HTML answer: %s", async (_what, path) => {
+    const res = await receiverPrintingTo([]).app.request(path);
+    expect(res.headers.get("Content-Type")).toMatch(/^text\/html/);
+    for (const [name, value] of Object.entries(pageHeaders()))
+      expect(res.headers.get(name), name).toBe(value);
   });
 });

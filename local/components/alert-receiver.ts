@@ -6,18 +6,24 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
+  BoundedList,
   createLogger,
   createServiceKit,
   jsonError,
+  type KeepBounds,
   mediaType,
+  pageHeaders,
   type RunningService,
   type ServiceKit,
   serveService,
+  terminalLine,
+  terminalText,
   thisMachineOnly,
 } from "@platform/service-kit";
 import { marked } from "marked";
 import { z } from "zod";
 import { ALERTS_DIR } from "../configs.js";
+import { ALERT_RECEIVER_KEEP } from "../settings.js";
 import type { LocalContext, Row } from "./types.js";
 
 /** Where the receiver serves the runbooks of alerts/runbooks/. */
@@ -56,68 +62,70 @@ const webhookSchema = z.object({
 });
 export type AlertNotification = z.infer<typeof webhookSchema>;
 
-/**
- * A label or annotation as terminal text: C0 controls (ESC among them), DEL and C1 controls removed, so
- * whatever can set a label (any target's relabelling, a rule's template) cannot clear the screen, move
- * the cursor, retitle the window or print a line that looks like another alert. Format characters go too
- * (bidi overrides and isolates, zero-width characters), so a label cannot reorder the rest of its line. A
- * line break, tab, or Unicode line or paragraph separator becomes one space.
- */
-export function terminalText(text: string): string {
-  // \p{Cc}, Unicode's "control" category, is exactly C0 (U+0000–U+001F), DEL (U+007F) and C1 (U+0080–U+009F);
-  // \p{Cf} ("format") holds U+202A–202E, U+2066–2069, U+200B–200F, U+FEFF; \p{Zl} and \p{Zp} are U+2028, U+2029.
-  return text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, (run) =>
-    /[\t\n\r\p{Zl}\p{Zp}]/u.test(run) ? " " : "",
-  );
-}
+/** Where each line of a printed alert after the first starts: no text of the alert starts a line. */
+const INDENT = "        ";
 
 /**
  * One notification as a few lines a person reads in a terminal; with `dashboardsUrl` (Grafana, or the
- * read-only dashboards in its place) an alert's `dashboard_uid` becomes a link too.
+ * read-only dashboards in its place) an alert's `dashboard_uid` becomes a link too. Whatever can set a
+ * label or an annotation (a target's relabelling, a rule's template) is untrusted: each line is the
+ * receiver's own prefix and the service kit's terminal-safe text, cut to 80 columns, so no label can drive
+ * the terminal, hide or reorder text, or push text of its own to the start of a terminal row.
  */
 export function formatNotification(notification: AlertNotification, dashboardsUrl?: string): string {
   return notification.alerts
     .map((alert) => {
-      const labels = (name: string) => terminalText(alert.labels[name] ?? "");
-      const annotation = (name: string) => terminalText(alert.annotations[name] ?? "");
-      const [alertname, severity, job] = [labels("alertname") || "alert", labels("severity"), labels("job")];
+      const label = (name: string) => terminalText(alert.labels[name] ?? "");
+      const annotation = (name: string) => alert.annotations[name] ?? "";
+      const [alertname, severity, job] = [label("alertname") || "alert", label("severity"), label("job")];
       const mark = alert.status === "firing" ? "FIRING  " : "RESOLVED";
       const lines = [
-        `[alert] ${mark} ${alertname}${severity ? ` (${severity})` : ""}${job ? ` job=${job}` : ""}`,
+        terminalLine(
+          `[alert] ${mark} `,
+          `${alertname}${severity ? ` (${severity})` : ""}${job ? ` job=${job}` : ""}`,
+        ),
       ];
       const [summary, value, runbook] = [
         annotation("summary"),
         annotation("value"),
         annotation("runbook_url"),
       ];
-      if (summary) lines.push(`        ${summary}`);
-      if (value) lines.push(`        value: ${value}`);
-      if (runbook) lines.push(`        runbook: ${runbook}`);
-      const dashboard = annotation("dashboard_uid");
-      if (dashboard && dashboardsUrl) lines.push(`        dashboard: ${dashboardsUrl}/d/${dashboard}`);
+      if (terminalText(summary)) lines.push(terminalLine(INDENT, summary));
+      if (terminalText(value)) lines.push(terminalLine(`${INDENT}value: `, value));
+      if (terminalText(runbook)) lines.push(terminalLine(`${INDENT}runbook: `, runbook));
+      const dashboard = terminalText(annotation("dashboard_uid"));
+      if (dashboard && dashboardsUrl) {
+        lines.push(terminalLine(`${INDENT}dashboard: `, `${dashboardsUrl}/d/${dashboard}`));
+      }
       return lines.join("\n");
     })
     .join("\n");
 }
 
 export interface AlertReceiver extends ServiceKit {
-  received: AlertNotification[];
+  /** The notifications kept, oldest first (what `GET /alerts` lists). */
+  readonly received: AlertNotification[];
 }
+
+const PAGE_HEADERS = pageHeaders();
 
 export function createAlertReceiver({
   print = (text: string) => process.stdout.write(`${text}\n`),
   runbooksDir = RUNBOOKS_DIR,
   dashboardsUrl,
+  keep = ALERT_RECEIVER_KEEP,
 }: {
   print?: (text: string) => void;
   runbooksDir?: string;
   dashboardsUrl?: string;
+  /** What is kept for `GET /alerts` (ALERT_RECEIVER_MAX_ALERTS, ALERT_RECEIVER_MAX_BYTES). */
+  keep?: KeepBounds;
 } = {}): AlertReceiver {
   const kit = createServiceKit({
     name: "alert-receiver",
     logger: createLogger({ service: "alert-receiver", level: "warn" }),
   });
-  const received: AlertNotification[] = [];
+  const received = new BoundedList<AlertNotification>(keep);
   // Alertmanager is on this machine and posts to 127.0.0.1; a page that re-points its own name here (DNS
   // rebinding) must not print alerts or read them.
   kit.app.use("*", thisMachineOnly());
@@ -131,13 +139,21 @@ export function createAlertReceiver({
         "Send the webhook as Content-Type: application/json.",
       );
     }
-    const parsed = webhookSchema.safeParse(await c.req.json().catch(() => undefined));
+    const text = await c.req.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    const parsed = webhookSchema.safeParse(body);
     if (!parsed.success) return c.json({ error: "invalid_webhook", message: parsed.error.message }, 400);
-    received.push(parsed.data);
+    // Counted as the bytes that arrived: what listing it costs, within the kit's 64 KiB body limit.
+    received.push(parsed.data, Buffer.byteLength(text));
     print(formatNotification(parsed.data, dashboardsUrl));
     return c.json({ status: "ok" });
   });
-  kit.app.get("/alerts", (c) => c.json(received));
+  kit.app.get("/alerts", (c) => c.json(received.values()));
   kit.app.get(RUNBOOK_PATH, (c) => {
     const items = readdirSync(runbooksDir)
       .filter((f) => f.endsWith(".md"))
@@ -147,7 +163,7 @@ export function createAlertReceiver({
           `<li><a href="${RUNBOOK_PATH}/${encodeURIComponent(f)}">${escapeHtml(f.replace(/\.md$/, ""))}</a></li>`,
       )
       .join("\n");
-    return c.html(runbookPage("Runbooks", `<h1>Runbooks</h1>\n<ul>\n${items}\n</ul>`));
+    return c.html(runbookPage("Runbooks", `<h1>Runbooks</h1>\n<ul>\n${items}\n</ul>`), 200, PAGE_HEADERS);
   });
   kit.app.get(`${RUNBOOK_PATH}/:file`, (c) => {
     const file = c.req.param("file");
@@ -157,13 +173,19 @@ export function createAlertReceiver({
       return c.html(
         runbookPage("No such runbook", `<h1>No such runbook</h1><p>${escapeHtml(file)}</p>`),
         404,
+        PAGE_HEADERS,
       );
     }
     const markdown = readFileSync(path, "utf8");
     const title = /^#\s+(.+)$/m.exec(markdown)?.[1] ?? file;
-    return c.html(runbookPage(title, marked.parse(markdown, { async: false })));
+    return c.html(runbookPage(title, marked.parse(markdown, { async: false })), 200, PAGE_HEADERS);
   });
-  return { ...kit, received };
+  return {
+    ...kit,
+    get received() {
+      return received.values();
+    },
+  };
 }
 
 /** Serves the receiver in the runner's own process on its port. */
@@ -171,9 +193,11 @@ export async function startAlertReceiver(
   context: LocalContext,
   { print, telegram }: { print: (text: string) => void; telegram: boolean },
 ): Promise<{ receiver: AlertReceiver; running: RunningService; row: Row }> {
+  const { settings } = context;
   const receiver = createAlertReceiver({
     print,
-    dashboardsUrl: context.settings.GRAFANA_URL ?? context.url("grafana"),
+    dashboardsUrl: settings.GRAFANA_URL ?? context.url("grafana"),
+    keep: { maxEntries: settings.ALERT_RECEIVER_MAX_ALERTS, maxBytes: settings.ALERT_RECEIVER_MAX_BYTES },
   });
   const running = await serveService(receiver, {
     config: { PORT: context.ports["alert-receiver"] as number, HOST: "127.0.0.1", SHUTDOWN_TIMEOUT: 2000 },

@@ -89,4 +89,26 @@ describe("the read-only dashboard viewer", () => {
     expect((await get("/d/platform-overview", "[::1]:3000")).status).toBe(200);
     expect((await get("/api/prometheus/api/v1/query?query=up", "evil.example:3000")).status).toBe(421);
   });
+
+  it.each(["__proto__", "constructor", "toString", "hasOwnProperty"])(
+    "answers 404 for an asset named like a prototype property, %s, as for any unknown name",
+    async (name) => {
+      const res = await get(`/assets/${name}`);
+      expect(res.status).toBe(404);
+      expect(await res.json()).toMatchObject({ error: "not_found" });
+    },
+  );
+
+  it.each([
+    ["the index", "/"],
+    ["a dashboard", "/d/platform-overview"],
+    ["an unknown dashboard (404)", "/d/nope"],
+  ])("sends the security headers with every HTML answer: %s", async (_what, path) => {
+    const res = await get(path);
+    expect(res.headers.get("Content-Type")).toMatch(/^text\/html/);
+    expect(res.headers.get("Content-Security-Policy")).toContain("default-src 'none'");
+    expect(res.headers.get("Content-Security-Policy")).toContain("frame-ancestors 'none'");
+    expect(res.headers.get("Cache-Control")).toBe("no-store");
+    expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
+  });
 });

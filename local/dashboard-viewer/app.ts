@@ -9,6 +9,7 @@
  * tests), turned into JavaScript once, when first asked for; uPlot is served from node_modules. Nothing
  * comes from the network.
  */
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -16,6 +17,7 @@ import {
   createLogger,
   createServiceKit,
   type Logger,
+  pageHeaders,
   type ServiceKit,
   thisMachineOnly,
 } from "@platform/service-kit";
@@ -55,10 +57,30 @@ export function readDashboards(dir = DASHBOARDS_DIR): DashboardFile[] {
 }
 
 const uplotDir = dirname(createRequire(import.meta.url).resolve("uplot/package.json"));
-const UPLOT_FILES: Record<string, { path: string; type: string }> = {
-  "uplot.esm.js": { path: join(uplotDir, "dist", "uPlot.esm.js"), type: "text/javascript; charset=utf-8" },
-  "uplot.min.css": { path: join(uplotDir, "dist", "uPlot.min.css"), type: "text/css; charset=utf-8" },
-};
+/** uPlot's files by the name the page asks for: a Map, so no name reaches a prototype's property. */
+const UPLOT_FILES = new Map([
+  ["uplot.esm.js", { path: join(uplotDir, "dist", "uPlot.esm.js"), type: "text/javascript; charset=utf-8" }],
+  ["uplot.min.css", { path: join(uplotDir, "dist", "uPlot.min.css"), type: "text/css; charset=utf-8" }],
+]);
+
+/** The page's one inline script: the import map that names uPlot's module. */
+const IMPORT_MAP = '{"imports":{"uplot":"/assets/uplot.esm.js"}}';
+/**
+ * The headers of every HTML answer (the 404 page too): scripts only from the viewer itself and the import
+ * map above (by its hash), reads only from the viewer, inline styles (the page's and uPlot's), no framing.
+ */
+const PAGE_HEADERS = pageHeaders(
+  [
+    "default-src 'none'",
+    `script-src 'self' 'sha256-${createHash("sha256").update(IMPORT_MAP).digest("base64")}'`,
+    "style-src 'self' 'unsafe-inline'",
+    "connect-src 'self'",
+    "img-src 'self' data:",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join("; "),
+);
 
 /** TypeScript to browser JavaScript, file by file (types erased, imports kept for the import map). */
 async function transpile(file: string): Promise<string> {
@@ -124,7 +146,7 @@ function shell(title: string, config: unknown): string {
 <title>${escapeHtml(title)} · local dashboards</title>
 <link rel="stylesheet" href="/assets/uplot.min.css">
 <style>${STYLE}</style>
-<script type="importmap">{"imports":{"uplot":"/assets/uplot.esm.js"}}</script>
+<script type="importmap">${IMPORT_MAP}</script>
 <script type="application/json" id="viewer-config">${scriptJson(config)}</script>
 <script type="module" src="/assets/app/browser/viewer.js"></script>
 </head>
@@ -173,18 +195,20 @@ export function createDashboardViewer({
 
   const find = (uid: string) => readDashboards(dashboardsDir).find((d) => d.dashboard.uid === uid);
 
-  app.get("/", (c) => c.html(indexPage(readDashboards(dashboardsDir))));
+  app.get("/", (c) => c.html(indexPage(readDashboards(dashboardsDir)), 200, PAGE_HEADERS));
   app.get("/favicon.ico", (c) => c.body(null, 204));
   const page = (c: Context) => {
     const uid = c.req.param("uid") ?? "";
     const found = find(uid);
-    if (!found) return c.html(indexPage(readDashboards(dashboardsDir)), 404);
+    if (!found) return c.html(indexPage(readDashboards(dashboardsDir)), 404, PAGE_HEADERS);
     const others = readDashboards(dashboardsDir).map(({ dashboard }) => ({
       uid: dashboard.uid,
       title: dashboard.title,
     }));
     return c.html(
       shell(found.dashboard.title, { uid, file: found.file, scrapeIntervalMs, dashboards: others }),
+      200,
+      PAGE_HEADERS,
     );
   };
   app.get("/d/:uid", page);
@@ -215,7 +239,7 @@ export function createDashboardViewer({
   });
 
   app.get("/assets/:file", (c) => {
-    const asset = UPLOT_FILES[c.req.param("file")];
+    const asset = UPLOT_FILES.get(c.req.param("file"));
     if (!asset) return c.notFound();
     return c.body(readFileSync(asset.path, "utf8"), 200, { "Content-Type": asset.type });
   });

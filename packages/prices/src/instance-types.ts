@@ -16,7 +16,7 @@ export interface InstanceTypeCapacity {
   ipv4PerEni: number;
 }
 
-export const INSTANCE_TYPES: Readonly<Record<string, InstanceTypeCapacity>> = {
+const CAPACITY_BY_TYPE: Record<string, InstanceTypeCapacity> = {
   "c6i.large": { vcpu: 2, memoryGiB: 4, enis: 3, ipv4PerEni: 10 },
   "c6i.xlarge": { vcpu: 4, memoryGiB: 8, enis: 4, ipv4PerEni: 15 },
   "c6i.2xlarge": { vcpu: 8, memoryGiB: 16, enis: 4, ipv4PerEni: 15 },
@@ -59,3 +59,9 @@ export const INSTANCE_TYPES: Readonly<Record<string, InstanceTypeCapacity>> = {
   "t4g.large": { vcpu: 2, memoryGiB: 8, enis: 3, ipv4PerEni: 12 },
   "t4g.xlarge": { vcpu: 4, memoryGiB: 16, enis: 4, ipv4PerEni: 15 },
 };
+
+/** By instance type; with no prototype, since the name comes from a preview or a setting. */
+export const INSTANCE_TYPES: Readonly<Record<string, InstanceTypeCapacity>> = Object.assign(
+  Object.create(null),
+  CAPACITY_BY_TYPE,
+);

@@ -92,10 +92,18 @@ export interface PriceTable {
   document: PriceTableDocument;
 }
 
+/**
+ * An object of these entries with no prototype: regions and instance types are looked up by names from a
+ * preview or a setting, and `constructor` or `__proto__` must read as unknown, not as an inherited property.
+ */
+function lookupTable<V>(entries: Iterable<readonly [string, V]>): Record<string, V> {
+  return Object.assign(Object.create(null), Object.fromEntries(entries));
+}
+
 function exactly<T>(value: T): Exactly<T> {
   if (typeof value === "string") return exact(value) as Exactly<T>;
-  return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).map(([key, inner]) => [key, exactly(inner)]),
+  return lookupTable(
+    Object.entries(value as Record<string, unknown>).map(([key, inner]) => [key, exactly(inner)] as const),
   ) as Exactly<T>;
 }
 
@@ -115,8 +123,8 @@ export function loadPriceTable(document: unknown, origin = "the price table"): P
     recorded: table.recorded,
     source: table.source,
     sources: table.sources,
-    regions: Object.fromEntries(
-      Object.entries(table.regions).map(([region, prices]) => [region, exactly(prices)]),
+    regions: lookupTable(
+      Object.entries(table.regions).map(([region, prices]) => [region, exactly(prices)] as const),
     ),
     document: table,
   };

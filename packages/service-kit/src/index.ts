@@ -1,3 +1,4 @@
+export { BoundedList, type KeepBounds } from "./bounded.js";
 export {
   type BaseServiceConfig,
   baseServiceEnv,
@@ -12,6 +13,7 @@ export {
   parseDuration,
   SERVER_LIMIT_DEFAULTS,
 } from "./config.js";
+export { pageHeaders, STATIC_PAGE_POLICY } from "./html.js";
 export { mediaType } from "./http.js";
 export { createLogger, type LogFields, type Logger, type LogLevel } from "./logger.js";
 export {
@@ -40,4 +42,11 @@ export {
   StartupError,
   serveService,
 } from "./server.js";
+export {
+  TERMINAL_COLUMNS,
+  terminalLine,
+  terminalSafeJson,
+  terminalText,
+  terminalWidth,
+} from "./terminal.js";
 export { addressesThisMachine, THIS_MACHINE_NAMES, thisMachineOnly } from "./this-machine.js";

@@ -1,3 +1,5 @@
+import { terminalSafeJson } from "./terminal.js";
+
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
@@ -21,7 +23,10 @@ export interface LoggerOptions {
   write?: (line: string) => void;
 }
 
-/** One JSON object per line, so log pipelines (Loki, CloudWatch) parse it without rules. */
+/**
+ * One JSON object per line, so log pipelines (Loki, CloudWatch) parse it without rules; what a terminal
+ * would act on (C1 controls, bidi controls, line separators) is escaped, since logs are read in one too.
+ */
 export function createLogger({ service, level = "info", write }: LoggerOptions): Logger {
   const sink = write ?? ((line: string) => process.stdout.write(line));
   return new JsonLogger({ service, threshold: RANK[level], sink }, {});
@@ -63,7 +68,7 @@ class JsonLogger implements Logger {
     const { service, threshold, sink } = this.target;
     if (RANK[level] < threshold) return;
     const line = { time: new Date().toISOString(), level, service, msg, ...this.bound, ...fields };
-    sink(`${JSON.stringify(line, errorReplacer)}\n`);
+    sink(`${terminalSafeJson(JSON.stringify(line, errorReplacer))}\n`);
   }
 }
 

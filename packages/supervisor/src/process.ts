@@ -16,6 +16,8 @@ export interface ProcessOptions {
   cwd?: string;
   /** Append the child's output to this file instead of capturing it. */
   logFile?: string;
+  /** Most characters of captured output kept, the last ones (default 1 MiB): a chatty child grows nothing. */
+  keepOutput?: number;
   parentDeath?: ParentDeath;
   /** How long `stop()` waits after its signal before it kills (default 10 s). */
   stopTimeoutMs?: number;
@@ -30,7 +32,7 @@ export interface StartedProcess {
   child: ChildProcess;
   /** The program's own pid (under a guard: the guarded program's, once it runs). */
   pid(): number | undefined;
-  /** Captured output, standard output and error interleaved ("" when it goes to a log file). */
+  /** Captured output, standard output and error interleaved, its last `keepOutput` characters ("" with a log file). */
   output(): string;
   /** Resolves with the exit code (null when a signal ended it) once the process ended. */
   exited: Promise<number | null>;
@@ -39,6 +41,8 @@ export interface StartedProcess {
   /** Sends a signal and resolves with the exit code once the process ended; kills it after the timeout. */
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
 }
+
+const DEFAULT_KEEP_OUTPUT = 1024 * 1024;
 
 /** A TypeScript entry point run by Node itself with tsx's loader: signals reach the program, not a wrapper. */
 export function typescriptCommand(script: string, args: string[] = []): [string, string[]] {
@@ -50,7 +54,14 @@ export function typescriptCommand(script: string, args: string[] = []): [string,
  * if this process dies first the child follows (see {@link ParentDeath}).
  */
 export function startProcess(command: string, args: string[], options: ProcessOptions = {}): StartedProcess {
-  const { env = {}, cwd, logFile, parentDeath = "guard", stopTimeoutMs = 10_000 } = options;
+  const {
+    env = {},
+    cwd,
+    logFile,
+    parentDeath = "guard",
+    stopTimeoutMs = 10_000,
+    keepOutput = DEFAULT_KEEP_OUTPUT,
+  } = options;
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) delete childEnv[name];
@@ -68,12 +79,13 @@ export function startProcess(command: string, args: string[], options: ProcessOp
   if (fd !== undefined) closeSync(fd);
 
   let captured = "";
-  child.stdout?.on("data", (chunk) => {
-    captured += chunk;
-  });
-  child.stderr?.on("data", (chunk) => {
-    captured += chunk;
-  });
+  // Trimmed once twice the bound is reached, so each character is copied at most once more.
+  const capture = (text: string) => {
+    captured += text;
+    if (captured.length > 2 * keepOutput) captured = captured.slice(-keepOutput);
+  };
+  child.stdout?.on("data", (chunk) => capture(String(chunk)));
+  child.stderr?.on("data", (chunk) => capture(String(chunk)));
   let programPid = guarded ? undefined : child.pid;
   child.on("message", (message: { type?: string; pid?: number }) => {
     if (guarded && message?.type === "started") programPid = message.pid;
@@ -89,7 +101,7 @@ export function startProcess(command: string, args: string[], options: ProcessOp
     });
     child.once("error", (err) => {
       if (child.pid !== undefined || status) return;
-      captured += `cannot start ${command}: ${err.message}\n`;
+      capture(`cannot start ${command}: ${err.message}\n`);
       status = { code: 127, signal: null };
       resolve(127);
     });
@@ -109,7 +121,7 @@ export function startProcess(command: string, args: string[], options: ProcessOp
   return {
     child,
     pid: () => programPid,
-    output: () => captured,
+    output: () => captured.slice(-keepOutput),
     exited,
     status: () => status,
     async stop(signal = "SIGTERM", timeoutMs = stopTimeoutMs) {

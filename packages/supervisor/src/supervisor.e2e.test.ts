@@ -25,6 +25,16 @@ describe("startProcess", () => {
     expect(printing.output()).toContain("err\n");
   });
 
+  it("keeps the last keepOutput characters of what a program prints, however much it prints", async () => {
+    // 4 MB of numbered lines through a guard: the capture keeps the end, within its bound.
+    const chatty = start("sh", ["-c", "seq 1 500000; echo last line"], { keepOutput: 100_000 });
+    expect(await chatty.exited).toBe(0);
+    const output = chatty.output();
+    expect(output.length).toBeLessThanOrEqual(100_000);
+    expect(output.length).toBeGreaterThan(50_000);
+    expect(output.endsWith("500000\nlast line\n")).toBe(true);
+  });
+
   it("reports a program that does not exist as exit 127, with its name", async () => {
     const missing = start("no-such-program-anywhere", []);
     expect(await missing.exited).toBe(127);

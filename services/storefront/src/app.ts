@@ -16,7 +16,7 @@ import { CLIENT_CLOSED_REQUEST } from "./http.js";
 import { type Checkout, type CheckoutResult, createCheckout } from "./orders.js";
 import { renderIndex, renderNotFoundPage, renderProductPage } from "./pages.js";
 import { createProductViews } from "./product-views.js";
-import { formTokenFor, orderFormRoute, PAGE_HEADERS } from "./shop-form.js";
+import { formTokenFor, orderFormRoute, page } from "./shop-form.js";
 import {
   createSimulation,
   parseSimulation,
@@ -89,13 +89,13 @@ export function createApp({
   const indexPage = renderIndex(CATALOG);
   const productPages = new Map(CATALOG.map((product) => [product.id, renderProductPage(product)]));
   const catalogJson = CATALOG.map(productJson);
-  const index = (c: Context<ServiceEnv>) => c.html(indexPage(formTokenFor(c)), 200, PAGE_HEADERS);
+  const index = (c: Context<ServiceEnv>) => page(c, 200, indexPage(formTokenFor(c)));
   const catalog = (c: Context) => c.json(catalogJson);
   const productPage = (c: Context<ServiceEnv, "/products/:id">) => {
     const product = productPages.get(c.req.param("id"));
-    if (!product) return c.html(renderNotFoundPage(c.req.param("id")), 404);
+    if (!product) return page(c, 404, renderNotFoundPage(c.req.param("id")));
     viewedProduct();
-    return c.html(product(formTokenFor(c)), 200, PAGE_HEADERS);
+    return page(c, 200, product(formTokenFor(c)));
   };
   const productDocument = (c: Context<ServiceEnv, "/api/products/:id">) => {
     const product = findProduct(c.req.param("id"));

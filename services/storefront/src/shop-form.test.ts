@@ -205,6 +205,45 @@ describe("the order form", () => {
     },
   );
 
+  it.each([
+    ["\u00a0application/x-www-form-urlencoded"],
+    ["application/json"],
+    ["text/plain"],
+    ["multipart/form-data; boundary=x"],
+    ["nonsense"],
+  ])(
+    "checks the origin of a post sent as %j too: a sibling page with a tossed token places no order",
+    async (contentType) => {
+      const front = storefront();
+      const res = await front.app.request("/checkout", {
+        method: "POST",
+        body: form({ token: TOSSED, productId: "notebook", quantity: "1" }),
+        headers: {
+          Host: HOST,
+          "Sec-Fetch-Site": "same-site",
+          Origin: "http://127.0.0.1:9999",
+          Cookie: `${FORM_TOKEN_COOKIE}=${TOSSED}`,
+          "Content-Type": contentType,
+        },
+      });
+      expect(res.status).toBe(403);
+      expect(await res.text()).toContain("Order refused");
+      expect(await counters(front.app)).toEqual(NOTHING_COUNTED);
+    },
+  );
+
+  it("refuses a same-origin post whose Content-Type is no media type RFC 9110 writes, with 415", async () => {
+    const front = storefront();
+    const { token, cookieHeader } = await visit(front.app);
+    const res = await postForm(front.app, form({ token, productId: "notebook", quantity: "1" }), {
+      ...SAME_ORIGIN,
+      Cookie: cookieHeader,
+      "Content-Type": "\u00a0application/x-www-form-urlencoded",
+    });
+    expect(res.status).toBe(415);
+    expect(await counters(front.app)).toEqual(NOTHING_COUNTED);
+  });
+
   it("refuses a body that is not a urlencoded form with 415, counting nothing", async () => {
     const front = storefront();
     const { token, cookieHeader } = await visit(front.app);

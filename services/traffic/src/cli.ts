@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { onParentExit } from "@platform/service-kit";
+import { onParentExit, terminalText } from "@platform/service-kit";
 import { type CliOptions, parseCliArgs, USAGE, UsageError } from "./cli-options.js";
 import { startTraffic } from "./engine.js";
 import { createSummaryCollector, formatSummary, progressLine } from "./summary.js";
@@ -9,7 +9,8 @@ try {
   options = parseCliArgs(process.argv.slice(2));
 } catch (err) {
   if (!(err instanceof UsageError)) throw err;
-  process.stderr.write(`traffic: ${err.message}\n\n${USAGE}`);
+  // The message quotes the argument: nothing of it may drive the terminal.
+  process.stderr.write(`traffic: ${terminalText(err.message)}\n\n${USAGE}`);
   process.exit(2);
 }
 if (options.help) {

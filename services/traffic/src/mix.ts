@@ -12,7 +12,17 @@ export type Mix = Record<TrafficKind, number>;
  * (6 product views and 0.3 checkout attempts a second at the default 10 requests/s; services/traffic/README.md).
  */
 export const DEFAULT_MIX_TEXT = "page=0.37,product=0.6,checkout=0.03";
-export const MIX_RULE = `must be kind=weight pairs such as ${DEFAULT_MIX_TEXT} (kinds: ${TRAFFIC_KINDS.join(", ")}; weights ≥ 0, not all 0)`;
+/**
+ * The largest weight: with at most three of them the sum stays finite (weights as large as 1e308 would
+ * sum to Infinity and normalise every kind to 0, turning every request into a checkout).
+ */
+export const MAX_WEIGHT = 1_000_000;
+/** Digits a weight may have after its decimal point; what `formatMix` shows keeps within them too. */
+const WEIGHT_DECIMALS = 6;
+/** Plain decimal digits: `0x10`, `0b11`, `1e3`, `+1`, `.5` and the like are refused, as every number setting does. */
+const WEIGHT = new RegExp(`^\\d{1,7}(?:\\.\\d{1,${WEIGHT_DECIMALS}})?$`);
+
+export const MIX_RULE = `must be kind=weight pairs such as ${DEFAULT_MIX_TEXT} (kinds: ${TRAFFIC_KINDS.join(", ")}; weights in decimal digits, at most ${WEIGHT_DECIMALS} after the point, from 0 to ${MAX_WEIGHT}, not all 0)`;
 
 /** Parses `page=0.4,product=0.35,checkout=0.25`; omitted kinds get weight 0; weights are normalised. */
 export function parseMix(text: string): Mix | undefined {
@@ -20,21 +30,24 @@ export function parseMix(text: string): Mix | undefined {
   for (const part of text.split(",")) {
     const [name, value, extra] = part.split("=").map((s) => s.trim());
     if (extra !== undefined || !TRAFFIC_KINDS.includes(name as TrafficKind) || !value) return undefined;
+    if (!WEIGHT.test(value)) return undefined;
     const weight = Number(value);
-    if (!Number.isFinite(weight) || weight < 0) return undefined;
+    if (weight > MAX_WEIGHT) return undefined;
     weights[name as TrafficKind] = weight;
   }
   const total = weights.page + weights.product + weights.checkout;
-  if (total <= 0) return undefined;
+  if (!(total > 0)) return undefined;
   return { page: weights.page / total, product: weights.product / total, checkout: weights.checkout / total };
 }
 
 /**
  * A mix in the text form `parseMix` reads, every kind named (a weight of 0 too), each weight to four
- * significant digits: what `GET /control` shows, and a body `PUT /control` takes back.
+ * significant digits and at most six decimals, in plain digits: what `GET /control` shows, and a body
+ * `PUT /control` takes back. A share below 0.0000005 shows as 0 (the largest share is at least a third).
  */
 export function formatMix(mix: Mix): string {
-  return TRAFFIC_KINDS.map((kind) => `${kind}=${Number(mix[kind].toPrecision(4))}`).join(",");
+  const weight = (share: number) => String(Number(Number(share.toPrecision(4)).toFixed(WEIGHT_DECIMALS)));
+  return TRAFFIC_KINDS.map((kind) => `${kind}=${weight(mix[kind])}`).join(",");
 }
 
 /** The default mix, parsed once: what the incidents and the benches derive their figures from. */

@@ -150,6 +150,13 @@ describe("against a real storefront on 127.0.0.1", () => {
     expect(cli.output()).toContain("--rate must be a number in decimal digits");
   });
 
+  it("CLI prints no escape or invisible character of a bad argument back to the terminal", async () => {
+    const cli = runCli([`--\u001b]0;owned\u0007\u001b[2J\u3164`]);
+    expect(await cli.exited).toBe(2);
+    expect(cli.output()).toContain("traffic: Unknown option '--]0;owned[2J'");
+    for (const line of cli.output().split("\n")) expect(line).not.toMatch(/[\p{Cc}\u3164]/u);
+  });
+
   describe("service mode", () => {
     let service: RunningService;
     let traffic: ReturnType<typeof createApp>;

@@ -5,9 +5,11 @@
  * /metrics.
  */
 import {
+  BoundedList,
   createLogger,
   createServiceKit,
   createServiceMetrics,
+  type KeepBounds,
   type Logger,
   type RunningService,
   serveService,
@@ -23,22 +25,34 @@ export interface SimulatorStats {
   /** Requests received per operation, failed ones included (each one a paid request on real AWS). */
   requests: Record<Operation, number>;
   total: number;
-  /** Every distinct X-Amz-Target seen, for the IAM policy test. */
-  targets: string[];
+  /** The distinct X-Amz-Target values seen, oldest first, within `keepTargets` (for the IAM policy test). */
+  readonly targets: string[];
+  /** Distinct targets no longer listed: dropped as the oldest, or larger than the byte budget. */
+  readonly targetsDropped: number;
   faultsInjected: InjectedFaults;
 }
+
+/**
+ * How many distinct X-Amz-Target values the simulator lists, and in how many bytes: the operations of
+ * Cost Explorer are a few dozen names of at most 40 bytes, so a client that sends thousands of made-up
+ * ones only pushes out the oldest (20,000 unique 4 KB targets once grew it by 160 MB).
+ */
+export const KEEP_TARGETS: KeepBounds = { maxEntries: 64, maxBytes: 64 * 1024 };
 
 export interface SimulatorOptions {
   /** The simulator's idea of now; its bill is a function of this date. */
   now?: () => number;
   /** Most groups per GetCostAndUsage page before it answers with a NextPageToken. */
   pageSize?: number;
+  /** What `stats.targets` keeps (KEEP_TARGETS; SIMULATOR_MAX_TARGETS, SIMULATOR_MAX_TARGET_BYTES alone). */
+  keepTargets?: KeepBounds;
   logger?: Logger;
 }
 
 export function createSimulatorApp({
   now = Date.now,
   pageSize = 200,
+  keepTargets = KEEP_TARGETS,
   logger = createLogger({ service: "cost-explorer-simulator", level: "warn" }),
 }: SimulatorOptions = {}) {
   const kit = createServiceKit({
@@ -48,16 +62,29 @@ export function createSimulatorApp({
     maxBodyBytes: 256 * 1024,
   });
   const faults = createFaults();
+  const targets = new BoundedList<string>(keepTargets);
+  const seen = new Set<string>();
   const stats: SimulatorStats = {
     requests: { GetCostAndUsage: 0, GetCostForecast: 0 },
     total: 0,
-    targets: [],
+    get targets() {
+      return targets.values();
+    },
+    get targetsDropped() {
+      return targets.dropped;
+    },
     faultsInjected: faults.injected,
+  };
+  const recordTarget = (target: string) => {
+    if (seen.has(target)) return;
+    const dropped = targets.push(target, Buffer.byteLength(target));
+    if (!dropped.includes(target)) seen.add(target);
+    for (const old of dropped) seen.delete(old);
   };
 
   kit.app.post("/", async (c) => {
     const target = c.req.header("x-amz-target") ?? "";
-    if (!stats.targets.includes(target)) stats.targets.push(target);
+    recordTarget(target);
     stats.total++;
     const operation = operationOf(target);
     if (!operation) {

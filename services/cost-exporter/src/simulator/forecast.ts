@@ -4,18 +4,19 @@ import { formatAmount } from "../decimal.js";
 import { forecastAmounts, type SimulatorClock } from "./dataset.js";
 import { checkPeriod, dateInterval, money, parseRequest, periods, ValidationError } from "./protocol.js";
 
-const FORECAST_METRICS: Record<string, string> = {
-  UNBLENDED_COST: "UnblendedCost",
-  AMORTIZED_COST: "AmortizedCost",
-  BLENDED_COST: "BlendedCost",
-  NET_UNBLENDED_COST: "NetUnblendedCost",
-  NET_AMORTIZED_COST: "NetAmortizedCost",
-};
+/** GetCostForecast's metric names and the cost basis each forecasts (a Map: the name comes from the request). */
+const FORECAST_METRICS = new Map([
+  ["UNBLENDED_COST", "UnblendedCost"],
+  ["AMORTIZED_COST", "AmortizedCost"],
+  ["BLENDED_COST", "BlendedCost"],
+  ["NET_UNBLENDED_COST", "NetUnblendedCost"],
+  ["NET_AMORTIZED_COST", "NetAmortizedCost"],
+]);
 
 const costForecastRequest = z.object({
   TimePeriod: dateInterval,
   Granularity: z.enum(["DAILY", "MONTHLY"]),
-  Metric: z.enum(Object.keys(FORECAST_METRICS)),
+  Metric: z.enum([...FORECAST_METRICS.keys()]),
   PredictionIntervalLevel: z.number().int().min(51).max(99).optional(),
 });
 
@@ -26,7 +27,7 @@ export function getCostForecast(body: unknown, clock: SimulatorClock) {
   if (request.TimePeriod.Start < clock.today) {
     throw new ValidationError("Start date must be equal to or no later than the current date");
   }
-  const basis = FORECAST_METRICS[request.Metric] as string;
+  const basis = FORECAST_METRICS.get(request.Metric) as string;
   const byPeriod = periods(request.TimePeriod.Start, request.TimePeriod.End, request.Granularity).map(
     (p) => ({
       p,
