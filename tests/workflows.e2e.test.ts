@@ -450,6 +450,8 @@ describe("preview (items 7 and 12, the cost guardrail)", () => {
     const comment = all.findIndex((s) => String(s.with?.script ?? "").includes("preview-comment.cjs"));
     const fail = all.length - 1;
     expect(String(all[approval]?.with.script)).toContain(".github/scripts/cost-approval.cjs");
+    // The approval is judged against the head commit the preview ran for (cost-approval.cjs).
+    expect(String(all[approval]?.with.script)).toContain("head: context.payload.pull_request.head");
     expect(all[cost]?.env.APPROVER).toBe("${{ steps.approval.outputs.login }}");
     expect(runOf(all[cost] as Yaml)).toContain('${APPROVER:+--approved-by "$APPROVER"}');
     expect(runOf(all[cost] as Yaml)).toMatch(/set \+e[\s\S]*npm run --silent cost[\s\S]*exit-code=\$\?/);
