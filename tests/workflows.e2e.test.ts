@@ -734,10 +734,13 @@ describe("Node.js: a supported LTS for everything that is deployed (item 13)", (
         cwd,
         env: { ...process.env, WHICH: which, GITHUB_OUTPUT: output },
       });
-      return readFileSync(output, "utf8").trim().replace(/^version=/, "");
+      return readFileSync(output, "utf8")
+        .trim()
+        .replace(/^version=/, "");
     };
-    const engines = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { engines: { node: string } })
-      .engines.node;
+    const engines = (
+      JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { engines: { node: string } }
+    ).engines.node;
     expect(await versionOf("lts")).toBe(nvmrc);
     const floor = await versionOf("floor");
     expect(`>=${floor}`).toBe(engines.replace(/\s+/g, ""));

@@ -20,8 +20,16 @@ const equals = (run: ProgramRun, role: string) =>
   trustDocumentOf(run, role).Statement[0]?.Condition?.StringEquals ?? {};
 
 describe("CI bootstrap program", () => {
-  it("inventory: OIDC provider, three roles, a state backend with a secrets key per stack", () => {
+  it("inventory: OIDC provider, three roles, a state backend with a secrets key per stack, the GitHub settings", () => {
     expect(countByType(ci.resources)).toEqual({
+      // preview, drift, dev, production; the last three on main only; five variables; the label; the ruleset
+      "github:index/actionsVariable:ActionsVariable": 5,
+      "github:index/issueLabel:IssueLabel": 1,
+      "github:index/repositoryEnvironment:RepositoryEnvironment": 4,
+      "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy": 3,
+      "github:index/repositoryRuleset:RepositoryRuleset": 1,
+      "platform:bootstrap:GitHubRepository": 1,
+      "pulumi:providers:github": 1,
       "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
       "aws:iam/role:Role": 3,
       "aws:iam/rolePolicy:RolePolicy": 3,
