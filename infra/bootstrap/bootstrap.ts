@@ -18,6 +18,7 @@ import {
 export { deploySessionSeconds, deployWorkflowPath, driftEnvironment, driftWorkflowPath, previewEnvironment };
 
 import { SettingsError } from "../settings-loader";
+import { activateCostAllocationTags, costAllocationTagKeys } from "./cost-allocation-tags";
 import {
   checkReviewerTeams,
   environmentSecretsSetting,
@@ -249,8 +250,12 @@ export function defineBootstrap(settings: BootstrapSettings, stacks: CiStack[] =
     }),
   );
 
+  const tagKeys = settings.activateCostAllocationTags ? costAllocationTagKeys(stacks) : [];
+  activateCostAllocationTags(tagKeys, provider);
+
   return {
     requiredChecks: repositorySettings.requiredChecks,
+    costAllocationTags: tagKeys,
     oidcProviderArn,
     previewRoleArn: previewRole.arn,
     driftRoleArn: driftRole.arn,

@@ -49,6 +49,12 @@ export const bootstrapSettingsSchema = z
       .array(z.string().regex(/^[A-Za-z0-9-]+(\/[A-Za-z0-9._-]+)?$/, "GitHub logins or <org>/<team> slugs"))
       .max(6)
       .default([]),
+    /**
+     * Activate the platform's tag keys as cost-allocation tags (cost-allocation-tags.ts): only once they have
+     * appeared on billed usage (up to 24 hours after the first deploy), and only from a management account or
+     * one outside any organisation; before that AWS refuses, hence off by default.
+     */
+    activateCostAllocationTags: flag.default(false),
     /** Pulumi Cloud organisation of the stacks (the PULUMI_ORG variable), with `stateBackend: false`. */
     pulumiOrg: z
       .string()
