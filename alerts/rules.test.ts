@@ -82,6 +82,7 @@ describe("rule files", () => {
       "LatencyBudgetBurnFast",
       "LatencyBudgetBurnSlow",
       "TargetDown",
+      "CostExplorerNotEnabled",
       "CostExporterStale",
       "CostExporterRefreshFailing",
       "CostExporterThrottled",

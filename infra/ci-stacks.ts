@@ -15,6 +15,8 @@ const ciStack = z
     name: z.string().regex(/^[a-z][a-z0-9-]*$/, "a Pulumi stack name such as dev"),
     /** The GitHub environment its deploy (`pulumi-up.yml`) runs in. */
     environment: z.string().regex(/^[\w.-]+$/, "a GitHub environment name"),
+    /** Whether a person approves each deploy (the bootstrap's GitHub settings: reviewers, or a pull-request review). */
+    requiresApproval: z.boolean().default(false),
     /**
      * Whether pull requests preview this stack. A preview runs the pull request's own code with the stack's
      * secrets and read access, so a stack whose secrets only reviewed code may see (prod) says false.

@@ -7,8 +7,8 @@
  * | --- | --- | --- |
  * | docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html, "Amazon EKS Kubernetes release calendar" | 1.29–1.34 | 2026-12-01 |
  * | endoflife.date/amazon-eks (mirrors the calendar above) | 1.35 | 2026-12-01 |
- * | endoflife.date/amazon-eks (its source, https://github.com/endoflife-date/endoflife.date/blob/master/products/amazon-eks.md, as of 2026-08-22), citing aws.amazon.com/about-aws/whats-new/2026/06/amazon-eks-distro-kubernetes-version-1-36/ | 1.36 | 2026-12-01 |
- * | docs.aws.amazon.com/{it_it,de_de,id_id}/eks/latest/userguide/kubernetes-versions.md: the page's "newest version" example (`{k8s-n}` in its awsdocs source) reads 1.36, i.e. EKS offers it | 1.36 offered | 2026-12-01 |
+ * | docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions-standard.html, "Review release notes for Kubernetes versions on standard support" (the English page as served under docs.aws.amazon.com/he_il/…): "Kubernetes 1.36 is now available in Amazon EKS", listed among the standard-support versions | 1.36 offered, standard support | 2026-12-07 |
+ * | docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html, the release calendar, through endoflife.date/amazon-eks, which mirrors it (its source, https://github.com/endoflife-date/endoflife.date/blob/master/products/amazon-eks.md, as of 2026-08-22): EKS release 2026-06-02; the end dates are the calendar's rule (14 months of standard, then 12 of extended support), as the table's other rows are; the stored copies of the calendar itself end at 1.35 | 1.36 dates | 2026-12-07 |
  * | github.com/aws/containers-roadmap/issues/2864 ("Support for Kubernetes 1.37", open): upstream 1.37 was released 2026-08-26; no EKS release date found | 1.37 not offered | 2026-12-01 |
  *
  * A version missing here is refused for an EKS stack ("EKS does not offer it"): add its row, with the

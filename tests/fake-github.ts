@@ -98,3 +98,66 @@ export function fakeActions() {
     (await method(args as never)).data;
   return Object.assign(state, { github: { rest, paginate } });
 }
+
+/**
+ * Just enough of Octokit for cost-approval.cjs: one pull request's labels and issue events, the repository
+ * activity of its head branch (GitHub's record of pushes, newest first when asked `direction: desc`) and the
+ * collaborators' roles. `at(minute)` is a timestamp on one test day.
+ */
+export function fakePullRequest(headRef = "feature") {
+  const state = {
+    labels: [] as string[],
+    events: [] as { event: string; label: { name: string }; actor: { login: string }; created_at: string }[],
+    activities: [] as {
+      activity_type: string;
+      ref: string;
+      before: string;
+      after: string;
+      timestamp: string;
+    }[],
+    roles: {} as Record<string, string>,
+  };
+  const at = (minute: number) => new Date(Date.UTC(2026, 11, 7, 9, minute)).toISOString();
+  const label = (name: string, login: string, minute: number) => {
+    state.labels.push(name);
+    state.events.push({ event: "labeled", label: { name }, actor: { login }, created_at: at(minute) });
+  };
+  const unlabel = (name: string, login: string, minute: number) => {
+    state.labels = state.labels.filter((l) => l !== name);
+    state.events.push({ event: "unlabeled", label: { name }, actor: { login }, created_at: at(minute) });
+  };
+  /** A push (or force push) of `sha` to the head branch at `minute`. */
+  const push = (sha: string, minute: number, type = "push") => {
+    const before = state.activities.at(-1)?.after ?? "0".repeat(40);
+    state.activities.push({
+      activity_type: type,
+      ref: `refs/heads/${headRef}`,
+      before,
+      after: sha,
+      timestamp: at(minute),
+    });
+  };
+  const rest = {
+    issues: {
+      listLabelsOnIssue: async () => ({ data: state.labels.map((name) => ({ name })) }),
+      listEvents: async () => ({ data: [...state.events] }),
+    },
+    repos: {
+      listActivities: async (args: { ref?: string; direction?: string; per_page?: number }) => {
+        const matching = state.activities.filter((a) => args.ref === undefined || a.ref === args.ref);
+        const ordered = args.direction === "asc" ? matching : [...matching].reverse();
+        return { data: ordered.slice(0, args.per_page ?? 30) };
+      },
+      getCollaboratorPermissionLevel: async ({ username }: { username: string }) => ({
+        data: {
+          // GitHub's `permission` folds maintain into write; `role_name` keeps it.
+          permission: state.roles[username] === "maintain" ? "write" : (state.roles[username] ?? "none"),
+          role_name: state.roles[username] ?? "none",
+        },
+      }),
+    },
+  };
+  const paginate = async (method: (args: never) => Promise<{ data: unknown[] }>, args: unknown) =>
+    (await method(args as never)).data;
+  return Object.assign(state, { github: { rest, paginate }, label, unlabel, push, headRef });
+}

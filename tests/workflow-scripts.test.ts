@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { estimateFromReport, recordEstimate } from "../infra/cost/record-estimate.js";
 import { estimateOfStack, reportOfEstimate } from "../infra/cost/stack-estimate.js";
 import { runProgramUnderMocks } from "../infra/testing/mocks.js";
-import { fakeActions, fakeGitHub, type Run } from "./fake-github.js";
+import { fakeActions, fakeGitHub, fakePullRequest, type Run } from "./fake-github.js";
 
 /**
  * The scripts the workflows run through actions/github-script and node (.github/scripts/*.cjs), driven with
@@ -232,73 +232,80 @@ describe("deploy queue: a merged change is never silently skipped (item 8)", () 
   });
 });
 
-describe("cost approval script", () => {
+describe("cost approval script: an approval covers the commit it was given for", () => {
   const script = require(join(root, ".github", "scripts", "cost-approval.cjs")) as {
     findCostApprover: (args: Record<string, unknown>) => Promise<{ login?: string; reason?: string }>;
   };
-  const approver = (
-    labels: string[],
-    events: { event: string; label: string; login: string }[],
-    roles: Record<string, string>,
-  ) =>
+  const roles = { alice: "admin", maya: "maintain", walt: "write" };
+  const A = "a".repeat(40);
+  const B = "b".repeat(40);
+  const approver = (pr: ReturnType<typeof fakePullRequest>, sha: string) =>
     script.findCostApprover({
+      github: pr.github,
       owner: "o",
       repo: "r",
       issueNumber: 7,
-      github: {
-        paginate: async (method: (a: unknown) => Promise<{ data: unknown[] }>, args: unknown) =>
-          (await method(args)).data,
-        rest: {
-          issues: {
-            listLabelsOnIssue: async () => ({ data: labels.map((name) => ({ name })) }),
-            listEvents: async () => ({
-              data: events.map((e) => ({
-                event: e.event,
-                label: { name: e.label },
-                actor: { login: e.login },
-              })),
-            }),
-          },
-          repos: {
-            getCollaboratorPermissionLevel: async ({ username }: { username: string }) => ({
-              data: {
-                permission: roles[username] === "maintain" ? "write" : roles[username],
-                role_name: roles[username],
-              },
-            }),
-          },
-        },
-      },
+      head: { ref: pr.headRef, sha },
     });
-  const roles = { alice: "admin", maya: "maintain", walt: "write" };
+  const pullRequest = () => Object.assign(fakePullRequest(), { roles: { ...roles } });
 
-  it("the latest adder of cost-approved, when a maintainer or admin", async () => {
-    expect(
-      await approver(["cost-approved"], [{ event: "labeled", label: "cost-approved", login: "maya" }], roles),
-    ).toEqual({ login: "maya" });
-    expect(
-      await approver(
-        ["cost-approved"],
-        [
-          { event: "labeled", label: "cost-approved", login: "walt" },
-          { event: "unlabeled", label: "cost-approved", login: "alice" },
-          { event: "labeled", label: "cost-approved", login: "alice" },
-        ],
-        roles,
-      ),
-    ).toEqual({ login: "alice" });
+  it("the adder of cost-approved after the head was pushed, when a maintainer or admin", async () => {
+    const pr = pullRequest();
+    pr.push(A, 0);
+    pr.label("cost-approved", "maya", 5);
+    expect(await approver(pr, A)).toEqual({ login: "maya" });
+    // walt's label is removed and alice adds it again: alice approves.
+    const again = pullRequest();
+    again.push(A, 0);
+    again.label("cost-approved", "walt", 2);
+    again.unlabel("cost-approved", "alice", 3);
+    again.label("cost-approved", "alice", 4);
+    expect(await approver(again, A)).toEqual({ login: "alice" });
   });
 
-  it("nobody, when the label is gone or its adder has only write access", async () => {
-    expect(
-      (await approver([], [{ event: "labeled", label: "cost-approved", login: "alice" }], roles)).login,
-    ).toBeUndefined();
-    const writer = await approver(
-      ["cost-approved"],
-      [{ event: "labeled", label: "cost-approved", login: "walt" }],
-      roles,
+  it("a push after the approval voids it: the label stays, but approves nothing until added again", async () => {
+    const pr = pullRequest();
+    pr.push(A, 0);
+    pr.label("cost-approved", "maya", 5);
+    pr.push(B, 9); // a bigger increase, pushed after the approval
+    const stale = await approver(pr, B);
+    expect(stale.login).toBeUndefined();
+    expect(stale.reason).toBe(
+      `maya added cost-approved at ${new Date(Date.UTC(2026, 11, 7, 9, 5)).toISOString()}, before bbbbbbb was pushed at ${new Date(Date.UTC(2026, 11, 7, 9, 9)).toISOString()}: remove the label and add it again to approve this commit`,
     );
-    expect(writer).toEqual({
+    pr.unlabel("cost-approved", "maya", 12);
+    pr.label("cost-approved", "maya", 13);
+    expect(await approver(pr, B)).toEqual({ login: "maya" });
+  });
+
+  it("a force push back to a commit pushed before the approval needs a new approval too", async () => {
+    const pr = pullRequest();
+    pr.push(B, 0); // the costly commit, seen first
+    pr.push(A, 3, "force_push"); // replaced by a cheaper one, which is approved
+    pr.label("cost-approved", "alice", 5);
+    expect(await approver(pr, A)).toEqual({ login: "alice" });
+    pr.push(B, 8, "force_push"); // and back: B was never approved
+    expect((await approver(pr, B)).login).toBeUndefined();
+  });
+
+  it("no approval when GitHub records no push of the head, the label is gone or its adder has only write access", async () => {
+    const unknownHead = pullRequest();
+    unknownHead.push(A, 0);
+    unknownHead.label("cost-approved", "alice", 5);
+    expect(await approver(unknownHead, B)).toEqual({
+      login: undefined,
+      reason:
+        "GitHub records no push of bbbbbbb to feature, so cost-approved cannot be shown to come after it",
+    });
+    const removed = pullRequest();
+    removed.push(A, 0);
+    removed.label("cost-approved", "alice", 5);
+    removed.unlabel("cost-approved", "alice", 6);
+    expect(await approver(removed, A)).toEqual({ login: undefined, reason: "no cost-approved label" });
+    const writer = pullRequest();
+    writer.push(A, 0);
+    writer.label("cost-approved", "walt", 5);
+    expect(await approver(writer, A)).toEqual({
       login: undefined,
       reason: "walt added cost-approved but has write, not admin or maintain",
     });

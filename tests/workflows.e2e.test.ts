@@ -450,6 +450,8 @@ describe("preview (items 7 and 12, the cost guardrail)", () => {
     const comment = all.findIndex((s) => String(s.with?.script ?? "").includes("preview-comment.cjs"));
     const fail = all.length - 1;
     expect(String(all[approval]?.with.script)).toContain(".github/scripts/cost-approval.cjs");
+    // The approval is judged against the head commit the preview ran for (cost-approval.cjs).
+    expect(String(all[approval]?.with.script)).toContain("head: context.payload.pull_request.head");
     expect(all[cost]?.env.APPROVER).toBe("${{ steps.approval.outputs.login }}");
     expect(runOf(all[cost] as Yaml)).toContain('${APPROVER:+--approved-by "$APPROVER"}');
     expect(runOf(all[cost] as Yaml)).toMatch(/set \+e[\s\S]*npm run --silent cost[\s\S]*exit-code=\$\?/);
@@ -717,13 +719,50 @@ describe("Node.js: a supported LTS for everything that is deployed (item 13)", (
     }
   });
 
-  it("only CI's test job stays on Node 20, and says why", () => {
-    const [setup] = usesOf(job("ci.yml", "test"), "actions/setup-node");
-    expect(String(setup?.with["node-version"])).toBe("20");
-    expect(supported("20")).toBe(false);
-    expect(text("ci.yml")).toMatch(
-      /Node 20 \(past its end of life, 2026-04-30\) on purpose for the tests only/,
-    );
+  it("CI tests on the LTS of .nvmrc and on package.json's engines floor, a matrix reading both files", async () => {
+    const test = job("ci.yml", "test");
+    expect(test.strategy.matrix).toEqual({ node: ["lts", "floor"] });
+    expect(test.strategy["fail-fast"]).toBe(false);
+    const versionStep = steps(test).find((s) => s.id === "node") as Yaml;
+    const [setup] = usesOf(test, "actions/setup-node");
+    expect(setup?.with["node-version"]).toBe("${{ steps.node.outputs.version }}");
+    expect(steps(test).indexOf(versionStep)).toBeLessThan(steps(test).indexOf(setup as Yaml));
+    const versionOf = async (which: string, cwd = root) => {
+      const output = join(scratch, `node-version-${which}.txt`);
+      writeFileSync(output, "");
+      await run("bash", ["-e", "-c", runOf(versionStep)], {
+        cwd,
+        env: { ...process.env, WHICH: which, GITHUB_OUTPUT: output },
+      });
+      return readFileSync(output, "utf8")
+        .trim()
+        .replace(/^version=/, "");
+    };
+    const engines = (
+      JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { engines: { node: string } }
+    ).engines.node;
+    expect(await versionOf("lts")).toBe(nvmrc);
+    const floor = await versionOf("floor");
+    expect(`>=${floor}`).toBe(engines.replace(/\s+/g, ""));
+    // The floor is past its end of life: exactly why CI keeps testing it while development machines run it.
+    expect(supported(floor.split(".")[0] as string)).toBe(false);
+    expect(supported(nvmrc)).toBe(true);
+    // This machine runs the floor's line or newer, so npm test here covers the floor too.
+    const [major, minor] = process.versions.node.split(".").map(Number) as [number, number];
+    const [floorMajor, floorMinor = 0] = floor.split(".").map(Number) as [number, number?];
+    expect(major > floorMajor || (major === floorMajor && minor >= floorMinor)).toBe(true);
+    // A version file that says nothing usable stops the job with a message, before any setup.
+    const broken = mkdtempSync(join(scratch, "broken-versions-"));
+    writeFileSync(join(broken, ".nvmrc"), "lts/*\n");
+    writeFileSync(join(broken, "package.json"), JSON.stringify({ engines: { node: "^20 || ^22" } }));
+    for (const which of ["lts", "floor"]) {
+      const failed = await versionOf(which, broken).then(
+        () => undefined,
+        (e: { code?: number; stdout?: string }) => e,
+      );
+      expect(failed?.code, which).toBe(1);
+      expect(failed?.stdout, which).toContain("::error::cannot read a Node.js version");
+    }
   });
 
   it.each(readdirSync(join(root, "services")))("services/%s/Dockerfile builds on that LTS", (service) => {

@@ -1,6 +1,6 @@
 // Keeps a merged change from being skipped silently. GitHub keeps one pending run per concurrency group and
 // a newer one replaces (cancels) it; deploys and drift checks of a stack share the group `pulumi-<stack>`
-// (they must not overlap: both take the stack's lock). So:
+// (they must not overlap: a check mid-deploy reports the deploy's half-applied changes as drift). So:
 // - the drift check first looks whether a deploy is queued or running and, if so, skips this time
 //   (`deployInFlight`), so it never replaces a pending deploy;
 // - a deploy job cancelled while pending re-queues a deploy of main's head when its run is the newest deploy

@@ -47,13 +47,34 @@ sum(job:app_requests:rate5m_avg1h)`,
   ],
 });
 
+/**
+ * A new account whose Cost Explorer nobody opened yet has no data to be stale or to fail on: that state has its
+ * own (info) alert, and the exporter's health alerts stand aside while it lasts.
+ */
+const UNLESS_NOT_ENABLED = "unless on (job, instance) aws_cost_exporter_cost_explorer_enabled == 0";
+
 /** The cost exporter's own health, spend that jumps, a month over budget, requests that cost too much. */
 export const costAlerts: RuleGroupBuilder = ({ settings: { cost }, runbook }) => ({
   name: "cost-alerts",
   rules: [
     {
+      alert: "CostExplorerNotEnabled",
+      expr: "aws_cost_exporter_cost_explorer_enabled == 0",
+      for: "15m",
+      labels: { severity: "info" },
+      annotations: {
+        summary: "Cost Explorer is not enabled for the AWS account of {{ $labels.job }}",
+        description:
+          "AWS answers {{ $labels.instance }} that the account never opened Cost Explorer. Someone with access to the Billing and Cost Management console opens Cost Explorer once; the current month's data follows within about 24 hours. Until then no cost panel or cost alert has data.",
+        value: "{{ $value }}",
+        runbook_url: runbook("CostExplorerNotEnabled"),
+        dashboard_uid: DASHBOARD_UIDS.cost,
+      },
+    },
+    {
       alert: "CostExporterStale",
-      expr: "aws_cost_exporter_data_age_seconds > 2 * aws_cost_exporter_refresh_interval_seconds",
+      expr: `aws_cost_exporter_data_age_seconds > 2 * aws_cost_exporter_refresh_interval_seconds
+${UNLESS_NOT_ENABLED}`,
       for: "10m",
       labels: { severity: "warning" },
       annotations: {
@@ -67,7 +88,8 @@ export const costAlerts: RuleGroupBuilder = ({ settings: { cost }, runbook }) =>
     },
     {
       alert: "CostExporterRefreshFailing",
-      expr: "aws_cost_exporter_last_refresh_success == 0",
+      expr: `aws_cost_exporter_last_refresh_success == 0
+${UNLESS_NOT_ENABLED}`,
       for: "30m",
       labels: { severity: "warning" },
       annotations: {

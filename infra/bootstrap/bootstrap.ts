@@ -17,18 +17,97 @@ import {
 
 export { deploySessionSeconds, deployWorkflowPath, driftEnvironment, driftWorkflowPath, previewEnvironment };
 
+import { SettingsError } from "../settings-loader";
+import { activateCostAllocationTags, costAllocationTagKeys } from "./cost-allocation-tags";
+import {
+  checkReviewerTeams,
+  environmentSecretsSetting,
+  GitHubRepositorySettings,
+  type GitHubSettingsArgs,
+  type ManagedEnvironment,
+} from "./github-settings";
 import { deployStatements, previewStatements, type Scope, stateStatements } from "./permissions";
+import { requiredCheckNames } from "./required-checks";
 import type { BootstrapSettings } from "./settings";
 import { StateBackend, secretsKeyAlias } from "./state-backend";
 
 /**
  * The one-time program an administrator runs before CI can: the GitHub Actions OIDC provider, three roles
- * (pull-request previews, the scheduled drift check, deploys) and optionally an S3 + KMS state backend.
- * Which stacks exist, their deploy environments and whether pull requests may preview them come from
- * .github/stacks.json, the list the workflows read too.
+ * (pull-request previews, the scheduled drift check, deploys), optionally an S3 + KMS state backend, and the
+ * repository's GitHub settings (github-settings.ts). Which stacks exist, their deploy environments, whether
+ * pull requests may preview them and whether a person approves their deploys come from .github/stacks.json,
+ * the list the workflows read too.
  */
 
+/** The GitHub environments the roles trust: previews on any branch, the rest on the deploy branch only. */
+export function managedEnvironments(stacks: CiStack[], reviewed: boolean): ManagedEnvironment[] {
+  const approved = new Set(stacks.filter((s) => s.requiresApproval).map((s) => s.environment));
+  return [
+    { name: previewEnvironment, branches: "all", reviewed: false },
+    { name: driftEnvironment, branches: "deploy-branch", reviewed: false },
+    ...[...new Set(stacks.map((s) => s.environment))].map(
+      (name): ManagedEnvironment => ({
+        name,
+        branches: "deploy-branch",
+        reviewed: reviewed && approved.has(name),
+      }),
+    ),
+  ];
+}
+
+/** A stack whose deploys a person approves needs someone to do it: checked before any resource. */
+function checkApprovers(settings: BootstrapSettings, stacks: CiStack[]) {
+  const gated = stacks.filter((s) => s.requiresApproval).map((s) => s.environment);
+  if (
+    gated.length > 0 &&
+    settings.deployApproval === "environment-reviewers" &&
+    settings.deployReviewers.length === 0
+  ) {
+    throw new SettingsError(
+      `Invalid bootstrap settings:\n  bootstrap:deployReviewers: who approves deploys in ${gated.join(", ")} (GitHub logins or <org>/<team>); or set bootstrap:deployApproval to pull-request-review where the plan has no required reviewers (infra/README.md)`,
+    );
+  }
+  checkReviewerTeams(settings.githubRepository, settings.deployReviewers);
+}
+
+/** What the repository's GitHub settings hold, from the bootstrap's settings and what it created. */
+function githubSettingsArgs(
+  settings: BootstrapSettings,
+  stacks: CiStack[],
+  made: {
+    environments: ManagedEnvironment[];
+    environmentSecrets: GitHubSettingsArgs["secrets"];
+    roleArns: Record<"preview" | "drift" | "deploy", pulumi.Output<string>>;
+    bucket?: pulumi.Output<string>;
+  },
+): GitHubSettingsArgs {
+  const reviewersGate = settings.deployApproval === "environment-reviewers";
+  return {
+    repository: settings.githubRepository,
+    deployBranch: settings.deployBranch,
+    environments: made.environments,
+    // The names the workflows read as `vars.<NAME>`; role ARNs are not secret.
+    variables: {
+      PREVIEW_ROLE_ARN: made.roleArns.preview,
+      DRIFT_ROLE_ARN: made.roleArns.drift,
+      DEPLOY_ROLE_ARN: made.roleArns.deploy,
+      AWS_REGION: settings.region,
+      ...(made.bucket
+        ? { PULUMI_BACKEND_URL: pulumi.interpolate`s3://${made.bucket}?region=${settings.region}` }
+        : {}),
+      ...(settings.pulumiOrg ? { PULUMI_ORG: settings.pulumiOrg } : {}),
+    },
+    secrets: made.environmentSecrets,
+    reviewers: reviewersGate ? settings.deployReviewers : [],
+    requiredChecks: requiredCheckNames(stacks.filter((s) => s.pullRequestPreview).map((s) => s.name)),
+    pullRequestApprovals: !reviewersGate && stacks.some((s) => s.requiresApproval) ? 1 : 0,
+  };
+}
+
 export function defineBootstrap(settings: BootstrapSettings, stacks: CiStack[] = readCiStacks()) {
+  checkApprovers(settings, stacks);
+  const environments = managedEnvironments(stacks, settings.deployApproval === "environment-reviewers");
+  const environmentSecrets = environmentSecretsSetting(environments.map((e) => e.name));
   const provider = new aws.Provider("aws-bootstrap", {
     region: settings.region as aws.Region,
     defaultTags: {
@@ -161,7 +240,22 @@ export function defineBootstrap(settings: BootstrapSettings, stacks: CiStack[] =
     deploySessionSeconds,
   );
 
+  const repositorySettings = new GitHubRepositorySettings(
+    "repository",
+    githubSettingsArgs(settings, stacks, {
+      environments,
+      environmentSecrets,
+      roleArns: { preview: previewRole.arn, drift: driftRole.arn, deploy: deployRole.arn },
+      bucket: backend?.bucket.bucket,
+    }),
+  );
+
+  const tagKeys = settings.activateCostAllocationTags ? costAllocationTagKeys(stacks) : [];
+  activateCostAllocationTags(tagKeys, provider);
+
   return {
+    requiredChecks: repositorySettings.requiredChecks,
+    costAllocationTags: tagKeys,
     oidcProviderArn,
     previewRoleArn: previewRole.arn,
     driftRoleArn: driftRole.arn,

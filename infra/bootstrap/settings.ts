@@ -37,10 +37,45 @@ export const bootstrapSettingsSchema = z
       )
       .optional(),
     stateBackend: flag.default(true),
+    /**
+     * How a person gates the deploys of stacks with `requiresApproval` (.github/stacks.json):
+     * `environment-reviewers` (their environments get `deployReviewers` as required reviewers: public
+     * repositories, or private ones on GitHub Enterprise) or `pull-request-review` (the ruleset on the deploy
+     * branch requires an approving review of every pull request, where the plan has no required reviewers).
+     */
+    deployApproval: z.enum(["environment-reviewers", "pull-request-review"]).default("environment-reviewers"),
+    /** Who approves those deploys: GitHub logins, or `<org>/<team>` slugs; at most 6 (GitHub's limit). */
+    deployReviewers: z
+      .array(z.string().regex(/^[A-Za-z0-9-]+(\/[A-Za-z0-9._-]+)?$/, "GitHub logins or <org>/<team> slugs"))
+      .max(6)
+      .default([]),
+    /**
+     * Activate the platform's tag keys as cost-allocation tags (cost-allocation-tags.ts): only once they have
+     * appeared on billed usage (up to 24 hours after the first deploy), and only from a management account or
+     * one outside any organisation; before that AWS refuses, hence off by default.
+     */
+    activateCostAllocationTags: flag.default(false),
+    /** Pulumi Cloud organisation of the stacks (the PULUMI_ORG variable), with `stateBackend: false`. */
+    pulumiOrg: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "a Pulumi Cloud organisation name")
+      .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((settings, context) => {
+    if (settings.pulumiOrg !== undefined && settings.stateBackend) {
+      context.addIssue({
+        code: "custom",
+        path: ["pulumiOrg"],
+        message: "only with bootstrap:stateBackend false (Pulumi Cloud); the S3 backend has no organisation",
+      });
+    }
+  });
 
 export type BootstrapSettings = z.infer<typeof bootstrapSettingsSchema> & { stack: string };
+
+/** Read as Pulumi secrets by `environmentSecrets` (github-settings.ts), not parsed here. */
+export const bootstrapSecretKeys: ReadonlySet<string> = new Set(["environmentSecrets"]);
 
 export function parseBootstrapSettings(raw: Record<string, string>) {
   return parseNamespaced({
@@ -48,6 +83,8 @@ export function parseBootstrapSettings(raw: Record<string, string>) {
     title: "bootstrap settings",
     schema: bootstrapSettingsSchema,
     raw,
+    structuredKeys: new Set(["deployReviewers"]),
+    secretKeys: bootstrapSecretKeys,
     documentedIn: "infra/README.md",
   });
 }

@@ -15,8 +15,32 @@ export const exampleRepository = {
   ownerId: "91234567",
 };
 
+/** GitHub's numeric ids of the fixture's people and teams, as `getUser` / `getTeam` answer. */
+export const githubIds: Record<string, number> = {
+  "octo-maintainer": 1_001,
+  "your-org/platform-leads": 7_001,
+};
+
+/** Answers the GitHub provider's functions as GitHub would for the fixture's reviewers (unknown names fail). */
+function githubInvoke(token: string, inputs: Record<string, unknown>) {
+  if (token === "github:index/getUser:getUser") {
+    const id = githubIds[String(inputs.username)];
+    if (id === undefined) throw new Error(`GET /users/${inputs.username}: 404 Not Found`);
+    return { id: String(id), login: inputs.username };
+  }
+  if (token === "github:index/getTeam:getTeam") {
+    const id = githubIds[`your-org/${inputs.slug}`];
+    if (id === undefined) throw new Error(`GET /orgs/your-org/teams/${inputs.slug}: 404 Not Found`);
+    return { id: String(id), slug: inputs.slug };
+  }
+  return undefined;
+}
+
 /** The bootstrap program for a fixture `ci` stack (the example repository in us-east-1) under mocks. */
-export function runBootstrap(overrides: Record<string, string> = {}): Promise<ProgramRun> {
+export function runBootstrap(
+  overrides: Record<string, string> = {},
+  options: { secretKeys?: string[] } = {},
+): Promise<ProgramRun> {
   return runProgram("ci", overrides, {
     projectDir: bootstrapDir,
     stackConfig: {
@@ -24,7 +48,10 @@ export function runBootstrap(overrides: Record<string, string> = {}): Promise<Pr
       "bootstrap:githubRepositoryId": exampleRepository.repositoryId,
       "bootstrap:githubOwnerId": exampleRepository.ownerId,
       "bootstrap:region": "us-east-1",
+      "bootstrap:deployReviewers": JSON.stringify(["octo-maintainer"]),
     },
+    stackSecretKeys: options.secretKeys ?? [],
+    invoke: githubInvoke,
     configNamespace: "bootstrap",
     entry: async () => {
       const [{ defineBootstrap }, { loadBootstrapSettings }] = await Promise.all([

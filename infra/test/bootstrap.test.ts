@@ -20,8 +20,16 @@ const equals = (run: ProgramRun, role: string) =>
   trustDocumentOf(run, role).Statement[0]?.Condition?.StringEquals ?? {};
 
 describe("CI bootstrap program", () => {
-  it("inventory: OIDC provider, three roles, a state backend with a secrets key per stack", () => {
+  it("inventory: OIDC provider, three roles, a state backend with a secrets key per stack, the GitHub settings", () => {
     expect(countByType(ci.resources)).toEqual({
+      // preview, drift, dev, production; the last three on main only; five variables; the label; the ruleset
+      "github:index/actionsVariable:ActionsVariable": 5,
+      "github:index/issueLabel:IssueLabel": 1,
+      "github:index/repositoryEnvironment:RepositoryEnvironment": 4,
+      "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy": 3,
+      "github:index/repositoryRuleset:RepositoryRuleset": 1,
+      "platform:bootstrap:GitHubRepository": 1,
+      "pulumi:providers:github": 1,
       "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
       "aws:iam/role:Role": 3,
       "aws:iam/rolePolicy:RolePolicy": 3,
@@ -142,49 +150,58 @@ describe("CI bootstrap program", () => {
     expect(drift.sort()).toEqual([keyArn("secrets-dev"), keyArn("secrets-prod"), keyArn("state")]);
   });
 
-  it("a preview may take its stack's lock where the DIY backend writes it, and no other stack's (evaluated)", async () => {
+  it("the preview and drift roles read their stacks' lock files but can never Put or Delete one (evaluated)", async () => {
     const { identityAllows } = await import("./iam-evaluator");
-    const policy = permissionsOf(ci, "ci-preview");
-    const principal = "arn:aws:iam::123456789012:role/ci-preview";
     // pulumi/pulumi pkg/backend/diy/lock.go: .pulumi/locks/<fully qualified name>/<lock id>.json, and the fully
-    // qualified name of a project stack is organization/<project>/<stack> (diy backend reference).
+    // qualified name of a project stack is organization/<project>/<stack> (diy backend reference). A preview
+    // takes no lock (backend.go: Preview never calls Lock), so nothing a pull request runs needs to write one.
     const lock = (stack: string) =>
       `${stateBucket}/.pulumi/locks/organization/cost-aware-platform/${stack}/1f0e5b7c-lock.json`;
-    const decide = async (action: string, resource: string) =>
-      (await identityAllows(policy, principal, { action, resource })).decision;
-    expect(await decide("s3:PutObject", lock("dev"))).toBe("Allowed");
-    expect(await decide("s3:DeleteObject", lock("dev"))).toBe("Allowed");
-    // checkForLock reads a lock someone else holds, to say who: without it a preview during a deploy fails
-    // with AccessDenied instead of "the stack is currently locked by …".
-    expect(await decide("s3:GetObject", lock("dev"))).toBe("Allowed");
-    expect(await decide("s3:GetObject", `${stateBucket}/.pulumi/stacks/cost-aware-platform/dev.json`)).toBe(
-      "Allowed",
-    );
-    expect(await decide("s3:PutObject", lock("prod"))).toBe("ImplicitlyDenied");
-    expect(await decide("s3:GetObject", `${stateBucket}/.pulumi/stacks/cost-aware-platform/prod.json`)).toBe(
-      "ImplicitlyDenied",
-    );
-    expect(await decide("s3:PutObject", `${stateBucket}/.pulumi/stacks/cost-aware-platform/dev.json`)).toBe(
-      "ImplicitlyDenied",
-    );
+    const state = (stack: string) => `${stateBucket}/.pulumi/stacks/cost-aware-platform/${stack}.json`;
+    for (const [role, readable] of [
+      ["ci-preview", ["dev"]],
+      ["ci-drift", ["dev", "prod"]],
+    ] as const) {
+      const policy = permissionsOf(ci, role);
+      const principal = `arn:aws:iam::123456789012:role/${role}`;
+      const decide = async (action: string, resource: string) =>
+        (await identityAllows(policy, principal, { action, resource })).decision;
+      for (const stack of ["dev", "prod"]) {
+        const reads = (readable as readonly string[]).includes(stack) ? "Allowed" : "ImplicitlyDenied";
+        expect(await decide("s3:GetObject", lock(stack)), `${role} reads ${stack}'s lock`).toBe(reads);
+        expect(await decide("s3:GetObject", state(stack)), `${role} reads ${stack}'s state`).toBe(reads);
+        for (const write of ["s3:PutObject", "s3:DeleteObject"]) {
+          expect(await decide(write, lock(stack)), `${role} ${write} ${stack}'s lock`).toBe(
+            "ImplicitlyDenied",
+          );
+          expect(await decide(write, state(stack)), `${role} ${write} ${stack}'s state`).toBe(
+            "ImplicitlyDenied",
+          );
+        }
+      }
+      // No data key of the bucket's key either: nothing to encrypt when nothing is written.
+      expect(await decide("kms:GenerateDataKey", keyArn("state")), role).toBe("ImplicitlyDenied");
+      expect(await decide("kms:Decrypt", keyArn("state")), role).toBe("Allowed");
+    }
+    // The deploy role keeps taking and releasing locks (pulumi up, refresh, destroy, cancel).
+    const deploy = permissionsOf(ci, "ci-deploy");
+    for (const action of ["s3:PutObject", "s3:DeleteObject"]) {
+      const { decision } = await identityAllows(deploy, "arn:aws:iam::123456789012:role/ci-deploy", {
+        action,
+        resource: lock("prod"),
+      });
+      expect(decision, action).toBe("Allowed");
+    }
   });
 
-  it("the preview and drift roles only read (plus their stacks' state locks) and name every action", () => {
+  it("the preview and drift roles only read, and name every action", () => {
     for (const roleName of ["ci-preview", "ci-drift"]) {
       for (const statement of statementsOf(ci, roleName)) {
         for (const action of list(statement.Action)) {
           expect(action).not.toContain("*");
           const isRead =
             /^[a-z0-9-]+:(Get|List|Describe|View)[A-Za-z]*$/.test(action) || action === "kms:Decrypt";
-          const isLock =
-            ["s3:PutObject", "s3:DeleteObject"].includes(action) &&
-            list(statement.Resource).every((r) =>
-              r.includes("/.pulumi/locks/organization/cost-aware-platform/"),
-            );
-          // The lock file is written to an SSE-KMS bucket: a data key of the bucket's key, and only that one.
-          const isLockKey =
-            action === "kms:GenerateDataKey" && list(statement.Resource).join() === keyArn("state");
-          expect(isRead || isLock || isLockKey, `${roleName} ${statement.Sid}: ${action}`).toBe(true);
+          expect(isRead, `${roleName} ${statement.Sid}: ${action}`).toBe(true);
         }
       }
     }

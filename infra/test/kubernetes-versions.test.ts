@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
@@ -8,7 +9,7 @@ import {
   supportPhase,
   tableReadOn,
 } from "../kubernetes-versions";
-import { runProgram } from "../testing/mocks";
+import { repoRoot, runProgram } from "../testing/mocks";
 import { ofType } from "./stacks";
 
 const day = 24 * 60 * 60 * 1000;
@@ -31,6 +32,28 @@ describe("EKS versions (item 5)", () => {
       .sort()
       .at(-1);
     expect(row?.endOfStandardSupport).toBe(latestEnd);
+  });
+
+  it("every version's row cites the EKS documentation (release calendar or standard-support notes), not EKS Distro", async () => {
+    const { readFileSync } = await import("node:fs");
+    const source = readFileSync(path.join(repoRoot, "infra", "kubernetes-versions.ts"), "utf8");
+    const rows = source
+      .split("\n")
+      .filter((line) => /^ \* \| /.test(line) && !line.includes("| source |") && !line.includes("| --- |"));
+    const cells = rows.map((line) => line.replace(/^ \* \|/, "").split(" | "));
+    // EKS Distro is another product (Kubernetes builds for self-managed clusters): its release says nothing of EKS.
+    expect(rows.filter((row) => /eks-distro/i.test(row))).toEqual([]);
+    const newest = EKS_VERSIONS[0]?.version as string;
+    const fromEksDocs = cells.filter(
+      ([citation, gave]) =>
+        /docs\.aws\.amazon\.com\/eks\/latest\/userguide\/kubernetes-versions(-standard)?\.html/.test(
+          citation ?? "",
+        ) && (gave ?? "").includes(newest),
+    );
+    expect(fromEksDocs.map(([, gave]) => gave?.trim())).toEqual([
+      `${newest} offered, standard support`,
+      `${newest} dates`,
+    ]);
   });
 
   it("rows are dated consistently: 14 months of standard support, 12 of extended", () => {

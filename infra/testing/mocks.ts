@@ -134,6 +134,8 @@ export interface RunOptions {
    * whose expectations must not follow what a user commits to that file.
    */
   stackConfig?: Record<string, string>;
+  /** Which keys of `stackConfig` are secrets (`pulumi config set --secret`). */
+  stackSecretKeys?: string[];
   /** Namespace of override keys given without one; `platform` by default. */
   configNamespace?: string;
   /** Run as `pulumi preview` does (`pulumi.runtime.isDryRun()` true); as `pulumi up` by default. */
@@ -206,7 +208,7 @@ async function runOnce(
 ): Promise<ProgramRun> {
   const projectDir = options.projectDir ?? repoRoot;
   const { config, secretKeys } = options.stackConfig
-    ? { config: { ...options.stackConfig }, secretKeys: [] }
+    ? { config: { ...options.stackConfig }, secretKeys: options.stackSecretKeys ?? [] }
     : readStackConfig(stack, projectDir);
   for (const [key, value] of Object.entries(configOverrides)) {
     config[key.includes(":") ? key : `${options.configNamespace ?? "platform"}:${key}`] = value;

@@ -1,5 +1,5 @@
 import type { Logger } from "@platform/service-kit";
-import type { CostExplorerApi, DailyRequestBudget } from "./cost-explorer.js";
+import { type CostExplorerApi, classifyError, type DailyRequestBudget } from "./cost-explorer.js";
 import type { ExporterMetrics } from "./exporter-metrics.js";
 import { planRefresh, type RefreshSettings } from "./requests.js";
 import { mapDailyCosts } from "./responses.js";
@@ -44,6 +44,7 @@ export class CostCollector implements SnapshotSource {
   private current: CostSnapshot | undefined;
   private lastSucceeded = false;
   private consecutiveFailures = 0;
+  private notEnabled = false;
   private inFlight: Promise<boolean> | undefined;
   private timer: { cancel(): void } | undefined;
   private stopped = true;
@@ -59,6 +60,10 @@ export class CostCollector implements SnapshotSource {
   }
   lastRefreshSucceeded() {
     return this.lastSucceeded;
+  }
+  /** False once Cost Explorer answered that it is not enabled for the account, until a refresh succeeds. */
+  costExplorerEnabled() {
+    return !this.notEnabled;
   }
   paidRequestsToday() {
     return this.options.budget.usedToday();
@@ -139,6 +144,7 @@ export class CostCollector implements SnapshotSource {
         topServices: settings.topServices,
       });
       this.lastSucceeded = true;
+      this.notEnabled = false;
       this.consecutiveFailures = 0;
       metrics.refreshes.inc({ outcome: "success" });
       logger.info("cost snapshot refreshed", {
@@ -150,6 +156,17 @@ export class CostCollector implements SnapshotSource {
     } catch (err) {
       this.lastSucceeded = false;
       this.consecutiveFailures++;
+      if (classifyError(err) === "not_enabled") {
+        // A state of its own, not a fault: a person enables Cost Explorer once in the console. Probed again on
+        // the failure schedule (doubling up to REFRESH_INTERVAL), within the daily cap.
+        this.notEnabled = true;
+        metrics.refreshes.inc({ outcome: "not_enabled" });
+        logger.warn(
+          "Cost Explorer is not enabled for this AWS account: open Cost Explorer once in the Billing and Cost Management console (README, Day 1 in a new account); its data follows within about 24 hours",
+          { consecutiveAttempts: this.consecutiveFailures },
+        );
+        return false;
+      }
       metrics.refreshes.inc({ outcome: "failure" });
       logger.error("cost refresh failed; still serving the previous snapshot", {
         err,

@@ -68,9 +68,17 @@ const BAD_CREDENTIALS = new Set([
   "CredentialsProviderError",
 ]);
 const ACCESS_DENIED = new Set(["AccessDeniedException", "AccessDenied", "UnauthorizedOperation"]);
+/**
+ * What Cost Explorer answers an account that never opened it in the console: `AccessDeniedException` with
+ * the message "User not enabled for cost explorer access" (as botocore reports it in aws-samples/
+ * aws-cost-explorer-report#15 and cloudgraphdev/cli#91; AWS documents only that enabling takes the console,
+ * "Enabling Cost Explorer", read 2026-12-07). Not a permission the role lacks: nothing but a person fixes it.
+ */
+const NOT_ENABLED = /not enabled for cost explorer/i;
 
 interface SdkErrorShape {
   name?: string;
+  message?: string;
   $fault?: "client" | "server";
   $metadata?: { httpStatusCode?: number };
 }
@@ -81,6 +89,7 @@ export function classifyError(err: unknown): RequestOutcome {
   const name = e.name ?? "";
   if (THROTTLING.has(name)) return "throttled";
   if (BAD_CREDENTIALS.has(name)) return "invalid_credentials";
+  if (ACCESS_DENIED.has(name) && NOT_ENABLED.test(e.message ?? "")) return "not_enabled";
   if (ACCESS_DENIED.has(name)) return "access_denied";
   const status = e.$metadata?.httpStatusCode ?? 0;
   if (status >= 500 || e.$fault === "server") return "server_error";
@@ -98,6 +107,7 @@ function isRetryable(outcome: RequestOutcome, err: unknown): boolean {
     case "invalid_credentials":
       return true;
     case "access_denied":
+    case "not_enabled":
       return false;
     default:
       // A request Cost Explorer refused as invalid fails the same way again; network errors and timeouts may not.

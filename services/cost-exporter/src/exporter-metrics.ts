@@ -10,11 +10,16 @@ export const REQUEST_OUTCOMES = [
   "throttled",
   "server_error",
   "access_denied",
+  // AccessDeniedException "User not enabled for cost explorer access": the account never opened Cost Explorer.
+  "not_enabled",
   "invalid_credentials",
   "malformed",
   "error",
 ] as const;
 export type RequestOutcome = (typeof REQUEST_OUTCOMES)[number];
+
+/** How a refresh ended: the `outcome` label values of aws_cost_exporter_refreshes_total. */
+export const REFRESH_OUTCOMES = ["success", "failure", "not_enabled"] as const;
 
 /** Counters the collector and the Cost Explorer client update as they work. */
 export interface ExporterMetrics {
@@ -61,7 +66,7 @@ export function createExporterMetrics(registry: Registry): ExporterMetrics {
     }),
     refreshes: new Counter({
       name: "aws_cost_exporter_refreshes_total",
-      help: "Collector refreshes finished, by outcome (success or failure).",
+      help: "Collector refreshes finished, by outcome (success, failure, or not_enabled: Cost Explorer is not enabled for the account).",
       labelNames: ["outcome"] as const,
       registers,
     }),
@@ -75,6 +80,6 @@ export function createExporterMetrics(registry: Registry): ExporterMetrics {
     metrics.apiPages.inc({ operation }, 0);
   }
   metrics.requestsSkipped.inc({ reason: "daily_cap" }, 0);
-  for (const outcome of ["success", "failure"]) metrics.refreshes.inc({ outcome }, 0);
+  for (const outcome of REFRESH_OUTCOMES) metrics.refreshes.inc({ outcome }, 0);
   return metrics;
 }

@@ -7,6 +7,8 @@ import type { CostSnapshot } from "./snapshot.js";
 export interface SnapshotSource {
   snapshot(): CostSnapshot | undefined;
   lastRefreshSucceeded(): boolean;
+  /** False while Cost Explorer's last answer was that it is not enabled for the account. */
+  costExplorerEnabled(): boolean;
   /** When the exporter started; data age counts from here until the first success. */
   startedAt: number;
   paidRequestsToday(): number;
@@ -168,6 +170,15 @@ export function registerSnapshotMetrics(
     registers,
     collect() {
       this.set(source.lastRefreshSucceeded() ? 1 : 0);
+    },
+  });
+
+  new Gauge({
+    name: "aws_cost_exporter_cost_explorer_enabled",
+    help: "0 while Cost Explorer answers that it is not enabled for the AWS account (enable it once in the console), else 1.",
+    registers,
+    collect() {
+      this.set(source.costExplorerEnabled() ? 1 : 0);
     },
   });
 

@@ -3,6 +3,9 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { awsError, type Operation } from "./protocol.js";
 
+/** AWS's answer to an account that never opened Cost Explorer (botocore's report of it, read 2026-12-07). */
+export const NOT_ENABLED_MESSAGE = "User not enabled for cost explorer access";
+
 /** Fault switches (`PUT /_simulator/faults` replaces them all): counts fail that many next requests. */
 export const simulatorFaultsSchema = z.strictObject({
   throttle: z.number().int().min(0).default(0),
@@ -10,13 +13,15 @@ export const simulatorFaultsSchema = z.strictObject({
   /** Added to every answer, faulty or not. */
   delayMs: z.number().int().min(0).max(120_000).default(0),
   accessDenied: z.boolean().default(false),
+  /** Answers as AWS answers an account that never opened Cost Explorer in the console. */
+  notEnabled: z.boolean().default(false),
   expiredToken: z.boolean().default(false),
   malformed: z.number().int().min(0).default(0),
 });
 export type SimulatorFaults = z.infer<typeof simulatorFaultsSchema>;
 
 export type InjectedFaults = Record<
-  "throttle" | "serverError" | "accessDenied" | "expiredToken" | "malformed",
+  "throttle" | "serverError" | "accessDenied" | "notEnabled" | "expiredToken" | "malformed",
   number
 >;
 
@@ -37,6 +42,7 @@ export function createFaults(): Faults {
     throttle: 0,
     serverError: 0,
     accessDenied: 0,
+    notEnabled: 0,
     expiredToken: 0,
     malformed: 0,
   };
@@ -58,6 +64,10 @@ export function createFaults(): Faults {
           "com.amazon.coral.service#ExpiredTokenException",
           "The security token included in the request is expired",
         );
+      }
+      if (faults.notEnabled) {
+        injected.notEnabled++;
+        return awsError(c, 400, "AccessDeniedException", NOT_ENABLED_MESSAGE);
       }
       if (faults.accessDenied) {
         injected.accessDenied++;
