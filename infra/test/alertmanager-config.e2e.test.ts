@@ -9,7 +9,7 @@ import { stringify as toYaml } from "yaml";
 // infra/ compiles as CommonJS with node10 resolution, which cannot see the package's `exports`.
 import { requireTool } from "../../packages/testkit/src/index";
 import { type ProgramRun, runProgram } from "../testing/mocks";
-import { monitoringRelease, ofType } from "./stacks";
+import { monitoringRelease } from "./stacks";
 
 const execFileAsync = promisify(execFile);
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "alertmanager-config-"));

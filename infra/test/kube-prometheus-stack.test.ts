@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { kubeStateMetricsLabel } from "../../alerts/rules/live-cost";
 import { ALERTS_DIR } from "../../alerts/settings";
 import type { Inputs } from "../testing/mocks";
-import { exampleStackRuns, monitoringRelease, ofType, type StackRuns } from "./stacks";
+import { exampleStackRuns, monitoringRelease, type StackRuns } from "./stacks";
 
 /**
  * Item 6: on a healthy EKS cluster only Watchdog fires. Every scrape target and every default rule group
