@@ -6,8 +6,8 @@
  *
  * | add-on | source | read on |
  * | --- | --- | --- |
- * | kube-proxy | docs.aws.amazon.com/ja_jp/eks/latest/userguide/managing-kube-proxy.md, "kube-proxy versions" (1.36: v1.36.0-eksbuild.14, 1.35: v1.35.3-eksbuild.13) | 2026-12-07 |
- * | coredns | docs.amazonaws.cn/zh_cn/eks/latest/userguide/managing-coredns.md, "CoreDNS versions" (1.35: v1.13.2-eksbuild.4); 1.36: v1.14.3-eksbuild.16, what a 1.36 cluster's default resolved to (a published test report, 2026) | 2026-12-07 |
+ * | kube-proxy | https://docs.aws.amazon.com/ja_jp/eks/latest/userguide/managing-kube-proxy.md, "kube-proxy versions" (1.36: v1.36.0-eksbuild.14, 1.35: v1.35.3-eksbuild.13) | 2026-12-07 |
+ * | coredns | https://docs.amazonaws.cn/zh_cn/eks/latest/userguide/managing-coredns.md, "CoreDNS versions" (1.35: v1.13.2-eksbuild.4); 1.36: v1.14.3-eksbuild.16, what a 1.36 cluster's default resolved to (a published test report, 2026) | 2026-12-07 |
  * | vpc-cni | one version for every Kubernetes version, as the "Amazon VPC CNI versions" table of docs.aws.amazon.com/eks/latest/userguide/managing-vpc-cni.html lists it; v1.22.4-eksbuild.3, what a 1.36 cluster's default resolved to (same report) | 2026-12-07 |
  * | eks-pod-identity-agent | v1.3.10-eksbuild.3, the same report and another 1.36 configuration | 2026-12-07 |
  * | aws-ebs-csi-driver | v1.66.0-eksbuild.1, "the version AWS currently marks defaultVersion for Kubernetes 1.36" (mitodl/ol-infrastructure#5959, 2026-09-21); the driver supports every version EKS offers | 2026-12-07 |

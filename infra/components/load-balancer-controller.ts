@@ -11,9 +11,9 @@ import { disabledControllerFeatures, loadBalancerControllerPolicy } from "./load
  * | what | value | source | read on |
  * | --- | --- | --- | --- |
  * | chart | `aws-load-balancer-controller` 3.5.0 (controller v3.5.0, released 2026-08-03) from https://aws.github.io/eks-charts | helm/aws-load-balancer-controller/Chart.yaml and values.yaml at tag v3.5.0 of kubernetes-sigs/aws-load-balancer-controller | 2026-12-07 |
- * | Kubernetes | v2.5.0 and later need Kubernetes 1.22+, no upper bound stated; v3.5.0 is run on Kubernetes 1.36 by other platforms (e.g. sighupio/module-aws v5.4.0, "compatibility with Kubernetes 1.36") | docs/deploy/installation.md, "Supported Kubernetes versions" (tag v3.5.0) | 2026-12-07 |
+ * | Kubernetes | v2.5.0 and later need Kubernetes 1.22+, no upper bound stated; v3.5.0 is run on Kubernetes 1.36 by other platforms (e.g. sighupio/module-aws v5.4.0, "compatibility with Kubernetes 1.36") | https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/v3.5.0/docs/deploy/installation.md, "Supported Kubernetes versions" | 2026-12-07 |
  * | newer | v3.6.0 (eks-charts v0.0.246, 2026-10-05) exists; its policy and notes were not readable here, so 3.5.0 stays pinned until they are compared (load-balancer-controller-policy.ts) | sourceforge mirror of aws/eks-charts releases | 2026-12-07 |
- * | identity | EKS Pod Identity is one of the documented ways to give it AWS credentials | docs/deploy/installation.md, "Configure IAM" | 2026-12-07 |
+ * | identity | EKS Pod Identity is one of the documented ways to give it AWS credentials | the same page, "Configure IAM" | 2026-12-07 |
  * | region, VPC | passed as `region` and `vpcId`: the nodes' IMDS hop limit is 1, so the pods cannot ask IMDS | same page, "Using the Amazon EC2 instance metadata server version 2" | 2026-12-07 |
  */
 export const loadBalancerControllerChart = {
