@@ -13,10 +13,10 @@ import { ALB_INGRESS_CLASS } from "./load-balancer-controller";
  * | --- | --- |
  * | https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/v3.5.0/docs/guide/ingress/annotations.md (scheme, target-type, group.name, listen-ports, ssl-redirect "every HTTP listener … redirects to HTTPS", certificate-arn, ssl-policy, healthcheck-path, actions.${name} fixed-response) | 2026-12-07 |
  * | https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html (the CNAME stays: it lets ACM renew the certificate automatically) | 2026-12-07 |
- * | https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html (ELBSecurityPolicy-TLS13-1-2-2021-06, the recommended policy: TLS 1.3 and 1.2) | 2026-12-07 |
+ * | https://docs.amazonaws.cn/en_us/elasticloadbalancing/latest/application/describe-ssl-policies.md (the console's default for a new HTTPS listener is ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09: TLS 1.3 and 1.2, forward-secret ciphers, post-quantum key exchange; other clients default to ELBSecurityPolicy-2016-08, hence the annotation) | 2026-12-07 |
  */
 
-export const SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+export const SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09";
 /** Grafana's host under the stack's domain. */
 export const grafanaHost = (domain: string) => `grafana.${domain}`;
 /** Where Grafana is without a load balancer: `kubectl port-forward … 3000:80` (the grafanaAccess output). */
