@@ -47,6 +47,18 @@ describe("policy pack against the real program", () => {
     });
   }
 
+  it("every policy passes a stack with a domain and Grafana behind the load balancer (dev's config)", async () => {
+    const run = await runProgram("dev", {
+      domain: "shop.example.com",
+      hostedZoneId: "Z0123456789ABCDEFGHIJ",
+      grafanaExposure: "public-load-balancer",
+    });
+    for (const policy of platformPolicies) {
+      const config = stackPolicyConfig("dev")[policy.name] ?? {};
+      expect(await violations(policy, run.resources, { config }), policy.name).toEqual([]);
+    }
+  });
+
   it("no-public-load-balancer reads the stack's setting: dev's public shop passes with dev's config, not without", async () => {
     expect(stackPolicyConfig("dev")).toEqual({
       "no-public-load-balancer": { allowPublicLoadBalancer: true },
