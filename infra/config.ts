@@ -7,9 +7,11 @@ import {
   catalogue as defaultCatalogue,
   validateCatalogue,
 } from "../catalogue/services";
+import { addonVersionsFor } from "./eks-addon-versions";
 import { iamPrincipalArnHint, iamPrincipalArnPattern } from "./iam-arns";
 import { defaultKubernetesVersion, kubernetesVersionNotice } from "./kubernetes-versions";
 import { flag, parseNamespaced, readConfigNamespace, SettingsError, wholeNumber } from "./settings-loader";
+import { readStackConfig } from "./stack-config";
 import { TAG_KEYS_SET_BY_THE_PROGRAM } from "./stack-tags";
 
 export { SettingsError };
@@ -58,6 +60,23 @@ const namespace = z
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "a DNS label")
   .max(63)
   .refine((value) => value !== "default" && !value.startsWith("kube-"), "not default and not kube-*");
+
+/**
+ * A DNS name the stack owns: the storefront's address, and `grafana.<name>` for a Grafana behind the load
+ * balancer. ACM puts the first name of a certificate in its subject, which holds 64 characters at most.
+ */
+const domainName = z
+  .string()
+  .max(64, "at most 64 characters (ACM's limit for a certificate's first name)")
+  .regex(
+    /^(?=.{1,64}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    "a lower-case DNS name such as shop.example.com",
+  );
+
+/** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy, retentionInDays). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 /** The longest delay Node's timers take (2^31-1 ms, about 24.8 days); longer ones fire at once. */
 export const maxTimerMs = 2 ** 31 - 1;
@@ -118,6 +137,16 @@ const settingsObject = z
       .enum(["cluster-ip", "internal-load-balancer", "public-load-balancer"])
       .default("cluster-ip"),
     allowPublicLoadBalancer: flag.default(false),
+    domain: domainName.optional(),
+    hostedZoneId: z
+      .string()
+      .regex(/^Z[A-Z0-9]{1,31}$/, "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ")
+      .optional(),
+    controlPlaneLogRetentionDays: wholeNumber({ min: 1 })
+      .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+        message: `one of the periods CloudWatch Logs keeps logs for: ${LOG_RETENTION_DAYS.join(", ")}`,
+      })
+      .default(30),
     /**
      * Where the images live: `ecr` (the account's own ECR, `<account>.dkr.ecr.<region>.amazonaws.com`, which
      * the deploy pushes to and the nodes may pull from) or a registry prefix such as `localhost:5001`.
@@ -157,6 +186,41 @@ const settingsObject = z
 
 type RawSettings = z.infer<typeof settingsObject>;
 
+/**
+ * The load balancer, its domain and Grafana's exposure. Grafana's login crosses a load balancer only over
+ * HTTPS, so either exposure needs a domain (Grafana answers at `grafana.<domain>`); everything behind a load
+ * balancer needs the AWS Load Balancer Controller, hence an EKS stack.
+ */
+function loadBalancerChecks(settings: RawSettings, issue: (key: string, message: string) => void): void {
+  if (settings.clusterMode === "existing") {
+    if (settings.grafanaExposure !== "cluster-ip") {
+      issue(
+        "grafanaExposure",
+        `${settings.grafanaExposure} needs clusterMode eks (the AWS Load Balancer Controller and ACM)`,
+      );
+    }
+    for (const key of ["domain", "hostedZoneId"] as const) {
+      if (settings[key]) issue(key, "only for clusterMode eks (ACM and the AWS Load Balancer Controller)");
+    }
+    return;
+  }
+  if (settings.domain && !settings.hostedZoneId) {
+    issue(
+      "hostedZoneId",
+      `the Route 53 hosted zone of platform:domain ${settings.domain}, where the certificate's DNS validation and the address records go`,
+    );
+  }
+  if (settings.hostedZoneId && !settings.domain) {
+    issue("domain", "the DNS name the stack's addresses go under, in platform:hostedZoneId's zone");
+  }
+  if (settings.grafanaExposure !== "cluster-ip" && !settings.domain) {
+    issue(
+      "grafanaExposure",
+      `${settings.grafanaExposure} serves Grafana's login over HTTPS only, at grafana.<platform:domain>: set platform:domain and platform:hostedZoneId, or keep cluster-ip (kubectl port-forward)`,
+    );
+  }
+}
+
 /** Checks between settings, and against the catalogue (replica counts) and the EKS version table. */
 function crossChecks(settings: RawSettings, ctx: z.RefinementCtx, services: Catalogue): void {
   const issue = (key: string, message: string) => ctx.addIssue({ code: "custom", path: [key], message });
@@ -172,12 +236,7 @@ function crossChecks(settings: RawSettings, ctx: z.RefinementCtx, services: Cata
       "at least one IAM role or user ARN (the one that runs pulumi up) when clusterMode is eks",
     );
   }
-  if (settings.clusterMode === "existing" && settings.grafanaExposure === "internal-load-balancer") {
-    issue(
-      "grafanaExposure",
-      "internal-load-balancer needs the AWS load balancer annotations of clusterMode eks",
-    );
-  }
+  loadBalancerChecks(settings, issue);
   if (settings.clusterMode === "existing" && settings.imageRegistry === "ecr") {
     issue("imageRegistry", "a registry the existing cluster can pull from (ecr needs clusterMode eks)");
   }
@@ -196,6 +255,12 @@ function crossChecks(settings: RawSettings, ctx: z.RefinementCtx, services: Cata
   if (settings.clusterMode === "eks") {
     const notice = kubernetesVersionNotice(settings.kubernetesVersion, new Date());
     if (notice.level === "error") issue("kubernetesVersion", notice.message);
+    else if (!addonVersionsFor(settings.kubernetesVersion)) {
+      issue(
+        "kubernetesVersion",
+        `no EKS add-on versions are recorded for ${settings.kubernetesVersion} (infra/eks-addon-versions.ts)`,
+      );
+    }
   }
   for (const [name, count] of Object.entries(settings.replicas)) {
     const entry = services.find((service) => service.name === name);
@@ -252,6 +317,20 @@ export function parseSettings(
     secretKeys,
     documentedIn: "infra/README.md",
   });
+}
+
+/**
+ * A stack's settings as its `Pulumi.<stack>.yaml` states them (secrets left out), parsed as the program parses
+ * them: for tools that read a stack without running the program (the image list, the policy pack's config).
+ */
+export function parseStackFile(stack: string, root?: string): ParsedSettings {
+  const { config, secretKeys } = readStackConfig(stack, root);
+  const raw = Object.fromEntries(
+    Object.entries(config)
+      .filter(([key]) => key.startsWith("platform:") && !secretKeys.includes(key))
+      .map(([key, value]) => [key.slice("platform:".length), value]),
+  );
+  return parseSettings(raw);
 }
 
 /** The replica count of a service in this stack: its setting, else the catalogue's default or fixed count. */

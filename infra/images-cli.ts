@@ -1,8 +1,7 @@
 import { parseArgs } from "node:util";
 import { catalogue, validateCatalogue } from "../catalogue/services";
-import { parseSettings } from "./config";
+import { parseStackFile } from "./config";
 import { ecrRegistry, imageSourceAt, imagesToBuild, platformProject, repositoryRoot } from "./images";
-import { readStackConfig } from "./stack-config";
 
 /**
  * `npm run images -- --registry <host>`: the images the deploy builds and pushes, one line per cluster
@@ -26,13 +25,7 @@ export function registryOf(stack: string, account: string, partition = "aws", ro
     throw new Error(`--account must be a 12-digit AWS account id, not ${account}`);
   const dnsSuffix = DNS_SUFFIX[partition];
   if (!dnsSuffix) throw new Error(`--partition must be one of ${Object.keys(DNS_SUFFIX).join(", ")}`);
-  const { config } = readStackConfig(stack, root);
-  const raw = Object.fromEntries(
-    Object.entries(config)
-      .filter(([key]) => key.startsWith("platform:"))
-      .map(([key, value]) => [key.slice("platform:".length), value]),
-  );
-  return ecrRegistry(account, parseSettings(raw).region, dnsSuffix);
+  return ecrRegistry(account, parseStackFile(stack, root).region, dnsSuffix);
 }
 
 export function imageList(argv: string[], root = repositoryRoot, services = catalogue): string {

@@ -10,14 +10,14 @@ import {
   validateCatalogue,
 } from "../catalogue/services";
 import { Apps, type DeployedService } from "./components/apps";
-import { EksCluster, ExistingCluster } from "./components/cluster";
-import { Monitoring } from "./components/monitoring";
-import { Network } from "./components/network";
+import { Endpoints, grafanaUrlFor } from "./components/endpoints";
+import { LOAD_BALANCER_CONTROLLER_NAMESPACE } from "./components/load-balancer-controller";
+import { grafanaServiceName, Monitoring } from "./components/monitoring";
 import { PreviewAccess } from "./components/preview-access";
 import { readPolicyFile } from "./components/service";
 import { replicasOf, type Settings } from "./config";
-import { ecrRegistry, type ImageSource, imageSourceAt, imagesToBuild, repositoryRoot } from "./images";
-import { preflight } from "./preflight";
+import { type ImageSource, imageSourceAt, imagesToBuild, repositoryRoot } from "./images";
+import { eksFoundation, existingFoundation, type Foundation } from "./platform-eks";
 import { stackTags } from "./stack-tags";
 
 /** dashboards/, alerts/ and services/ are read from the repository the program lives in. */
@@ -55,12 +55,97 @@ export function awsProviderFor(settings: Settings, service: string): aws.Provide
 export type PlatformOutputs = {
   clusterName: pulumi.Output<string> | string;
   kubeconfig?: pulumi.Output<string>;
+  /** The shop's address: https://<domain>, the load balancer's HTTP name, or (existing cluster) the port-forward's. */
+  storefrontUrl: pulumi.Input<string>;
+  /** Grafana's address: https://grafana.<domain>, or the port-forward's (grafanaAccess says how). */
+  grafanaUrl: pulumi.Input<string>;
   grafanaAccess: pulumi.Output<string>;
   grafanaAdminPassword: pulumi.Output<string>;
   roleArns: Record<string, pulumi.Output<string>>;
   appsNamespace: string;
   monthlyBudgetUsd: number;
 };
+
+/** The catalogue's services this stack runs, each with its image, replicas, environment and AWS identity. */
+function deployedServices(
+  settings: Settings,
+  deployed: Catalogue[number][],
+  context: {
+    catalogue: Catalogue;
+    clusterSettings: ClusterSettings;
+    references: Map<string, string>;
+    foundation: Foundation;
+    awsProvider(service: string): aws.Provider;
+  },
+): DeployedService[] {
+  const portOf = new Map(context.catalogue.map((entry) => [entry.name, entry.port]));
+  const urlOf = (name: string) =>
+    `http://${name}.${settings.appsNamespace}.svc.cluster.local:${portOf.get(name) ?? ""}`;
+  const { podIdentity } = context.foundation;
+  return deployed.map((entry) => ({
+    entry,
+    image: context.references.get(entry.name) as string,
+    replicas: replicasOf(settings, entry),
+    env: { ...entry.env, ...entry.clusterEnv?.({ urlOf, settings: context.clusterSettings }) },
+    ...(entry.awsIdentity && podIdentity
+      ? {
+          aws: {
+            ...podIdentity,
+            provider: context.awsProvider(entry.name),
+            policyText: readPolicyFile(path.join(repositoryRoot, entry.awsIdentity.policyFile)),
+          },
+        }
+      : {}),
+  }));
+}
+
+/**
+ * The stack's addresses (EKS only): the service open to anyone (the shop) on the load balancer, and Grafana
+ * beside it when the stack exposes it.
+ */
+function endpointsOf(
+  settings: Settings,
+  clusterName: string,
+  parts: { deployed: Catalogue[number][]; apps: Apps; monitoring: Monitoring; foundation: Foundation },
+): Endpoints | undefined {
+  const { loadBalancerController: controller, ingressProvider } = parts.foundation;
+  const open = parts.deployed.filter((entry) => entry.ingress === "anyone");
+  if (!controller || !ingressProvider || open.length === 0) return undefined;
+  if (open.length > 1) {
+    throw new Error(
+      `only one service can own the stack's address; open to anyone: ${open.map((e) => e.name)}`,
+    );
+  }
+  const shop = open[0] as Catalogue[number];
+  return new Endpoints("endpoints", {
+    groupName: clusterName,
+    scheme: settings.allowPublicLoadBalancer ? "internet-facing" : "internal",
+    ...(settings.domain ? { domain: settings.domain } : {}),
+    ...(settings.hostedZoneId ? { hostedZoneId: settings.hostedZoneId } : {}),
+    storefront: {
+      namespace: settings.appsNamespace,
+      service: shop.name,
+      port: shop.port,
+      healthCheckPath: shop.probes.readiness,
+      dependsOn: parts.apps,
+    },
+    ...(settings.grafanaExposure === "cluster-ip"
+      ? {}
+      : {
+          grafana: {
+            scheme: settings.grafanaExposure === "public-load-balancer" ? "internet-facing" : "internal",
+            namespace: settings.monitoringNamespace,
+            service: grafanaServiceName,
+            port: 80,
+            healthCheckPath: "/api/health",
+            dependsOn: parts.monitoring.release,
+          },
+        }),
+    controller: controller.release,
+    awsProvider: ingressProvider,
+    k8sProvider: parts.foundation.k8sProvider,
+  });
+}
 
 export async function definePlatform(
   settings: Settings,
@@ -69,12 +154,6 @@ export async function definePlatform(
   const catalogue = validateCatalogue(options.catalogue ?? defaultCatalogue);
   const imageSource = options.imageSource ?? imageSourceAt(repositoryRoot);
   const clusterName = settings.clusterName ?? `${settings.project}-${settings.stack}`.slice(0, 100);
-  let k8sProvider: EksCluster["k8sProvider"];
-  let kubeconfig: pulumi.Output<string> | undefined;
-  const roleArns: Record<string, pulumi.Output<string>> = {};
-  let storageClassName: string | undefined;
-  let registry: string = settings.imageRegistry;
-  let podIdentity: { clusterName: pulumi.Input<string>; accountId: pulumi.Input<string> } | undefined;
   // What the stack pays for outside Kubernetes: nothing for a cluster the program does not create.
   const costInventory: StackCostInventory = {
     stack: settings.stack,
@@ -96,90 +175,18 @@ export async function definePlatform(
     new Map(
       imagesToBuild(prefix, settings.project, catalogue, imageSource).map((i) => [i.service, i.reference]),
     );
-
-  if (settings.clusterMode === "eks") {
-    // Its own provider, so the checks below need nothing else registered first. It creates nothing.
-    const preflightProvider = awsProviderFor(settings, "preflight");
-    const caller = await aws.getCallerIdentity({}, { provider: preflightProvider });
-    const { dnsSuffix, partition } = await aws.getPartition({}, { provider: preflightProvider });
-    if (settings.imageRegistry === "ecr")
-      registry = ecrRegistry(caller.accountId, settings.region, dnsSuffix);
-    const byService = referencesAt(registry);
-    await preflight({
-      provider: preflightProvider,
-      callerArn: caller.arn,
-      clusterAdminRoleArns: settings.clusterAdminRoleArns,
-      ecrImages:
-        settings.imageRegistry === "ecr" ? deployed.map((entry) => byService.get(entry.name) as string) : [],
-    });
-    const clusterProvider = awsProvider("cluster");
-
-    const network = new Network("network", {
-      clusterName,
-      cidr: settings.vpcCidr,
-      azCount: settings.azCount,
-      natGateways: settings.natGateways,
-      provider: awsProvider("network"),
-    });
-    const cluster = new EksCluster("cluster", {
-      clusterName,
-      kubernetesVersion: settings.kubernetesVersion,
-      region: settings.region,
-      accountId: caller.accountId,
-      partition,
-      privateSubnetIds: network.privateSubnetIds,
-      publicSubnetIds: network.publicSubnetIds,
-      nodeInstanceTypes: settings.nodeInstanceTypes,
-      nodeCapacityType: settings.nodeCapacityType,
-      nodeMinSize: settings.nodeMinSize,
-      nodeDesiredSize: settings.nodeDesiredSize,
-      nodeMaxSize: settings.nodeMaxSize,
-      nodeDiskSizeGiB: settings.nodeDiskSizeGiB,
-      clusterAdminRoleArns: settings.clusterAdminRoleArns,
-      clusterViewerRoleArns: settings.clusterViewerRoleArns,
-      createdResourceTags: stackTags(settings, "cluster"),
-      provider: clusterProvider,
-    });
-    podIdentity = { clusterName: cluster.clusterName, accountId: caller.accountId };
-    new aws.budgets.Budget(
-      "monthly-budget",
-      {
-        budgetType: "COST",
-        timeUnit: "MONTHLY",
-        limitAmount: monthlyBudgetUsd(settings).toFixed(2),
-        limitUnit: "USD",
-        // Only spend carrying this stack's cost tag (activate it as a cost allocation tag first).
-        costFilters: [{ name: "TagKeyValue", values: [`user:${settings.costTagKey}$${settings.stack}`] }],
-        notifications:
-          settings.budgetAlertEmails.length > 0
-            ? [
-                {
-                  comparisonOperator: "GREATER_THAN",
-                  threshold: 100,
-                  thresholdType: "PERCENTAGE",
-                  notificationType: "FORECASTED",
-                  subscriberEmailAddresses: settings.budgetAlertEmails,
-                },
-              ]
-            : [],
-      },
-      { provider: awsProvider("budget") },
-    );
-    k8sProvider = cluster.k8sProvider;
-    kubeconfig = cluster.kubeconfig;
-    storageClassName = "gp3";
-    costInventory.resources = { ...cluster.billedParts.resources, ...network.billedParts };
-    costInventory.nodeRootVolume = cluster.billedParts.nodeRootVolume;
-    // Only a cluster whose upgrade policy lets it enter extended support is ever billed the surcharge.
-    costInventory.eksExtendedSupportFrom = cluster.billedParts.eksExtendedSupportFrom;
-    Object.assign(roleArns, cluster.roleArns);
-  } else {
-    const cluster = new ExistingCluster("cluster", {
-      ...(settings.kubeconfig ? { kubeconfig: settings.kubeconfig } : {}),
-      ...(settings.kubeContext ? { kubeContext: settings.kubeContext } : {}),
-    });
-    k8sProvider = cluster.k8sProvider;
-  }
+  const context = {
+    settings,
+    clusterName,
+    imagesAt: (registry: string) => deployed.map((entry) => referencesAt(registry).get(entry.name) as string),
+    awsProvider,
+    costInventory,
+  };
+  const foundation =
+    settings.clusterMode === "eks"
+      ? await eksFoundation(context, monthlyBudgetUsd(settings))
+      : existingFoundation(context);
+  const grafanaUrl = grafanaUrlFor(settings.grafanaExposure, settings.domain);
 
   const monitoring = new Monitoring("monitoring", {
     namespace: settings.monitoringNamespace,
@@ -188,58 +195,59 @@ export async function definePlatform(
     prometheusStorageSize: settings.prometheusStorageSize,
     alertmanagerStorageSize: settings.alertmanagerStorageSize,
     grafanaExposure: settings.grafanaExposure,
-    loadBalancerTags: stackTags(settings, "monitoring"),
+    grafanaUrl,
     telegramChatId: settings.telegramChatId,
     telegramBotToken: settings.telegramBotToken,
     thresholds: settings.thresholds,
     costTagKey: settings.costTagKey,
     sourceRoot: repositoryRoot,
-    ...(storageClassName ? { storageClassName } : {}),
-    managedControlPlane: settings.clusterMode === "eks",
-    provider: k8sProvider,
-  });
-
-  const portOf = new Map(catalogue.map((entry) => [entry.name, entry.port]));
-  const urlOf = (name: string) =>
-    `http://${name}.${settings.appsNamespace}.svc.cluster.local:${portOf.get(name) ?? ""}`;
-  const references = referencesAt(registry);
-  const services: DeployedService[] = deployed.map((entry) => ({
-    entry,
-    image: references.get(entry.name) as string,
-    replicas: replicasOf(settings, entry),
-    env: { ...entry.env, ...entry.clusterEnv?.({ urlOf, settings: clusterSettings }) },
-    ...(entry.awsIdentity && podIdentity
-      ? {
-          aws: {
-            ...podIdentity,
-            provider: awsProvider(entry.name),
-            policyText: readPolicyFile(path.join(repositoryRoot, entry.awsIdentity.policyFile)),
-          },
-        }
+    ...(foundation.storage
+      ? { storageClassName: foundation.storage.className, storage: foundation.storage.resource }
       : {}),
-  }));
+    managedControlPlane: settings.clusterMode === "eks",
+    provider: foundation.k8sProvider,
+  });
+  const services = deployedServices(settings, deployed, {
+    catalogue,
+    clusterSettings,
+    references: referencesAt(foundation.registry),
+    foundation,
+    awsProvider,
+  });
   const apps = new Apps("apps", {
     namespace: settings.appsNamespace,
     monitoringNamespace: settings.monitoringNamespace,
     services,
     monitoringCrds: monitoring.release,
-    provider: k8sProvider,
+    provider: foundation.k8sProvider,
   });
+  const endpoints = endpointsOf(settings, clusterName, { deployed, apps, monitoring, foundation });
+  const roleArns = { ...foundation.roleArns };
   for (const [service, arn] of Object.entries(apps.roleArns)) roleArns[camelCase(service)] = arn;
 
   if (settings.clusterMode === "eks" && settings.clusterViewerRoleArns.length > 0) {
-    // Monitoring's Secrets and the Helm release records live in its namespace; the apps declare none.
+    // Monitoring's Secrets, and the Helm release records in monitoring's and the controller's namespaces.
     new PreviewAccess(
       "preview-access",
-      { secretNamespaces: [settings.monitoringNamespace], provider: k8sProvider },
-      { dependsOn: [monitoring.namespaceResource] },
+      {
+        secretNamespaces: [settings.monitoringNamespace, LOAD_BALANCER_CONTROLLER_NAMESPACE],
+        provider: foundation.k8sProvider,
+      },
+      {
+        dependsOn: [
+          monitoring.namespaceResource,
+          ...(foundation.loadBalancerController ? [foundation.loadBalancerController] : []),
+        ],
+      },
     );
   }
 
+  const shopPort = deployed.find((entry) => entry.ingress === "anyone")?.port;
   return {
     clusterName,
-    // Only an EKS stack has a kubeconfig to hand out; an existing cluster's is the user's own.
-    ...(kubeconfig ? { kubeconfig } : {}),
+    ...(foundation.kubeconfig ? { kubeconfig: foundation.kubeconfig } : {}),
+    storefrontUrl: endpoints?.storefrontUrl ?? `http://localhost:${shopPort ?? ""}`,
+    grafanaUrl,
     grafanaAccess: monitoring.grafanaAccess,
     grafanaAdminPassword: monitoring.grafanaAdminPassword,
     roleArns,

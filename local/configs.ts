@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDuration } from "@platform/service-kit";
 import { parse, stringify } from "yaml";
+import { alertmanagerTemplates } from "../alerts/alertmanager-templates.js";
 
 export const REPO_ROOT = join(import.meta.dirname, "..");
 export const ALERTS_DIR = join(REPO_ROOT, "alerts");
@@ -170,17 +171,7 @@ export function localAlertmanagerConfig({
 
 /** The message templates with the Grafana address this machine uses for dashboard links. */
 export function localTemplates(grafanaUrl: string): Record<string, string> {
-  return Object.fromEntries(
-    readdirSync(join(ALERTS_DIR, "templates"))
-      .filter((f) => f.endsWith(".tmpl"))
-      .map((f) => [
-        f,
-        readFileSync(join(ALERTS_DIR, "templates", f), "utf8").replace(
-          /(define "platform\.grafana_url" \}\})[^{]*(\{\{ end)/,
-          `$1${grafanaUrl}$2`,
-        ),
-      ]),
-  );
+  return alertmanagerTemplates(grafanaUrl);
 }
 
 /** Grafana's data source (its scrape interval is the local one, as `$__rate_interval` needs) and dashboards. */

@@ -22,7 +22,10 @@ describe("the demo inventory mirrors what the dev stack's program declares", () 
       ["t3.large", "ON_DEMAND"],
       ["t3.large", "ON_DEMAND"],
     ]);
-    expect(inventory.notes).toEqual([]);
+    // The load balancer controller's chart has no pod profile in the cost engine yet: its two pods are not counted.
+    expect(inventory.notes).toEqual([
+      "Helm chart aws-load-balancer-controller: its pods are not counted (no profile in infra/cost/charts.ts)",
+    ]);
     // The same requests npm run cost places on the node group (its capacity section), every pod on a node.
     const [fit] = estimateOfStack("dev", resources).capacity.after;
     const cpu = inventory.pods.reduce((sum, p) => sum + p.cpuCores * 1000, 0);
@@ -55,18 +58,15 @@ describe("the demo inventory mirrors what the dev stack's program declares", () 
     });
   }, 60_000);
 
-  it("follows the stack's settings: SPOT capacity, more nodes, a Grafana behind a load balancer", async () => {
+  it("follows the stack's settings: SPOT capacity, more nodes", async () => {
     const inventory = demoInventoryOf(
       "dev",
-      await program({
-        nodeCapacityType: "SPOT",
-        nodeDesiredSize: "3",
-        grafanaExposure: "internal-load-balancer",
-      }),
+      await program({ nodeCapacityType: "SPOT", nodeDesiredSize: "3", grafanaExposure: "cluster-ip" }),
     );
     expect(inventory.nodes.map((n) => n.capacityType)).toEqual(["SPOT", "SPOT", "SPOT"]);
-    // The internal Grafana Service is not annotated for an NLB: a Classic Load Balancer, as npm run cost prices it.
-    expect(inventory.loadBalancers).toEqual([{ namespace: "monitoring", service: "grafana" }]);
+    // The program declares no Service of type LoadBalancer: the shop (and an exposed Grafana) are behind the
+    // Application Load Balancer of an Ingress, which this inventory does not list.
+    expect(inventory.loadBalancers).toEqual([]);
   }, 60_000);
 
   it("is served with the series and labels the live-cost rules read from kube-state-metrics", async () => {

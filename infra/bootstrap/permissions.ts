@@ -85,6 +85,31 @@ export function previewStatements({ partition, account, region }: Scope): Policy
       Resource: `arn:${partition}:iam::${account}:role${platformRolePath}*`,
     },
     {
+      Sid: "ReadControlPlaneLogGroups",
+      Effect: "Allow",
+      // DescribeLogGroups names no log group: IAM authorises it on "*" only.
+      Action: "logs:DescribeLogGroups",
+      Resource: "*",
+    },
+    {
+      Sid: "ReadCertificatesAndRecords",
+      Effect: "Allow",
+      Action: [
+        "logs:ListTagsForResource",
+        "acm:DescribeCertificate",
+        "acm:ListTagsForCertificate",
+        "route53:GetHostedZone",
+        "route53:ListResourceRecordSets",
+        "route53:GetChange",
+      ],
+      Resource: [
+        `arn:${partition}:logs:${region}:${account}:log-group:/aws/eks/*`,
+        `arn:${partition}:acm:${region}:${account}:certificate/*`,
+        `arn:${partition}:route53:::hostedzone/*`,
+        `arn:${partition}:route53:::change/*`,
+      ],
+    },
+    {
       Sid: "ReadKeysAndBudgets",
       Effect: "Allow",
       Action: [
@@ -306,6 +331,45 @@ export function deployStatements({
       Effect: "Allow",
       Action: ["budgets:ModifyBudget", "budgets:TagResource", "budgets:UntagResource"],
       Resource: `arn:${partition}:budgets::${account}:budget/*`,
+    },
+    {
+      Sid: "ControlPlaneLogGroups",
+      Effect: "Allow",
+      // The log group EKS writes a cluster's control-plane logs to, created by the program with an expiry.
+      Action: [
+        "logs:CreateLogGroup",
+        "logs:DeleteLogGroup",
+        "logs:PutRetentionPolicy",
+        "logs:DeleteRetentionPolicy",
+        "logs:TagResource",
+        "logs:UntagResource",
+      ],
+      Resource: `arn:${partition}:logs:${region}:${account}:log-group:/aws/eks/*`,
+    },
+    {
+      Sid: "Certificates",
+      Effect: "Allow",
+      Action: ["acm:AddTagsToCertificate", "acm:RemoveTagsFromCertificate", "acm:DeleteCertificate"],
+      Resource: `arn:${partition}:acm:${region}:${account}:certificate/*`,
+    },
+    {
+      Sid: "RequestCertificateHasNoResourceArn",
+      Effect: "Allow",
+      // acm:RequestCertificate cannot name a resource; the conditions keep it to DNS-validated certificates
+      // requested through the platform's tagging provider.
+      Action: "acm:RequestCertificate",
+      Resource: "*",
+      Condition: { StringEquals: { "aws:RequestTag/managed-by": "pulumi", "acm:ValidationMethod": "DNS" } },
+    },
+    {
+      Sid: "AddressAndValidationRecords",
+      Effect: "Allow",
+      // The stack's domain (platform:hostedZoneId): A aliases to its load balancer, ACM's validation CNAMEs.
+      Action: "route53:ChangeResourceRecordSets",
+      Resource: `arn:${partition}:route53:::hostedzone/*`,
+      Condition: {
+        "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsRecordTypes": ["A", "CNAME"] },
+      },
     },
   ];
 }

@@ -57,6 +57,10 @@ const platformRole = on(role("cluster-nodes"));
 const key = on("arn:{partition}:kms:{region}:{account}:key/{id}");
 const budget = on("arn:{partition}:budgets::{account}:budget/{project}-dev");
 const repository = on("arn:{partition}:ecr:{region}:{account}:repository/{project}/storefront");
+const logGroup = on("arn:{partition}:logs:{region}:{account}:log-group:/aws/eks/{cluster}/cluster");
+const certificate = on("arn:{partition}:acm:{region}:{account}:certificate/{id}");
+const hostedZone = on("arn:{partition}:route53:::hostedzone/Z{id}");
+const dnsChange = on("arn:{partition}:route53:::change/C{id}");
 
 export const resourcePermissions: ResourcePermissions[] = [
   {
@@ -271,6 +275,65 @@ export const resourcePermissions: ResourcePermissions[] = [
     update: [budget("budgets:ModifyBudget")],
     delete: [budget("budgets:ModifyBudget")],
     source: "docs.aws.amazon.com/cost-management/latest/userguide/billing-permissions-ref.html",
+  },
+  {
+    type: "aws:cloudwatch/logGroup:LogGroup",
+    create: [
+      logGroup("logs:CreateLogGroup", tags),
+      logGroup("logs:PutRetentionPolicy"),
+      logGroup("logs:TagResource"),
+    ],
+    update: [
+      logGroup("logs:PutRetentionPolicy"),
+      logGroup("logs:TagResource"),
+      logGroup("logs:UntagResource"),
+    ],
+    delete: [logGroup("logs:DeleteLogGroup")],
+    source:
+      "docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html; docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html",
+  },
+  {
+    type: "aws:acm/certificate:Certificate",
+    create: [
+      on("*")("acm:RequestCertificate", { ...tags, "acm:ValidationMethod": "DNS" }),
+      certificate("acm:AddTagsToCertificate"),
+      certificate("acm:DescribeCertificate"),
+    ],
+    update: [certificate("acm:AddTagsToCertificate"), certificate("acm:RemoveTagsFromCertificate")],
+    delete: [certificate("acm:DeleteCertificate")],
+    source: "docs.aws.amazon.com/acm/latest/APIReference/API_RequestCertificate.html",
+  },
+  {
+    // Waits until ACM has issued the certificate; it calls no write.
+    type: "aws:acm/certificateValidation:CertificateValidation",
+    create: [certificate("acm:DescribeCertificate")],
+    update: [],
+    delete: [],
+    source: "docs.aws.amazon.com/acm/latest/userguide/dns-validation.html",
+  },
+  {
+    type: "aws:route53/record:Record",
+    create: [
+      hostedZone("route53:ChangeResourceRecordSets", {
+        "route53:ChangeResourceRecordSetsRecordTypes": ["CNAME"],
+      }),
+      hostedZone("route53:ChangeResourceRecordSets", {
+        "route53:ChangeResourceRecordSetsRecordTypes": ["A"],
+      }),
+      dnsChange("route53:GetChange"),
+      hostedZone("route53:ListResourceRecordSets"),
+    ],
+    update: [
+      hostedZone("route53:ChangeResourceRecordSets", {
+        "route53:ChangeResourceRecordSetsRecordTypes": ["A"],
+      }),
+    ],
+    delete: [
+      hostedZone("route53:ChangeResourceRecordSets", {
+        "route53:ChangeResourceRecordSetsRecordTypes": ["A"],
+      }),
+    ],
+    source: "docs.aws.amazon.com/Route53/latest/APIReference/API_ChangeResourceRecordSets.html",
   },
   {
     // Not a Pulumi resource: what the deploy job does before `pulumi up` (.github/workflows/pulumi-up.yml).

@@ -1,10 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { addonVersionsFor } from "../eks-addon-versions";
 import { type EksSupportType, extendedSupportBilledFrom } from "../eks-support";
 import { nodeAmiType } from "../node-architecture";
 import { NODE_NAME_TAG } from "../stack-tags";
-import { attachManagedPolicies, platformRolePath, podIdentityTrust, serviceTrust } from "./iam";
+import { clusterServiceAddons, nodeAgentAddons } from "./cluster-addons";
+import { attachManagedPolicies, platformRolePath, serviceTrust } from "./iam";
 import { previewerGroup } from "./preview-access";
 
 export interface EksClusterArgs {
@@ -25,6 +27,8 @@ export interface EksClusterArgs {
   clusterViewerRoleArns: string[];
   /** The stack's tags (infra/stack-tags.ts) for what AWS creates for the cluster: nodes, their and the CSI driver's volumes. */
   createdResourceTags: Record<string, string>;
+  /** How long CloudWatch Logs keeps the control plane's logs (`platform:controlPlaneLogRetentionDays`). */
+  controlPlaneLogRetentionDays: number;
   provider: aws.Provider;
 }
 
@@ -78,13 +82,27 @@ export function eksKubeconfig(
   );
 }
 
-/** EKS with API-mode access entries, a managed node group, the core add-ons and a gp3 default class. */
+/** The CloudWatch Logs group EKS writes the control plane's logs to; EKS would create it without an expiry. */
+export const controlPlaneLogGroupName = (clusterName: string) => `/aws/eks/${clusterName}/cluster`;
+
+type AwsOpts = { parent: pulumi.Resource; provider: aws.Provider };
+
+/**
+ * EKS with API-mode access entries, a managed node group, the core add-ons and a gp3 default class. An update
+ * of `kubernetesVersion` moves the control plane first, then the node agents, the nodes (their `version`
+ * follows the cluster's) and the add-ons that run on them, each at the version eks-addon-versions.ts records.
+ */
 export class EksCluster extends pulumi.ComponentResource {
   readonly clusterName: pulumi.Output<string>;
   readonly clusterArn: pulumi.Output<string>;
   readonly kubeconfig: pulumi.Output<string>;
   readonly k8sProvider: k8s.Provider;
   readonly roleArns: Record<string, pulumi.Output<string>>;
+  /**
+   * The default StorageClass, which depends on the EBS CSI add-on: whatever claims volumes depends on it, so a
+   * teardown deletes the claims (and their EBS volumes) while the driver still runs.
+   */
+  readonly storageClass: k8s.storage.v1.StorageClass;
   /** What it bills outside Kubernetes (the cost exporter publishes it for the live cost). */
   readonly billedParts: {
     resources: { eks_cluster: number; kms_key: number };
@@ -96,7 +114,71 @@ export class EksCluster extends pulumi.ComponentResource {
   constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:cluster:EksCluster", name, {}, opts);
     const awsOpts = { parent: this, provider: args.provider };
+    const versions = addonVersionsFor(args.kubernetesVersion);
+    if (!versions) {
+      throw new Error(
+        `platform:kubernetesVersion: no add-on versions recorded for ${args.kubernetesVersion}`,
+      );
+    }
+    // The control plane and the key for its Secrets; every node's root volume (the launch template below).
+    this.billedParts = {
+      resources: { eks_cluster: 1, kms_key: 1 },
+      nodeRootVolume: { volumeType: "gp3", sizeGiB: args.nodeDiskSizeGiB },
+      eksExtendedSupportFrom: extendedSupportBilledFrom(args.kubernetesVersion, eksClusterSupportType),
+    };
 
+    const { cluster, clusterRole } = this.controlPlane(name, args, awsOpts);
+    const accessEntries = this.accessEntries(name, args, cluster, awsOpts);
+    const context = { name, clusterName: cluster.name, versions, opts: awsOpts };
+    const [vpcCni, kubeProxy, podIdentityAgent] = nodeAgentAddons(context, cluster) as [
+      aws.eks.Addon,
+      aws.eks.Addon,
+      aws.eks.Addon,
+    ];
+    const { nodeGroup, nodeRole } = this.nodes(name, args, cluster, [vpcCni, kubeProxy, podIdentityAgent]);
+    const { ebsCsi, ebsCsiRole } = clusterServiceAddons(context, {
+      accountId: args.accountId,
+      partition: args.partition,
+      kubernetesClusterName: args.clusterName,
+      volumeTags: args.createdResourceTags,
+      nodeGroup,
+      podIdentityAgent,
+    });
+
+    this.clusterName = cluster.name;
+    this.clusterArn = cluster.arn;
+    this.kubeconfig = pulumi.secret(
+      eksKubeconfig(cluster.name, cluster.endpoint, cluster.certificateAuthority.data, args.region),
+    );
+    this.k8sProvider = new k8s.Provider(
+      `${name}-k8s`,
+      { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+      { parent: this, dependsOn: [...accessEntries, nodeGroup] },
+    );
+    // gp3 is cheaper per GiB than gp2 with a 3000 IOPS baseline; the EKS default class is gp2.
+    this.storageClass = new k8s.storage.v1.StorageClass(
+      `${name}-gp3`,
+      {
+        metadata: { name: "gp3", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+        provisioner: "ebs.csi.aws.com",
+        parameters: { type: "gp3", encrypted: "true" },
+        reclaimPolicy: "Delete",
+        volumeBindingMode: "WaitForFirstConsumer",
+        allowVolumeExpansion: true,
+      },
+      { parent: this, provider: this.k8sProvider, dependsOn: [ebsCsi] },
+    );
+
+    this.roleArns = { controlPlane: clusterRole.arn, nodes: nodeRole.arn, ebsCsiDriver: ebsCsiRole.arn };
+    this.registerOutputs({
+      clusterName: this.clusterName,
+      clusterArn: this.clusterArn,
+      roleArns: this.roleArns,
+    });
+  }
+
+  /** The control plane: its role, the key for its Secrets, its log group (with an expiry) and the cluster. */
+  private controlPlane(name: string, args: EksClusterArgs, awsOpts: AwsOpts) {
     const clusterRole = new aws.iam.Role(
       `${name}-control-plane`,
       {
@@ -113,13 +195,6 @@ export class EksCluster extends pulumi.ComponentResource {
       ["AmazonEKSClusterPolicy"],
       awsOpts,
     );
-
-    // The control plane and the key for its Secrets; every node's root volume (the launch template below).
-    this.billedParts = {
-      resources: { eks_cluster: 1, kms_key: 1 },
-      nodeRootVolume: { volumeType: "gp3", sizeGiB: args.nodeDiskSizeGiB },
-      eksExtendedSupportFrom: extendedSupportBilledFrom(args.kubernetesVersion, eksClusterSupportType),
-    };
     const secretsKey = new aws.kms.Key(
       `${name}-secrets`,
       {
@@ -129,7 +204,16 @@ export class EksCluster extends pulumi.ComponentResource {
       },
       awsOpts,
     );
-
+    // Created before the cluster, so EKS writes into it instead of creating one that never expires and that
+    // pulumi destroy would leave behind (docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html).
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-control-plane-logs`,
+      {
+        name: controlPlaneLogGroupName(args.clusterName),
+        retentionInDays: args.controlPlaneLogRetentionDays,
+      },
+      awsOpts,
+    );
     const cluster = new aws.eks.Cluster(
       `${name}-eks`,
       {
@@ -147,10 +231,14 @@ export class EksCluster extends pulumi.ComponentResource {
         encryptionConfig: { resources: ["secrets"], provider: { keyArn: secretsKey.arn } },
         enabledClusterLogTypes: ["audit", "authenticator"],
       },
-      { ...awsOpts, dependsOn: clusterPolicies },
+      { ...awsOpts, dependsOn: [...clusterPolicies, logGroup] },
     );
+    return { cluster, clusterRole };
+  }
 
-    const accessEntries = [
+  /** Admins (AmazonEKSClusterAdminPolicy) and viewers (AmazonEKSViewPolicy and the previewer group). */
+  private accessEntries(name: string, args: EksClusterArgs, cluster: aws.eks.Cluster, awsOpts: AwsOpts) {
+    return [
       ...args.clusterAdminRoleArns.map((arn) => ({
         arn,
         policy: clusterAccessPolicies.admin,
@@ -185,7 +273,11 @@ export class EksCluster extends pulumi.ComponentResource {
         awsOpts,
       );
     });
+  }
 
+  /** The node role, the launch template and the managed node group, at the cluster's Kubernetes version. */
+  private nodes(name: string, args: EksClusterArgs, cluster: aws.eks.Cluster, nodeAgents: aws.eks.Addon[]) {
+    const awsOpts = { parent: this, provider: args.provider };
     const nodeRole = new aws.iam.Role(
       `${name}-nodes`,
       {
@@ -202,7 +294,6 @@ export class EksCluster extends pulumi.ComponentResource {
       nodeManagedPolicies,
       awsOpts,
     );
-
     const launchTemplate = new aws.ec2.LaunchTemplate(
       `${name}-nodes`,
       {
@@ -227,37 +318,13 @@ export class EksCluster extends pulumi.ComponentResource {
       },
       awsOpts,
     );
-
-    const podIdentityAgent = new aws.eks.Addon(
-      `${name}-eks-pod-identity-agent`,
-      {
-        clusterName: cluster.name,
-        addonName: "eks-pod-identity-agent",
-        resolveConflictsOnCreate: "OVERWRITE",
-      },
-      awsOpts,
-    );
-    const vpcCni = new aws.eks.Addon(
-      `${name}-vpc-cni`,
-      {
-        clusterName: cluster.name,
-        addonName: "vpc-cni",
-        resolveConflictsOnCreate: "OVERWRITE",
-        // Without the network policy agent EKS accepts NetworkPolicies and enforces none of them.
-        configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
-      },
-      awsOpts,
-    );
-    const kubeProxy = new aws.eks.Addon(
-      `${name}-kube-proxy`,
-      { clusterName: cluster.name, addonName: "kube-proxy", resolveConflictsOnCreate: "OVERWRITE" },
-      awsOpts,
-    );
-
     const nodeGroup = new aws.eks.NodeGroup(
       `${name}-nodes`,
       {
         clusterName: cluster.name,
+        // The cluster's version as EKS reports it: the nodes roll to a new version after the control plane
+        // has it (a kubelet may not be newer than the API server).
+        version: cluster.version,
         nodeRoleArn: nodeRole.arn,
         subnetIds: args.privateSubnetIds,
         instanceTypes: args.nodeInstanceTypes,
@@ -277,88 +344,9 @@ export class EksCluster extends pulumi.ComponentResource {
       },
       // desiredSize is not ignored: no autoscaler runs here, so platform:nodeDesiredSize is the only owner
       // of it. Adding Cluster Autoscaler or Karpenter means ignoring it again (infra/README.md).
-      { ...awsOpts, dependsOn: [...nodePolicies, vpcCni, kubeProxy, podIdentityAgent] },
+      { ...awsOpts, dependsOn: [...nodePolicies, ...nodeAgents] },
     );
-
-    new aws.eks.Addon(
-      `${name}-coredns`,
-      { clusterName: cluster.name, addonName: "coredns", resolveConflictsOnCreate: "OVERWRITE" },
-      { ...awsOpts, dependsOn: [nodeGroup] },
-    );
-
-    const ebsCsiRole = new aws.iam.Role(
-      `${name}-ebs-csi`,
-      {
-        path: platformRolePath,
-        description: "EBS CSI controller, through EKS Pod Identity",
-        assumeRolePolicy: podIdentityTrust({
-          accountId: args.accountId,
-          clusterName: args.clusterName,
-          namespace: "kube-system",
-          serviceAccount: "ebs-csi-controller-sa",
-        }),
-      },
-      awsOpts,
-    );
-    const ebsCsiPolicies = attachManagedPolicies(
-      `${name}-ebs-csi`,
-      ebsCsiRole,
-      args.partition,
-      ["service-role/AmazonEBSCSIDriverPolicy"],
-      awsOpts,
-    );
-    const ebsCsi = new aws.eks.Addon(
-      `${name}-aws-ebs-csi-driver`,
-      {
-        clusterName: cluster.name,
-        addonName: "aws-ebs-csi-driver",
-        resolveConflictsOnCreate: "OVERWRITE",
-        podIdentityAssociations: [{ roleArn: ebsCsiRole.arn, serviceAccount: "ebs-csi-controller-sa" }],
-        // The driver creates the persistent volumes itself (CreateVolume), out of the provider's reach. Its
-        // chart value controller.extraVolumeTags, which the add-on's configuration schema accepts, becomes
-        // --extra-tags on every volume it provisions (read 2026-12-01:
-        // https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/charts/aws-ebs-csi-driver/values.yaml
-        // and values.schema.json beside it; https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/docs/tagging.md).
-        configurationValues: JSON.stringify({ controller: { extraVolumeTags: args.createdResourceTags } }),
-      },
-      { ...awsOpts, dependsOn: [nodeGroup, podIdentityAgent, ...ebsCsiPolicies] },
-    );
-
-    this.clusterName = cluster.name;
-    this.clusterArn = cluster.arn;
-    this.kubeconfig = pulumi.secret(
-      eksKubeconfig(cluster.name, cluster.endpoint, cluster.certificateAuthority.data, args.region),
-    );
-    this.k8sProvider = new k8s.Provider(
-      `${name}-k8s`,
-      { kubeconfig: this.kubeconfig, enableServerSideApply: true },
-      { parent: this, dependsOn: [...accessEntries, nodeGroup] },
-    );
-
-    // gp3 is cheaper per GiB than gp2 with a 3000 IOPS baseline; the EKS default class is gp2.
-    new k8s.storage.v1.StorageClass(
-      `${name}-gp3`,
-      {
-        metadata: { name: "gp3", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
-        provisioner: "ebs.csi.aws.com",
-        parameters: { type: "gp3", encrypted: "true" },
-        reclaimPolicy: "Delete",
-        volumeBindingMode: "WaitForFirstConsumer",
-        allowVolumeExpansion: true,
-      },
-      { parent: this, provider: this.k8sProvider, dependsOn: [ebsCsi] },
-    );
-
-    this.roleArns = {
-      controlPlane: clusterRole.arn,
-      nodes: nodeRole.arn,
-      ebsCsiDriver: ebsCsiRole.arn,
-    };
-    this.registerOutputs({
-      clusterName: this.clusterName,
-      clusterArn: this.clusterArn,
-      roleArns: this.roleArns,
-    });
+    return { nodeGroup, nodeRole };
   }
 }
 

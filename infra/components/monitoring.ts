@@ -4,17 +4,20 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { parse as parseYaml } from "yaml";
+import { alertmanagerTemplates } from "../../alerts/alertmanager-templates";
 import { buildRuleFiles } from "../../alerts/rule-files";
 import { INVENTORY_NODE_LABELS, INVENTORY_SERVICE_ANNOTATIONS } from "../../alerts/rules/live-cost";
 import { DEFAULT_COST_TAG_KEY, type Thresholds } from "../../alerts/settings";
 import { buildDashboardFiles } from "../../dashboards/src/dashboards";
-import { loadBalancerTagAnnotations } from "../stack-tags";
+import { PORT_FORWARD_GRAFANA_URL } from "./endpoints";
 
 export const kubePrometheusStackRelease = "kube-prometheus-stack";
 export const kubePrometheusStackRepo = "https://prometheus-community.github.io/helm-charts";
 /** Where kube-prometheus-stack mounts `alertmanagerSpec.secrets`; alerts/alertmanager.yml points here. */
 export const telegramSecretName = "alertmanager-telegram";
 export const telegramTokenKey = "bot-token";
+/** The Service the chart gives Grafana (fullnameOverride `kube-prometheus-stack`); port 80. */
+export const grafanaServiceName = `${kubePrometheusStackRelease}-grafana`;
 
 export type GrafanaExposure = "cluster-ip" | "internal-load-balancer" | "public-load-balancer";
 
@@ -25,8 +28,16 @@ export interface MonitoringArgs {
   prometheusStorageSize: string;
   alertmanagerStorageSize: string;
   grafanaExposure: GrafanaExposure;
-  /** The stack's tags (infra/stack-tags.ts) for a load balancer the cluster creates for Grafana. */
-  loadBalancerTags: Record<string, string>;
+  /**
+   * Where people open Grafana: its root URL and the address of the alerts' dashboard links. Default: the
+   * port-forward address (grafanaExposure cluster-ip).
+   */
+  grafanaUrl?: string;
+  /**
+   * Ignored: Grafana is never a Service of type LoadBalancer any more (behind a load balancer it is an Ingress
+   * of endpoints.ts, tagged by the controller's defaultTags).
+   */
+  loadBalancerTags?: Record<string, string>;
   telegramChatId: string;
   telegramBotToken: pulumi.Output<string> | undefined;
   /** The stack's thresholds: its rule files and dashboards are built from them. */
@@ -37,6 +48,11 @@ export interface MonitoringArgs {
   sourceRoot: string;
   /** Storage class for Prometheus and Alertmanager volumes; undefined = the cluster default. */
   storageClassName?: string;
+  /**
+   * What provisions and deletes those volumes (the StorageClass, which depends on the EBS CSI add-on): the
+   * namespace and the release depend on it, so a teardown deletes the claims while the driver still runs.
+   */
+  storage?: pulumi.Resource;
   /** EKS runs the control plane: its scheduler, controller manager and etcd cannot be scraped. */
   managedControlPlane: boolean;
   provider: k8s.Provider;
@@ -45,16 +61,6 @@ export interface MonitoringArgs {
 export interface RepoFile {
   file: string;
   content: string;
-}
-
-/** Files of a directory that match, sorted; an absent directory is an empty list. */
-export function readRepoFiles(dir: string, matches: (name: string) => boolean): RepoFile[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter(matches)
-    .sort()
-    .map((file) => ({ file, content: fs.readFileSync(path.join(dir, file), "utf8") }));
 }
 
 const asRepoFiles = (files: Record<string, string>): RepoFile[] =>
@@ -70,8 +76,6 @@ export const dashboardFiles = (thresholds: Thresholds) => asRepoFiles(buildDashb
 /** The rule files for a stack's thresholds, built as the committed alerts/*.rules.yml are from the defaults. */
 export const ruleFiles = (thresholds: Thresholds, costTagKey = DEFAULT_COST_TAG_KEY) =>
   asRepoFiles(buildRuleFiles(thresholds, { costTagKey }));
-export const alertTemplateFiles = (root: string) =>
-  readRepoFiles(path.join(root, "alerts", "templates"), (f) => f.endsWith(".tmpl"));
 
 /** A Kubernetes object name from a file name: `cost-overview.json` → `cost-overview`. */
 export const objectNameFor = (file: string, suffix: string) =>
@@ -129,30 +133,6 @@ export const componentResources = {
   nodeExporter: resources("20m", "32Mi", "200m", "64Mi"),
 };
 
-function grafanaService(exposure: GrafanaExposure, tags: Record<string, string>): Record<string, unknown> {
-  switch (exposure) {
-    case "cluster-ip":
-      return { type: "ClusterIP" };
-    case "internal-load-balancer":
-      return {
-        type: "LoadBalancer",
-        annotations: {
-          "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
-          "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
-          ...loadBalancerTagAnnotations(tags),
-        },
-      };
-    case "public-load-balancer":
-      return {
-        type: "LoadBalancer",
-        annotations: {
-          "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
-          ...loadBalancerTagAnnotations(tags),
-        },
-      };
-  }
-}
-
 const volumeClaim = (size: string, storageClassName?: string) => ({
   volumeClaimTemplate: {
     spec: {
@@ -162,6 +142,32 @@ const volumeClaim = (size: string, storageClassName?: string) => ({
     },
   },
 });
+
+/**
+ * The claims of Prometheus's and Alertmanager's StatefulSets go with them: with `whenDeleted: Delete` the
+ * StatefulSet owns its claims, so deleting the release deletes the claims and the EBS CSI driver their volumes
+ * (Kubernetes' default keeps them, `available` and billed). `whenScaled` keeps the default, Retain. The
+ * operator passes the field to the StatefulSet; StatefulSet PVC retention is GA since Kubernetes 1.32.
+ *
+ * | source | read on |
+ * | --- | --- |
+ * | https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#persistentvolumeclaim-retention | 2026-12-07 |
+ * | prometheus-community/helm-charts, charts/kube-prometheus-stack 88.5.3: values.yaml (`prometheusSpec.` and `alertmanagerSpec.persistentVolumeClaimRetentionPolicy`, "Requires Kubernetes version 1.27.0+"), templates/prometheus/prometheus.yaml and templates/alertmanager/alertmanager.yaml, charts/crds (the Prometheus and Alertmanager CRDs' `whenDeleted`/`whenScaled`) | 2026-12-07 |
+ */
+export const claimRetention = { whenDeleted: "Delete", whenScaled: "Retain" } as const;
+
+/**
+ * Grafana's own settings: its address (for the links it builds), and, behind HTTPS, secure cookies. Sign-up and
+ * anonymous access stay off: the admin login of the grafana-admin Secret is the way in.
+ */
+function grafanaIni(grafanaUrl: string): Record<string, unknown> {
+  return {
+    server: { root_url: grafanaUrl },
+    security: { cookie_secure: grafanaUrl.startsWith("https://") },
+    users: { allow_sign_up: false },
+    "auth.anonymous": { enabled: false },
+  };
+}
 
 /**
  * What EKS does not let Prometheus scrape: the managed control plane's kube-controller-manager,
@@ -218,6 +224,7 @@ export function kubePrometheusStackValues(
         retention: args.prometheusRetention,
         resources: componentResources.prometheus,
         storageSpec: volumeClaim(args.prometheusStorageSize, args.storageClassName),
+        persistentVolumeClaimRetentionPolicy: claimRetention,
         // Select every ServiceMonitor, PodMonitor and PrometheusRule in the cluster, not only the
         // ones carrying this release's label, so the apps' objects need no chart-specific labels.
         ruleSelectorNilUsesHelmValues: false,
@@ -229,19 +236,20 @@ export function kubePrometheusStackValues(
     },
     alertmanager: {
       config: alertmanagerConfig(args.sourceRoot, args.telegramChatId),
-      templateFiles: Object.fromEntries(
-        alertTemplateFiles(args.sourceRoot).map(({ file, content }) => [file, content]),
-      ),
+      templateFiles: alertmanagerTemplates(args.grafanaUrl ?? PORT_FORWARD_GRAFANA_URL),
       alertmanagerSpec: {
         secrets: [telegramSecretName],
         resources: componentResources.alertmanager,
         storage: volumeClaim(args.alertmanagerStorageSize, args.storageClassName),
+        persistentVolumeClaimRetentionPolicy: claimRetention,
       },
     },
     grafana: {
       admin: { existingSecret: grafanaAdminSecret, userKey: "admin-user", passwordKey: "admin-password" },
       resources: componentResources.grafana,
-      service: grafanaService(args.grafanaExposure, args.loadBalancerTags),
+      // Behind a load balancer Grafana is an Ingress's backend (endpoints.ts); its Service stays internal.
+      service: { type: "ClusterIP" },
+      "grafana.ini": grafanaIni(args.grafanaUrl ?? PORT_FORWARD_GRAFANA_URL),
       sidecar: {
         resources: componentResources.grafanaSidecar,
         dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" },
@@ -276,7 +284,7 @@ export class Monitoring extends pulumi.ComponentResource {
           },
         },
       },
-      k8sOpts,
+      { ...k8sOpts, dependsOn: args.storage ? [args.storage] : [] },
     );
     this.namespaceResource = namespace;
     const inNamespace = { ...k8sOpts, dependsOn: [namespace] };
@@ -331,7 +339,10 @@ export class Monitoring extends pulumi.ComponentResource {
         atomic: true,
         timeout: 900,
       },
-      { ...inNamespace, dependsOn: [namespace, grafanaAdmin, telegram] },
+      {
+        ...inNamespace,
+        dependsOn: [namespace, grafanaAdmin, telegram, ...(args.storage ? [args.storage] : [])],
+      },
     );
 
     for (const { file, content } of dashboardFiles(args.thresholds)) {
@@ -371,14 +382,13 @@ export class Monitoring extends pulumi.ComponentResource {
     }
 
     this.grafanaAdminPassword = pulumi.secret(password.result);
-    const grafanaService = `${kubePrometheusStackRelease}-grafana`;
     this.grafanaAccess =
       args.grafanaExposure === "cluster-ip"
         ? pulumi.output(
-            `kubectl --namespace ${args.namespace} port-forward service/${grafanaService} 3000:80, then open http://localhost:3000`,
+            `kubectl --namespace ${args.namespace} port-forward service/${grafanaServiceName} 3000:80, then open ${PORT_FORWARD_GRAFANA_URL}`,
           )
         : pulumi.output(
-            `kubectl --namespace ${args.namespace} get service ${grafanaService} -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'`,
+            `open ${args.grafanaUrl} and log in as admin (pulumi stack output --show-secrets grafanaAdminPassword)`,
           );
     this.registerOutputs({
       grafanaAccess: this.grafanaAccess,

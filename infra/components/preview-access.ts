@@ -20,7 +20,7 @@ export const declaredKinds: { apiGroup: string; resources: string[] }[] = [
   { apiGroup: "", resources: ["namespaces", "configmaps", "services", "serviceaccounts"] },
   { apiGroup: "apps", resources: ["deployments"] },
   { apiGroup: "policy", resources: ["poddisruptionbudgets"] },
-  { apiGroup: "networking.k8s.io", resources: ["networkpolicies"] },
+  { apiGroup: "networking.k8s.io", resources: ["networkpolicies", "ingresses"] },
   { apiGroup: "storage.k8s.io", resources: ["storageclasses"] },
   { apiGroup: "monitoring.coreos.com", resources: ["prometheusrules", "servicemonitors"] },
   {

@@ -32,9 +32,15 @@ function parseDocument(document: unknown): Statement[] {
 
 /**
  * Writes that AWS defines without a resource ARN; allowed on Resource "*" only under a Condition
- * (the bootstrap's deploy role creates the cluster and its KMS key this way, pinned to a request tag).
+ * (the bootstrap's deploy role creates the cluster, its KMS key and the stack's certificate this way, pinned to
+ * a request tag).
  */
-const writesWithoutResourceArn = new Set(["kms:CreateKey", "kms:TagResource", "eks:CreateCluster"]);
+const writesWithoutResourceArn = new Set([
+  "kms:CreateKey",
+  "kms:TagResource",
+  "eks:CreateCluster",
+  "acm:RequestCertificate",
+]);
 
 /** Only reads may use `Resource: "*"`: many read APIs (ce:Get*, ec2:Describe*) have no resource-level permissions. */
 const isReadOnlyAction = (action: string) =>
@@ -271,20 +277,35 @@ function loadBalancersInValues(
   return found;
 }
 
+/** The AWS Load Balancer Controller makes an Ingress's ALB internal unless the Ingress says otherwise. */
+const isInternetFacingIngress = (annotations: Record<string, string> | undefined) =>
+  annotations?.["alb.ingress.kubernetes.io/scheme"] === "internet-facing";
+
+/** The policy config of no-public-load-balancer; `npm run policy-config` writes it from the stack's settings. */
+export type LoadBalancerPolicyConfig = {
+  allowPublicLoadBalancer: boolean;
+};
+
 export const noPublicLoadBalancer: ResourceValidationPolicy = {
   name: "no-public-load-balancer",
   description:
-    "Load balancers are internal unless the policy config allowPublicLoadBalancer is true (the stack setting platform:allowPublicLoadBalancer says the same).",
+    "Load balancers (Services, chart values, Ingresses, AWS load balancers) are internal unless the policy config allowPublicLoadBalancer is true; the workflows pass the stack's platform:allowPublicLoadBalancer as that config.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: { allowPublicLoadBalancer: { type: "boolean", default: false } },
   },
   validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
-    const { allowPublicLoadBalancer } = args.getConfig<{ allowPublicLoadBalancer: boolean }>();
+    const { allowPublicLoadBalancer } = args.getConfig<LoadBalancerPolicyConfig>();
     if (allowPublicLoadBalancer) return;
     if (args.type === "kubernetes:core/v1:Service" && args.props.spec?.type === "LoadBalancer") {
       if (!isInternal(args.props.metadata?.annotations))
         reportViolation("Service of type LoadBalancer is internet-facing");
+    }
+    if (
+      args.type === "kubernetes:networking.k8s.io/v1:Ingress" &&
+      isInternetFacingIngress(args.props.metadata?.annotations)
+    ) {
+      reportViolation("Ingress with an internet-facing load balancer");
     }
     if (args.type === "kubernetes:helm.sh/v3:Release" || args.type === "kubernetes:helm.sh/v4:Chart") {
       for (const service of loadBalancersInValues(args.props.values)) {
@@ -302,10 +323,35 @@ export const noPublicLoadBalancer: ResourceValidationPolicy = {
   },
 };
 
+/** The Services an Ingress sends traffic to. */
+const ingressBackends = (props: Props): string[] =>
+  ((props.spec?.rules ?? []) as Props[]).flatMap((rule) =>
+    ((rule?.http?.paths ?? []) as Props[]).map((path) => String(path?.backend?.service?.name ?? "")),
+  );
+
+export const grafanaOverTls: ResourceValidationPolicy = {
+  name: "grafana-over-tls",
+  description:
+    "An Ingress to Grafana serves HTTPS only: a certificate, and every HTTP request redirected (Grafana's login must not cross a load balancer in plain HTTP).",
+  enforcementLevel: "mandatory",
+  validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+    if (args.type !== "kubernetes:networking.k8s.io/v1:Ingress") return;
+    if (!ingressBackends(args.props).some((name) => name.includes("grafana"))) return;
+    const annotations = (args.props.metadata?.annotations ?? {}) as Record<string, string>;
+    if (!annotations["alb.ingress.kubernetes.io/certificate-arn"])
+      reportViolation("Ingress to Grafana without a certificate (alb.ingress.kubernetes.io/certificate-arn)");
+    if (annotations["alb.ingress.kubernetes.io/ssl-redirect"] !== "443")
+      reportViolation(
+        "Ingress to Grafana without HTTP redirected to HTTPS (alb.ingress.kubernetes.io/ssl-redirect)",
+      );
+  },
+};
+
 export const platformPolicies: ResourceValidationPolicy[] = [
   noWildcardIam,
   scopedTrustPolicies,
   requiredTags,
   workloadSecurity,
   noPublicLoadBalancer,
+  grafanaOverTls,
 ];

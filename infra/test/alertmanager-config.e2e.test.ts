@@ -9,7 +9,7 @@ import { stringify as toYaml } from "yaml";
 // infra/ compiles as CommonJS with node10 resolution, which cannot see the package's `exports`.
 import { requireTool } from "../../packages/testkit/src/index";
 import { type ProgramRun, runProgram } from "../testing/mocks";
-import { ofType } from "./stacks";
+import { monitoringRelease } from "./stacks";
 
 const execFileAsync = promisify(execFile);
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "alertmanager-config-"));
@@ -18,7 +18,7 @@ afterEach(() => vi.restoreAllMocks());
 
 type Receiver = { name: string; telegram_configs?: Record<string, unknown>[] };
 const alertmanagerValues = (run: ProgramRun) =>
-  ofType(run.resources, "kubernetes:helm.sh/v3:Release")[0]?.inputs.values.alertmanager as {
+  monitoringRelease(run.resources)?.inputs.values.alertmanager as {
     config: { receivers: Receiver[]; route: { receiver: string } };
   };
 

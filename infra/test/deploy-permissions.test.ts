@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { type RequiredAction, resourcePermissions } from "../bootstrap/resource-permissions";
-import type { ProgramRun } from "../testing/mocks";
+import { type ProgramRun, runProgram } from "../testing/mocks";
 import { permissionsOf, runBootstrap } from "./bootstrap-run";
 import { identityAllows } from "./iam-evaluator";
 import { exampleStackRuns, type StackRuns } from "./stacks";
@@ -13,9 +13,16 @@ import { exampleStackRuns, type StackRuns } from "./stacks";
 
 let runs: StackRuns;
 let ci: ProgramRun;
+/** A stack with a domain and Grafana behind the load balancer: the certificate and DNS records too. */
+let withDomain: ProgramRun;
 beforeAll(async () => {
   runs = await exampleStackRuns();
   ci = await runBootstrap();
+  withDomain = await runProgram("dev", {
+    domain: "shop.example.com",
+    hostedZoneId: "Z0123456789ABCDEFGHIJ",
+    grafanaExposure: "public-load-balancer",
+  });
 });
 
 const deployRoleArn = "arn:aws:iam::123456789012:role/ci-deploy";
@@ -42,9 +49,9 @@ const request = (required: RequiredAction) => ({
 });
 
 describe("the deploy role allows what each resource type needs", () => {
-  it("the table has a row for every AWS resource type the program declares (dev and prod)", () => {
+  it("the table has a row for every AWS resource type the program declares (dev, prod, a stack with a domain)", () => {
     const declared = new Set(
-      [...runs.dev.resources, ...runs.prodLike.resources]
+      [...runs.dev.resources, ...runs.prodLike.resources, ...withDomain.resources]
         .map((r) => r.type)
         .filter((t) => t.startsWith("aws:")),
     );

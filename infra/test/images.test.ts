@@ -44,6 +44,7 @@ function deployOverrides(): Record<string, string> {
 }
 
 describe("image references", () => {
+  // Four runs of the program and a git tree walk: minutes on a loaded machine.
   it("are identical when the program runs as preview and drift run it and as the deploy runs it, and are what the deploy builds", async () => {
     for (const stack of ["dev", "prod"]) {
       const preview = imagesOf(await runProgram(stack, {}, { dryRun: true }));
@@ -63,7 +64,7 @@ describe("image references", () => {
         expect(built.find(([name]) => name === service)?.[2], `${stack} ${service}`).toBe(reference);
       }
     }
-  });
+  }, 120_000);
 
   it("name the account's ECR registry, a repository per service and a content tag", async () => {
     const run = await runProgram("dev");

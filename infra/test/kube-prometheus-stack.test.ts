@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { kubeStateMetricsLabel } from "../../alerts/rules/live-cost";
 import { ALERTS_DIR } from "../../alerts/settings";
 import type { Inputs } from "../testing/mocks";
-import { exampleStackRuns, ofType, type StackRuns } from "./stacks";
+import { exampleStackRuns, monitoringRelease, type StackRuns } from "./stacks";
 
 /**
  * Item 6: on a healthy EKS cluster only Watchdog fires. Every scrape target and every default rule group
@@ -78,7 +78,7 @@ const ruleGroups: Record<string, { rule: string; component?: string; windows?: t
 };
 
 const releaseValues = (resources: StackRuns["dev"]["resources"]): Inputs =>
-  ofType(resources, "kubernetes:helm.sh/v3:Release")[0]?.inputs.values;
+  monitoringRelease(resources)?.inputs.values;
 
 /** What the chart renders from these values: the scrape targets and rule groups it enables. */
 function enabled(values: Inputs) {
@@ -109,7 +109,7 @@ beforeAll(async () => {
 describe(`kube-prometheus-stack ${chartVersion} on EKS`, () => {
   it("is the pinned chart version these tables were read for", () => {
     for (const run of [runs.dev, runs.prodLike, runs.local]) {
-      expect(ofType(run.resources, "kubernetes:helm.sh/v3:Release")[0]?.inputs.version).toBe(chartVersion);
+      expect(monitoringRelease(run.resources)?.inputs.version).toBe(chartVersion);
     }
   });
 

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { parseStackFile } from "../config";
 import {
+  grafanaOverTls,
   noPublicLoadBalancer,
   noWildcardIam,
   platformPolicies,
@@ -7,6 +9,7 @@ import {
   scopedTrustPolicies,
   workloadSecurity,
 } from "../policy/policies";
+import { policyPackConfig } from "../policy-config";
 import { type Inputs, type MockedResource, runProgram } from "../testing/mocks";
 import { violations } from "../testing/policy-args";
 import { exampleStackRuns, ofType, type StackRuns } from "./stacks";
@@ -27,14 +30,48 @@ const seeded = (type: string, inputs: Inputs, extra: Partial<MockedResource> = {
 const document = (statement: Record<string, unknown>) =>
   JSON.stringify({ Version: "2012-10-17", Statement: [statement] });
 
+/** The policy config the workflows pass for a stack: `npm run policy-config -- --stack <stack>`. */
+const stackPolicyConfig = (stack: string) => policyPackConfig(parseStackFile(stack));
+
 describe("policy pack against the real program", () => {
   for (const policy of platformPolicies) {
-    it(`${policy.name}: no violation in dev, local and prod-like`, async () => {
-      for (const run of [runs.dev, runs.local, runs.prodLike]) {
-        expect(await violations(policy, run.resources)).toEqual([]);
+    it(`${policy.name}: no violation in dev, local and prod-like, each with its stack's policy config`, async () => {
+      for (const [stack, run] of [
+        ["dev", runs.dev],
+        ["local", runs.local],
+        ["prod", runs.prodLike],
+      ] as const) {
+        const config = stackPolicyConfig(stack)[policy.name] ?? {};
+        expect(await violations(policy, run.resources, { config }), stack).toEqual([]);
       }
     });
   }
+
+  it("every policy passes a stack with a domain and Grafana behind the load balancer (dev's config)", async () => {
+    const run = await runProgram("dev", {
+      domain: "shop.example.com",
+      hostedZoneId: "Z0123456789ABCDEFGHIJ",
+      grafanaExposure: "public-load-balancer",
+    });
+    for (const policy of platformPolicies) {
+      const config = stackPolicyConfig("dev")[policy.name] ?? {};
+      expect(await violations(policy, run.resources, { config }), policy.name).toEqual([]);
+    }
+  });
+
+  it("no-public-load-balancer reads the stack's setting: dev's public shop passes with dev's config, not without", async () => {
+    expect(stackPolicyConfig("dev")).toEqual({
+      "no-public-load-balancer": { allowPublicLoadBalancer: true },
+    });
+    expect(await violations(noPublicLoadBalancer, runs.dev.resources)).toEqual([
+      "endpoints-storefront: Ingress with an internet-facing load balancer",
+    ]);
+    // A stack that does not allow it gets an internal load balancer, which passes the defaults.
+    const internal = await runProgram("dev", { allowPublicLoadBalancer: "false" });
+    expect(await violations(noPublicLoadBalancer, internal.resources)).toEqual([]);
+    const [ingress] = ofType(internal.resources, "kubernetes:networking.k8s.io/v1:Ingress");
+    expect(ingress?.inputs.metadata.annotations["alb.ingress.kubernetes.io/scheme"]).toBe("internal");
+  });
 });
 
 describe("policy pack against seeded violations", () => {
@@ -156,31 +193,45 @@ describe("policy pack against seeded violations", () => {
     ]);
   });
 
-  it("no-public-load-balancer: a public Service, and Grafana made public in the chart values", async () => {
+  it("no-public-load-balancer: a public Service, a public LoadBalancer in chart values, a public Ingress", async () => {
     const service = seeded("kubernetes:core/v1:Service", {
       metadata: { name: "shop" },
       spec: { type: "LoadBalancer" },
     });
-    expect(await violations(noPublicLoadBalancer, [service])).toEqual([
+    const release = seeded("kubernetes:helm.sh/v3:Release", {
+      values: { grafana: { service: { type: "LoadBalancer" } } },
+    });
+    const ingress = seeded("kubernetes:networking.k8s.io/v1:Ingress", {
+      metadata: { annotations: { "alb.ingress.kubernetes.io/scheme": "internet-facing" } },
+    });
+    expect(await violations(noPublicLoadBalancer, [service, release, ingress])).toEqual([
       "seeded: Service of type LoadBalancer is internet-facing",
+      "seeded: values.grafana.service: an internet-facing LoadBalancer",
+      "seeded: Ingress with an internet-facing load balancer",
     ]);
+    expect(
+      await violations(noPublicLoadBalancer, [service, release, ingress], {
+        config: { allowPublicLoadBalancer: true },
+      }),
+    ).toEqual([]);
+  });
+
+  it("grafana-over-tls: an Ingress to Grafana without a certificate or without the HTTPS redirect", async () => {
     const publicGrafana = await runProgram("dev", {
       grafanaExposure: "public-load-balancer",
-      allowPublicLoadBalancer: "true",
+      domain: "shop.example.com",
+      hostedZoneId: "Z0123456789ABCDEFGHIJ",
     });
-    const release = ofType(publicGrafana.resources, "kubernetes:helm.sh/v3:Release");
-    expect(await violations(noPublicLoadBalancer, release)).toEqual([
-      "monitoring-kube-prometheus-stack: values.grafana.service: an internet-facing LoadBalancer",
+    const grafana = ofType(publicGrafana.resources, "kubernetes:networking.k8s.io/v1:Ingress").find(
+      (i) => i.inputs.metadata.name === "grafana",
+    ) as MockedResource;
+    expect(await violations(grafanaOverTls, [grafana])).toEqual([]);
+    const plain = structuredClone(grafana);
+    delete plain.inputs.metadata.annotations["alb.ingress.kubernetes.io/certificate-arn"];
+    delete plain.inputs.metadata.annotations["alb.ingress.kubernetes.io/ssl-redirect"];
+    expect(await violations(grafanaOverTls, [plain])).toEqual([
+      "endpoints-grafana: Ingress to Grafana without a certificate (alb.ingress.kubernetes.io/certificate-arn)",
+      "endpoints-grafana: Ingress to Grafana without HTTP redirected to HTTPS (alb.ingress.kubernetes.io/ssl-redirect)",
     ]);
-    expect(
-      await violations(noPublicLoadBalancer, release, { config: { allowPublicLoadBalancer: true } }),
-    ).toEqual([]);
-    const internalGrafana = await runProgram("dev", { grafanaExposure: "internal-load-balancer" });
-    expect(
-      await violations(
-        noPublicLoadBalancer,
-        ofType(internalGrafana.resources, "kubernetes:helm.sh/v3:Release"),
-      ),
-    ).toEqual([]);
   });
 });

@@ -3,13 +3,22 @@ import * as path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { alertmanagerTemplates } from "../../alerts/alertmanager-templates";
 import { loadDefaultThresholds } from "../../alerts/settings";
 import { eksClusterSupportType } from "../components/cluster";
-import { alertTemplateFiles, dashboardFiles, ruleFiles, telegramSecretName } from "../components/monitoring";
+import { PORT_FORWARD_GRAFANA_URL } from "../components/endpoints";
+import { dashboardFiles, ruleFiles, telegramSecretName } from "../components/monitoring";
 import { parseSettings } from "../config";
 import { readStackConfig } from "../stack-config";
 import { type Inputs, type ProgramRun, repoRoot } from "../testing/mocks";
-import { countByType, exampleStackRuns, isKubernetesObject, ofType, type StackRuns } from "./stacks";
+import {
+  countByType,
+  exampleStackRuns,
+  isKubernetesObject,
+  monitoringRelease,
+  ofType,
+  type StackRuns,
+} from "./stacks";
 
 let runs: StackRuns;
 beforeAll(async () => {
@@ -40,13 +49,19 @@ const accessEntries = (stack: string) =>
 
 /** What every stack declares in the cluster, whatever the cluster mode. */
 const kubernetesInventory = (workloads: number, storageClass: number): Record<string, number> => ({
+  ...(storageClass
+    ? {
+        // the load balancer controller (its namespace and chart) and the storefront's Ingress: EKS only
+        "kubernetes:networking.k8s.io/v1:Ingress": 1,
+        "kubernetes:core/v1:Namespace": 3,
+        "kubernetes:helm.sh/v3:Release": 2,
+      }
+    : { "kubernetes:core/v1:Namespace": 2, "kubernetes:helm.sh/v3:Release": 1 }),
   "kubernetes:apps/v1:Deployment": workloads,
   "kubernetes:core/v1:ConfigMap": dashboards.length,
-  "kubernetes:core/v1:Namespace": 2,
   "kubernetes:core/v1:Secret": 2,
   "kubernetes:core/v1:Service": workloads,
   "kubernetes:core/v1:ServiceAccount": workloads,
-  "kubernetes:helm.sh/v3:Release": 1,
   "kubernetes:monitoring.coreos.com/v1:PrometheusRule": rules.length,
   "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": workloads,
   // default deny + one per workload
@@ -59,6 +74,8 @@ const kubernetesInventory = (workloads: number, storageClass: number): Record<st
 
 const awsInventory = (zones: number, nats: number, stack: "dev" | "prod") => ({
   "aws:budgets/budget:Budget": 1,
+  // the control plane's log group, created with an expiry before the cluster
+  "aws:cloudwatch/logGroup:LogGroup": 1,
   "aws:ec2/eip:Eip": nats,
   "aws:ec2/internetGateway:InternetGateway": 1,
   "aws:ec2/launchTemplate:LaunchTemplate": 1,
@@ -73,21 +90,25 @@ const awsInventory = (zones: number, nats: number, stack: "dev" | "prod") => ({
   "aws:eks/addon:Addon": 5,
   "aws:eks/cluster:Cluster": 1,
   "aws:eks/nodeGroup:NodeGroup": 1,
-  "aws:eks/podIdentityAssociation:PodIdentityAssociation": 1,
-  "aws:iam/role:Role": 4,
-  "aws:iam/rolePolicy:RolePolicy": 1,
+  // the cost exporter's and the load balancer controller's
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation": 2,
+  "aws:iam/role:Role": 5,
+  "aws:iam/rolePolicy:RolePolicy": 2,
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 5,
   "aws:kms/key:Key": 1,
-  // preflight (creates nothing), network, cluster, cost-exporter, budget: one provider per concern for the `service` tag
-  "pulumi:providers:aws": 5,
+  // preflight (creates nothing), network, cluster, cost-exporter, budget, ingress: one provider per concern for the `service` tag
+  "pulumi:providers:aws": 6,
 });
 
-/** The previewer group's read-only RBAC (EKS stacks with a viewer role): one Secrets Role, in monitoring. */
+/**
+ * The previewer group's read-only RBAC (EKS stacks with a viewer role): a Secrets Role in monitoring and in the
+ * load balancer controller's namespace (Helm's release records).
+ */
 const previewAccess = {
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole": 1,
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": 1,
-  "kubernetes:rbac.authorization.k8s.io/v1:Role": 1,
-  "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": 1,
+  "kubernetes:rbac.authorization.k8s.io/v1:Role": 2,
+  "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": 2,
   "platform:access:PreviewAccess": 1,
 };
 
@@ -98,6 +119,8 @@ const components = (eks: boolean, services: number): Record<string, number> =>
         "platform:apps:Apps": 1,
         "platform:apps:Service": services,
         "platform:cluster:EksCluster": 1,
+        "platform:ingress:Endpoints": 1,
+        "platform:ingress:LoadBalancerController": 1,
         "platform:monitoring:Monitoring": 1,
         "platform:network:Network": 1,
       }
@@ -237,22 +260,28 @@ describe("resource inventory", () => {
       "budget",
       "cluster",
       "cost-exporter",
+      "ingress",
       "network",
       "preflight",
     ]);
   });
 
-  it("stack outputs: kubeconfig using aws eks get-token, Grafana access and password, role ARNs", () => {
+  it("stack outputs: kubeconfig using aws eks get-token, addresses, Grafana access and password, role ARNs", () => {
     const outputs = runs.dev.outputs;
     const kubeconfig = JSON.parse(outputs.kubeconfig as string);
     expect(kubeconfig.users[0].user.exec.command).toBe("aws");
     expect(kubeconfig.users[0].user.exec.args.slice(0, 2)).toEqual(["eks", "get-token"]);
     expect(outputs.grafanaAccess).toContain("port-forward service/kube-prometheus-stack-grafana");
+    // No domain: the load balancer's own name; Grafana stays behind the port-forward (infra/test/endpoints.test.ts).
+    expect(outputs.storefrontUrl).toBe("http://k8s-endpoints-storefront-mock.us-east-1.elb.amazonaws.com");
+    expect(outputs.grafanaUrl).toBe("http://localhost:3000");
+    expect(runs.local.outputs.storefrontUrl).toBe("http://localhost:8080");
     expect(outputs.grafanaAdminPassword).toBe("mock-password-monitoring-grafana-admin");
     expect(Object.keys(outputs.roleArns as object).sort()).toEqual([
       "controlPlane",
       "costExporter",
       "ebsCsiDriver",
+      "loadBalancerController",
       "nodes",
     ]);
     expect(outputs.clusterName).toBe("cost-aware-platform-dev");
@@ -308,7 +337,7 @@ describe("dashboards, rules and Alertmanager configuration in the cluster", () =
 
   it("each PrometheusRule's spec is its rule file built from the stack's thresholds, and the operator selects it", () => {
     const prometheusRules = ofType(runs.dev.resources, "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
-    const [release] = ofType(runs.dev.resources, "kubernetes:helm.sh/v3:Release");
+    const release = monitoringRelease(runs.dev.resources);
     expect(release?.inputs.values.prometheus.prometheusSpec.ruleSelectorNilUsesHelmValues).toBe(false);
     // Our TargetDown and Watchdog replace the chart's "general" group rather than duplicating it.
     expect(release?.inputs.values.defaultRules.rules.general).toBe(false);
@@ -327,7 +356,7 @@ describe("dashboards, rules and Alertmanager configuration in the cluster", () =
   it("Alertmanager gets alerts/alertmanager.yml with the chat id, the templates verbatim, the token Secret", async () => {
     const { runProgram } = await import("../testing/mocks");
     const run = await runProgram("dev", { telegramChatId: "-1001234567890" });
-    const [release] = ofType(run.resources, "kubernetes:helm.sh/v3:Release");
+    const release = monitoringRelease(run.resources);
     const alertmanager = release?.inputs.values.alertmanager;
     const file = parseYaml(fs.readFileSync(path.join(repoRoot, "alerts", "alertmanager.yml"), "utf8"));
     const telegramReceivers = (
@@ -339,11 +368,17 @@ describe("dashboards, rules and Alertmanager configuration in the cluster", () =
       for (const telegram of receiver.telegram_configs ?? []) telegram.chat_id = -1001234567890;
     }
     expect(alertmanager.config).toEqual(file);
-    for (const { file: template } of alertTemplateFiles(repoRoot)) {
+    // Without a load balancer Grafana is reached through the port-forward: the committed templates verbatim.
+    const templates = fs
+      .readdirSync(path.join(repoRoot, "alerts", "templates"))
+      .filter((f) => f.endsWith(".tmpl"));
+    expect(Object.keys(alertmanager.templateFiles).sort()).toEqual(templates.sort());
+    for (const template of templates) {
       expect(alertmanager.templateFiles[template]).toBe(
         fs.readFileSync(path.join(repoRoot, "alerts", "templates", template), "utf8"),
       );
     }
+    expect(alertmanager.templateFiles).toEqual(alertmanagerTemplates(PORT_FORWARD_GRAFANA_URL));
     expect(alertmanager.alertmanagerSpec.secrets).toEqual([telegramSecretName]);
     const secret = ofType(run.resources, "kubernetes:core/v1:Secret").find(
       (s) => s.inputs.metadata.name === telegramSecretName,
@@ -363,7 +398,7 @@ describe("dashboards, rules and Alertmanager configuration in the cluster", () =
 
 describe("kube-prometheus-stack release", () => {
   it("is pinned, from the prometheus-community repository, with our retention and storage", () => {
-    const [release] = ofType(runs.dev.resources, "kubernetes:helm.sh/v3:Release");
+    const release = monitoringRelease(runs.dev.resources);
     expect(release?.inputs.chart).toBe("kube-prometheus-stack");
     expect(release?.inputs.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(release?.inputs.repositoryOpts.repo).toBe("https://prometheus-community.github.io/helm-charts");
@@ -374,7 +409,7 @@ describe("kube-prometheus-stack release", () => {
   });
 
   it("sets requests and limits for every component", () => {
-    const [release] = ofType(runs.dev.resources, "kubernetes:helm.sh/v3:Release");
+    const release = monitoringRelease(runs.dev.resources);
     const values = release?.inputs.values;
     const componentResources = [
       values.prometheus.prometheusSpec.resources,
@@ -393,7 +428,7 @@ describe("kube-prometheus-stack release", () => {
   });
 
   it("uses a generated Grafana admin password from a Secret, never the chart default", () => {
-    const [release] = ofType(runs.dev.resources, "kubernetes:helm.sh/v3:Release");
+    const release = monitoringRelease(runs.dev.resources);
     expect(release?.inputs.values.grafana.admin.existingSecret).toBe("grafana-admin");
     expect(release?.inputs.values.grafana.adminPassword).toBeUndefined();
     const secret = ofType(runs.dev.resources, "kubernetes:core/v1:Secret").find(
@@ -456,15 +491,21 @@ describe("the CI preview role in the cluster", () => {
         }
       }
     }
-    // Helm keeps the release's records as Secrets in the release's namespace: a refresh reads them.
-    const [release] = ofType(runs.dev.resources, "kubernetes:helm.sh/v3:Release");
-    const releaseRole = secretRoles.find((r) => r.inputs.metadata.namespace === release?.inputs.namespace);
-    expect(allows((releaseRole?.inputs.rules ?? []) as Rule[], "", "secrets", "get")).toBe(true);
+    // Helm keeps a release's records as Secrets in the release's namespace: a refresh reads them.
+    for (const release of ofType(runs.dev.resources, "kubernetes:helm.sh/v3:Release")) {
+      const releaseRole = secretRoles.find((r) => r.inputs.metadata.namespace === release.inputs.namespace);
+      expect(allows((releaseRole?.inputs.rules ?? []) as Rule[], "", "secrets", "get"), release.name).toBe(
+        true,
+      );
+    }
     // No Secret anywhere else: the ClusterRole grants none, and there is no Role in the apps namespace.
     expect(clusterRules.some((r) => r.resources.includes("secrets") || r.resources.includes("*"))).toBe(
       false,
     );
-    expect(secretRoles.map((r) => r.inputs.metadata.namespace)).toEqual(["monitoring"]);
+    expect(secretRoles.map((r) => r.inputs.metadata.namespace)).toEqual([
+      "load-balancer-controller",
+      "monitoring",
+    ]);
   });
 
   it("is read-only: get, list and watch, nothing else, no wildcards, bound to the previewer group only", () => {
@@ -549,7 +590,10 @@ describe("workloads", () => {
   });
 
   it("the cost exporter runs as the service account its Pod Identity association names", () => {
-    const [association] = ofType(runs.dev.resources, "aws:eks/podIdentityAssociation:PodIdentityAssociation");
+    const association = ofType(
+      runs.dev.resources,
+      "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+    ).find((a) => a.inputs.namespace === "platform");
     const deployment = deployments().find((d) => d.inputs.metadata.name === "cost-exporter");
     const pod = deployment?.inputs.spec.template.spec;
     expect(pod.serviceAccountName).toBe(association?.inputs.serviceAccount);
@@ -685,7 +729,7 @@ describe("workloads", () => {
     for (const resource of runs.dev.resources.filter(isKubernetesObject)) {
       if (clusterScoped.has(resource.type)) continue;
       expect(resource.inputs.metadata.namespace, `${resource.type} ${resource.name}`).toMatch(
-        /^(platform|monitoring)$/,
+        /^(platform|monitoring|load-balancer-controller)$/,
       );
     }
   });

@@ -1,9 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { DEMO_TRAFFIC_MAX_RATE } from "../../catalogue/services";
 import { parseSettings, SettingsError } from "../config";
 import { repoRoot, runProgram } from "../testing/mocks";
+import { monitoringRelease, ofType } from "./stacks";
 
 /** Runs the dev stack with overrides and returns the error and what was registered before it. */
 async function failingRun(overrides: Record<string, string>) {
@@ -54,9 +55,43 @@ describe("settings", () => {
       "platform:kubePrometheusStackVersion: an exact chart version",
     ],
     [
-      { grafanaExposure: "public-load-balancer" },
+      { grafanaExposure: "public-load-balancer", allowPublicLoadBalancer: "false" },
       "platform:grafanaExposure: public-load-balancer only together with platform:allowPublicLoadBalancer true",
     ],
+    // Grafana's login crosses a load balancer only over HTTPS: no domain, no exposed Grafana.
+    [
+      { grafanaExposure: "public-load-balancer" },
+      "platform:grafanaExposure: public-load-balancer serves Grafana's login over HTTPS only, at grafana.<platform:domain>: set platform:domain and platform:hostedZoneId",
+    ],
+    [
+      { grafanaExposure: "internal-load-balancer" },
+      "platform:grafanaExposure: internal-load-balancer serves Grafana's login over HTTPS only",
+    ],
+    [
+      { grafanaExposure: "public-load-balancer", clusterMode: "existing", imageRegistry: "localhost:5001" },
+      "platform:grafanaExposure: public-load-balancer needs clusterMode eks (the AWS Load Balancer Controller and ACM)",
+    ],
+    [
+      { domain: "shop.example.com" },
+      "platform:hostedZoneId: the Route 53 hosted zone of platform:domain shop.example.com",
+    ],
+    [
+      { hostedZoneId: "Z0123456789ABCDEFGHIJ" },
+      "platform:domain: the DNS name the stack's addresses go under",
+    ],
+    [{ domain: "Shop.Example.com" }, "platform:domain: a lower-case DNS name such as shop.example.com"],
+    [{ domain: "localhost" }, "platform:domain: a lower-case DNS name"],
+    [{ domain: `${"a".repeat(60)}.example.com` }, "platform:domain: at most 64 characters"],
+    [{ hostedZoneId: "example.com" }, "platform:hostedZoneId: a Route 53 hosted zone id"],
+    [
+      { domain: "shop.example.com", clusterMode: "existing", imageRegistry: "localhost:5001" },
+      "platform:domain: only for clusterMode eks",
+    ],
+    [
+      { controlPlaneLogRetentionDays: "10" },
+      "platform:controlPlaneLogRetentionDays: one of the periods CloudWatch Logs keeps logs for: 1, 3, 5, 7, 14, 30",
+    ],
+    [{ controlPlaneLogRetentionDays: "0" }, "platform:controlPlaneLogRetentionDays: Too small"],
     [
       { storefrontImage: "ghcr.io/acme/storefront:1" },
       "platform:storefrontImage: not a setting of this program",
@@ -292,16 +327,34 @@ describe("settings", () => {
     expect(names).not.toContain("RATE");
   });
 
-  it("a public Grafana load balancer is accepted only when allowed", async () => {
+  it("a Grafana behind the load balancer is accepted with a domain, as an HTTPS Ingress; its Service stays internal", async () => {
     const run = await runProgram("dev", {
       grafanaExposure: "public-load-balancer",
-      allowPublicLoadBalancer: "true",
+      domain: "shop.example.com",
+      hostedZoneId: "Z0123456789ABCDEFGHIJ",
     });
-    const release = run.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release");
-    // The stack's tags on the load balancer: infra/test/stack-tags.test.ts.
-    expect(release?.inputs.values.grafana.service).toMatchObject({
-      type: "LoadBalancer",
-      annotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" },
+    const release = monitoringRelease(run.resources);
+    expect(release?.inputs.values.grafana.service).toEqual({ type: "ClusterIP" });
+    const grafana = ofType(run.resources, "kubernetes:networking.k8s.io/v1:Ingress").find(
+      (i) => i.inputs.metadata.name === "grafana",
+    );
+    expect(grafana?.inputs.metadata.annotations).toMatchObject({
+      "alb.ingress.kubernetes.io/scheme": "internet-facing",
+      "alb.ingress.kubernetes.io/ssl-redirect": "443",
     });
+  });
+
+  it("a Kubernetes version EKS offers but without recorded add-on versions is refused, naming the setting", async () => {
+    // On 2026-06-01 1.34 was still in standard support; eks-addon-versions.ts has no row for it.
+    vi.useFakeTimers({ now: new Date("2026-06-01T12:00:00Z"), toFake: ["Date"] });
+    try {
+      const error = await failingRun({ kubernetesVersion: "1.34" });
+      expect(error.message).toContain(
+        "platform:kubernetesVersion: no EKS add-on versions are recorded for 1.34 (infra/eks-addon-versions.ts)",
+      );
+      expect(error.registeredResources).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,19 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { stackTags } from "../stack-tags";
 import { type ProgramRun, runProgram } from "../testing/mocks";
-import { ofType } from "./stacks";
+import { ofType, releaseOf } from "./stacks";
 
 /**
  * What AWS creates on the program's behalf (node instances, their volumes and network interfaces, the CSI
- * driver's volumes, a Service's load balancer) gets no provider default tags: each must be given the stack's
+ * driver's volumes, the load balancer controller's ALBs) gets no provider default tags: each must be given the stack's
  * tags explicitly, or Cost Explorer files it under no stack.
  */
 const dev = { project: "cost-aware-platform", stack: "dev", costTagKey: "stack" };
-
-/** The in-tree service controller's `k1=v1,k2=v2` annotation as a map. */
-const annotationTags = (text: string) =>
-  Object.fromEntries(text.split(",").map((pair) => pair.split("=") as [string, string]));
-const ADDITIONAL_TAGS = "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags";
 
 const launchTemplateTags = (run: ProgramRun) => {
   const [template] = ofType(run.resources, "aws:ec2/launchTemplate:LaunchTemplate");
@@ -29,24 +24,19 @@ const ebsCsiVolumeTags = (run: ProgramRun) => {
   );
   return JSON.parse(addon?.inputs.configurationValues ?? "{}").controller?.extraVolumeTags;
 };
-const grafanaService = (run: ProgramRun) => {
-  const [release] = ofType(run.resources, "kubernetes:helm.sh/v3:Release");
-  return release?.inputs.values.grafana.service as { type: string; annotations?: Record<string, string> };
-};
+/** The tags the load balancer controller puts on every ALB, target group and security group it creates. */
+const controllerTags = (run: ProgramRun) =>
+  releaseOf(run.resources, "aws-load-balancer-controller")?.inputs.values.defaultTags;
 
 let internalGrafana: ProgramRun;
-let publicGrafana: ProgramRun;
 let costCenter: ProgramRun;
 beforeAll(async () => {
-  internalGrafana = await runProgram("dev", { grafanaExposure: "internal-load-balancer" });
-  publicGrafana = await runProgram("dev", {
-    grafanaExposure: "public-load-balancer",
-    allowPublicLoadBalancer: "true",
-  });
-  costCenter = await runProgram("dev", {
+  internalGrafana = await runProgram("dev", {
     grafanaExposure: "internal-load-balancer",
-    costTagKey: "cost-center",
+    domain: "shop.example.com",
+    hostedZoneId: "Z0123456789ABCDEFGHIJ",
   });
+  costCenter = await runProgram("dev", { costTagKey: "cost-center" });
 });
 
 describe("the stack's tags on what AWS creates for the program (dev under mocks)", () => {
@@ -63,14 +53,15 @@ describe("the stack's tags on what AWS creates for the program (dev under mocks)
     expect(ebsCsiVolumeTags(internalGrafana)).toEqual(stackTags(dev, "cluster"));
   });
 
-  it("Grafana's load balancer, internal or public, carries them through the additional-resource-tags annotation", () => {
-    for (const run of [internalGrafana, publicGrafana]) {
-      const service = grafanaService(run);
-      expect(service.type).toBe("LoadBalancer");
-      expect(annotationTags(service.annotations?.[ADDITIONAL_TAGS] ?? "")).toEqual(
-        stackTags(dev, "monitoring"),
+  it("every load balancer the controller creates carries them (the chart's defaultTags), for the storefront and Grafana alike", () => {
+    expect(controllerTags(internalGrafana)).toEqual(stackTags(dev, "ingress"));
+    // No Ingress sets tags of its own: in one IngressGroup they would have to agree, and the defaults cover all.
+    for (const ingress of ofType(internalGrafana.resources, "kubernetes:networking.k8s.io/v1:Ingress")) {
+      expect(Object.keys(ingress.inputs.metadata.annotations)).not.toContain(
+        "alb.ingress.kubernetes.io/tags",
       );
     }
+    expect(ofType(internalGrafana.resources, "kubernetes:networking.k8s.io/v1:Ingress")).toHaveLength(2);
   });
 });
 
@@ -88,9 +79,7 @@ describe("a stack whose platform:costTagKey is another key (cost-center)", () =>
       Name: "cost-aware-platform-dev-node",
     });
     expect(ebsCsiVolumeTags(costCenter)).toEqual(stackTags(tagged, "cluster"));
-    expect(annotationTags(grafanaService(costCenter).annotations?.[ADDITIONAL_TAGS] ?? "")).toEqual(
-      stackTags(tagged, "monitoring"),
-    );
+    expect(controllerTags(costCenter)).toEqual(stackTags(tagged, "ingress"));
   });
 
   it("its budget filters by that tag, and its reconciliation rules read that tag's spend", () => {

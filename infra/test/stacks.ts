@@ -29,3 +29,10 @@ export const ofType = (resources: MockedResource[], type: string) => resources.f
 
 export const isKubernetesObject = (resource: MockedResource) =>
   resource.type.startsWith("kubernetes:") && resource.type !== "kubernetes:helm.sh/v3:Release";
+
+/** The Helm release of a chart (the program installs kube-prometheus-stack and, on EKS, the load balancer controller). */
+export const releaseOf = (resources: MockedResource[], chart: string) =>
+  ofType(resources, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === chart);
+/** kube-prometheus-stack's release. */
+export const monitoringRelease = (resources: MockedResource[]) =>
+  releaseOf(resources, "kube-prometheus-stack");

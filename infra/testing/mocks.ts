@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
+import * as settings from "@pulumi/pulumi/runtime/settings";
 import { parse as parseYaml } from "yaml";
 import { readStackConfig } from "../stack-config";
 import { type MockCaller, mockCallerOf } from "./mock-caller";
@@ -30,6 +31,11 @@ export interface MockedResource {
   parent?: { type: string; name: string };
   /** The `dependsOn` resource option, as the resources' types and names. */
   dependsOn?: { type: string; name: string }[];
+  /**
+   * Everything the engine orders it after (and deletes it before): its `dependsOn` (a component expanded to its
+   * resources), the resources whose outputs its inputs use, and its provider, as the SDK sends them.
+   */
+  dependencies?: { type: string; name: string }[];
 }
 
 export interface ProgramRun {
@@ -86,6 +92,31 @@ function fakeState(type: string, name: string, inputs: Inputs, region: string, a
     case "random:index/randomPassword:RandomPassword":
       state.result = `mock-password-${name}`;
       break;
+    case "aws:acm/certificate:Certificate":
+      state.arn = arnOf("acm", `certificate/${name}-mock`);
+      // What ACM returns: one CNAME per name of the certificate.
+      state.domainValidationOptions = [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map(
+        (domainName: string) => ({
+          domainName,
+          resourceRecordName: `_mock-${domainName}.`,
+          resourceRecordType: "CNAME",
+          resourceRecordValue: `_mock.acm-validations.aws.`,
+        }),
+      );
+      break;
+    case "aws:acm/certificateValidation:CertificateValidation":
+      state.certificateArn = inputs.certificateArn;
+      break;
+    case "aws:route53/record:Record":
+      state.fqdn = String(inputs.name ?? "").replace(/\.$/, "");
+      break;
+    case "kubernetes:networking.k8s.io/v1:Ingress":
+      state.metadata = { ...inputs.metadata };
+      // What the load balancer controller writes once the ALB exists.
+      state.status = {
+        loadBalancer: { ingress: [{ hostname: `k8s-${name}-mock.${region}.elb.amazonaws.com` }] },
+      };
+      break;
     default:
       if (type.startsWith("aws:")) state.arn = arnOf(type.split(":")[1]?.split("/")[0] ?? "aws", name);
       if (type.startsWith("kubernetes:") && inputs.metadata) {
@@ -107,6 +138,8 @@ function fakeInvoke(token: string, inputs: Inputs, region: string, caller: MockC
       return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
     case "aws:index/getRegion:getRegion":
       return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com` };
+    case "aws:elb/getHostedZoneId:getHostedZoneId":
+      return { id: `ZMOCKELB${region.replace(/-/g, "").toUpperCase()}`, region };
     default:
       return inputs;
   }
@@ -185,6 +218,42 @@ async function resolveDeep(value: unknown): Promise<unknown> {
   return value;
 }
 
+/** `urn:pulumi:<stack>::<project>::<parent types$>type::<name>` → its type and name. */
+function typeAndNameOf(urn: string): { type: string; name: string } {
+  const parts = urn.split("::");
+  return { type: (parts[2] ?? "").split("$").pop() ?? "", name: parts.slice(3).join("::") };
+}
+
+interface RegisterResourceRequest {
+  getType(): string;
+  getName(): string;
+  getDependenciesList(): string[];
+  getProvider(): string;
+}
+
+/**
+ * Records, for every resource registered from now on, the dependencies the SDK sends the engine (which orders
+ * creation by them, and deletion in reverse), plus its provider. Read where the mock monitor receives them.
+ */
+function recordDependencies(): Map<string, { type: string; name: string }[]> {
+  const graph = new Map<string, { type: string; name: string }[]>();
+  const monitor = settings.getMonitor() as unknown as {
+    registerResource(request: RegisterResourceRequest, callback: unknown): unknown;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) => {
+    const provider = request.getProvider();
+    // A provider reference is `<urn>::<id>`.
+    const providerUrn = provider ? provider.slice(0, provider.lastIndexOf("::")) : "";
+    graph.set(
+      `${request.getType()}::${request.getName()}`,
+      [...request.getDependenciesList(), ...(providerUrn ? [providerUrn] : [])].map(typeAndNameOf),
+    );
+    return register(request, callback);
+  };
+  return graph;
+}
+
 let running: Promise<unknown> = Promise.resolve();
 
 /**
@@ -227,6 +296,7 @@ async function runOnce(
         resources.push({
           type: args.type,
           name: args.name,
+          dependencies: [],
           inputs,
           urn: `urn:pulumi:${stack}::${project}::${args.type}::${args.name}`,
           ...(args.provider ? { provider: args.provider } : {}),
@@ -247,6 +317,7 @@ async function runOnce(
     options.dryRun ?? false,
   );
 
+  const dependencyGraph = recordDependencies();
   // Resource options never reach the mocks; a stack transformation sees them as the program set them.
   const ignoredChanges = new Map<string, string[]>();
   const parents = new Map<string, { type: string; name: string }>();
@@ -303,6 +374,7 @@ async function runOnce(
     if (parent) resource.parent = parent;
     const dependsOn = dependencies.get(`${resource.type}::${resource.name}`);
     if (dependsOn) resource.dependsOn = dependsOn;
+    resource.dependencies = dependencyGraph.get(`${resource.type}::${resource.name}`) ?? [];
   }
   return { resources: resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs, invokes, caller };
 }
