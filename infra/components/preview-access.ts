@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { kubePrometheusStackRelease } from "./monitoring";
 
 /**
  * The Kubernetes group the CI preview role's access entry carries (`clusterViewerRoleArns`).
@@ -11,6 +12,14 @@ export const previewerGroup = "platform:previewers";
 
 /** Read-only verbs: the only ones this component ever grants. */
 export const readVerbs = ["get", "list", "watch"];
+
+/**
+ * The stack's Prometheus as the API server's service proxy names it (`<service>:<port name>`): the chart's
+ * Prometheus Service (`<fullname>-prometheus`, port `http-web`, 9090). `npm run rightsize -- --cluster-proxy`
+ * reads it at `/api/v1/namespaces/<monitoring>/services/<this>/proxy/…`, and the usage readers may GET exactly
+ * this name and nothing else.
+ */
+export const prometheusProxyName = `${kubePrometheusStackRelease}-prometheus:http-web`;
 
 /**
  * Every kind the program declares other than Secrets, by API group and resource: readable cluster-wide
