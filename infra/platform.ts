@@ -62,13 +62,16 @@ export type PlatformOutputs = {
   monthlyBudgetUsd: number;
 };
 
+/** The EKS cluster's name unless `platform:clusterName` sets one (npm run rightsize -- --print-cluster reads it too). */
+export const defaultClusterName = (project: string, stack: string) => `${project}-${stack}`.slice(0, 100);
+
 export async function definePlatform(
   settings: Settings,
   options: PlatformOptions = {},
 ): Promise<PlatformOutputs> {
   const catalogue = validateCatalogue(options.catalogue ?? defaultCatalogue);
   const imageSource = options.imageSource ?? imageSourceAt(repositoryRoot);
-  const clusterName = settings.clusterName ?? `${settings.project}-${settings.stack}`.slice(0, 100);
+  const clusterName = settings.clusterName ?? defaultClusterName(settings.project, settings.stack);
   let k8sProvider: EksCluster["k8sProvider"];
   let kubeconfig: pulumi.Output<string> | undefined;
   const roleArns: Record<string, pulumi.Output<string>> = {};
@@ -231,7 +234,11 @@ export async function definePlatform(
     // Monitoring's Secrets and the Helm release records live in its namespace; the apps declare none.
     new PreviewAccess(
       "preview-access",
-      { secretNamespaces: [settings.monitoringNamespace], provider: k8sProvider },
+      {
+        secretNamespaces: [settings.monitoringNamespace],
+        monitoringNamespace: settings.monitoringNamespace,
+        provider: k8sProvider,
+      },
       { dependsOn: [monitoring.namespaceResource] },
     );
   }

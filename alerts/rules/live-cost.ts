@@ -220,7 +220,7 @@ or sum by (part) (platform:live_cost_fixed:usd_per_hour)`,
       expr: `sum by (namespace, workload, workload_kind) (
   platform:live_cost_pod:usd_per_hour
   * on (namespace, pod) group_left (workload, workload_kind)
-  ${POD_WORKLOAD.replaceAll("\n", "\n  ")}
+  ${POD_WORKLOAD.replace(/\n/g, "\n  ")}
 )`,
     },
     {

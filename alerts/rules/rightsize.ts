@@ -49,7 +49,7 @@ const CONTAINERS = 'container!="", container!="POD"';
 const underWorkload = (perPod: string) => `max by (${CONTAINER_KEY}) (
   ${perPod}
   * on (namespace, pod) group_left (workload, workload_kind)
-  ${POD_WORKLOAD.replaceAll("\n", "\n  ")}
+  ${POD_WORKLOAD.replace(/\n/g, "\n  ")}
 )`;
 const RUNNING = `(max by (namespace, pod) (kube_pod_status_phase{phase="Running"}) == 1)`;
 const requestsOf = (resource: "cpu" | "memory") =>
@@ -97,7 +97,7 @@ function usageRules(resolution: string) {
       expr: `count by (namespace, workload, workload_kind) (
   ${RUNNING}
   * on (namespace, pod) group_left (workload, workload_kind)
-  ${POD_WORKLOAD.replaceAll("\n", "\n  ")}
+  ${POD_WORKLOAD.replace(/\n/g, "\n  ")}
 )`,
     },
   ];
@@ -157,7 +157,7 @@ function freedExpression(cpuRecommendation: string, memoryRecommendation: string
     (
       ${requestsOf(resource)}
       * on (namespace, pod) group_left (workload, workload_kind)
-      ${POD_WORKLOAD.replaceAll("\n", "\n      ")}
+      ${POD_WORKLOAD.replace(/\n/g, "\n      ")}
       - on (${CONTAINER_KEY}) group_left ()
       (${recommendation})
     )${unit}

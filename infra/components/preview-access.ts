@@ -41,6 +41,8 @@ export const declaredKinds: { apiGroup: string; resources: string[] }[] = [
 export interface PreviewAccessArgs {
   /** Namespaces whose Secrets the program declares or Helm keeps its release records in. */
   secretNamespaces: string[];
+  /** Where the stack's Prometheus runs: its query API is readable through the service proxy (GET only). */
+  monitoringNamespace: string;
   provider: k8s.Provider;
 }
 
@@ -92,6 +94,33 @@ export class PreviewAccess extends pulumi.ComponentResource {
         k8sOpts,
       );
     }
+    // Right-sizing (rightsize.yml, with the drift role) reads what containers used from Prometheus: GET on
+    // this one Service's proxy, nothing else of it. Previewers already read this namespace's Secrets (Grafana's
+    // admin password among them), which reach the same data; this adds no other object or verb.
+    const usageReader = new k8s.rbac.v1.Role(
+      `${name}-prometheus-query`,
+      {
+        metadata: { name: "platform-prometheus-query", namespace: args.monitoringNamespace },
+        rules: [
+          {
+            apiGroups: [""],
+            resources: ["services/proxy"],
+            resourceNames: [prometheusProxyName],
+            verbs: ["get"],
+          },
+        ],
+      },
+      k8sOpts,
+    );
+    new k8s.rbac.v1.RoleBinding(
+      `${name}-prometheus-query`,
+      {
+        metadata: { name: "platform-prometheus-query", namespace: args.monitoringNamespace },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: usageReader.metadata.name },
+        subjects,
+      },
+      k8sOpts,
+    );
     this.registerOutputs({});
   }
 }
