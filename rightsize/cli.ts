@@ -12,12 +12,15 @@ import { loadRightsizeSettings } from "../alerts/rightsize-settings.js";
 import { catalogue, validateCatalogue } from "../catalogue/services.js";
 import { prometheusProxyName } from "../infra/components/preview-access.js";
 import { settingsSchema } from "../infra/config.js";
+import { platformProject } from "../infra/images.js";
+import { defaultClusterName } from "../infra/platform.js";
 import { editCatalogueRequests } from "./catalogue-edit.js";
 import {
   AWS_PRICE_TABLE,
   loadPriceTable,
   monitoringNamespaceOf,
   REPO_ROOT,
+  regionFromStackFile,
   stackConfig,
 } from "./cost-engine.js";
 import { nodeEffects } from "./nodes.js";
@@ -36,6 +39,7 @@ export const USAGE = `Usage: npm run rightsize -- (--prometheus <url> | --cluste
   --window         the history to read (default: alerts/rightsize.yaml's, a week)
   --write          change the requests in catalogue/services.ts (only those, formatting kept)
   --spot-discount  Spot's assumed discount off on-demand for the Spot estimate (default 0.6)
+  --print-cluster  print the stack's EKS cluster name and region (for \`aws eks update-kubeconfig\`) and stop
 
 Exit codes: 0 done, 1 Prometheus could not be read, 2 bad input.`;
 
@@ -111,11 +115,35 @@ export async function rightsizeFromArgs(argv: string[]): Promise<RightsizeRun> {
   return { report, output: opts.format === "json" ? renderJson(report) : renderMarkdown(report) };
 }
 
+/** The stack's EKS cluster and region, as the program names them. */
+export function clusterOf(stack: string): { name: string; region: string } {
+  const config = stackConfig(stack);
+  const name = config["platform:clusterName"];
+  return {
+    name: typeof name === "string" ? name : defaultClusterName(platformProject(), stack),
+    region: regionFromStackFile(stack) ?? settingsSchema.shape.region.parse(undefined),
+  };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const argv = process.argv.slice(2);
   if (argv.includes("--help") || argv.includes("-h")) {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
+  }
+  if (argv.includes("--print-cluster")) {
+    try {
+      const stack = parseArgs({
+        args: argv,
+        options: { stack: { type: "string", default: "dev" }, "print-cluster": { type: "boolean" } },
+      }).values.stack;
+      const { name, region } = clusterOf(stack);
+      process.stdout.write(`${name} ${region}\n`);
+      process.exit(0);
+    } catch (error) {
+      process.stderr.write(`rightsize: ${(error as Error).message}\n`);
+      process.exit(2);
+    }
   }
   rightsizeFromArgs(argv).then(
     ({ output }) => process.stdout.write(output, () => process.exit(0)),
