@@ -42,8 +42,13 @@ export interface NodeGroupEffect {
   nodeMonthlyUsd: number;
   /** (neededBefore − neededAfter) × a node's month. */
   savingMonthlyUsd: number;
-  /** Per changed workload: replicas that would still fit on neededAfter nodes beyond today's (and before the change, on neededBefore). */
-  morePodsFit: { workload: string; after: number; before: number }[];
+  /** Pods a node takes (its pod limit, the EKS AL2023 maxPods). */
+  podsPerNode: number | undefined;
+  /**
+   * Per changed workload: replicas that would still fit on neededAfter nodes beyond today's (and before the
+   * change, on neededBefore); podLimited when the nodes' pod limit, not CPU or memory, stopped it.
+   */
+  morePodsFit: { workload: string; after: number; before: number; podLimited: boolean }[];
   graviton?: { instanceType: string; nodes: number; monthlyUsd: number; savingMonthlyUsd: number };
   spot?: { assumedDiscount: number; savingMonthlyUsd: number; qualifying: string[]; notQualifying: string[] };
 }
@@ -169,11 +174,19 @@ export async function nodeEffects(options: NodeEffectOptions): Promise<NodeGroup
         neededAfter: afterFit.nodes,
         nodeMonthlyUsd,
         savingMonthlyUsd: (before.nodes - afterFit.nodes) * nodeMonthlyUsd,
-        morePodsFit: changed.map((name) => ({
-          workload: name,
-          after: morePods(resources, group, after, name, afterFit.nodes),
-          before: morePods(resources, group, workloads, name, before.nodes),
-        })),
+        podsPerNode: afterFit.allocatable?.allocatable.pods,
+        morePodsFit: changed.map((name) => {
+          const more = morePods(resources, group, after, name, afterFit.nodes);
+          const podRoom = afterFit.allocatable
+            ? (afterFit.allocatable.allocatable.pods - afterFit.perNode.pods) * afterFit.nodes - afterFit.pods
+            : undefined;
+          return {
+            workload: name,
+            after: more,
+            before: morePods(resources, group, workloads, name, before.nodes),
+            podLimited: more === podRoom,
+          };
+        }),
       };
       const [family, size] = instanceType.split(".");
       const arm = family && GRAVITON_FAMILY[family] ? `${GRAVITON_FAMILY[family]}.${size}` : undefined;

@@ -63,8 +63,11 @@ function nodeLines(effect: NodeGroupEffect): string[] {
     `- \`${cell(effect.nodeGroup)}\`: ${effect.running} × ${effect.instanceType} running (minimum ${effect.minSize}); the requests need ${effect.neededBefore} node(s) before and ${effect.neededAfter} after: ${saving}.`,
   );
   for (const more of effect.morePodsFit) {
+    const bound = more.podLimited
+      ? `: the nodes' limit of ${effect.podsPerNode} pods each binds, not CPU or memory`
+      : "";
     lines.push(
-      `  - ${more.after} more ${cell(more.workload)} pods fit on those ${effect.neededAfter} node(s) (${more.before} before the change).`,
+      `  - ${more.after} more ${cell(more.workload)} pods fit on those ${effect.neededAfter} node(s) (${more.before} before the change)${bound}.`,
     );
   }
   if (effect.graviton) {
@@ -78,7 +81,7 @@ function nodeLines(effect: NodeGroupEffect): string[] {
   if (effect.spot) {
     const s = effect.spot;
     lines.push(
-      `  - Spot: about ${usd(s.savingMonthlyUsd)} a month less at an assumed ${Math.round(s.assumedDiscount * 100)}% off on-demand (the price table holds on-demand prices only; Spot prices move by zone and hour). A Spot node can be taken back with two minutes' notice: only workloads with two or more replicas and a disruption budget that keeps one running qualify — ${s.qualifying.length ? s.qualifying.map(cell).join(", ") : "none"}; not: ${s.notQualifying.map(cell).join(", ") || "none"}.`,
+      `  - Spot: about ${usd(s.savingMonthlyUsd)} a month less at an assumed ${Math.round(s.assumedDiscount * 100)}% off on-demand (the price table holds on-demand prices only; Spot prices move by zone and hour). A Spot node can be taken back with two minutes' notice: only workloads with two or more replicas and a disruption budget that keeps one running qualify — ${s.qualifying.length ? s.qualifying.map((name) => cell(name)).join(", ") : "none"}; not: ${s.notQualifying.map((name) => cell(name)).join(", ") || "none"}.`,
     );
   }
   return lines;

@@ -8,7 +8,7 @@ import { CATALOGUE_FILE } from "./cli.js";
 import type { Observed } from "./observe.js";
 import { prometheusBase } from "./prometheus.js";
 import { catalogueEdits, propose } from "./recommend.js";
-import { cell } from "./report.js";
+import { cell, renderMarkdown } from "./report.js";
 
 const real = readFileSync(CATALOGUE_FILE, "utf8");
 const settings = loadRightsizeSettings();
@@ -190,5 +190,45 @@ describe("untrusted input", () => {
     expect(prometheusBase("http://127.0.0.1:9090/")).toBe("http://127.0.0.1:9090");
     expect(() => prometheusBase("file:///etc/passwd")).toThrow(/http\(s\) URL/);
     expect(() => prometheusBase("not a url")).toThrow(/http\(s\) URL/);
+  });
+});
+
+describe("the table", () => {
+  it("names the workloads that qualify for Spot and those that do not, and what binds more pods", () => {
+    const text = renderMarkdown({
+      stack: "dev",
+      window: "7d",
+      resolution: "300s",
+      prometheus: "http://127.0.0.1:9090",
+      proposals: [],
+      edits: {},
+      written: false,
+      nodes: [
+        {
+          nodeGroup: "cluster-nodes",
+          instanceType: "t3.large",
+          minSize: 2,
+          running: 2,
+          neededBefore: 2,
+          neededAfter: 2,
+          nodeMonthlyUsd: 60.736,
+          savingMonthlyUsd: 0,
+          podsPerNode: 35,
+          morePodsFit: [{ workload: "storefront", after: 59, before: 59, podLimited: true }],
+          spot: {
+            assumedDiscount: 0.6,
+            savingMonthlyUsd: 72.88,
+            qualifying: ["storefront"],
+            notQualifying: ["traffic (1 replica)"],
+          },
+        },
+      ],
+    });
+    expect(text).toContain("qualify — storefront; not: traffic (1 replica).");
+    expect(text).toContain(
+      "59 more storefront pods fit on those 2 node(s) (59 before the change): the nodes' limit of 35 pods each binds",
+    );
+    expect(text).toContain("no node can go: **$0.00 a month** at node level");
+    expect(text).toContain("the price table has no arm64 type");
   });
 });
