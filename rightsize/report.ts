@@ -81,7 +81,7 @@ function nodeLines(effect: NodeGroupEffect): string[] {
   if (effect.spot) {
     const s = effect.spot;
     lines.push(
-      `  - Spot: about ${usd(s.savingMonthlyUsd)} a month less at an assumed ${Math.round(s.assumedDiscount * 100)}% off on-demand (the price table holds on-demand prices only; Spot prices move by zone and hour). A Spot node can be taken back with two minutes' notice: only workloads with two or more replicas and a disruption budget that keeps one running qualify — ${s.qualifying.length ? s.qualifying.map((name) => cell(name)).join(", ") : "none"}; not: ${s.notQualifying.map((name) => cell(name)).join(", ") || "none"}.`,
+      `  - Spot: the whole node group on Spot would cost about ${usd(s.savingMonthlyUsd)} a month less, at an assumed ${Math.round(s.assumedDiscount * 100)}% off on-demand (the price table holds on-demand prices only; Spot prices move by zone and hour). A Spot node can be taken back with two minutes' notice: only workloads with two or more replicas and a disruption budget that keeps one running qualify — ${s.qualifying.length ? s.qualifying.map((name) => cell(name)).join(", ") : "none"}; not: ${s.notQualifying.map((name) => cell(name)).join(", ") || "none"}. Those would need an on-demand node group of their own, so the saving is at most this.`,
     );
   }
   return lines;
