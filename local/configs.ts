@@ -19,24 +19,6 @@ export interface ScrapeTarget {
   address: string;
   /** Default: Prometheus's /metrics. */
   metricsPath?: string;
-  /** Labels every series of this target gets. */
-  labels?: Record<string, string>;
-  /** Only these series are kept, each renamed (scraped name → stored name). */
-  keepRenamed?: Record<string, string>;
-}
-
-/** Prometheus's metric_relabel_configs that keep only some series, each under another name. */
-function keepRenamedRelabelling(renames: Record<string, string>): Record<string, unknown>[] {
-  const literal = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return [
-    { source_labels: ["__name__"], regex: Object.keys(renames).map(literal).join("|"), action: "keep" },
-    ...Object.entries(renames).map(([from, to]) => ({
-      source_labels: ["__name__"],
-      regex: literal(from),
-      target_label: "__name__",
-      replacement: to,
-    })),
-  ];
 }
 
 export function prometheusConfig({
@@ -57,8 +39,7 @@ export function prometheusConfig({
     scrape_configs: targets.map((t) => ({
       job_name: t.job,
       ...(t.metricsPath && t.metricsPath !== "/metrics" ? { metrics_path: t.metricsPath } : {}),
-      static_configs: [{ targets: [t.address], ...(t.labels ? { labels: t.labels } : {}) }],
-      ...(t.keepRenamed ? { metric_relabel_configs: keepRenamedRelabelling(t.keepRenamed) } : {}),
+      static_configs: [{ targets: [t.address] }],
     })),
   });
 }
