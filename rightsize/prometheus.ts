@@ -11,6 +11,8 @@ export interface Sample {
 }
 
 const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+/** What the server says, as one short line: it reaches a terminal and a CI log. */
+const oneLine = (text: string) => text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, " ").slice(0, 300);
 const ATTEMPTS = 3;
 
 export interface PrometheusClient {
@@ -54,7 +56,7 @@ async function getJson(url: string, timeoutMs: number): Promise<unknown> {
       await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** (attempt - 1)));
     }
   }
-  throw new Error(`Prometheus at ${url.split("?")[0]}: ${(lastError as Error).message}`);
+  throw new Error(`Prometheus at ${url.split("?")[0]}: ${oneLine((lastError as Error).message)}`);
 }
 
 export function prometheusClient(url: string, timeoutMs = 30_000): PrometheusClient {

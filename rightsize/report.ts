@@ -17,9 +17,13 @@ export interface RightsizeReport {
   written: boolean;
 }
 
-/** Text safe inside a Markdown table cell: no pipes, newlines, HTML or code spans; at most `max` characters. */
+/**
+ * Text safe inside a Markdown table cell and on a terminal: no control, format or invisible character (a
+ * label could carry an escape sequence or a bidirectional override), no pipes, HTML or code spans; at most
+ * `max` characters.
+ */
 export function cell(text: string, max = 80): string {
-  const flat = text.replace(/[\r\n\t]+/g, " ").slice(0, max);
+  const flat = text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, " ").slice(0, max);
   return flat.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`);
 }
 

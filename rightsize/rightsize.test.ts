@@ -6,7 +6,7 @@ import { catalogue } from "../catalogue/services.js";
 import { editCatalogueRequests } from "./catalogue-edit.js";
 import { CATALOGUE_FILE } from "./cli.js";
 import type { Observed } from "./observe.js";
-import { prometheusBase } from "./prometheus.js";
+import { prometheusBase, prometheusClient } from "./prometheus.js";
 import { catalogueEdits, propose } from "./recommend.js";
 import { cell, renderMarkdown } from "./report.js";
 
@@ -184,6 +184,8 @@ describe("untrusted input", () => {
   it("escapes a label for a Markdown cell and bounds it", () => {
     expect(cell("a|b`c<script>\nd")).toBe("a\\|b\\`c\\<script\\> d");
     expect(cell("x".repeat(500))).toHaveLength(80);
+    // An escape sequence, a right-to-left override and a zero-width space never reach a terminal.
+    expect(cell("a\u001b[2Jb\u202ec\u200bd")).toBe("a \\[2Jb c d");
   });
 
   it("takes only an http(s) Prometheus address", () => {
@@ -230,5 +232,57 @@ describe("the table", () => {
     );
     expect(text).toContain("no node can go: **$0.00 a month** at node level");
     expect(text).toContain("the price table has no arm64 type");
+  });
+});
+
+describe("reading Prometheus", () => {
+  /** A stand-in Prometheus on 127.0.0.1 that answers each request with the next of `answers`. */
+  async function standIn(answers: { status: number; body: unknown }[]) {
+    const { createServer } = await import("node:http");
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.method ?? "");
+      const answer = answers[Math.min(seen.length - 1, answers.length - 1)] as {
+        status: number;
+        body: unknown;
+      };
+      res.writeHead(answer.status, { "Content-Type": "application/json" }).end(JSON.stringify(answer.body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    return { url: `http://127.0.0.1:${port}`, seen, close: () => new Promise((r) => server.close(r)) };
+  }
+  const vector = {
+    status: "success",
+    data: { resultType: "vector", result: [{ metric: { a: "1" }, value: [0, "2.5"] }] },
+  };
+
+  it("retries a fault of the server with backoff, and reads by GET only", async () => {
+    const prometheus = await standIn([
+      { status: 503, body: { status: "error", error: "overloaded" } },
+      { status: 200, body: vector },
+    ]);
+    try {
+      expect(await prometheusClient(prometheus.url).query("up")).toEqual([
+        { labels: { a: "1" }, value: 2.5 },
+      ]);
+      expect(prometheus.seen).toEqual(["GET", "GET"]);
+    } finally {
+      await prometheus.close();
+    }
+  });
+
+  it("does not retry a bad query, and says what Prometheus said on one line", async () => {
+    const prometheus = await standIn([
+      { status: 400, body: { status: "error", error: "parse error\u001b[2J\nat 1" } },
+    ]);
+    try {
+      await expect(prometheusClient(prometheus.url).query("up{")).rejects.toThrow(
+        /^Prometheus at http:\/\/127\.0\.0\.1:\d+\/api\/v1\/query: parse error \[2J at 1$/,
+      );
+      expect(prometheus.seen).toEqual(["GET"]);
+    } finally {
+      await prometheus.close();
+    }
   });
 });
