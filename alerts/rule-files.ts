@@ -10,6 +10,7 @@ import { businessAlerts, businessRecording } from "./rules/business";
 import { costAlerts, costRecording } from "./rules/cost";
 import { liveCostRecording, reconciliationAlerts, reconciliationRecording } from "./rules/live-cost";
 import { platformAlerts } from "./rules/platform";
+import { rightsizeRecording } from "./rules/rightsize";
 import {
   type AlertingRule,
   isAlertingRule,
@@ -55,6 +56,10 @@ export const RULE_FILES: Record<string, RuleFileSpec> = {
   "reconciliation.rules.yml": {
     what: "The live cost of yesterday against what Cost Explorer billed for it, and spend nobody accounts for.",
     groups: [reconciliationRecording, reconciliationAlerts],
+  },
+  "rightsize.rules.yml": {
+    what: "What each container uses, per namespace, workload and container, and the requests recommended from it (alerts/rightsize.yaml).",
+    groups: [rightsizeRecording],
   },
 };
 

@@ -147,13 +147,16 @@ function endpointsOf(
   });
 }
 
+/** The EKS cluster's name unless `platform:clusterName` sets one (npm run rightsize -- --print-cluster reads it too). */
+export const defaultClusterName = (project: string, stack: string) => `${project}-${stack}`.slice(0, 100);
+
 export async function definePlatform(
   settings: Settings,
   options: PlatformOptions = {},
 ): Promise<PlatformOutputs> {
   const catalogue = validateCatalogue(options.catalogue ?? defaultCatalogue);
   const imageSource = options.imageSource ?? imageSourceAt(repositoryRoot);
-  const clusterName = settings.clusterName ?? `${settings.project}-${settings.stack}`.slice(0, 100);
+  const clusterName = settings.clusterName ?? defaultClusterName(settings.project, settings.stack);
   // What the stack pays for outside Kubernetes: nothing for a cluster the program does not create.
   const costInventory: StackCostInventory = {
     stack: settings.stack,
@@ -231,6 +234,7 @@ export async function definePlatform(
       "preview-access",
       {
         secretNamespaces: [settings.monitoringNamespace, LOAD_BALANCER_CONTROLLER_NAMESPACE],
+        monitoringNamespace: settings.monitoringNamespace,
         provider: foundation.k8sProvider,
       },
       {

@@ -31,6 +31,7 @@ import { type EntryPoint, scrapeTargets, startOrder, startService } from "./comp
 import type { LocalContext, Row } from "./components/types.js";
 import { type AlertTiming, REPO_ROOT, type Telegram } from "./configs.js";
 import { type LocalSettings, loadLocalSettings, localComponents, portSettingName } from "./settings.js";
+import { localRightsizeRuleFile, localUsageRuleFile } from "./usage.js";
 
 export interface PlatformOptions {
   /** The services to run (default: the real catalogue); tests add a fixture service. */
@@ -206,6 +207,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       ],
       extraRuleFiles: {
         "cost-estimate.rules.yml": stringify({ groups: [demo.estimate] }),
+        ...localUsageRuleFile(services, demo.inventory),
+        ...localRightsizeRuleFile(settings.SCRAPE_INTERVAL, settings.RIGHTSIZE_WINDOW),
         ...options.extraRuleFiles,
       },
     });

@@ -28,6 +28,11 @@ const fixedSettings = {
   LOCAL_DATA_DIR: env.string(".local"),
   /** Scrape and rule-evaluation interval of the local Prometheus. */
   SCRAPE_INTERVAL: env.oneOf(["1s", "2s", "5s", "10s", "15s"], "5s"),
+  /**
+   * The right-sizing window of the local demo (alerts/rightsize.yaml has the cluster's week): a few minutes of
+   * demo traffic, recorded every 3 scrapes, are enough for a recommendation on this machine.
+   */
+  RIGHTSIZE_WINDOW: env.oneOf(["2m", "3m", "5m", "10m", "15m", "30m", "1h"], "3m"),
   /** Longest `for:` of any alert locally (the cluster keeps the values in alerts/). */
   LOCAL_MAX_FOR: env.duration("30s", { minMs: 1_000 }),
   TELEGRAM_BOT_TOKEN: env.optionalString(),

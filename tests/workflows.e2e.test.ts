@@ -64,8 +64,15 @@ const writes = (permissions: Permissions): string[] =>
     : [];
 
 describe("workflow files are valid GitHub Actions workflows", () => {
-  it("finds the four workflows and the reusable deploy step", () => {
-    expect(files.sort()).toEqual(["ci.yml", "deploy.yml", "drift.yml", "preview.yml", "pulumi-up.yml"]);
+  it("finds the five workflows and the reusable deploy step", () => {
+    expect(files.sort()).toEqual([
+      "ci.yml",
+      "deploy.yml",
+      "drift.yml",
+      "preview.yml",
+      "pulumi-up.yml",
+      "rightsize.yml",
+    ]);
   });
 
   it.each(files)("%s passes action-validator (the GitHub workflow schema)", async (file) => {
@@ -145,6 +152,8 @@ describe("permissions", () => {
       "drift.yml#stacks": [],
       "drift.yml#check": ["id-token"],
       "drift.yml#report": ["issues"],
+      // The pull request is the GitHub App's doing; GITHUB_TOKEN only reads (rightsize-workflow.e2e.test.ts).
+      "rightsize.yml#propose": ["id-token"],
     });
     for (const { file, id, job: j } of jobs) {
       const read = typeof j.permissions === "object" ? Object.entries(j.permissions as object) : [];
@@ -184,6 +193,7 @@ describe("AWS access is OIDC only", () => {
       "drift.yml#check:${{ vars.DRIFT_ROLE_ARN }}",
       "preview.yml#preview:${{ vars.PREVIEW_ROLE_ARN }}",
       "pulumi-up.yml#up:${{ vars.DEPLOY_ROLE_ARN }}",
+      "rightsize.yml#propose:${{ vars.DRIFT_ROLE_ARN }}",
     ]);
     for (const { file, id, job: j } of jobs) {
       if (usesOf(j, "aws-actions/configure-aws-credentials").length > 0) {

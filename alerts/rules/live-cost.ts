@@ -45,6 +45,30 @@ const containerRequests = (selector: string) =>
 /** Hours in the price table's month, from the exporter (monthly prices ÷ this = hourly). */
 const MONTH_HOURS = "(max(aws_price_table_month_seconds) / 3600)";
 
+/**
+ * The workload each pod belongs to, as a series of 1 per pod labelled `workload` and `workload_kind`: a
+ * Deployment through its ReplicaSet, or the StatefulSet, DaemonSet or Job itself. Multiply a per-pod series
+ * by it (`* on (namespace, pod) group_left (workload, workload_kind)`) to put it under its workload.
+ */
+export const POD_WORKLOAD = `max by (namespace, pod, workload, workload_kind) (
+  label_replace(
+    label_replace(kube_pod_owner{owner_kind!="ReplicaSet"}, "workload", "$1", "owner_name", "(.*)"),
+    "workload_kind", "$1", "owner_kind", "(.*)"
+  )
+  or
+  label_replace(
+    label_replace(
+      max by (namespace, pod, replicaset) (
+        label_replace(kube_pod_owner{owner_kind="ReplicaSet"}, "replicaset", "$1", "owner_name", "(.+)")
+      )
+      * on (namespace, replicaset) group_left (owner_kind, owner_name)
+      max by (namespace, replicaset, owner_kind, owner_name) (kube_replicaset_owner),
+      "workload", "$1", "owner_name", "(.*)"
+    ),
+    "workload_kind", "$1", "owner_kind", "(.*)"
+  )
+)`;
+
 /** The live cost: per node, per part of the bill, per namespace and workload, idle, per request and order. */
 export const liveCostRecording: RuleGroupBuilder = () => ({
   name: "live-cost",
@@ -196,24 +220,7 @@ or sum by (part) (platform:live_cost_fixed:usd_per_hour)`,
       expr: `sum by (namespace, workload, workload_kind) (
   platform:live_cost_pod:usd_per_hour
   * on (namespace, pod) group_left (workload, workload_kind)
-  max by (namespace, pod, workload, workload_kind) (
-    label_replace(
-      label_replace(kube_pod_owner{owner_kind!="ReplicaSet"}, "workload", "$1", "owner_name", "(.*)"),
-      "workload_kind", "$1", "owner_kind", "(.*)"
-    )
-    or
-    label_replace(
-      label_replace(
-        max by (namespace, pod, replicaset) (
-          label_replace(kube_pod_owner{owner_kind="ReplicaSet"}, "replicaset", "$1", "owner_name", "(.+)")
-        )
-        * on (namespace, replicaset) group_left (owner_kind, owner_name)
-        max by (namespace, replicaset, owner_kind, owner_name) (kube_replicaset_owner),
-        "workload", "$1", "owner_name", "(.*)"
-      ),
-      "workload_kind", "$1", "owner_kind", "(.*)"
-    )
-  )
+  ${POD_WORKLOAD.replace(/\n/g, "\n  ")}
 )`,
     },
     {

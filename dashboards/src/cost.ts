@@ -18,6 +18,7 @@ import {
   timeseriesPanel,
   UNITS,
 } from "./panels";
+import { savings } from "./savings";
 
 /** Hours in the price table's month, from the exporter: an hourly figure × this is its month. */
 const MONTH_HOURS = "on () group_left () (max(aws_price_table_month_seconds) / 3600)";
@@ -347,8 +348,15 @@ function reconciliation({ settings: { cost } }: DashboardContext): DashboardRow 
 export function costDashboard(context: DashboardContext) {
   const dashboard = platformDashboard(
     "cost",
-    "Live cost, its allocation and reconciliation with the bill; AWS spend by service and by cost-allocation tag, the forecast, and the cost exporter's health.",
+    "Live cost, its allocation, savings from right-sizing and reconciliation with the bill; AWS spend by service and by cost-allocation tag, the forecast, and the cost exporter's health.",
     ["cost"],
   );
-  return withRows(dashboard, context, [liveCost, allocation, reconciliation, spend, exporterHealth]).build();
+  return withRows(dashboard, context, [
+    liveCost,
+    allocation,
+    savings,
+    reconciliation,
+    spend,
+    exporterHealth,
+  ]).build();
 }

@@ -12,6 +12,7 @@ import {
   githubOidcHost,
   githubTrust,
   previewEnvironment,
+  rightsizeWorkflowPath,
   workflowRef,
 } from "./github-trust";
 
@@ -178,7 +179,7 @@ export function defineBootstrap(settings: BootstrapSettings, stacks: CiStack[] =
   const role = (
     name: string,
     description: string,
-    trust: { contexts: string[]; jobWorkflowRef?: string },
+    trust: { contexts: string[]; jobWorkflowRef?: string | string[] },
     statements: pulumi.Output<PolicyStatement[]>,
     maxSessionDuration = 3600,
   ) => {
@@ -216,10 +217,14 @@ export function defineBootstrap(settings: BootstrapSettings, stacks: CiStack[] =
   );
   const driftRole = role(
     "ci-drift",
-    `scheduled drift check of every stack of ${repository.fullName}`,
+    `scheduled drift check and right-sizing of every stack of ${repository.fullName}`,
     {
       contexts: [`environment:${driftEnvironment}`],
-      jobWorkflowRef: workflowRef(repository, driftWorkflowPath, settings.deployBranch),
+      // Both read-only and both as merged on the deploy branch: the drift check, and right-sizing, which
+      // reads each cluster's Prometheus through the API server (the previewer group's one proxy rule).
+      jobWorkflowRef: [driftWorkflowPath, rightsizeWorkflowPath].map((file) =>
+        workflowRef(repository, file, settings.deployBranch),
+      ),
     },
     withState(scope.apply(previewStatements), stacks, false),
   );

@@ -22,6 +22,8 @@ export const driftEnvironment = "drift";
 /** The reusable workflow every deploy job runs (deploy.yml calls it once per stack). */
 export const deployWorkflowPath = ".github/workflows/pulumi-up.yml";
 export const driftWorkflowPath = ".github/workflows/drift.yml";
+/** The weekly right-sizing (reads the clusters' Prometheus, read-only, with the drift role and environment). */
+export const rightsizeWorkflowPath = ".github/workflows/rightsize.yml";
 /**
  * A first `pulumi up` (cluster, nodes, add-ons, the Helm release with its 15-minute timeout, rollouts) can
  * take well over the default one-hour session; pulumi-up.yml asks for this much and its job times out first.
@@ -53,8 +55,8 @@ export interface GitHubTrustArgs {
   repository: GitHubRepository;
   /** Subject contexts, e.g. `environment:preview`; each is trusted in both subject formats. */
   contexts: string[];
-  /** When set, only jobs of this workflow file at this ref (STS checks the `job_workflow_ref` claim). */
-  jobWorkflowRef?: string;
+  /** When set, only jobs of these workflow files at this ref (STS checks the `job_workflow_ref` claim). */
+  jobWorkflowRef?: string | string[];
 }
 
 /**

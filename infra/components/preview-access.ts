@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { kubePrometheusStackRelease } from "./monitoring";
 
 /**
  * The Kubernetes group the CI preview role's access entry carries (`clusterViewerRoleArns`).
@@ -11,6 +12,14 @@ export const previewerGroup = "platform:previewers";
 
 /** Read-only verbs: the only ones this component ever grants. */
 export const readVerbs = ["get", "list", "watch"];
+
+/**
+ * The stack's Prometheus as the API server's service proxy names it (`<service>:<port name>`): the chart's
+ * Prometheus Service (`<fullname>-prometheus`, port `http-web`, 9090). `npm run rightsize -- --cluster-proxy`
+ * reads it at `/api/v1/namespaces/<monitoring>/services/<this>/proxy/…`, and the usage readers may GET exactly
+ * this name and nothing else.
+ */
+export const prometheusProxyName = `${kubePrometheusStackRelease}-prometheus:http-web`;
 
 /**
  * Every kind the program declares other than Secrets, by API group and resource: readable cluster-wide
@@ -32,6 +41,8 @@ export const declaredKinds: { apiGroup: string; resources: string[] }[] = [
 export interface PreviewAccessArgs {
   /** Namespaces whose Secrets the program declares or Helm keeps its release records in. */
   secretNamespaces: string[];
+  /** Where the stack's Prometheus runs: its query API is readable through the service proxy (GET only). */
+  monitoringNamespace: string;
   provider: k8s.Provider;
 }
 
@@ -83,6 +94,33 @@ export class PreviewAccess extends pulumi.ComponentResource {
         k8sOpts,
       );
     }
+    // Right-sizing (rightsize.yml, with the drift role) reads what containers used from Prometheus: GET on
+    // this one Service's proxy, nothing else of it. Previewers already read this namespace's Secrets (Grafana's
+    // admin password among them), which reach the same data; this adds no other object or verb.
+    const usageReader = new k8s.rbac.v1.Role(
+      `${name}-prometheus-query`,
+      {
+        metadata: { name: "platform-prometheus-query", namespace: args.monitoringNamespace },
+        rules: [
+          {
+            apiGroups: [""],
+            resources: ["services/proxy"],
+            resourceNames: [prometheusProxyName],
+            verbs: ["get"],
+          },
+        ],
+      },
+      k8sOpts,
+    );
+    new k8s.rbac.v1.RoleBinding(
+      `${name}-prometheus-query`,
+      {
+        metadata: { name: "platform-prometheus-query", namespace: args.monitoringNamespace },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: usageReader.metadata.name },
+        subjects,
+      },
+      k8sOpts,
+    );
     this.registerOutputs({});
   }
 }

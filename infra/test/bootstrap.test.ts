@@ -99,7 +99,10 @@ describe("CI bootstrap program", () => {
         `repo:${repo}:environment:drift`,
         `repo:${immutable}:environment:drift`,
       ],
-      "token.actions.githubusercontent.com:job_workflow_ref": `${repo}/.github/workflows/drift.yml@refs/heads/main`,
+      "token.actions.githubusercontent.com:job_workflow_ref": [
+        `${repo}/.github/workflows/drift.yml@refs/heads/main`,
+        `${repo}/.github/workflows/rightsize.yml@refs/heads/main`,
+      ],
     });
     expect(equals(ci, "ci-deploy")).toEqual({
       ...ids,

@@ -65,6 +65,7 @@ const decide = (role: string, token: Token) =>
 const formats = ["name", "immutable"] as const;
 const pullRequest = { ref: "refs/pull/7/merge", workflowFile: "preview.yml", environment: "preview" };
 const drift = { ref: "refs/heads/main", workflowFile: "drift.yml", environment: "drift" };
+const rightsize = { ref: "refs/heads/main", workflowFile: "rightsize.yml", environment: "drift" };
 const deployDev = { ref: "refs/heads/main", workflowFile: "pulumi-up.yml", environment: "dev" };
 const deployProd = { ...deployDev, environment: "production" };
 const otherRepository = {
@@ -87,6 +88,22 @@ describe("GitHub OIDC trust, evaluated", () => {
   it.each(formats)("main's drift token (%s subject) may assume the drift role", (subjectFormat) => {
     expect(decide("ci-drift", { subjectFormat, ...drift })).toBe("Allowed");
   });
+
+  it.each(formats)(
+    "main's right-sizing token (%s subject) may assume the drift role; on a branch or in the preview environment it may not",
+    (subjectFormat) => {
+      expect(decide("ci-drift", { subjectFormat, ...rightsize })).toBe("Allowed");
+      expect(decide("ci-drift", { subjectFormat, ...rightsize, ref: "refs/heads/feature" })).toBe(
+        "ImplicitlyDenied",
+      );
+      expect(decide("ci-drift", { subjectFormat, ...rightsize, environment: "preview" })).toBe(
+        "ImplicitlyDenied",
+      );
+      expect(decide("ci-deploy", { subjectFormat, ...rightsize, environment: "dev" })).toBe(
+        "ImplicitlyDenied",
+      );
+    },
+  );
 
   it.each(formats)(
     "main's deploy tokens (%s subject) may assume the deploy role, dev and production",

@@ -441,7 +441,7 @@ describe("kube-prometheus-stack release", () => {
 });
 
 describe("the CI preview role in the cluster", () => {
-  type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
+  type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
   const rbac = (run: ProgramRun, kind: string) =>
     ofType(run.resources, `kubernetes:rbac.authorization.k8s.io/v1:${kind}`);
   const plural = (kind: string) => {
@@ -473,7 +473,9 @@ describe("the CI preview role in the cluster", () => {
 
   it("can read every object the program declares, Secrets only in the namespaces that hold them", () => {
     const clusterRules = rbac(runs.dev, "ClusterRole").flatMap((r) => r.inputs.rules as Rule[]);
-    const secretRoles = rbac(runs.dev, "Role");
+    const secretRoles = rbac(runs.dev, "Role").filter((r) =>
+      (r.inputs.rules as Rule[]).some((rule) => rule.resources.includes("secrets")),
+    );
     const declared = runs.dev.resources.filter(isKubernetesObject);
     for (const resource of declared) {
       const [group, kind] = groupAndResource(resource.type);
@@ -508,12 +510,36 @@ describe("the CI preview role in the cluster", () => {
     ]);
   });
 
+  it("may GET the stack's Prometheus through the service proxy, that one Service only (right-sizing)", () => {
+    const proxyRules = rbac(runs.dev, "Role").flatMap((r) =>
+      (r.inputs.rules as Rule[])
+        .filter((rule) => rule.resources.some((resource) => resource.includes("/proxy")))
+        .map((rule) => ({ namespace: r.inputs.metadata.namespace, rule })),
+    );
+    expect(proxyRules).toEqual([
+      {
+        namespace: "monitoring",
+        rule: {
+          apiGroups: [""],
+          resources: ["services/proxy"],
+          resourceNames: ["kube-prometheus-stack-prometheus:http-web"],
+          verbs: ["get"],
+        },
+      },
+    ]);
+    const clusterRules = rbac(runs.dev, "ClusterRole").flatMap((r) => r.inputs.rules as Rule[]);
+    expect(clusterRules.some((r) => r.resources.some((resource) => resource.includes("/")))).toBe(false);
+  });
+
   it("is read-only: get, list and watch, nothing else, no wildcards, bound to the previewer group only", () => {
     const roles = [...rbac(runs.dev, "ClusterRole"), ...rbac(runs.dev, "Role")];
     expect(roles.length).toBeGreaterThan(0);
     for (const role of roles) {
       for (const rule of role.inputs.rules as Rule[]) {
-        expect([...rule.verbs].sort(), role.name).toEqual(["get", "list", "watch"]);
+        // The Prometheus proxy rule is get alone; every other rule get, list and watch.
+        expect(rule.resourceNames ? rule.verbs : [...rule.verbs].sort(), role.name).toEqual(
+          rule.resourceNames ? ["get"] : ["get", "list", "watch"],
+        );
         expect(rule.apiGroups).not.toContain("*");
         expect(rule.resources).not.toContain("*");
       }
