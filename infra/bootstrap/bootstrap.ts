@@ -97,6 +97,8 @@ function githubSettingsArgs(
         ? { PULUMI_BACKEND_URL: pulumi.interpolate`s3://${made.bucket}?region=${settings.region}` }
         : {}),
       ...(settings.pulumiOrg ? { PULUMI_ORG: settings.pulumiOrg } : {}),
+      ...(settings.rightsizeStack ? { RIGHTSIZE_STACK: settings.rightsizeStack } : {}),
+      ...(settings.rightsizeAppClientId ? { RIGHTSIZE_APP_CLIENT_ID: settings.rightsizeAppClientId } : {}),
     },
     secrets: made.environmentSecrets,
     reviewers: reviewersGate ? settings.deployReviewers : [],

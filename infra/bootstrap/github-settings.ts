@@ -45,15 +45,33 @@ export interface GitHubSettingsArgs {
   pullRequestApprovals: number;
 }
 
-const secretsSchema = z.record(
-  z.string(),
-  z.partialRecord(z.enum(PULUMI_SECRET_NAMES), z.string().min(1)).refine((s) => Object.keys(s).length === 1, {
-    message: `one of ${PULUMI_SECRET_NAMES.join(" or ")} per environment`,
-  }),
-);
+/** The right-sizing workflow's GitHub App key: read only by `main`'s jobs in the drift environment. */
+export const RIGHTSIZE_KEY_SECRET = "RIGHTSIZE_APP_PRIVATE_KEY";
+
+const secretsSchema = z
+  .record(
+    z.string(),
+    z
+      .partialRecord(z.enum([...PULUMI_SECRET_NAMES, RIGHTSIZE_KEY_SECRET]), z.string().min(1))
+      .refine((s) => PULUMI_SECRET_NAMES.filter((name) => name in s).length === 1, {
+        message: `one of ${PULUMI_SECRET_NAMES.join(" or ")} per environment`,
+      }),
+  )
+  .superRefine((environments, context) => {
+    for (const [environment, entries] of Object.entries(environments)) {
+      if (RIGHTSIZE_KEY_SECRET in entries && environment !== "drift") {
+        context.addIssue({
+          code: "custom",
+          path: [environment, RIGHTSIZE_KEY_SECRET],
+          message: "only in the drift environment, whose main-branch jobs run the right-sizing",
+        });
+      }
+    }
+  });
 
 /**
- * `bootstrap:environmentSecrets`: `{<environment>: {PULUMI_ACCESS_TOKEN | PULUMI_CONFIG_PASSPHRASE: value}}`, set
+ * `bootstrap:environmentSecrets`: `{<environment>: {PULUMI_ACCESS_TOKEN | PULUMI_CONFIG_PASSPHRASE: value}}` (and,
+ * in `drift`, the right-sizing app's `RIGHTSIZE_APP_PRIVATE_KEY`), set
  * with `pulumi config set --secret --path 'bootstrap:environmentSecrets.preview.PULUMI_ACCESS_TOKEN' <token>`.
  * Checked before any resource; each value becomes a Pulumi secret (encrypted in the bootstrap's state).
  */

@@ -55,6 +55,19 @@ export const bootstrapSettingsSchema = z
      * one outside any organisation; before that AWS refuses, hence off by default.
      */
     activateCostAllocationTags: flag.default(false),
+    /** The stack whose cluster's use the weekly right-sizing reads (the RIGHTSIZE_STACK variable; unset: prod). */
+    rightsizeStack: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/, "a stack name, e.g. prod")
+      .optional(),
+    /**
+     * The client id of the GitHub App that opens the right-sizing pull request (the RIGHTSIZE_APP_CLIENT_ID
+     * variable); its private key goes in `environmentSecrets.drift.RIGHTSIZE_APP_PRIVATE_KEY`.
+     */
+    rightsizeAppClientId: z
+      .string()
+      .regex(/^(Iv[0-9A-Za-z.]+|\d+)$/, "a GitHub App client id (Iv23…) or app id")
+      .optional(),
     /** Pulumi Cloud organisation of the stacks (the PULUMI_ORG variable), with `stateBackend: false`. */
     pulumiOrg: z
       .string()

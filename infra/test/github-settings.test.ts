@@ -173,9 +173,16 @@ describe("environments, variables and the label, as the workflows read them", ()
       AWS_REGION: "us-east-1",
       PULUMI_BACKEND_URL: "s3://state-mock?region=us-east-1",
     });
-    return runBootstrap({ stateBackend: "false", pulumiOrg: "acme" }).then((cloud) => {
+    return runBootstrap({
+      stateBackend: "false",
+      pulumiOrg: "acme",
+      rightsizeStack: "prod",
+      rightsizeAppClientId: "Iv23liExampleClient",
+    }).then((cloud) => {
       const withCloud = variables(cloud);
       expect(withCloud.PULUMI_ORG).toBe("acme");
+      expect(withCloud.RIGHTSIZE_STACK).toBe("prod");
+      expect(withCloud.RIGHTSIZE_APP_CLIENT_ID).toBe("Iv23liExampleClient");
       expect(withCloud.PULUMI_BACKEND_URL).toBeUndefined();
       // Between the two backends, every variable a workflow reads is set, and nothing else.
       expect(new Set([...Object.keys(s3), ...Object.keys(withCloud)])).toEqual(read);
@@ -278,6 +285,19 @@ describe("environment secrets the bootstrap owns", () => {
     expect(await pulumi.isSecret(values.preview?.PULUMI_ACCESS_TOKEN as pulumi.Output<string>)).toBe(true);
   });
 
+  it("keeps the right-sizing app's private key in the drift environment, beside its Pulumi credential", () => {
+    const withKey = JSON.stringify({
+      drift: { PULUMI_ACCESS_TOKEN: "pul-drift", RIGHTSIZE_APP_PRIVATE_KEY: "pem" },
+    });
+    pulumi.runtime.setAllConfig({ "bootstrap:environmentSecrets": withKey }, [
+      "bootstrap:environmentSecrets",
+    ]);
+    expect(Object.keys(environmentSecretsSetting(["preview", "drift"]).drift ?? {})).toEqual([
+      "PULUMI_ACCESS_TOKEN",
+      "RIGHTSIZE_APP_PRIVATE_KEY",
+    ]);
+  });
+
   it.each([
     [secrets, [], "holds credentials: set it with pulumi config set --secret"],
     [
@@ -294,6 +314,11 @@ describe("environment secrets the bootstrap owns", () => {
       JSON.stringify({ dev: { AWS_SECRET_ACCESS_KEY: "x" } }),
       ["bootstrap:environmentSecrets"],
       "bootstrap:environmentSecrets:",
+    ],
+    [
+      JSON.stringify({ preview: { PULUMI_ACCESS_TOKEN: "x", RIGHTSIZE_APP_PRIVATE_KEY: "k" } }),
+      ["bootstrap:environmentSecrets"],
+      "preview.RIGHTSIZE_APP_PRIVATE_KEY: only in the drift environment",
     ],
   ])("refuses %s before any resource", async (value, secretKeys, message) => {
     const error = await runBootstrap({ environmentSecrets: value }, { secretKeys }).then(

@@ -102,13 +102,13 @@ const awsInventory = (zones: number, nats: number, stack: "dev" | "prod") => ({
 
 /**
  * The previewer group's read-only RBAC (EKS stacks with a viewer role): a Secrets Role in monitoring and in the
- * load balancer controller's namespace (Helm's release records).
+ * load balancer controller's namespace (Helm's release records), and the Prometheus query Role (right-sizing).
  */
 const previewAccess = {
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole": 1,
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": 1,
-  "kubernetes:rbac.authorization.k8s.io/v1:Role": 2,
-  "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": 2,
+  "kubernetes:rbac.authorization.k8s.io/v1:Role": 3,
+  "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": 3,
   "platform:access:PreviewAccess": 1,
 };
 
