@@ -38,6 +38,8 @@ export interface DemoPod {
   replicaSet?: { name: string; deployment: string };
   cpuCores: number;
   memoryBytes: number;
+  /** Each container's requests when the pod has several (they add up to the pod's); one container otherwise. */
+  containers?: { name: string; cpuCores: number; memoryBytes: number }[];
 }
 
 export interface DemoVolume {
