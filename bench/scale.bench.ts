@@ -88,8 +88,8 @@ function prometheusConfig(inventoryAddress: string, nodes: string[], self: strin
 
 async function measure(size: (typeof SIZES)[number], prometheus: string): Promise<SizeFigures> {
   const log = (text: string) => console.log(`[${size.label}] ${text}`);
-  const dir = mkdtempSync(join(tmpdir(), "scale-bench-"));
   const cluster = syntheticCluster(size, 1);
+  const dir = mkdtempSync(join(tmpdir(), "scale-bench-"));
   const server = createSyntheticClusterServer(cluster);
   const renderMs = await server.refresh();
   const running = await serveService(server, {

@@ -11,11 +11,12 @@ import {
 } from "../catalogue/services";
 import { Apps, type DeployedService } from "./components/apps";
 import { EksCluster, ExistingCluster } from "./components/cluster";
-import { Monitoring } from "./components/monitoring";
+import { LongTermStore } from "./components/long-term-store";
+import { kubePrometheusStackRelease, Monitoring } from "./components/monitoring";
 import { Network } from "./components/network";
 import { PreviewAccess } from "./components/preview-access";
 import { readPolicyFile } from "./components/service";
-import { replicasOf, type Settings } from "./config";
+import { longTermStoreOn, prometheusRetentionOf, replicasOf, type Settings } from "./config";
 import { ecrRegistry, type ImageSource, imageSourceAt, imagesToBuild, repositoryRoot } from "./images";
 import { preflight } from "./preflight";
 import { stackTags } from "./stack-tags";
@@ -75,6 +76,7 @@ export async function definePlatform(
   let storageClassName: string | undefined;
   let registry: string = settings.imageRegistry;
   let podIdentity: { clusterName: pulumi.Input<string>; accountId: pulumi.Input<string> } | undefined;
+  let longTermStore: LongTermStore | undefined;
   // What the stack pays for outside Kubernetes: nothing for a cluster the program does not create.
   const costInventory: StackCostInventory = {
     stack: settings.stack,
@@ -141,6 +143,19 @@ export async function definePlatform(
       provider: clusterProvider,
     });
     podIdentity = { clusterName: cluster.clusterName, accountId: caller.accountId };
+    if (longTermStoreOn(settings)) {
+      longTermStore = new LongTermStore("long-term-store", {
+        release: kubePrometheusStackRelease,
+        namespace: settings.monitoringNamespace,
+        region: settings.region,
+        accountId: caller.accountId,
+        clusterName: cluster.clusterName,
+        alias: clusterName,
+        provider: awsProvider("long-term-store"),
+      });
+      roleArns.longTermStoreWriter = longTermStore.roleArns.prometheus;
+      roleArns.longTermStoreReader = longTermStore.roleArns.grafana;
+    }
     new aws.budgets.Budget(
       "monthly-budget",
       {
@@ -184,7 +199,7 @@ export async function definePlatform(
   const monitoring = new Monitoring("monitoring", {
     namespace: settings.monitoringNamespace,
     chartVersion: settings.kubePrometheusStackVersion,
-    prometheusRetention: settings.prometheusRetention,
+    prometheusRetention: prometheusRetentionOf(settings),
     prometheusStorageSize: settings.prometheusStorageSize,
     alertmanagerStorageSize: settings.alertmanagerStorageSize,
     grafanaExposure: settings.grafanaExposure,
@@ -196,6 +211,7 @@ export async function definePlatform(
     sourceRoot: repositoryRoot,
     ...(storageClassName ? { storageClassName } : {}),
     managedControlPlane: settings.clusterMode === "eks",
+    ...(longTermStore ? { longTermStore: { values: longTermStore.values, dependsOn: [longTermStore] } } : {}),
     provider: k8sProvider,
   });
 

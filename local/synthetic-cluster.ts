@@ -118,7 +118,8 @@ function workloadsOf(size: ClusterSize, next: () => number): Workload[] {
     ...replicas.map((count, i): Workload => {
       const name = `app-${i}`;
       return {
-        namespace: `team-${i % size.namespaces}`,
+        // The DaemonSets' kube-system is one of the K namespaces.
+        namespace: `team-${i % Math.max(1, size.namespaces - 1)}`,
         name,
         kind: i % 6 === 5 ? "StatefulSet" : "Deployment",
         replicas: count,

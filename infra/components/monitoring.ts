@@ -9,6 +9,7 @@ import { INVENTORY_NODE_LABELS, INVENTORY_SERVICE_ANNOTATIONS } from "../../aler
 import { DEFAULT_COST_TAG_KEY, type Thresholds } from "../../alerts/settings";
 import { buildDashboardFiles } from "../../dashboards/src/dashboards";
 import { loadBalancerTagAnnotations } from "../stack-tags";
+import { mergeValues } from "./merge-values";
 
 export const kubePrometheusStackRelease = "kube-prometheus-stack";
 export const kubePrometheusStackRepo = "https://prometheus-community.github.io/helm-charts";
@@ -39,6 +40,8 @@ export interface MonitoringArgs {
   storageClassName?: string;
   /** EKS runs the control plane: its scheduler, controller manager and etcd cannot be scraped. */
   managedControlPlane: boolean;
+  /** The long-term store's chart values (merged over ours) and what the release waits for (its roles). */
+  longTermStore?: { values: Record<string, unknown>; dependsOn: pulumi.Resource[] };
   provider: k8s.Provider;
 }
 
@@ -327,11 +330,17 @@ export class Monitoring extends pulumi.ComponentResource {
         version: args.chartVersion,
         repositoryOpts: { repo: kubePrometheusStackRepo },
         namespace: args.namespace,
-        values: kubePrometheusStackValues(args, "grafana-admin"),
+        values: mergeValues(
+          kubePrometheusStackValues(args, "grafana-admin"),
+          args.longTermStore?.values ?? {},
+        ),
         atomic: true,
         timeout: 900,
       },
-      { ...inNamespace, dependsOn: [namespace, grafanaAdmin, telegram] },
+      {
+        ...inNamespace,
+        dependsOn: [namespace, grafanaAdmin, telegram, ...(args.longTermStore?.dependsOn ?? [])],
+      },
     );
 
     for (const { file, content } of dashboardFiles(args.thresholds)) {

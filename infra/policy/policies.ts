@@ -34,7 +34,12 @@ function parseDocument(document: unknown): Statement[] {
  * Writes that AWS defines without a resource ARN; allowed on Resource "*" only under a Condition
  * (the bootstrap's deploy role creates the cluster and its KMS key this way, pinned to a request tag).
  */
-const writesWithoutResourceArn = new Set(["kms:CreateKey", "kms:TagResource", "eks:CreateCluster"]);
+const writesWithoutResourceArn = new Set([
+  "kms:CreateKey",
+  "kms:TagResource",
+  "eks:CreateCluster",
+  "aps:CreateWorkspace",
+]);
 
 /** Only reads may use `Resource: "*"`: many read APIs (ce:Get*, ec2:Describe*) have no resource-level permissions. */
 const isReadOnlyAction = (action: string) =>

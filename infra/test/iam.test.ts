@@ -34,7 +34,9 @@ const costExporterPolicyFile = path.join(repoRoot, "services", "cost-exporter", 
 describe("IAM documents", () => {
   it("are well-formed, allow-only, and name no wildcard action", () => {
     const all = documents(runs.dev.resources);
-    expect(all.length).toBe(5);
+    // Trust and inline policy of the control plane, the nodes, the EBS CSI driver, the cost exporter, and the
+    // long-term store's writer and reader (trust and inline policy each).
+    expect(all.length).toBe(9);
     for (const { where, document } of all) {
       expect(document.Version, where).toBe("2012-10-17");
       for (const statement of document.Statement) {
@@ -71,7 +73,9 @@ describe("IAM documents", () => {
   });
 
   it("the cost exporter's role carries iam-policy.json byte-for-byte and nothing else", () => {
-    const [inline] = ofType(runs.dev.resources, "aws:iam/rolePolicy:RolePolicy");
+    const inline = ofType(runs.dev.resources, "aws:iam/rolePolicy:RolePolicy").find(
+      (p) => p.name === "cost-exporter-policy",
+    );
     expect(inline?.inputs.policy).toBe(fs.readFileSync(costExporterPolicyFile, "utf8"));
     const declared = JSON.parse(fs.readFileSync(costExporterPolicyFile, "utf8")) as PolicyDocument;
     const granted = (JSON.parse(inline?.inputs.policy) as PolicyDocument).Statement.flatMap((s) =>
@@ -84,14 +88,21 @@ describe("IAM documents", () => {
     expect(attachments.filter((a) => String(a.inputs.role).startsWith("cost-exporter-"))).toEqual([]);
   });
 
-  it("the cost exporter's and the EBS CSI driver's roles trust only Pod Identity for one service account", () => {
+  it("the Pod Identity roles (cost exporter, EBS CSI driver, long-term store) trust only one service account each", () => {
     const podRoles = ofType(runs.dev.resources, "aws:iam/role:Role").filter((r) =>
       r.inputs.assumeRolePolicy.includes("pods.eks.amazonaws.com"),
     );
-    expect(podRoles.map((r) => r.name).sort()).toEqual(["cluster-ebs-csi", "cost-exporter-role"]);
+    expect(podRoles.map((r) => r.name).sort()).toEqual([
+      "cluster-ebs-csi",
+      "cost-exporter-role",
+      "long-term-store-grafana",
+      "long-term-store-prometheus",
+    ]);
     const expected = {
       "cost-exporter-role": ["platform", "cost-exporter"],
       "cluster-ebs-csi": ["kube-system", "ebs-csi-controller-sa"],
+      "long-term-store-prometheus": ["monitoring", "kube-prometheus-stack-prometheus"],
+      "long-term-store-grafana": ["monitoring", "kube-prometheus-stack-grafana"],
     } as Record<string, [string, string]>;
     for (const role of podRoles) {
       const [statement] = (JSON.parse(role.inputs.assumeRolePolicy) as PolicyDocument).Statement as [

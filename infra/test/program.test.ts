@@ -73,13 +73,17 @@ const awsInventory = (zones: number, nats: number, stack: "dev" | "prod") => ({
   "aws:eks/addon:Addon": 5,
   "aws:eks/cluster:Cluster": 1,
   "aws:eks/nodeGroup:NodeGroup": 1,
-  "aws:eks/podIdentityAssociation:PodIdentityAssociation": 1,
-  "aws:iam/role:Role": 4,
-  "aws:iam/rolePolicy:RolePolicy": 1,
+  // the cost exporter's, and the long-term store's writer (Prometheus) and reader (Grafana)
+  "aws:amp/workspace:Workspace": 1,
+  "aws:amp/workspaceConfiguration:WorkspaceConfiguration": 1,
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation": 3,
+  "aws:iam/role:Role": 6,
+  "aws:iam/rolePolicy:RolePolicy": 3,
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 5,
   "aws:kms/key:Key": 1,
-  // preflight (creates nothing), network, cluster, cost-exporter, budget: one provider per concern for the `service` tag
-  "pulumi:providers:aws": 5,
+  // preflight (creates nothing), network, cluster, long-term-store, cost-exporter, budget: one provider per
+  // concern for the `service` tag
+  "pulumi:providers:aws": 6,
 });
 
 /** The previewer group's read-only RBAC (EKS stacks with a viewer role): one Secrets Role, in monitoring. */
@@ -98,6 +102,7 @@ const components = (eks: boolean, services: number): Record<string, number> =>
         "platform:apps:Apps": 1,
         "platform:apps:Service": services,
         "platform:cluster:EksCluster": 1,
+        "platform:monitoring:LongTermStore": 1,
         "platform:monitoring:Monitoring": 1,
         "platform:network:Network": 1,
       }
@@ -237,6 +242,7 @@ describe("resource inventory", () => {
       "budget",
       "cluster",
       "cost-exporter",
+      "long-term-store",
       "network",
       "preflight",
     ]);
@@ -253,6 +259,8 @@ describe("resource inventory", () => {
       "controlPlane",
       "costExporter",
       "ebsCsiDriver",
+      "longTermStoreReader",
+      "longTermStoreWriter",
       "nodes",
     ]);
     expect(outputs.clusterName).toBe("cost-aware-platform-dev");
@@ -368,7 +376,8 @@ describe("kube-prometheus-stack release", () => {
     expect(release?.inputs.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(release?.inputs.repositoryOpts.repo).toBe("https://prometheus-community.github.io/helm-charts");
     const spec = release?.inputs.values.prometheus.prometheusSpec;
-    expect(spec.retention).toBe("15d");
+    // What the alert rules read back (alerts/retention.ts): the long-term store keeps the history.
+    expect(spec.retention).toBe("3d");
     expect(spec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage).toBe("50Gi");
     expect(spec.serviceMonitorSelectorNilUsesHelmValues).toBe(false);
   });
@@ -549,7 +558,10 @@ describe("workloads", () => {
   });
 
   it("the cost exporter runs as the service account its Pod Identity association names", () => {
-    const [association] = ofType(runs.dev.resources, "aws:eks/podIdentityAssociation:PodIdentityAssociation");
+    const association = ofType(
+      runs.dev.resources,
+      "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+    ).find((a) => a.inputs.namespace === "platform");
     const deployment = deployments().find((d) => d.inputs.metadata.name === "cost-exporter");
     const pod = deployment?.inputs.spec.template.spec;
     expect(pod.serviceAccountName).toBe(association?.inputs.serviceAccount);
