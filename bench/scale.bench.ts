@@ -9,12 +9,11 @@
 // Goals: every group of ours under 10% of its interval at 10,000 pods; recorded series grow with workloads,
 // never pods × nodes. SCALE_SIZES picks sizes (e.g. `SCALE_SIZES=10/300,500/10000`).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { serveService } from "@platform/service-kit";
 import { freePort, requireTool, startProcess, waitFor } from "@platform/supervisor";
 import { parse, stringify } from "yaml";
-import { promGet } from "../local/check.js";
 import { createSyntheticClusterServer, SYNTHETIC_PATHS } from "../local/components/synthetic-cluster.js";
 import { ruleFiles } from "../local/configs.js";
 import { type ClusterSize, syntheticCluster } from "../local/synthetic-cluster.js";
@@ -45,6 +44,8 @@ interface GroupFigures {
   maxSeconds: number;
   records: string[];
   series: number;
+  /** Samples one evaluation of its expressions reads (Prometheus's query stats): work that no other load changes. */
+  samples: number;
 }
 interface SizeFigures {
   size: (typeof SIZES)[number];
@@ -54,12 +55,37 @@ interface SizeFigures {
   headSeries: number;
   scrapes: { job: string; targets: number; seconds: number; samples: number }[];
   renderMs: number;
+  /** The machine's 1-minute load average at the end (2 cores, shared): how much the timings can be trusted. */
+  load: number;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 type Vector = { metric: Record<string, string>; value: [number, string] }[];
-const query = (url: string, q: string) =>
-  promGet<{ result: Vector }>(url, `/api/v1/query?query=${encodeURIComponent(q)}`).then((d) => d.result);
+/** The samples an expression reads when evaluated now (`stats=all`: totalQueryableSamples). */
+async function samplesRead(url: string, expr: string): Promise<number> {
+  const res = await fetch(`${url}/api/v1/query?stats=all&query=${encodeURIComponent(expr)}`, {
+    signal: AbortSignal.timeout(60_000),
+  });
+  const body = (await res.json()) as {
+    data?: { stats?: { samples?: { totalQueryableSamples?: number }; timings?: { evalTotalTime?: number } } };
+  };
+  if (process.env.SCALE_RULE_STATS) {
+    console.log(
+      `  ${(body.data?.stats?.timings?.evalTotalTime ?? Number.NaN).toFixed(3)} s  ${expr.split("\n")[0]}`,
+    );
+  }
+  return body.data?.stats?.samples?.totalQueryableSamples ?? Number.NaN;
+}
+
+/** An instant query; a minute's patience, as a loaded Prometheus at 30,000 pods answers slowly. */
+async function query(url: string, q: string): Promise<Vector> {
+  const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(q)}`, {
+    signal: AbortSignal.timeout(60_000),
+  });
+  const body = (await res.json()) as { status: string; data: { result: Vector }; error?: string };
+  if (body.status !== "success") throw new Error(`${q}: ${body.error ?? res.status}`);
+  return body.data.result;
+}
 
 function prometheusConfig(inventoryAddress: string, nodes: string[], self: string, rulesDir: string): string {
   const at = (path: string) => ({ targets: [inventoryAddress], labels: { __metrics_path__: path } });
@@ -99,7 +125,12 @@ async function measure(size: (typeof SIZES)[number], prometheus: string): Promis
   const rulesDir = join(dir, "rules");
   const files = ruleFiles();
   const ours = Object.values(files).flatMap(
-    (text) => (parse(text) as { groups: { name: string; rules: { record?: string }[] }[] }).groups,
+    (text) =>
+      (
+        parse(text) as {
+          groups: { name: string; rules: { expr: string; record?: string; alert?: string }[] }[];
+        }
+      ).groups,
   );
   mkdirSync(rulesDir);
   for (const [file, text] of Object.entries(files)) writeFileSync(join(rulesDir, file), text);
@@ -155,16 +186,31 @@ async function measure(size: (typeof SIZES)[number], prometheus: string): Promis
         Number(row.value[1]),
       ]),
     );
-    const figures = (group: string, records: string[]): GroupFigures => ({
-      group,
-      medianSeconds: median(samples.get(group) ?? []),
-      maxSeconds: Math.max(0, ...(samples.get(group) ?? [])),
-      records,
-      series: records.reduce((sum, name) => sum + (counts.get(name) ?? 0), 0),
-    });
-    const groups = ours.map((g) =>
-      figures(g.name, [...new Set(g.rules.flatMap((r) => (r.record ? [r.record] : [])))]),
-    );
+    const read = async (rules: { expr: string; record?: string; alert?: string }[]) => {
+      let total = 0;
+      for (const rule of rules) {
+        const n = await samplesRead(url, rule.expr);
+        if (process.env.SCALE_RULE_STATS) log(`${rule.record ?? rule.alert}: ${n} samples`);
+        total += n;
+      }
+      return total;
+    };
+    const figures = async (
+      group: string,
+      rules: { expr: string; record?: string; alert?: string }[],
+    ): Promise<GroupFigures> => {
+      const records = [...new Set(rules.flatMap((r) => (r.record ? [r.record] : [])))];
+      return {
+        group,
+        medianSeconds: median(samples.get(group) ?? []),
+        maxSeconds: Math.max(0, ...(samples.get(group) ?? [])),
+        records,
+        series: records.reduce((sum, name) => sum + (counts.get(name) ?? 0), 0),
+        samples: await read(rules),
+      };
+    };
+    const groups: GroupFigures[] = [];
+    for (const g of ours) groups.push(await figures(g.name, g.rules as { expr: string }[]));
     const one = async (q: string) => Number((await query(url, q))[0]?.value[1] ?? Number.NaN);
     const perJob = await Promise.all(
       ["kube-state-metrics", "kubelet", "apps", "cost-exporter"].map(async (job) => ({
@@ -177,11 +223,12 @@ async function measure(size: (typeof SIZES)[number], prometheus: string): Promis
     return {
       size,
       groups,
-      baseline: figures(BASELINE.group, [BASELINE.record]),
+      baseline: await figures(BASELINE.group, [{ record: BASELINE.record, expr: BASELINE.expr }]),
       rssBytes: await one('process_resident_memory_bytes{job="prometheus"}'),
       headSeries: await one("prometheus_tsdb_head_series"),
       scrapes: perJob,
       renderMs,
+      load: loadavg()[0] ?? Number.NaN,
     };
   } finally {
     clearInterval(churn);
@@ -199,19 +246,19 @@ function report(f: SizeFigures): boolean {
     `\n### ${size.label} nodes/pods (${size.workloads.toLocaleString("en-US")} workloads, ${size.namespaces} namespaces)`,
   );
   console.log(
-    "| rule group | median ms | max ms | share of 30 s | × baseline (median) | series written | per workload |",
+    "| rule group | median ms | max ms | share of 30 s | × baseline (median) | samples read | × baseline | series written | per workload |",
   );
-  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   let met = true;
   for (const g of [...f.groups, f.baseline]) {
     const share = g.maxSeconds / INTERVAL_SECONDS;
     if (g !== f.baseline && size.pods >= GOAL_PODS && share >= GOAL_SHARE) met = false;
     console.log(
-      `| ${g === f.baseline ? `baseline: \`${BASELINE.expr}\`` : g.group} | ${ms(g.medianSeconds)} | ${ms(g.maxSeconds)} | ${(share * 100).toFixed(2)}% | ${(g.medianSeconds / (f.baseline.medianSeconds || Number.NaN)).toFixed(1)} | ${g.series.toLocaleString("en-US")} | ${(g.series / size.workloads).toFixed(2)} |`,
+      `| ${g === f.baseline ? `baseline: \`${BASELINE.expr}\`` : g.group} | ${ms(g.medianSeconds)} | ${ms(g.maxSeconds)} | ${(share * 100).toFixed(2)}% | ${(g.medianSeconds / (f.baseline.medianSeconds || Number.NaN)).toFixed(1)} | ${g.samples.toLocaleString("en-US")} | ${(g.samples / (f.baseline.samples || Number.NaN)).toFixed(1)} | ${g.series.toLocaleString("en-US")} | ${(g.series / size.workloads).toFixed(2)} |`,
     );
   }
   console.log(
-    `Prometheus: ${(f.rssBytes / 2 ** 20).toFixed(0)} MiB resident, ${f.headSeries.toLocaleString("en-US")} head series; ` +
+    `load average ${f.load.toFixed(1)} on ${availableParallelism()} cores; Prometheus: ${(f.rssBytes / 2 ** 20).toFixed(0)} MiB resident, ${f.headSeries.toLocaleString("en-US")} head series; ` +
       f.scrapes
         .map(
           (s) =>
