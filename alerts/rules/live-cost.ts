@@ -204,26 +204,24 @@ or sum by (part) (platform:live_cost_fixed:usd_per_hour)`,
 )`,
     },
     {
-      // A pod's share under the workload that owns it: a Deployment through its ReplicaSet, or the
-      // StatefulSet, DaemonSet or Job itself. Pods are summed per owner before anything is joined or renamed:
-      // per ReplicaSet, then per Deployment, so the cost grows with workloads, not with pods × owners.
+      // Pods summed per owner (ReplicaSet, StatefulSet, DaemonSet, Job): the one join over every pod, so what
+      // follows is joined and renamed per owner, its count growing with workloads, not pods.
+      record: "platform:live_cost_owner:usd_per_hour",
+      expr: `sum by (namespace, owner_kind, owner_name) (
+  platform:live_cost_pod:usd_per_hour
+  * on (namespace, pod) group_left (owner_kind, owner_name)
+  max by (namespace, pod, owner_kind, owner_name) (kube_pod_owner)
+)`,
+    },
+    {
+      // An owner's share under the workload it is: a Deployment through its ReplicaSet, or the StatefulSet,
+      // DaemonSet or Job itself.
       record: "platform:live_cost_workload:usd_per_hour",
       expr: `sum by (namespace, workload, workload_kind) (
-  ${asWorkload(`sum by (namespace, owner_kind, owner_name) (
-    platform:live_cost_pod:usd_per_hour
-    * on (namespace, pod) group_left (owner_kind, owner_name)
-    max by (namespace, pod, owner_kind, owner_name) (kube_pod_owner{owner_kind!="ReplicaSet"})
-  )`)}
+  ${asWorkload('platform:live_cost_owner:usd_per_hour{owner_kind!="ReplicaSet"}')}
   or
   ${asWorkload(`sum by (namespace, replicaset) (
-      label_replace(
-        sum by (namespace, owner_name) (
-          platform:live_cost_pod:usd_per_hour
-          * on (namespace, pod) group_left (owner_name)
-          max by (namespace, pod, owner_name) (kube_pod_owner{owner_kind="ReplicaSet"})
-        ),
-        "replicaset", "$1", "owner_name", "(.+)"
-      )
+      label_replace(platform:live_cost_owner:usd_per_hour{owner_kind="ReplicaSet"}, "replicaset", "$1", "owner_name", "(.+)")
     )
     * on (namespace, replicaset) group_left (owner_kind, owner_name)
     max by (namespace, replicaset, owner_kind, owner_name) (kube_replicaset_owner)`)}
