@@ -124,6 +124,84 @@ function prometheusConfig(inventoryAddress: string, nodes: string[], self: strin
   });
 }
 
+interface Rule {
+  expr: string;
+  record?: string;
+  alert?: string;
+}
+
+/** The committed rule files and the baseline group, written where Prometheus loads them; our groups, parsed. */
+function writeRules(rulesDir: string): { name: string; rules: Rule[] }[] {
+  const files = ruleFiles();
+  mkdirSync(rulesDir);
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(rulesDir, file), text);
+  const baseline = { name: BASELINE.group, rules: [{ record: BASELINE.record, expr: BASELINE.expr }] };
+  writeFileSync(join(rulesDir, "baseline.rules.yml"), stringify({ groups: [baseline] }));
+  return Object.values(files).flatMap(
+    (text) => (parse(text) as { groups: { name: string; rules: Rule[] }[] }).groups,
+  );
+}
+
+/** Each group's last evaluation time, sampled once an interval. */
+async function sampleDurations(url: string): Promise<Map<string, number[]>> {
+  const samples = new Map<string, number[]>();
+  for (let i = 0; i < SAMPLES; i++) {
+    for (const row of await query(url, "prometheus_rule_group_last_duration_seconds")) {
+      const group = row.metric.rule_group?.split(";").pop() ?? "";
+      samples.set(group, [...(samples.get(group) ?? []), Number(row.value[1])]);
+    }
+    await new Promise((r) => setTimeout(r, INTERVAL_SECONDS * 1000));
+  }
+  return samples;
+}
+
+/** A group's figures: sampled durations, its expressions' cost through the query API, the series it wrote. */
+async function groupFigures(
+  url: string,
+  group: { name: string; rules: Rule[] },
+  durations: Map<string, number[]>,
+  counts: Map<string, number>,
+): Promise<GroupFigures> {
+  const records = [...new Set(group.rules.flatMap((r) => (r.record ? [r.record] : [])))];
+  let samples = 0;
+  let querySeconds = 0;
+  for (const rule of group.rules) {
+    const cost = await exprCost(url, rule.expr);
+    if (process.env.SCALE_RULE_STATS)
+      console.log(`    ${rule.record ?? rule.alert}: ${cost.samples} samples`);
+    samples += cost.samples;
+    querySeconds += cost.seconds;
+  }
+  return {
+    group: group.name,
+    medianSeconds: median(durations.get(group.name) ?? []),
+    maxSeconds: Math.max(0, ...(durations.get(group.name) ?? [])),
+    records,
+    series: records.reduce((sum, name) => sum + (counts.get(name) ?? 0), 0),
+    samples,
+    querySeconds,
+  };
+}
+
+/** What Prometheus itself reports after the run: memory, head series, and each job's scrapes. */
+async function prometheusFigures(url: string) {
+  const one = async (q: string) => Number((await query(url, q))[0]?.value[1] ?? Number.NaN);
+  const scrapes = [];
+  for (const job of ["kube-state-metrics", "kubelet", "apps", "cost-exporter"]) {
+    scrapes.push({
+      job,
+      targets: await one(`count(up{job="${job}"})`),
+      seconds: await one(`max(scrape_duration_seconds{job="${job}"})`),
+      samples: await one(`sum(scrape_samples_scraped{job="${job}"})`),
+    });
+  }
+  return {
+    rssBytes: await one('process_resident_memory_bytes{job="prometheus"}'),
+    headSeries: await one("prometheus_tsdb_head_series"),
+    scrapes,
+  };
+}
+
 async function measure(size: (typeof SIZES)[number], prometheus: string): Promise<SizeFigures> {
   const log = (text: string) => console.log(`[${size.label}] ${text}`);
   const cluster = syntheticCluster(size, 1);
@@ -134,36 +212,12 @@ async function measure(size: (typeof SIZES)[number], prometheus: string): Promis
     config: { PORT: 0, HOST: "127.0.0.1", SHUTDOWN_TIMEOUT: 2000 },
     handleSignals: false,
   });
-  const rulesDir = join(dir, "rules");
-  const files = ruleFiles();
-  const ours = Object.values(files).flatMap(
-    (text) =>
-      (
-        parse(text) as {
-          groups: { name: string; rules: { expr: string; record?: string; alert?: string }[] }[];
-        }
-      ).groups,
-  );
-  mkdirSync(rulesDir);
-  for (const [file, text] of Object.entries(files)) writeFileSync(join(rulesDir, file), text);
-  writeFileSync(
-    join(rulesDir, "baseline.rules.yml"),
-    stringify({
-      groups: [{ name: BASELINE.group, rules: [{ record: BASELINE.record, expr: BASELINE.expr }] }],
-    }),
-  );
+  const ours = writeRules(join(dir, "rules"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const address = new URL(running.url).host;
-  writeFileSync(
-    join(dir, "prometheus.yml"),
-    prometheusConfig(
-      address,
-      cluster.inventory.nodes.map((n) => n.name),
-      `127.0.0.1:${port}`,
-      rulesDir,
-    ),
-  );
+  const nodes = cluster.inventory.nodes.map((n) => n.name);
+  const config = prometheusConfig(new URL(running.url).host, nodes, `127.0.0.1:${port}`, join(dir, "rules"));
+  writeFileSync(join(dir, "prometheus.yml"), config);
   const child = startProcess(prometheus, [
     `--config.file=${join(dir, "prometheus.yml")}`,
     `--storage.tsdb.path=${join(dir, "data")}`,
@@ -184,62 +238,21 @@ async function measure(size: (typeof SIZES)[number], prometheus: string): Promis
     );
     // Two evaluations with every series present: the first scrape of each target, then the rules on it.
     await new Promise((r) => setTimeout(r, (INTERVAL_SECONDS * 2 + 5) * 1000));
-    const samples = new Map<string, number[]>();
-    for (let i = 0; i < SAMPLES; i++) {
-      for (const row of await query(url, "prometheus_rule_group_last_duration_seconds")) {
-        const group = row.metric.rule_group?.split(";").pop() ?? "";
-        samples.set(group, [...(samples.get(group) ?? []), Number(row.value[1])]);
-      }
-      await new Promise((r) => setTimeout(r, INTERVAL_SECONDS * 1000));
-    }
+    const durations = await sampleDurations(url);
     const counts = new Map(
       (await query(url, 'count by (__name__) ({__name__=~"(platform|job|bench):.+"})')).map((row) => [
         row.metric.__name__ ?? "",
         Number(row.value[1]),
       ]),
     );
-    const read = async (rules: { expr: string; record?: string; alert?: string }[]) => {
-      const total = { samples: 0, seconds: 0 };
-      for (const rule of rules) {
-        const cost = await exprCost(url, rule.expr);
-        if (process.env.SCALE_RULE_STATS) log(`${rule.record ?? rule.alert}: ${cost.samples} samples`);
-        total.samples += cost.samples;
-        total.seconds += cost.seconds;
-      }
-      return total;
-    };
-    const figures = async (
-      group: string,
-      rules: { expr: string; record?: string; alert?: string }[],
-    ): Promise<GroupFigures> => {
-      const records = [...new Set(rules.flatMap((r) => (r.record ? [r.record] : [])))];
-      return {
-        group,
-        medianSeconds: median(samples.get(group) ?? []),
-        maxSeconds: Math.max(0, ...(samples.get(group) ?? [])),
-        records,
-        series: records.reduce((sum, name) => sum + (counts.get(name) ?? 0), 0),
-        ...(await read(rules).then((r) => ({ samples: r.samples, querySeconds: r.seconds }))),
-      };
-    };
     const groups: GroupFigures[] = [];
-    for (const g of ours) groups.push(await figures(g.name, g.rules as { expr: string }[]));
-    const one = async (q: string) => Number((await query(url, q))[0]?.value[1] ?? Number.NaN);
-    const perJob = await Promise.all(
-      ["kube-state-metrics", "kubelet", "apps", "cost-exporter"].map(async (job) => ({
-        job,
-        targets: await one(`count(up{job="${job}"})`),
-        seconds: await one(`max(scrape_duration_seconds{job="${job}"})`),
-        samples: await one(`sum(scrape_samples_scraped{job="${job}"})`),
-      })),
-    );
+    for (const g of ours) groups.push(await groupFigures(url, g, durations, counts));
+    const baselineGroup = { name: BASELINE.group, rules: [{ record: BASELINE.record, expr: BASELINE.expr }] };
     return {
       size,
       groups,
-      baseline: await figures(BASELINE.group, [{ record: BASELINE.record, expr: BASELINE.expr }]),
-      rssBytes: await one('process_resident_memory_bytes{job="prometheus"}'),
-      headSeries: await one("prometheus_tsdb_head_series"),
-      scrapes: perJob,
+      baseline: await groupFigures(url, baselineGroup, durations, counts),
+      ...(await prometheusFigures(url)),
       renderMs,
       load: loadavg()[0] ?? Number.NaN,
     };

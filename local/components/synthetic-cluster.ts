@@ -149,113 +149,86 @@ const HELP: Record<string, string> = {
 };
 
 /** What kube-state-metrics v2 reports of every pod and container besides the demo inventory's series. */
+type Add = (name: string, labels: Record<string, string>, value: number) => void;
+type PodIdentity = { uid: string; ip: string; startedAt: number };
+
+/** The demo inventory's per-pod families: requests per container, phase, owner, and each ReplicaSet's owner once. */
+function inventoryFamilies(pod: DemoPod, add: Add, replicaSets: Set<string>): void {
+  const at = { namespace: pod.namespace, pod: pod.name };
+  for (const container of containersOf(pod)) {
+    const labels = { ...at, container: container.name, node: pod.node };
+    add(
+      "kube_pod_container_resource_requests",
+      { ...labels, resource: "cpu", unit: "core" },
+      container.cpuCores,
+    );
+    add(
+      "kube_pod_container_resource_requests",
+      { ...labels, resource: "memory", unit: "byte" },
+      container.memoryBytes,
+    );
+  }
+  for (const phase of PHASES) add("kube_pod_status_phase", { ...at, phase }, phase === "Running" ? 1 : 0);
+  const owner = { owner_kind: pod.owner.kind, owner_name: pod.owner.name, owner_is_controller: "true" };
+  add("kube_pod_owner", { ...at, ...owner }, 1);
+  const replicaSet = pod.replicaSet;
+  if (replicaSet && !replicaSets.has(`${pod.namespace}/${replicaSet.name}`)) {
+    replicaSets.add(`${pod.namespace}/${replicaSet.name}`);
+    const rsOwner = {
+      owner_kind: "Deployment",
+      owner_name: replicaSet.deployment,
+      owner_is_controller: "true",
+    };
+    add("kube_replicaset_owner", { namespace: pod.namespace, replicaset: replicaSet.name, ...rsOwner }, 1);
+  }
+}
+
+/** What kube-state-metrics v2 adds of every pod and container: info, start, readiness, labels, limits, restarts. */
+function stateFamilies(pod: DemoPod, id: PodIdentity, add: Add): void {
+  const where = { namespace: pod.namespace, pod: pod.name, uid: id.uid };
+  const createdBy = { created_by_kind: pod.owner.kind, created_by_name: pod.owner.name };
+  const addresses = { host_ip: "10.0.0.1", pod_ip: id.ip, node: pod.node };
+  add(
+    "kube_pod_info",
+    { ...where, ...addresses, ...createdBy, priority_class: "", host_network: "false" },
+    1,
+  );
+  add("kube_pod_start_time", where, Math.floor(id.startedAt / 1000));
+  for (const condition of ["true", "false", "unknown"]) {
+    add("kube_pod_status_ready", { ...where, condition }, condition === "true" ? 1 : 0);
+  }
+  add("kube_pod_labels", where, 1);
+  for (const container of containersOf(pod)) {
+    const inPod = { ...where, container: container.name };
+    const image = `registry.example/${pod.namespace}/${container.name}:1.0.0`;
+    const ids = { image_id: `${image}@sha256:0`, container_id: `containerd://${id.uid}` };
+    add("kube_pod_container_info", { ...inPod, image_spec: image, image, ...ids }, 1);
+    const limits = { ...inPod, node: pod.node };
+    add(
+      "kube_pod_container_resource_limits",
+      { ...limits, resource: "cpu", unit: "core" },
+      container.cpuCores * 2,
+    );
+    add(
+      "kube_pod_container_resource_limits",
+      { ...limits, resource: "memory", unit: "byte" },
+      container.memoryBytes * 2,
+    );
+    add("kube_pod_container_status_restarts_total", inPod, 0);
+    add("kube_pod_container_status_ready", inPod, 1);
+  }
+}
+
+/** Every pod's kube-state-metrics series as text, family by family. */
 export function podSeries(cluster: SyntheticCluster): string {
   const out: Record<string, string[]> = Object.fromEntries(Object.keys(HELP).map((name) => [name, []]));
-  const push = (name: string, text: string) => out[name]?.push(text);
+  const add: Add = (name, labels, value) => out[name]?.push(series(name, labels, value));
   const replicaSets = new Set<string>();
   for (const pod of cluster.inventory.pods) {
     const id = cluster.podIdentity.get(`${pod.namespace}/${pod.name}`);
     if (!id) continue;
-    const at = { namespace: pod.namespace, pod: pod.name };
-    for (const container of containersOf(pod)) {
-      const labels = { ...at, container: container.name, node: pod.node };
-      push(
-        "kube_pod_container_resource_requests",
-        series(
-          "kube_pod_container_resource_requests",
-          { ...labels, resource: "cpu", unit: "core" },
-          container.cpuCores,
-        ) +
-          series(
-            "kube_pod_container_resource_requests",
-            { ...labels, resource: "memory", unit: "byte" },
-            container.memoryBytes,
-          ),
-      );
-    }
-    for (const phase of PHASES) {
-      push(
-        "kube_pod_status_phase",
-        series("kube_pod_status_phase", { ...at, phase }, phase === "Running" ? 1 : 0),
-      );
-    }
-    const owner = { owner_kind: pod.owner.kind, owner_name: pod.owner.name, owner_is_controller: "true" };
-    push("kube_pod_owner", series("kube_pod_owner", { ...at, ...owner }, 1));
-    if (pod.replicaSet && !replicaSets.has(`${pod.namespace}/${pod.replicaSet.name}`)) {
-      replicaSets.add(`${pod.namespace}/${pod.replicaSet.name}`);
-      push(
-        "kube_replicaset_owner",
-        series(
-          "kube_replicaset_owner",
-          {
-            namespace: pod.namespace,
-            replicaset: pod.replicaSet.name,
-            owner_kind: "Deployment",
-            owner_name: pod.replicaSet.deployment,
-            owner_is_controller: "true",
-          },
-          1,
-        ),
-      );
-    }
-    const where = { namespace: pod.namespace, pod: pod.name, uid: id.uid };
-    push(
-      "kube_pod_info",
-      series(
-        "kube_pod_info",
-        {
-          ...where,
-          host_ip: "10.0.0.1",
-          pod_ip: id.ip,
-          node: pod.node,
-          created_by_kind: pod.owner.kind,
-          created_by_name: pod.owner.name,
-          priority_class: "",
-          host_network: "false",
-        },
-        1,
-      ),
-    );
-    push("kube_pod_start_time", series("kube_pod_start_time", where, Math.floor(id.startedAt / 1000)));
-    for (const condition of ["true", "false", "unknown"]) {
-      push(
-        "kube_pod_status_ready",
-        series("kube_pod_status_ready", { ...where, condition }, condition === "true" ? 1 : 0),
-      );
-    }
-    push("kube_pod_labels", series("kube_pod_labels", where, 1));
-    for (const container of containersOf(pod)) {
-      const inPod = { ...where, container: container.name };
-      const image = `registry.example/${pod.namespace}/${container.name}:1.0.0`;
-      push(
-        "kube_pod_container_info",
-        series(
-          "kube_pod_container_info",
-          {
-            ...inPod,
-            image_spec: image,
-            image,
-            image_id: `${image}@sha256:0`,
-            container_id: `containerd://${id.uid}`,
-          },
-          1,
-        ),
-      );
-      for (const [resource, unit, value] of [
-        ["cpu", "core", container.cpuCores * 2],
-        ["memory", "byte", container.memoryBytes * 2],
-      ] as const) {
-        push(
-          "kube_pod_container_resource_limits",
-          series("kube_pod_container_resource_limits", { ...inPod, node: pod.node, resource, unit }, value),
-        );
-      }
-      push(
-        "kube_pod_container_status_restarts_total",
-        series("kube_pod_container_status_restarts_total", inPod, 0),
-      );
-      push("kube_pod_container_status_ready", series("kube_pod_container_status_ready", inPod, 1));
-    }
+    inventoryFamilies(pod, add, replicaSets);
+    stateFamilies(pod, id, add);
   }
   return Object.entries(out)
     .map(
