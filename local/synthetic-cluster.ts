@@ -7,7 +7,8 @@
  * indexes what it would. Pure and seeded: the same size and seed give the same cluster.
  */
 import { eksNodeAllocatable } from "@platform/prices";
-import type { DemoInventory, DemoNode, DemoPod } from "./demo-inventory.js";
+import { mulberry32 } from "../services/traffic/src/random.js";
+import { type DemoInventory, type DemoNode, type DemoPod, nodeOfShape } from "./demo-inventory.js";
 
 export interface ClusterSize {
   nodes: number;
@@ -21,18 +22,6 @@ export const SYNTHETIC_INSTANCE_TYPES = ["m6i.2xlarge", "m7i.2xlarge", "r6i.2xla
 /** DaemonSets: one pod on every node each (a log shipper, the CNI, a node exporter). */
 const DAEMON_SETS = ["log-shipper", "aws-node", "node-exporter"] as const;
 const MIB = 2 ** 20;
-
-/** mulberry32: a small seeded generator, so a size is the same cluster in every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 const suffix = (next: () => number, length: number) =>
@@ -65,21 +54,8 @@ function nodesOf(count: number): DemoNode[] {
     const instanceType = SYNTHETIC_INSTANCE_TYPES[i % SYNTHETIC_INSTANCE_TYPES.length] as string;
     const shape = eksNodeAllocatable(instanceType);
     if (!shape) throw new Error(`no capacity figures for ${instanceType}`);
-    return {
-      name: `ip-10-${Math.floor(i / 65_536)}-${Math.floor(i / 256) % 256}-${i % 256}.ec2.internal`,
-      instanceType,
-      capacityType: i % 5 === 4 ? "SPOT" : "ON_DEMAND",
-      capacity: {
-        cpuCores: shape.capacity.cpuMillicores / 1000,
-        memoryBytes: shape.capacity.memoryMiB * MIB,
-        pods: shape.maxPods,
-      },
-      allocatable: {
-        cpuCores: shape.allocatable.cpuMillicores / 1000,
-        memoryBytes: shape.allocatable.memoryMiB * MIB,
-        pods: shape.allocatable.pods,
-      },
-    };
+    const name = `ip-10-${Math.floor(i / 65_536)}-${Math.floor(i / 256) % 256}-${i % 256}.ec2.internal`;
+    return nodeOfShape(name, shape, i % 5 === 4 ? "SPOT" : "ON_DEMAND");
   });
 }
 
@@ -155,7 +131,7 @@ export function syntheticCluster(size: ClusterSize, seed = 1, now = Date.now()):
     if (!Number.isInteger(value) || value < 1)
       throw new Error(`${key}: a whole number above 0, not ${value}`);
   }
-  const next = random(seed);
+  const next = mulberry32(seed);
   const nodes = nodesOf(size.nodes);
   const workloads = workloadsOf(size, next);
   const podIdentity = new Map<string, { uid: string; ip: string; startedAt: number }>();
