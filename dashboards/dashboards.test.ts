@@ -3,8 +3,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadDefaultThresholds, resolveThresholds, type Thresholds } from "../alerts/settings.js";
 import { catalogue, serviceNamed } from "../catalogue/services.js";
+import { costHistory } from "./src/cost-history.js";
 import { buildDashboardFiles, buildDashboards } from "./src/dashboards.js";
-import { DASHBOARD_FILE_NAMES, DASHBOARD_UIDS, type DashboardKey } from "./src/uids.js";
+import { DASHBOARD_FILE_NAMES, DASHBOARD_UIDS, type DashboardKey, LONG_TERM_DATASOURCE } from "./src/uids.js";
 
 const DASHBOARDS_DIR = import.meta.dirname;
 const files = readdirSync(DASHBOARDS_DIR)
@@ -109,9 +110,16 @@ describe("dashboards", () => {
       ].map((m) => m[1]);
       expect(uids.length, file).toBeGreaterThan(0);
       expect(new Set(uids), file).toEqual(new Set(["${datasource}"]));
+      // Except the history panels, which read the long-term store by the uid it is provisioned with.
+      const history = new Set(costHistory().panels.map((p) => p.build().title));
       for (const panel of panelsOf(json)) {
-        expect(panel.datasource?.uid, `${file} ${panel.title}`).toBe("${datasource}");
-        for (const t of panel.targets ?? []) expect(t.datasource?.uid).toBe("${datasource}");
+        const uid = history.has(panel.title) ? LONG_TERM_DATASOURCE.uid : "${datasource}";
+        expect(panel.datasource?.uid, `${file} ${panel.title}`).toBe(uid);
+        for (const t of panel.targets ?? []) expect(t.datasource?.uid, `${file} ${panel.title}`).toBe(uid);
+      }
+      if (file === "cost.json") {
+        const reading = panelsOf(json).filter((p) => p.datasource?.uid === LONG_TERM_DATASOURCE.uid);
+        expect(reading.map((p) => p.title).sort()).toEqual([...history].sort());
       }
     }
   });

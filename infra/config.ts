@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { costTagKeySchema, stackThresholdsSchema } from "../alerts/settings";
+import { longestLookback, promDurationMs, retentionFor } from "../alerts/retention";
+import { buildRuleFiles } from "../alerts/rule-files";
+import { costTagKeySchema, loadDefaultThresholds, stackThresholdsSchema } from "../alerts/settings";
 import {
   type Catalogue,
   DEMO_TRAFFIC_MAX_RATE,
@@ -127,10 +129,13 @@ const settingsObject = z
       .string()
       .regex(/^\d+\.\d+\.\d+$/, "an exact chart version such as 88.5.3 (no ranges)")
       .default("88.5.3"),
+    // Unset: what the alert rules read back with the long-term store on (alerts/retention.ts), 15d without it.
     prometheusRetention: z
       .string()
       .regex(/^[1-9]\d*(h|d|w|y)$/, "a Prometheus duration above zero such as 15d")
-      .default("15d"),
+      .optional(),
+    // Unset: on for clusterMode eks (its Pod Identity signs the remote write), off for an existing cluster.
+    longTermStore: flag.optional(),
     prometheusStorageSize: quantity.default("50Gi"),
     alertmanagerStorageSize: quantity.default("2Gi"),
     grafanaExposure: z
@@ -252,6 +257,24 @@ function crossChecks(settings: RawSettings, ctx: z.RefinementCtx, services: Cata
       `must differ from platform:monitoringNamespace (both are ${settings.appsNamespace})`,
     );
   }
+  if (settings.longTermStore === true && settings.clusterMode !== "eks") {
+    issue(
+      "longTermStore",
+      "needs clusterMode eks (EKS Pod Identity signs the remote write to Amazon Managed Service for Prometheus); set it to false for an existing cluster",
+    );
+  }
+  const retention = settings.prometheusRetention;
+  if (
+    retention !== undefined &&
+    /^\d+[hdwy]$/.test(retention) &&
+    promDurationMs(retention) < rulesLookback().ms
+  ) {
+    const { rule, file } = rulesLookback();
+    issue(
+      "prometheusRetention",
+      `${retention} is shorter than the alert rules read back (${rule} in alerts/${file} reads ${rulesRetention()}); at least ${rulesRetention()}, or unset`,
+    );
+  }
   if (settings.clusterMode === "eks") {
     const notice = kubernetesVersionNotice(settings.kubernetesVersion, new Date());
     if (notice.level === "error") issue("kubernetesVersion", notice.message);
@@ -302,6 +325,28 @@ const structuredKeys = new Set([
   "thresholds",
   "replicas",
 ]);
+
+/** What the rules read back, from the rule files as built from the defaults (windows do not vary by stack). */
+let lookback: ReturnType<typeof longestLookback> | undefined;
+const rulesLookback = () => {
+  lookback ??= longestLookback(buildRuleFiles(loadDefaultThresholds()));
+  return lookback;
+};
+const rulesRetention = () => retentionFor(rulesLookback().ms);
+
+/** Whether the stack sends its recorded cost series to a long-term store (Amazon Managed Service for Prometheus). */
+export const longTermStoreOn = (settings: Pick<ParsedSettings, "longTermStore" | "clusterMode">): boolean =>
+  settings.longTermStore ?? settings.clusterMode === "eks";
+
+/**
+ * The in-cluster Prometheus's retention: the setting, else what the rules read back when the long-term store
+ * keeps the history, else 15 days.
+ */
+export function prometheusRetentionOf(
+  settings: Pick<ParsedSettings, "prometheusRetention" | "longTermStore" | "clusterMode">,
+): string {
+  return settings.prometheusRetention ?? (longTermStoreOn(settings) ? rulesRetention() : "15d");
+}
 
 /** Turns raw `platform:*` strings into settings, or throws one SettingsError listing every bad value. */
 export function parseSettings(

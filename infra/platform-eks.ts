@@ -4,8 +4,10 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { StackCostInventory } from "../catalogue/services";
 import { EksCluster, ExistingCluster } from "./components/cluster";
 import { LoadBalancerController } from "./components/load-balancer-controller";
+import { LongTermStore } from "./components/long-term-store";
+import { kubePrometheusStackRelease } from "./components/monitoring";
 import { Network } from "./components/network";
-import type { Settings } from "./config";
+import { longTermStoreOn, type Settings } from "./config";
 import { ecrRegistry } from "./images";
 import { preflight } from "./preflight";
 import { stackTags } from "./stack-tags";
@@ -29,6 +31,8 @@ export interface Foundation {
   loadBalancerController?: LoadBalancerController;
   /** The tagging provider of the load balancer's concern (`service: ingress`): the controller, certificate, records. */
   ingressProvider?: aws.Provider;
+  /** The Amazon Managed Service for Prometheus workspace the recorded cost series are written to, when on. */
+  longTermStore?: LongTermStore;
 }
 
 export interface FoundationContext {
@@ -126,6 +130,17 @@ export async function eksFoundation(context: FoundationContext, budgetUsd: numbe
     controlPlaneLogRetentionDays: settings.controlPlaneLogRetentionDays,
     provider: awsProvider("cluster"),
   });
+  const longTermStore = longTermStoreOn(settings)
+    ? new LongTermStore("long-term-store", {
+        release: kubePrometheusStackRelease,
+        namespace: settings.monitoringNamespace,
+        region: settings.region,
+        accountId,
+        clusterName: cluster.clusterName,
+        alias: clusterName,
+        provider: awsProvider("long-term-store"),
+      })
+    : undefined;
   monthlyBudget(settings, awsProvider("budget"), budgetUsd);
   const ingressProvider = awsProvider("ingress");
   const loadBalancerController = new LoadBalancerController("load-balancer-controller", {
@@ -149,8 +164,18 @@ export async function eksFoundation(context: FoundationContext, budgetUsd: numbe
     registry,
     podIdentity: { clusterName: cluster.clusterName, accountId },
     storage: { className: "gp3", resource: cluster.storageClass },
-    roleArns: { ...cluster.roleArns, loadBalancerController: loadBalancerController.roleArn },
+    roleArns: {
+      ...cluster.roleArns,
+      loadBalancerController: loadBalancerController.roleArn,
+      ...(longTermStore
+        ? {
+            longTermStoreWriter: longTermStore.roleArns.prometheus,
+            longTermStoreReader: longTermStore.roleArns.grafana,
+          }
+        : {}),
+    },
     loadBalancerController,
     ingressProvider,
+    ...(longTermStore ? { longTermStore } : {}),
   };
 }

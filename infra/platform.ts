@@ -15,7 +15,7 @@ import { LOAD_BALANCER_CONTROLLER_NAMESPACE } from "./components/load-balancer-c
 import { grafanaServiceName, Monitoring } from "./components/monitoring";
 import { PreviewAccess } from "./components/preview-access";
 import { readPolicyFile } from "./components/service";
-import { replicasOf, type Settings } from "./config";
+import { prometheusRetentionOf, replicasOf, type Settings } from "./config";
 import { type ImageSource, imageSourceAt, imagesToBuild, repositoryRoot } from "./images";
 import { eksFoundation, existingFoundation, type Foundation } from "./platform-eks";
 import { stackTags } from "./stack-tags";
@@ -194,7 +194,7 @@ export async function definePlatform(
   const monitoring = new Monitoring("monitoring", {
     namespace: settings.monitoringNamespace,
     chartVersion: settings.kubePrometheusStackVersion,
-    prometheusRetention: settings.prometheusRetention,
+    prometheusRetention: prometheusRetentionOf(settings),
     prometheusStorageSize: settings.prometheusStorageSize,
     alertmanagerStorageSize: settings.alertmanagerStorageSize,
     grafanaExposure: settings.grafanaExposure,
@@ -208,6 +208,9 @@ export async function definePlatform(
       ? { storageClassName: foundation.storage.className, storage: foundation.storage.resource }
       : {}),
     managedControlPlane: settings.clusterMode === "eks",
+    ...(foundation.longTermStore
+      ? { longTermStore: { values: foundation.longTermStore.values, dependsOn: [foundation.longTermStore] } }
+      : {}),
     provider: foundation.k8sProvider,
   });
   const services = deployedServices(settings, deployed, {

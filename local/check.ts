@@ -26,6 +26,8 @@ export interface DashboardQuery {
   query: string;
   /** The panel's own text for no data: no data is then a state the panel explains, not a failure. */
   noValue?: string;
+  /** The uid of the data source the query names when it is not the `${datasource}` variable (the long-term store). */
+  datasource?: string;
 }
 
 interface DashboardJson {
@@ -39,7 +41,8 @@ interface DashboardPanel {
   type: string;
   title: string;
   fieldConfig?: { defaults?: { noValue?: string } };
-  targets?: { expr?: string }[];
+  targets?: { expr?: string; datasource?: { uid?: string } }[];
+  datasource?: { uid?: string };
   /** Panels folded inside a collapsed row. */
   panels?: DashboardPanel[];
 }
@@ -96,13 +99,17 @@ export function dashboardQueries(dir = DASHBOARDS_DIR, scrapeSeconds = 5): Dashb
     return allPanels(json.panels).flatMap((panel) =>
       (panel.targets ?? [])
         .filter((t) => t.expr)
-        .map((t) => ({
-          dashboard: json.title,
-          panel: panel.title,
-          expr: t.expr as string,
-          query: concreteQuery(t.expr as string, variables, scrapeSeconds),
-          ...(panel.fieldConfig?.defaults?.noValue ? { noValue: panel.fieldConfig.defaults.noValue } : {}),
-        })),
+        .map((t) => {
+          const uid = t.datasource?.uid ?? panel.datasource?.uid;
+          return {
+            dashboard: json.title,
+            panel: panel.title,
+            expr: t.expr as string,
+            query: concreteQuery(t.expr as string, variables, scrapeSeconds),
+            ...(panel.fieldConfig?.defaults?.noValue ? { noValue: panel.fieldConfig.defaults.noValue } : {}),
+            ...(uid && uid !== "${datasource}" ? { datasource: uid } : {}),
+          };
+        }),
     );
   });
 }
@@ -191,11 +198,14 @@ async function retryUntil(deadline: number, attempt: () => Promise<CheckLine>): 
 export async function runChecks({
   prometheus,
   ruleFiles,
+  datasources = {},
   scrapeSeconds = 5,
   timeoutMs = 120_000,
 }: {
   prometheus: string;
   ruleFiles: string[];
+  /** The other data sources panels name by uid (the long-term store): uid → base URL. */
+  datasources?: Record<string, string>;
   scrapeSeconds?: number;
   timeoutMs?: number;
 }): Promise<CheckLine[]> {
@@ -239,9 +249,9 @@ export async function runChecks({
     }),
   );
 
-  const query = async (section: string, name: string, q: string): Promise<CheckLine> => {
+  const query = async (section: string, name: string, q: string, from = prometheus): Promise<CheckLine> => {
     try {
-      const n = await seriesCount(prometheus, q);
+      const n = await seriesCount(from, q);
       return { section, name, ok: n > 0, detail: n > 0 ? `${n} series` : `no data: ${q}` };
     } catch (err) {
       return { section, name, ok: false, detail: `query failed: ${(err as Error).message}: ${q}` };
@@ -261,7 +271,16 @@ export async function runChecks({
   for (const d of dashboardQueries(DASHBOARDS_DIR, scrapeSeconds)) {
     lines.push(
       await retryUntil(deadline, async () => {
-        const line = await query(`dashboard ${d.dashboard}`, d.panel, d.query);
+        const source = d.datasource === undefined ? prometheus : datasources[d.datasource];
+        if (source === undefined) {
+          return {
+            section: `dashboard ${d.dashboard}`,
+            name: d.panel,
+            ok: false,
+            detail: `no data source ${d.datasource} here`,
+          };
+        }
+        const line = await query(`dashboard ${d.dashboard}`, d.panel, d.query, source);
         // A panel that says why it can be empty (the reconciliation before a whole day of history) is
         // answered when the query is: a query error still fails.
         return d.noValue && line.detail.startsWith("no data")

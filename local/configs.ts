@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { parseDuration } from "@platform/service-kit";
 import { parse, stringify } from "yaml";
 import { alertmanagerTemplates } from "../alerts/alertmanager-templates.js";
+import { KEEP_REGEX } from "../alerts/long-term-store.js";
+import { LONG_TERM_DATASOURCE } from "../dashboards/src/uids.js";
 
 export const REPO_ROOT = join(import.meta.dirname, "..");
 export const ALERTS_DIR = join(REPO_ROOT, "alerts");
@@ -27,16 +29,29 @@ export function prometheusConfig({
   alertmanager,
   ruleGlob,
   interval,
+  longTermStore,
 }: {
   targets: ScrapeTarget[];
   alertmanager: string;
   ruleGlob: string;
   interval: string;
+  /** The remote-write address of the long-term store, which gets the kept series only (KEEP_REGEX). */
+  longTermStore?: string;
 }): string {
   return stringify({
     global: { scrape_interval: interval, evaluation_interval: interval, scrape_timeout: interval },
     rule_files: [ruleGlob],
     alerting: { alertmanagers: [{ static_configs: [{ targets: [alertmanager] }] }] },
+    ...(longTermStore
+      ? {
+          remote_write: [
+            {
+              url: longTermStore,
+              write_relabel_configs: [{ source_labels: ["__name__"], regex: KEEP_REGEX, action: "keep" }],
+            },
+          ],
+        }
+      : {}),
     scrape_configs: targets.map((t) => ({
       job_name: t.job,
       ...(t.metricsPath && t.metricsPath !== "/metrics" ? { metrics_path: t.metricsPath } : {}),
@@ -178,6 +193,7 @@ export function localTemplates(grafanaUrl: string): Record<string, string> {
 export function grafanaProvisioning(
   prometheusUrl: string,
   scrapeInterval: string,
+  longTermStoreUrl: string,
 ): { datasource: string; dashboards: string } {
   return {
     datasource: stringify({
@@ -189,6 +205,15 @@ export function grafanaProvisioning(
           access: "proxy",
           url: prometheusUrl,
           isDefault: true,
+          jsonData: { timeInterval: scrapeInterval },
+        },
+        // The cost-history panels name it by its uid, as they name Amazon Managed Service for Prometheus in a cluster.
+        {
+          name: LONG_TERM_DATASOURCE.name,
+          uid: LONG_TERM_DATASOURCE.uid,
+          type: "prometheus",
+          access: "proxy",
+          url: longTermStoreUrl,
           jsonData: { timeInterval: scrapeInterval },
         },
       ],

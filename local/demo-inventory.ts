@@ -38,6 +38,8 @@ export interface DemoPod {
   replicaSet?: { name: string; deployment: string };
   cpuCores: number;
   memoryBytes: number;
+  /** Each container's requests when the pod has several (they add up to the pod's); one container otherwise. */
+  containers?: { name: string; cpuCores: number; memoryBytes: number }[];
 }
 
 export interface DemoVolume {
@@ -76,6 +78,29 @@ const slug = (text: string) =>
     .replace(/[^a-z0-9-]+/g, "-")
     .replace(/^-+|-+$/g, "");
 
+/** A node of an instance type as kube-state-metrics reports it: capacity and allocatable from EKS's figures. */
+export function nodeOfShape(
+  name: string,
+  shape: NonNullable<ReturnType<typeof eksNodeAllocatable>>,
+  capacityType: string,
+): DemoNode {
+  return {
+    name,
+    instanceType: shape.instanceType,
+    capacityType,
+    capacity: {
+      cpuCores: shape.capacity.cpuMillicores / 1000,
+      memoryBytes: shape.capacity.memoryMiB * MIB,
+      pods: shape.maxPods,
+    },
+    allocatable: {
+      cpuCores: shape.allocatable.cpuMillicores / 1000,
+      memoryBytes: shape.allocatable.memoryMiB * MIB,
+      pods: shape.allocatable.pods,
+    },
+  };
+}
+
 function nodesOf(resources: readonly PricedInput[], notes: string[]): DemoNode[] {
   const nodes: DemoNode[] = [];
   for (const group of resources.filter((r) => r.type === NODE_GROUP)) {
@@ -89,21 +114,7 @@ function nodesOf(resources: readonly PricedInput[], notes: string[]): DemoNode[]
       continue;
     }
     for (let i = 1; i <= count; i++) {
-      nodes.push({
-        name: `${slug(group.name)}-${i}`,
-        instanceType: spec.instanceType,
-        capacityType: spec.spot ? "SPOT" : "ON_DEMAND",
-        capacity: {
-          cpuCores: shape.capacity.cpuMillicores / 1000,
-          memoryBytes: shape.capacity.memoryMiB * MIB,
-          pods: shape.maxPods,
-        },
-        allocatable: {
-          cpuCores: shape.allocatable.cpuMillicores / 1000,
-          memoryBytes: shape.allocatable.memoryMiB * MIB,
-          pods: shape.allocatable.pods,
-        },
-      });
+      nodes.push(nodeOfShape(`${slug(group.name)}-${i}`, shape, spec.spot ? "SPOT" : "ON_DEMAND"));
     }
   }
   return nodes;

@@ -26,6 +26,7 @@ import {
   startDemoInventory,
 } from "./components/demo-inventory.js";
 import { startGrafana } from "./components/grafana.js";
+import { startLongTermStore } from "./components/long-term-store.js";
 import { startPrometheus } from "./components/prometheus.js";
 import { type EntryPoint, scrapeTargets, startOrder, startService } from "./components/services.js";
 import type { LocalContext, Row } from "./components/types.js";
@@ -194,6 +195,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       timing,
       grafanaUrl: settings.GRAFANA_URL ?? `http://127.0.0.1:${ports.grafana ?? settings.ports.grafana}`,
     });
+    // The long-term store before Prometheus, so the first remote write finds it.
+    checkpoint();
+    const longTermStoreRow = await startLongTermStore(context, prometheus);
     checkpoint();
     const prometheusRow = await startPrometheus(context, {
       binary: prometheus,
@@ -215,6 +219,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     checkpoint();
     components.push(
       prometheusRow,
+      longTermStoreRow,
       alertmanagerRow,
       receiver.row,
       inventory.row,

@@ -13,6 +13,8 @@ export const TOOL_PORTS = {
   "alert-receiver": 8083,
   "demo-inventory": 8084,
   prometheus: 9090,
+  /** The second Prometheus that keeps the cost history (Pushgateway's usual port; no Pushgateway runs here). */
+  "long-term-store": 9091,
   alertmanager: 9093,
   grafana: 3000,
 } as const;

@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { exitOnStartupError, terminalLine, terminalText } from "@platform/service-kit";
 import { whenParentExits } from "@platform/supervisor";
 import { type Catalogue, catalogue } from "../catalogue/services.js";
+import { LONG_TERM_DATASOURCE } from "../dashboards/src/uids.js";
 import { formatReport, runChecks } from "./check.js";
 import { alertmanagerHasWebUi } from "./components/alertmanager.js";
 import { HOME_DASHBOARD_UID } from "./components/dashboard-viewer.js";
@@ -201,6 +202,7 @@ async function main() {
     const lines = await runChecks({
       prometheus: platform.url("prometheus"),
       ruleFiles: Object.keys(ruleFiles()),
+      datasources: { [LONG_TERM_DATASOURCE.uid]: platform.url("long-term-store") },
       scrapeSeconds,
     });
     console.log(formatReport(lines));

@@ -11,13 +11,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { waitFor } from "@platform/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LONG_TERM_SERIES } from "../alerts/long-term-store.js";
 import { type Catalogue, catalogue, type ServiceEntry } from "../catalogue/services.js";
+import { LONG_TERM_DATASOURCE } from "../dashboards/src/uids.js";
 import { withProgramLogCaptured } from "../infra/cost/program-log.js";
 import { estimateOfStack } from "../infra/cost/stack-estimate.js";
 import { runProgramUnderMocks } from "../infra/testing/mocks.js";
-import { METRIC_CONTRACT_QUERIES, runChecks, seriesCount } from "../local/check.js";
+import { dashboardQueries, METRIC_CONTRACT_QUERIES, runChecks, seriesCount } from "../local/check.js";
 import { defaultEntryPoint } from "../local/components/services.js";
-import { ruleFiles } from "../local/configs.js";
+import { DASHBOARDS_DIR, ruleFiles } from "../local/configs.js";
 import { causeIncident, INCIDENTS } from "../local/incidents.js";
 import { type Platform, startPlatform } from "../local/platform.js";
 import { loadLocalSettings, localComponents, portSettingName } from "../local/settings.js";
@@ -102,6 +104,8 @@ beforeAll(async () => {
       LOCAL_DATA_DIR: dataDir,
       SCRAPE_INTERVAL: "1s",
       LOCAL_MAX_FOR: "2s",
+      // The read-only dashboards on Grafana's port, whether or not Grafana is installed: a test reads through them.
+      LOCAL_GRAFANA: "off",
       TELEGRAM_BOT_TOKEN: BOT_TOKEN,
       TELEGRAM_CHAT_ID: CHAT_ID,
       TELEGRAM_API_URL: telegram.url,
@@ -151,12 +155,55 @@ describe("the local platform", () => {
     const lines = await runChecks({
       prometheus: platform.url("prometheus"),
       ruleFiles: Object.keys(ruleFiles()),
+      datasources: { [LONG_TERM_DATASOURCE.uid]: platform.url("long-term-store") },
       scrapeSeconds: 1,
       timeoutMs: 90_000,
     });
     expect(lines.filter((l) => !l.ok)).toEqual([]);
     expect(lines.filter((l) => l.section.startsWith("dashboard")).length).toBeGreaterThan(40);
   }, 120_000);
+
+  it("sends the long-term store exactly the kept series, and a cost-history panel reads them from it", async () => {
+    const names = async (prometheus: string) =>
+      new Set(
+        await fetch(`${prometheus}/api/v1/label/__name__/values`)
+          .then((r) => r.json() as Promise<{ data: string[] }>)
+          .then((b) => b.data),
+      );
+    const kept = new Set<string>(LONG_TERM_SERIES);
+    let stored = new Set<string>();
+    let expected = new Set<string>();
+    // Everything the platform's Prometheus has of the keep-list reaches the store (remote writes are batched).
+    await waitFor(
+      async () => {
+        stored = await names(platform.url("long-term-store"));
+        expected = new Set([...(await names(platform.url("prometheus")))].filter((n) => kept.has(n)));
+        return (
+          expected.has("platform:live_cost_workload:usd_per_hour") &&
+          [...expected].every((n) => stored.has(n))
+        );
+      },
+      { what: "the kept series in the long-term store", timeoutMs: 60_000, intervalMs: 1000 },
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; missing: ${[...expected].filter((n) => !stored.has(n)).join(", ")}`);
+    });
+    // Nothing else: not the per-pod cost, not a scraped series, not Prometheus's own.
+    expect([...stored].filter((n) => !kept.has(n))).toEqual([]);
+    expect(stored.has("platform:live_cost_pod:usd_per_hour")).toBe(false);
+    expect(
+      await seriesCount(platform.url("prometheus"), "platform:live_cost_pod:usd_per_hour"),
+    ).toBeGreaterThan(0);
+    // The workload panel's own query, through the dashboards' reads of the long-term store.
+    const panel = dashboardQueries(DASHBOARDS_DIR, 1).find(
+      (q) => q.panel === "Cost per workload, last 730 hours" && q.datasource === LONG_TERM_DATASOURCE.uid,
+    );
+    expect(panel).toBeDefined();
+    const res = await fetch(
+      `${platform.url("grafana")}/api/datasources/${LONG_TERM_DATASOURCE.uid}/api/v1/query?query=${encodeURIComponent(panel?.query ?? "")}`,
+    );
+    const body = (await res.json()) as { data: { result: { metric: Record<string, string> }[] } };
+    expect(body.data.result.map((r) => r.metric.workload)).toContain("storefront");
+  }, 90_000);
 
   it("prices the demo inventory as npm run cost prices the dev stack: the live run-rate × 730 h within 1%", async () => {
     const prometheus = platform.url("prometheus");

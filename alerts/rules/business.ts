@@ -93,6 +93,10 @@ export const businessRecording: RuleGroupBuilder = () => ({
 /
 sum by (job) (rate(app_checkouts_total[5m]))`,
     },
+    // Platform-wide: what the long-term store keeps (alerts/long-term-store.ts) to set a month's cost against.
+    { record: "platform:app_requests:rate5m", expr: "sum(job:app_requests:rate5m)" },
+    { record: "platform:app_revenue_usd:rate5m", expr: "sum(job:app_revenue_usd:rate5m)" },
+    { record: "platform:app_orders:rate5m", expr: `sum(rate(${ACCEPTED}[5m]))` },
     // Each series' own recent level: the baseline "normal" is measured against.
     { record: "job:app_requests:rate5m_avg1h", expr: "avg_over_time(job:app_requests:rate5m[1h])" },
     {

@@ -42,6 +42,24 @@ const GIB = 1073741824;
 const containerRequests = (selector: string) =>
   `max by (namespace, pod, node, container, resource, unit) (kube_pod_container_resource_requests{${selector}})`;
 
+const REQUESTED = 'resource=~"cpu|memory", unit=~"core|byte"';
+/** What one priced unit of each requested resource is: a core, a GiB (by their kube-state-metrics labels). */
+const resourceLabels = (series: string, resource: string, unit: string) =>
+  `label_replace(label_replace(${series}, "resource", "${resource}", "", ""), "unit", "${unit}", "", "")`;
+const REQUEST_UNITS = `(
+    ${resourceLabels("vector(1)", "cpu", "core")}
+    or ${resourceLabels(`vector(${GIB})`, "memory", "byte")}
+  )`;
+/** Each node's rate for each resource, per core-hour and per GiB-hour (node, resource, unit). */
+const NODE_RATES = `(
+    ${resourceLabels("max by (node) (platform:live_cost_node_cpu_rate:usd_per_core_hour)", "cpu", "core")}
+    or ${resourceLabels("max by (node) (platform:live_cost_node_memory_rate:usd_per_gib_hour)", "memory", "byte")}
+  )`;
+
+/** An owner's series (owner_kind, owner_name) as the workload it is (workload_kind, workload). */
+const asWorkload = (series: string) =>
+  `label_replace(label_replace(${series}, "workload", "$1", "owner_name", "(.*)"), "workload_kind", "$1", "owner_kind", "(.*)")`;
+
 /** Hours in the price table's month, from the exporter (monthly prices ÷ this = hourly). */
 const MONTH_HOURS = "(max(aws_price_table_month_seconds) / 3600)";
 
@@ -106,20 +124,13 @@ max by (instance_type) (aws_price_ec2_instance_memory_usd_per_gib_hour)`,
     {
       // A running pod's share of its node: CPU requested × the CPU rate + memory requested × the memory rate.
       // Each container's request once: two kube-state-metrics replicas, or the old and new pod of a rolling
-      // restart, report the same series under different instances, and summing both would double it.
+      // restart, report the same series under different instances, and summing both would double it. CPU and
+      // memory in one pass, joined with the node's rate for the resource: no label is rewritten per pod.
       record: "platform:live_cost_pod:usd_per_hour",
       expr: `sum by (namespace, pod, node) (
-  label_replace(
-    sum by (namespace, pod, node) (${containerRequests('resource="cpu", unit="core"')})
-    * on (node) group_left () max by (node) (platform:live_cost_node_cpu_rate:usd_per_core_hour),
-    "part", "cpu", "", ""
-  )
-  or
-  label_replace(
-    sum by (namespace, pod, node) (${containerRequests('resource="memory", unit="byte"')}) / ${GIB}
-    * on (node) group_left () max by (node) (platform:live_cost_node_memory_rate:usd_per_gib_hour),
-    "part", "memory", "", ""
-  )
+  sum by (namespace, pod, node, resource, unit) (${containerRequests(REQUESTED)})
+  / on (resource, unit) group_left () ${REQUEST_UNITS}
+  * on (node, resource, unit) group_left () ${NODE_RATES}
 )
 and on (namespace, pod) (max by (namespace, pod) (kube_pod_status_phase{phase="Running"}) == 1)`,
     },
@@ -197,30 +208,47 @@ or sum by (part) (platform:live_cost_fixed:usd_per_hour)`,
     { record: "platform:live_cost_total:usd_per_hour", expr: "sum(platform:live_cost:usd_per_hour)" },
     {
       // What each namespace's workloads take: their pods' shares, the volumes they claim, their load balancers.
+      // Each part summed per namespace first, so labels are rewritten per namespace, not per pod.
       record: "platform:live_cost_namespace:usd_per_hour",
       expr: `sum by (namespace) (
-  label_replace(platform:live_cost_pod:usd_per_hour, "part", "compute", "", "")
+  label_replace(sum by (namespace) (platform:live_cost_pod:usd_per_hour), "part", "compute", "", "")
   or
   label_replace(
-    platform:live_cost_volume:usd_per_hour
-    * on (persistentvolume) group_left (namespace)
-    max by (persistentvolume, namespace) (
-      label_replace(kube_persistentvolume_claim_ref, "namespace", "$1", "claim_namespace", "(.+)")
+    sum by (namespace) (
+      platform:live_cost_volume:usd_per_hour
+      * on (persistentvolume) group_left (namespace)
+      max by (persistentvolume, namespace) (
+        label_replace(kube_persistentvolume_claim_ref, "namespace", "$1", "claim_namespace", "(.+)")
+      )
     ),
     "part", "storage", "", ""
   )
   or
-  label_replace(platform:live_cost_load_balancer:usd_per_hour, "part", "load_balancers", "", "")
+  label_replace(sum by (namespace) (platform:live_cost_load_balancer:usd_per_hour), "part", "load_balancers", "", "")
 )`,
     },
     {
-      // A pod's share under the workload that owns it: a Deployment through its ReplicaSet, or the
-      // StatefulSet, DaemonSet or Job itself.
+      // Pods summed per owner (ReplicaSet, StatefulSet, DaemonSet, Job): the one join over every pod, so what
+      // follows is joined and renamed per owner, its count growing with workloads, not pods.
+      record: "platform:live_cost_owner:usd_per_hour",
+      expr: `sum by (namespace, owner_kind, owner_name) (
+  platform:live_cost_pod:usd_per_hour
+  * on (namespace, pod) group_left (owner_kind, owner_name)
+  max by (namespace, pod, owner_kind, owner_name) (kube_pod_owner)
+)`,
+    },
+    {
+      // An owner's share under the workload it is: a Deployment through its ReplicaSet, or the StatefulSet,
+      // DaemonSet or Job itself.
       record: "platform:live_cost_workload:usd_per_hour",
       expr: `sum by (namespace, workload, workload_kind) (
-  platform:live_cost_pod:usd_per_hour
-  * on (namespace, pod) group_left (workload, workload_kind)
-  ${POD_WORKLOAD.replace(/\n/g, "\n  ")}
+  ${asWorkload('platform:live_cost_owner:usd_per_hour{owner_kind!="ReplicaSet"}')}
+  or
+  ${asWorkload(`sum by (namespace, replicaset) (
+      label_replace(platform:live_cost_owner:usd_per_hour{owner_kind="ReplicaSet"}, "replicaset", "$1", "owner_name", "(.+)")
+    )
+    * on (namespace, replicaset) group_left (owner_kind, owner_name)
+    max by (namespace, replicaset, owner_kind, owner_name) (kube_replicaset_owner)`)}
 )`,
     },
     {

@@ -4,6 +4,7 @@ import { MappingType } from "@grafana/grafana-foundation-sdk/dashboard";
 import * as units from "@grafana/grafana-foundation-sdk/units";
 import { percent } from "../../alerts/rules/rule";
 import { SETTINGS_SERIES } from "../../alerts/rules/settings-series";
+import { costHistory } from "./cost-history";
 import { type DashboardContext, type DashboardRow, platformDashboard, withRows } from "./dashboard";
 import {
   barGaugePanel,
@@ -348,7 +349,7 @@ function reconciliation({ settings: { cost } }: DashboardContext): DashboardRow 
 export function costDashboard(context: DashboardContext) {
   const dashboard = platformDashboard(
     "cost",
-    "Live cost, its allocation, savings from right-sizing and reconciliation with the bill; AWS spend by service and by cost-allocation tag, the forecast, and the cost exporter's health.",
+    "Live cost, its allocation, savings from right-sizing and reconciliation with the bill; months of cost history from the long-term store; AWS spend by service and by cost-allocation tag, the forecast, and the cost exporter's health.",
     ["cost"],
   );
   return withRows(dashboard, context, [
@@ -356,6 +357,7 @@ export function costDashboard(context: DashboardContext) {
     allocation,
     savings,
     reconciliation,
+    costHistory,
     spend,
     exporterHealth,
   ]).build();

@@ -23,3 +23,10 @@ export const DASHBOARD_FILE_NAMES: Record<DashboardKey, string> = {
   red: "service-red.json",
   cost: "cost.json",
 };
+
+/**
+ * The long-term store's data source (Amazon Managed Service for Prometheus in a cluster, a second Prometheus on
+ * `npm start`), provisioned with this uid in both places: the cost-history panels name it, where every other
+ * panel follows the `${datasource}` variable.
+ */
+export const LONG_TERM_DATASOURCE = { uid: "long-term-store", name: "Long-term store" } as const;

@@ -110,6 +110,12 @@ export function previewStatements({ partition, account, region }: Scope): Policy
       ],
     },
     {
+      Sid: "ReadLongTermStore",
+      Effect: "Allow",
+      Action: ["aps:DescribeWorkspace", "aps:DescribeWorkspaceConfiguration", "aps:ListTagsForResource"],
+      Resource: `arn:${partition}:aps:${region}:${account}:workspace/*`,
+    },
+    {
       Sid: "ReadKeysAndBudgets",
       Effect: "Allow",
       Action: [
@@ -323,6 +329,25 @@ export function deployStatements({
       Effect: "Allow",
       Action: ["kms:CreateKey", "kms:TagResource"],
       // kms:CreateKey cannot name a resource; the tag condition keeps it to keys the platform tags.
+      Resource: "*",
+      Condition: { StringEquals: { "aws:RequestTag/managed-by": "pulumi" } },
+    },
+    {
+      Sid: "LongTermStore",
+      Effect: "Allow",
+      Action: [
+        "aps:TagResource",
+        "aps:UntagResource",
+        "aps:UpdateWorkspaceAlias",
+        "aps:UpdateWorkspaceConfiguration",
+        "aps:DeleteWorkspace",
+      ],
+      Resource: `arn:${partition}:aps:${region}:${account}:workspace/*`,
+    },
+    {
+      Sid: "CreateWorkspaceHasNoResourceArn",
+      Effect: "Allow",
+      Action: "aps:CreateWorkspace",
       Resource: "*",
       Condition: { StringEquals: { "aws:RequestTag/managed-by": "pulumi" } },
     },

@@ -56,6 +56,7 @@ const podIdentity = on(`${eks}:podidentityassociation/{cluster}/a-{id}`);
 const platformRole = on(role("cluster-nodes"));
 const key = on("arn:{partition}:kms:{region}:{account}:key/{id}");
 const budget = on("arn:{partition}:budgets::{account}:budget/{project}-dev");
+const workspace = on("arn:{partition}:aps:{region}:{account}:workspace/ws-{id}");
 const repository = on("arn:{partition}:ecr:{region}:{account}:repository/{project}/storefront");
 const logGroup = on("arn:{partition}:logs:{region}:{account}:log-group:/aws/eks/{cluster}/cluster");
 const certificate = on("arn:{partition}:acm:{region}:{account}:certificate/{id}");
@@ -261,6 +262,30 @@ export const resourcePermissions: ResourcePermissions[] = [
       }),
     ],
     source: "docs.aws.amazon.com/IAM/latest/APIReference/API_AttachRolePolicy.html",
+  },
+  {
+    type: "aws:amp/workspace:Workspace",
+    // CreateWorkspace names no resource (the service authorization reference lists none); its tags, on it.
+    create: [
+      on("*")("aps:CreateWorkspace", tags),
+      workspace("aps:TagResource", tags),
+      workspace("aps:DescribeWorkspace"),
+    ],
+    update: [
+      workspace("aps:UpdateWorkspaceAlias"),
+      workspace("aps:TagResource", tags),
+      workspace("aps:UntagResource"),
+    ],
+    delete: [workspace("aps:DeleteWorkspace")],
+    source: "docs.aws.amazon.com/prometheus/latest/APIReference/API_CreateWorkspace.html",
+  },
+  {
+    type: "aws:amp/workspaceConfiguration:WorkspaceConfiguration",
+    create: [workspace("aps:UpdateWorkspaceConfiguration"), workspace("aps:DescribeWorkspaceConfiguration")],
+    update: [workspace("aps:UpdateWorkspaceConfiguration")],
+    // Removing it from the program leaves the workspace's configuration as it is.
+    delete: [],
+    source: "docs.aws.amazon.com/prometheus/latest/APIReference/API_UpdateWorkspaceConfiguration.html",
   },
   {
     type: "aws:kms/key:Key",

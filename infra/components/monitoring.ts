@@ -10,6 +10,7 @@ import { INVENTORY_NODE_LABELS, INVENTORY_SERVICE_ANNOTATIONS } from "../../aler
 import { DEFAULT_COST_TAG_KEY, type Thresholds } from "../../alerts/settings";
 import { buildDashboardFiles } from "../../dashboards/src/dashboards";
 import { PORT_FORWARD_GRAFANA_URL } from "./endpoints";
+import { mergeValues } from "./merge-values";
 
 export const kubePrometheusStackRelease = "kube-prometheus-stack";
 export const kubePrometheusStackRepo = "https://prometheus-community.github.io/helm-charts";
@@ -55,6 +56,8 @@ export interface MonitoringArgs {
   storage?: pulumi.Resource;
   /** EKS runs the control plane: its scheduler, controller manager and etcd cannot be scraped. */
   managedControlPlane: boolean;
+  /** The long-term store's chart values (merged over ours) and what the release waits for (its roles). */
+  longTermStore?: { values: Record<string, unknown>; dependsOn: pulumi.Resource[] };
   provider: k8s.Provider;
 }
 
@@ -335,13 +338,22 @@ export class Monitoring extends pulumi.ComponentResource {
         version: args.chartVersion,
         repositoryOpts: { repo: kubePrometheusStackRepo },
         namespace: args.namespace,
-        values: kubePrometheusStackValues(args, "grafana-admin"),
+        values: mergeValues(
+          kubePrometheusStackValues(args, "grafana-admin"),
+          args.longTermStore?.values ?? {},
+        ),
         atomic: true,
         timeout: 900,
       },
       {
         ...inNamespace,
-        dependsOn: [namespace, grafanaAdmin, telegram, ...(args.storage ? [args.storage] : [])],
+        dependsOn: [
+          namespace,
+          grafanaAdmin,
+          telegram,
+          ...(args.storage ? [args.storage] : []),
+          ...(args.longTermStore?.dependsOn ?? []),
+        ],
       },
     );
 

@@ -40,6 +40,7 @@ const writesWithoutResourceArn = new Set([
   "kms:TagResource",
   "eks:CreateCluster",
   "acm:RequestCertificate",
+  "aps:CreateWorkspace",
 ]);
 
 /** Only reads may use `Resource: "*"`: many read APIs (ce:Get*, ec2:Describe*) have no resource-level permissions. */

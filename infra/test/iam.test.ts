@@ -35,8 +35,9 @@ const costExporterPolicyFile = path.join(repoRoot, "services", "cost-exporter", 
 describe("IAM documents", () => {
   it("are well-formed, allow-only, and name no wildcard action", () => {
     const all = documents(runs.dev.resources);
-    // five trust policies; the cost exporter's and the load balancer controller's permissions
-    expect(all.length).toBe(7);
+    // Seven trust policies (control plane, nodes, EBS CSI driver, cost exporter, load balancer controller, the
+    // long-term store's writer and reader) and the inline policies of the last four.
+    expect(all.length).toBe(11);
     for (const { where, document } of all) {
       expect(document.Version, where).toBe("2012-10-17");
       for (const statement of document.Statement) {
@@ -94,7 +95,7 @@ describe("IAM documents", () => {
     expect(attachments.filter((a) => String(a.inputs.role).startsWith("cost-exporter-"))).toEqual([]);
   });
 
-  it("the cost exporter's, the EBS CSI driver's and the load balancer controller's roles trust only Pod Identity for one service account", () => {
+  it("the Pod Identity roles (cost exporter, EBS CSI driver, load balancer controller, long-term store) trust only one service account each", () => {
     const podRoles = ofType(runs.dev.resources, "aws:iam/role:Role").filter((r) =>
       r.inputs.assumeRolePolicy.includes("pods.eks.amazonaws.com"),
     );
@@ -102,11 +103,15 @@ describe("IAM documents", () => {
       "cluster-ebs-csi",
       "cost-exporter-role",
       "load-balancer-controller-role",
+      "long-term-store-grafana",
+      "long-term-store-prometheus",
     ]);
     const expected = {
       "cost-exporter-role": ["platform", "cost-exporter"],
       "cluster-ebs-csi": ["kube-system", "ebs-csi-controller-sa"],
       "load-balancer-controller-role": ["load-balancer-controller", "aws-load-balancer-controller"],
+      "long-term-store-prometheus": ["monitoring", "kube-prometheus-stack-prometheus"],
+      "long-term-store-grafana": ["monitoring", "kube-prometheus-stack-grafana"],
     } as Record<string, [string, string]>;
     for (const role of podRoles) {
       const [statement] = (JSON.parse(role.inputs.assumeRolePolicy) as PolicyDocument).Statement as [

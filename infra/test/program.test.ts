@@ -90,14 +90,18 @@ const awsInventory = (zones: number, nats: number, stack: "dev" | "prod") => ({
   "aws:eks/addon:Addon": 5,
   "aws:eks/cluster:Cluster": 1,
   "aws:eks/nodeGroup:NodeGroup": 1,
-  // the cost exporter's and the load balancer controller's
-  "aws:eks/podIdentityAssociation:PodIdentityAssociation": 2,
-  "aws:iam/role:Role": 5,
-  "aws:iam/rolePolicy:RolePolicy": 2,
+  // the cost exporter's, the load balancer controller's, and the long-term store's writer (Prometheus) and
+  // reader (Grafana)
+  "aws:amp/workspace:Workspace": 1,
+  "aws:amp/workspaceConfiguration:WorkspaceConfiguration": 1,
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation": 4,
+  "aws:iam/role:Role": 7,
+  "aws:iam/rolePolicy:RolePolicy": 4,
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 5,
   "aws:kms/key:Key": 1,
-  // preflight (creates nothing), network, cluster, cost-exporter, budget, ingress: one provider per concern for the `service` tag
-  "pulumi:providers:aws": 6,
+  // preflight (creates nothing), network, cluster, long-term-store, cost-exporter, budget, ingress: one
+  // provider per concern for the `service` tag
+  "pulumi:providers:aws": 7,
 });
 
 /**
@@ -121,6 +125,7 @@ const components = (eks: boolean, services: number): Record<string, number> =>
         "platform:cluster:EksCluster": 1,
         "platform:ingress:Endpoints": 1,
         "platform:ingress:LoadBalancerController": 1,
+        "platform:monitoring:LongTermStore": 1,
         "platform:monitoring:Monitoring": 1,
         "platform:network:Network": 1,
       }
@@ -261,6 +266,7 @@ describe("resource inventory", () => {
       "cluster",
       "cost-exporter",
       "ingress",
+      "long-term-store",
       "network",
       "preflight",
     ]);
@@ -282,6 +288,8 @@ describe("resource inventory", () => {
       "costExporter",
       "ebsCsiDriver",
       "loadBalancerController",
+      "longTermStoreReader",
+      "longTermStoreWriter",
       "nodes",
     ]);
     expect(outputs.clusterName).toBe("cost-aware-platform-dev");
@@ -403,7 +411,8 @@ describe("kube-prometheus-stack release", () => {
     expect(release?.inputs.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(release?.inputs.repositoryOpts.repo).toBe("https://prometheus-community.github.io/helm-charts");
     const spec = release?.inputs.values.prometheus.prometheusSpec;
-    expect(spec.retention).toBe("15d");
+    // What the alert rules read back (alerts/retention.ts): the long-term store keeps the history.
+    expect(spec.retention).toBe("3d");
     expect(spec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage).toBe("50Gi");
     expect(spec.serviceMonitorSelectorNilUsesHelmValues).toBe(false);
   });

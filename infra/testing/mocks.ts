@@ -89,6 +89,10 @@ function fakeState(type: string, name: string, inputs: Inputs, region: string, a
     case "aws:ec2/launchTemplate:LaunchTemplate":
       state.latestVersion = 1;
       break;
+    case "aws:amp/workspace:Workspace":
+      state.arn = arnOf("aps", `workspace/ws-${name}-mock`);
+      state.prometheusEndpoint = `https://aps-workspaces.${region}.amazonaws.com/workspaces/ws-${name}-mock/`;
+      break;
     case "random:index/randomPassword:RandomPassword":
       state.result = `mock-password-${name}`;
       break;

@@ -4,7 +4,7 @@
  * the single pane, the dashboards' links and the alerts' dashboard links stay the same either way.
  */
 import { type RunningService, serveService } from "@platform/service-kit";
-import { DASHBOARD_UIDS } from "../../dashboards/src/uids.js";
+import { DASHBOARD_UIDS, LONG_TERM_DATASOURCE } from "../../dashboards/src/uids.js";
 import { createDashboardViewer } from "../dashboard-viewer/app.js";
 import type { LocalContext, Row } from "./types.js";
 
@@ -17,6 +17,7 @@ export async function startDashboardViewer(
   const viewer = createDashboardViewer({
     prometheusUrl: context.url("prometheus"),
     scrapeInterval: context.settings.SCRAPE_INTERVAL,
+    datasources: { [LONG_TERM_DATASOURCE.uid]: context.url("long-term-store") },
   });
   const running = await serveService(viewer, {
     config: { PORT: context.ports.grafana as number, HOST: "127.0.0.1", SHUTDOWN_TIMEOUT: 2000 },

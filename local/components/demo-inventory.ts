@@ -103,10 +103,14 @@ export function kubeStateMetricsRegistry(inventory: DemoInventory): Registry {
   ]);
   for (const pod of inventory.pods) {
     const where = { namespace: pod.namespace, pod: pod.name };
-    const container =
-      pod.owner.kind === "ReplicaSet" ? (pod.replicaSet?.deployment ?? pod.name) : pod.owner.name;
-    requests.set({ ...where, container, node: pod.node, resource: "cpu", unit: "core" }, pod.cpuCores);
-    requests.set({ ...where, container, node: pod.node, resource: "memory", unit: "byte" }, pod.memoryBytes);
+    const name = pod.owner.kind === "ReplicaSet" ? (pod.replicaSet?.deployment ?? pod.name) : pod.owner.name;
+    for (const container of pod.containers ?? [
+      { name, cpuCores: pod.cpuCores, memoryBytes: pod.memoryBytes },
+    ]) {
+      const labels = { ...where, container: container.name, node: pod.node };
+      requests.set({ ...labels, resource: "cpu", unit: "core" }, container.cpuCores);
+      requests.set({ ...labels, resource: "memory", unit: "byte" }, container.memoryBytes);
+    }
     for (const name of PHASES) phase.set({ ...where, phase: name }, name === "Running" ? 1 : 0);
     owner.set(
       { ...where, owner_kind: pod.owner.kind, owner_name: pod.owner.name, owner_is_controller: "true" },

@@ -23,7 +23,11 @@ export async function startGrafana(context: LocalContext, binary: string | undef
   for (const sub of ["datasources", "dashboards", "plugins", "alerting", "notifiers"]) {
     mkdirSync(join(provisioning, sub), { recursive: true });
   }
-  const files = grafanaProvisioning(context.url("prometheus"), context.settings.SCRAPE_INTERVAL);
+  const files = grafanaProvisioning(
+    context.url("prometheus"),
+    context.settings.SCRAPE_INTERVAL,
+    context.url("long-term-store"),
+  );
   writeFileSync(join(provisioning, "datasources", "platform.yml"), files.datasource);
   writeFileSync(join(provisioning, "dashboards", "platform.yml"), files.dashboards);
   const homepath = grafanaHome(binary);

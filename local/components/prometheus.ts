@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatDuration } from "@platform/service-kit";
+import { retentionForRules } from "../../alerts/retention.js";
 import { loadDefaultThresholds } from "../../alerts/settings.js";
 import {
   prometheusConfig,
@@ -15,6 +16,7 @@ import {
   withShorterFor,
 } from "../configs.js";
 import { RUNBOOK_PATH } from "./alert-receiver.js";
+import { REMOTE_WRITE_PATH } from "./long-term-store.js";
 import type { LocalContext, Row } from "./types.js";
 
 export async function startPrometheus(
@@ -49,6 +51,7 @@ export async function startPrometheus(
       interval: settings.SCRAPE_INTERVAL,
       ruleGlob: join(rulesDir, "*.rules.yml"),
       alertmanager: `127.0.0.1:${ports.alertmanager}`,
+      longTermStore: `${context.url("long-term-store")}${REMOTE_WRITE_PATH}`,
       targets: [
         ...services,
         { job: "prometheus", address: `127.0.0.1:${ports.prometheus}` },
@@ -59,7 +62,8 @@ export async function startPrometheus(
   context.children.start("prometheus", binary, [
     `--config.file=${join(dir, "prometheus.yml")}`,
     `--storage.tsdb.path=${join(dir, "data")}`,
-    "--storage.tsdb.retention.time=2d",
+    // What the rules read back; the history is the long-term store's.
+    `--storage.tsdb.retention.time=${retentionForRules(ruleFiles())}`,
     // No --web.enable-lifecycle: nothing here reloads or quits it over HTTP, and with it any local
     // process could POST /-/quit. The config is written before the start; a change means a new start.
     `--web.listen-address=127.0.0.1:${ports.prometheus}`,

@@ -39,6 +39,8 @@ export interface DashboardViewerOptions {
   prometheusUrl: string;
   /** The data source's scrape interval (Grafana's "Scrape interval"): the local SCRAPE_INTERVAL. */
   scrapeInterval: string;
+  /** Other Prometheus data sources panels name by uid (the long-term store), uid → base URL. */
+  datasources?: Record<string, string>;
   dashboardsDir?: string;
   logger?: Logger;
 }
@@ -181,6 +183,7 @@ ${items}
 export function createDashboardViewer({
   prometheusUrl,
   scrapeInterval,
+  datasources = {},
   dashboardsDir = DASHBOARDS_DIR,
   logger = createLogger({ service: "dashboards", level: "warn" }),
 }: DashboardViewerOptions): ServiceKit {
@@ -206,7 +209,13 @@ export function createDashboardViewer({
       title: dashboard.title,
     }));
     return c.html(
-      shell(found.dashboard.title, { uid, file: found.file, scrapeIntervalMs, dashboards: others }),
+      shell(found.dashboard.title, {
+        uid,
+        file: found.file,
+        scrapeIntervalMs,
+        dashboards: others,
+        datasources: Object.keys(datasources),
+      }),
       200,
       PAGE_HEADERS,
     );
@@ -219,14 +228,15 @@ export function createDashboardViewer({
     return c.json({ dashboard: found.dashboard, meta: { file: `dashboards/${found.file}` } });
   });
 
-  app.get("/api/prometheus/*", async (c) => {
+  /** A read passed on to one Prometheus: queries and label values only. */
+  const passOn = async (c: Context, base: string, prefix: string) => {
     const url = new URL(c.req.url);
-    const path = url.pathname.slice("/api/prometheus".length);
+    const path = url.pathname.slice(prefix.length);
     if (!PROMETHEUS_READS.test(path)) {
       return c.json({ status: "error", error: `not a read this viewer passes on: ${path}` }, 404);
     }
     try {
-      const res = await fetch(`${prometheusUrl}${path}${url.search}`, {
+      const res = await fetch(`${base}${path}${url.search}`, {
         signal: AbortSignal.timeout(15_000),
       });
       return new Response(res.body, {
@@ -236,6 +246,13 @@ export function createDashboardViewer({
     } catch (err) {
       return c.json({ status: "error", error: `Prometheus did not answer: ${(err as Error).message}` }, 502);
     }
+  };
+  app.get("/api/prometheus/*", (c) => passOn(c, prometheusUrl, "/api/prometheus"));
+  app.get("/api/datasources/:uid/*", (c) => {
+    const uid = c.req.param("uid");
+    const base = datasources[uid];
+    if (!base) return c.json({ status: "error", error: `no data source ${uid} here` }, 404);
+    return passOn(c, base, `/api/datasources/${uid}`);
   });
 
   app.get("/assets/:file", (c) => {

@@ -93,6 +93,8 @@ export interface Panel {
   panels?: Panel[];
   collapsed?: boolean;
   interval?: string;
+  /** Grafana's relative time override (`1y`): the panel shows that much up to the dashboard's end. */
+  timeFrom?: string;
   maxDataPoints?: number;
   datasource?: { type?: string; uid?: string } | null;
 }

@@ -34,6 +34,8 @@ interface ViewerConfig {
   file: string;
   scrapeIntervalMs: number;
   dashboards: { uid: string; title: string }[];
+  /** Data sources panels name by uid, read through /api/datasources/<uid>/ (the long-term store). */
+  datasources: string[];
 }
 
 const config = JSON.parse(document.getElementById("viewer-config")?.textContent ?? "{}") as ViewerConfig;
@@ -45,12 +47,16 @@ interface PromResponse<T> {
   error?: string;
 }
 
-async function promGet<T>(path: string, params: Record<string, string | string[]>): Promise<T> {
+async function promGet<T>(
+  path: string,
+  params: Record<string, string | string[]>,
+  base = PROMETHEUS,
+): Promise<T> {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
     for (const v of Array.isArray(value) ? value : [value]) search.append(key, v);
   }
-  const res = await fetch(`${PROMETHEUS}${path}?${search}`);
+  const res = await fetch(`${base}${path}?${search}`);
   const body = (await res.json()) as PromResponse<T>;
   if (body.status !== "success") throw new Error(body.error ?? `HTTP ${res.status}`);
   return body.data;
@@ -74,12 +80,13 @@ interface InstantSeries {
 }
 
 /** One target's frames: a range query, or an instant query at the end of the range (as Grafana runs them). */
-async function runTarget(target: Target, expr: string, timing: QueryTiming): Promise<Frame[]> {
+async function runTarget(target: Target, expr: string, timing: QueryTiming, base: string): Promise<Frame[]> {
   const instant = target.instant === true && target.range !== true;
   if (instant) {
     const data = await promGet<{ resultType: string; result: InstantSeries[] | [number, string] }>(
       "/api/v1/query",
       { query: expr, time: String(timing.toMs / 1000) },
+      base,
     );
     if (data.resultType === "scalar") {
       const [time, value] = data.result as [number, string];
@@ -93,12 +100,16 @@ async function runTarget(target: Target, expr: string, timing: QueryTiming): Pro
       expr,
     }));
   }
-  const data = await promGet<{ resultType: string; result: RangeSeries[] }>("/api/v1/query_range", {
-    query: expr,
-    start: String(timing.start / 1000),
-    end: String(timing.end / 1000),
-    step: String(timing.stepMs / 1000),
-  });
+  const data = await promGet<{ resultType: string; result: RangeSeries[] }>(
+    "/api/v1/query_range",
+    {
+      query: expr,
+      start: String(timing.start / 1000),
+      end: String(timing.end / 1000),
+      step: String(timing.stepMs / 1000),
+    },
+    base,
+  );
   return data.result.map((series) => ({
     labels: series.metric,
     times: series.values.map(([time]) => time),
@@ -262,8 +273,10 @@ async function drawView(
 ) {
   const { panel, body, element } = view;
   const width = Math.max(100, body.clientWidth);
+  // A relative time override (`1y`) shows that much up to the dashboard's end, as Grafana does.
+  const fromMs = panel.timeFrom ? range.toMs - parseInterval(panel.timeFrom) : range.fromMs;
   const timing = queryTiming({
-    fromMs: range.fromMs,
+    fromMs,
     toMs: range.toMs,
     maxDataPoints: panel.maxDataPoints ?? width,
     scrapeIntervalMs: config.scrapeIntervalMs,
@@ -278,7 +291,9 @@ async function drawView(
       await Promise.all(
         targets.map((target) => {
           const expr = interpolateBuiltins(interpolateVariables(target.expr as string, variables), timing);
-          return runTarget(target, expr, timing);
+          const uid = target.datasource?.uid ?? panel.datasource?.uid ?? "";
+          const base = config.datasources.includes(uid) ? `/api/datasources/${uid}` : PROMETHEUS;
+          return runTarget(target, expr, timing, base);
         }),
       )
     ).flat();
