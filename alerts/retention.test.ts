@@ -19,10 +19,12 @@ describe("how far back the rules read", () => {
     expect(() => promDurationMs("5 minutes")).toThrow(/not a PromQL duration/);
   });
 
-  it("the committed rules need three days: the SLO's slowest burn-rate window", () => {
+  it("the committed rules need seven days: the right-sizing window (the SLO's slowest burn rate reads three)", () => {
     const files = buildRuleFiles(loadDefaultThresholds());
-    expect(longestLookback(files)).toMatchObject({ ms: 3 * DAY, file: "slo.rules.yml" });
-    expect(retentionForRules(files)).toBe("3d");
+    expect(longestLookback(files)).toMatchObject({ ms: 7 * DAY, file: "rightsize.rules.yml" });
+    expect(retentionForRules(files)).toBe("7d");
+    const { "rightsize.rules.yml": _rightsize, ...others } = files;
+    expect(longestLookback(others)).toMatchObject({ ms: 3 * DAY, file: "slo.rules.yml" });
   });
 
   it("a longer window in any rule moves the retention with it", () => {

@@ -7,7 +7,7 @@ import type { PolicyDocument } from "../components/iam";
 import { AMP_DATASOURCE_PLUGIN, LONG_TERM_STORE_ACTIONS } from "../components/long-term-store";
 import { type Inputs, type MockedResource, runProgram } from "../testing/mocks";
 import { identityAllows } from "./iam-evaluator";
-import { exampleStackRuns, ofType, type StackRuns } from "./stacks";
+import { exampleStackRuns, ofType, releaseOf, type StackRuns } from "./stacks";
 
 /**
  * The long-term store under mocks: the workspace and its retention, the two Pod Identity roles and what AWS's
@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 
 const values = (resources: MockedResource[]): Inputs =>
-  ofType(resources, "kubernetes:helm.sh/v3:Release")[0]?.inputs.values;
+  releaseOf(resources, "kube-prometheus-stack")?.inputs.values;
 const workspaceArn = "arn:aws:aps:us-east-1:123456789012:workspace/ws-long-term-store-workspace-mock";
 const roleArn = (name: string) => `arn:aws:iam::123456789012:role/platform/${name}`;
 /** Every aps action that can name a workspace (the others name other resources, or none). */
@@ -146,7 +146,7 @@ describe("the long-term store (Amazon Managed Service for Prometheus)", () => {
   });
 
   it("the in-cluster Prometheus keeps what the rules read back; without the store, 15 days", async () => {
-    expect(values(runs.dev.resources).prometheus.prometheusSpec.retention).toBe("3d");
+    expect(values(runs.dev.resources).prometheus.prometheusSpec.retention).toBe("7d");
     expect(values(runs.local.resources).prometheus.prometheusSpec.retention).toBe("15d");
     const off = await runProgram("dev", { longTermStore: "false" });
     expect(ofType(off.resources, "aws:amp/workspace:Workspace")).toEqual([]);
@@ -165,7 +165,7 @@ describe("the long-term store (Amazon Managed Service for Prometheus)", () => {
       return error?.message;
     };
     expect(await failing({ prometheusRetention: "2d" })).toContain(
-      "platform:prometheusRetention: 2d is shorter than the alert rules read back (job:slo_availability_errors:ratio_rate3d in alerts/slo.rules.yml reads 3d)",
+      "platform:prometheusRetention: 2d is shorter than the alert rules read back (platform:rightsize_coverage:ratio in alerts/rightsize.rules.yml reads 7d)",
     );
     expect(await failing({ longTermStore: "true" }, "local")).toContain(
       "platform:longTermStore: needs clusterMode eks",

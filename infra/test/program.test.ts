@@ -412,7 +412,7 @@ describe("kube-prometheus-stack release", () => {
     expect(release?.inputs.repositoryOpts.repo).toBe("https://prometheus-community.github.io/helm-charts");
     const spec = release?.inputs.values.prometheus.prometheusSpec;
     // What the alert rules read back (alerts/retention.ts): the long-term store keeps the history.
-    expect(spec.retention).toBe("3d");
+    expect(spec.retention).toBe("7d");
     expect(spec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage).toBe("50Gi");
     expect(spec.serviceMonitorSelectorNilUsesHelmValues).toBe(false);
   });

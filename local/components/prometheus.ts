@@ -39,7 +39,8 @@ export async function startPrometheus(
   mkdirSync(rulesDir, { recursive: true });
   const { runbookBaseUrl } = loadDefaultThresholds();
   const localRunbooks = `${context.url("alert-receiver")}${RUNBOOK_PATH}`;
-  for (const [file, text] of Object.entries({ ...ruleFiles(), ...extraRuleFiles })) {
+  const loaded = { ...ruleFiles(), ...extraRuleFiles };
+  for (const [file, text] of Object.entries(loaded)) {
     writeFileSync(
       join(rulesDir, file),
       withLocalRunbooks(withShorterFor(text, maxFor), runbookBaseUrl, localRunbooks),
@@ -62,8 +63,9 @@ export async function startPrometheus(
   context.children.start("prometheus", binary, [
     `--config.file=${join(dir, "prometheus.yml")}`,
     `--storage.tsdb.path=${join(dir, "data")}`,
-    // What the rules read back; the history is the long-term store's.
-    `--storage.tsdb.retention.time=${retentionForRules(ruleFiles())}`,
+    // What the rules loaded here read back (the local right-sizing window is minutes); the history is the
+    // long-term store's.
+    `--storage.tsdb.retention.time=${retentionForRules(loaded)}`,
     // No --web.enable-lifecycle: nothing here reloads or quits it over HTTP, and with it any local
     // process could POST /-/quit. The config is written before the start; a change means a new start.
     `--web.listen-address=127.0.0.1:${ports.prometheus}`,
