@@ -9,7 +9,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AWS_PRICE_TABLE, loadPriceTable } from "@platform/prices";
-import { classify, estimateChanges, estimateStack } from "../infra/cost/estimate.js";
+import {
+  type CostConfig,
+  costConfig,
+  costOfPreview,
+  type PreviewDigest,
+  parsePreview,
+  renderEstimate,
+  renderMarkdown,
+} from "pulumi-cost";
+import { resourcesUnderMocks } from "../infra/cost/run-program.js";
+import { estimateOfStack } from "../infra/cost/stack-estimate.js";
+import { loadUsage } from "../infra/cost/template-config.js";
 import {
   DEPLOYMENT,
   deployment,
@@ -18,12 +29,7 @@ import {
   nodeGroup,
   preview,
   step,
-} from "../infra/cost/fixtures.js";
-import { renderMarkdown } from "../infra/cost/markdown.js";
-import { changesFromPreview, type PreviewDigest } from "../infra/cost/preview.js";
-import { costReportSchema, toReport } from "../infra/cost/report.js";
-import { resourcesUnderMocks } from "../infra/cost/run-program.js";
-import { loadUsage } from "../infra/cost/usage-file.js";
+} from "../packages/pulumi-cost/test/fixtures.js";
 
 const ROUNDS = 5;
 const GOAL_RATIO = 10;
@@ -55,19 +61,13 @@ const cpuMs = (run: () => void): number => {
 };
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
-function costDiff(file: string): void {
+/** What the CLI does with a preview file: read, check, price, the comment and the JSON report. */
+function costDiff(file: string, config: CostConfig): void {
   const table = loadPriceTable(AWS_PRICE_TABLE);
-  const digest = JSON.parse(readFileSync(file, "utf8")) as PreviewDigest;
-  const estimate = estimateChanges(changesFromPreview(digest), table, {
-    stack: "dev",
-    region: "us-east-1",
-    usage: loadUsage("dev"),
-    monthStart,
-  });
-  renderMarkdown(estimate);
-  JSON.stringify(
-    costReportSchema.parse(toReport(estimate, { classOf: (r) => classify(r.after ?? r.before) })),
-  );
+  const preview = parsePreview(readFileSync(file, "utf8"));
+  const options = { preview, config, table, monthStart, format: "markdown" as const };
+  const { estimate } = costOfPreview(options);
+  renderEstimate(estimate, { format: "json", config });
 }
 
 function baseline(file: string): void {
@@ -76,7 +76,8 @@ function baseline(file: string): void {
 
 /** In a child process: one warm-up, then the median CPU time of ROUNDS runs and the process's peak RSS. */
 function child(mode: string, file: string): void {
-  const run = mode === "engine" ? () => costDiff(file) : () => baseline(file);
+  const config = costConfig({ region: "us-east-1", usage: loadUsage("dev").section });
+  const run = mode === "engine" ? () => costDiff(file, config) : () => baseline(file);
   run();
   const rounds = Array.from({ length: ROUNDS }, () => cpuMs(run));
   const peakMiB = process.resourceUsage().maxRSS / 1024;
@@ -95,8 +96,6 @@ function measure(mode: string, file: string): { cpuMs: number; peakMiB: number }
 }
 
 async function wholeStack(): Promise<void> {
-  const table = loadPriceTable(AWS_PRICE_TABLE);
-  const usage = loadUsage("dev");
   console.log("\nwhole-stack estimate of dev under mocks (runProgramUnderMocks + estimateStack + markdown)");
   console.log("| run | CPU ms | wall ms |");
   console.log("| --- | ---: | ---: |");
@@ -104,7 +103,7 @@ async function wholeStack(): Promise<void> {
     const wallStart = performance.now();
     const cpuStart = process.cpuUsage();
     const { resources } = await resourcesUnderMocks("dev");
-    renderMarkdown(estimateStack(resources, table, { stack: "dev", region: "us-east-1", usage, monthStart }));
+    renderMarkdown(estimateOfStack("dev", resources, { monthStart }));
     const cpu = process.cpuUsage(cpuStart);
     console.log(
       `| ${label} | ${((cpu.user + cpu.system) / 1000).toFixed(0)} | ${(performance.now() - wallStart).toFixed(0)} |`,

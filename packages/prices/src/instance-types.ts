@@ -59,3 +59,8 @@ export const INSTANCE_TYPES: Readonly<Record<string, InstanceTypeCapacity>> = {
   "t4g.large": { vcpu: 2, memoryGiB: 8, enis: 3, ipv4PerEni: 12 },
   "t4g.xlarge": { vcpu: 4, memoryGiB: 16, enis: 4, ipv4PerEni: 15 },
 };
+
+/** The capacity row of an instance type, or undefined: a name such as `__proto__` is only ever a key here. */
+export function instanceTypeCapacity(instanceType: string): InstanceTypeCapacity | undefined {
+  return Object.hasOwn(INSTANCE_TYPES, instanceType) ? INSTANCE_TYPES[instanceType] : undefined;
+}
