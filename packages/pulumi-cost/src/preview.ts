@@ -111,17 +111,28 @@ export function parsePreview(text: string, origin = "the preview"): PreviewDiges
   return checkPreview(document, origin);
 }
 
-/** A URN ends in `<qualified type>::<name>`; the name is the part after the last `::`. */
+/**
+ * A URN is `urn:pulumi:<stack>::<project>::<qualified type>::<name>`: the name is everything after the third
+ * `::` (it may hold `::` itself), the qualified type the parent types and the type joined by `$`.
+ */
+function splitUrn(urn: string): { qualified: string; name: string } {
+  const first = urn.indexOf("::");
+  const second = first === -1 ? -1 : urn.indexOf("::", first + 2);
+  const third = second === -1 ? -1 : urn.indexOf("::", second + 2);
+  if (third === -1) {
+    const last = urn.lastIndexOf("::");
+    return { qualified: "", name: last === -1 ? urn : urn.slice(last + 2) };
+  }
+  return { qualified: urn.slice(second + 2, third), name: urn.slice(third + 2) };
+}
+
 export function nameFromUrn(urn: string): string {
-  const at = urn.lastIndexOf("::");
-  return at === -1 ? urn : urn.slice(at + 2);
+  return splitUrn(urn).name;
 }
 
 /** The URN's type and the type of the component it belongs to: `…::parent$type::name`. */
 function typesOfUrn(urn: string): { type: string; parent: string | undefined } {
-  const end = urn.lastIndexOf("::");
-  const start = end === -1 ? -1 : urn.lastIndexOf("::", end - 1);
-  const qualified = start === -1 ? "" : urn.slice(start + 2, end);
+  const { qualified } = splitUrn(urn);
   const last = qualified.lastIndexOf("$");
   if (last === -1) return { type: qualified, parent: undefined };
   const before = qualified.lastIndexOf("$", last - 1);

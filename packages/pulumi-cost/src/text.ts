@@ -77,11 +77,12 @@ function shortened(value: string): string {
  * A code span that shows `value` exactly (on one line, cut at DISPLAY_CHARS): fenced with one backtick more
  * than the longest run inside it, padded with a space when it starts or ends with a backtick or a space
  * (CommonMark strips one space from each side). In a table, `|` is escaped: GitHub reads `\|` as a pipe
- * inside a code span of a cell and would otherwise end the cell there.
+ * inside a code span of a cell and would otherwise end the cell there; a backslash of the value right before
+ * a pipe would escape the escape, so a space goes between them.
  */
 export function codeSpan(value: string, inTable = false): string {
   let content = shortened(oneLine(value));
-  if (inTable) content = content.replace(/\|/g, "\\|");
+  if (inTable) content = content.replace(/\\(?=\|)/g, "\\ ").replace(/\|/g, "\\|");
   if (content.trim() === "") return content === "" ? "` `" : `\`${content}\``;
   let longest = 0;
   for (const run of content.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
