@@ -364,6 +364,30 @@ describe("comment size", () => {
   });
 });
 
+describe("the comment's length", () => {
+  it("keeps, for every limit, as many rows and sections as fit, more as the limit grows", () => {
+    const steps = Array.from({ length: 120 }, (_, i) =>
+      step("create", NODE_GROUP, `group-${i}`, undefined, nodeGroup("t3.medium", 1 + (i % 4))),
+    );
+    const e = estimate(steps);
+    const full = renderMarkdown(e, 10_000_000);
+    let rows = 0;
+    let sections = 0;
+    for (let limit = 2500; limit <= full.length + 1000; limit += 1999) {
+      const body = renderMarkdown(e, limit);
+      expect(body.length, String(limit)).toBeLessThanOrEqual(limit);
+      const shownRows = (body.match(/^\| `group-\d+` created/gm) ?? []).length;
+      const shownSections = (body.match(/<details>/g) ?? []).length;
+      expect(shownRows, String(limit)).toBeGreaterThanOrEqual(rows);
+      if (shownRows === rows) expect(shownSections, String(limit)).toBeGreaterThanOrEqual(sections);
+      rows = shownRows;
+      sections = shownSections;
+      expect(body.includes("left out to fit"), String(limit)).toBe(body !== full);
+    }
+    expect(renderMarkdown(e, full.length)).toBe(full);
+  });
+});
+
 describe("helpers", () => {
   it("reads Kubernetes quantities as whole GiB, rounding up like the EBS CSI driver", () => {
     expect(quantityToGiB("50Gi")).toBe(50);
