@@ -1,6 +1,7 @@
 // Who approved a pull request's cost: the person who last added the `cost-approved` label, if that person
 // may approve (admin or maintain on this repository; write is not enough, so an author with push access
-// cannot approve their own change). Loaded by actions/github-script in preview.yml; tests drive it with a
+// cannot approve their own change). Loaded by actions/github-script in the pulumi-cost action
+// (.github/actions/pulumi-cost), whose approval-label input can name another label; tests drive it with a
 // fake client (tests/workflow-scripts.test.ts).
 
 const COST_APPROVED_LABEL = "cost-approved";

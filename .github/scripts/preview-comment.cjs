@@ -98,7 +98,12 @@ function buildBody({ stack, costMarkdown, preview, runUrl, sha, policyOutcome, p
     marker(stack),
     `### Pulumi preview: \`${stack}\``,
     "",
-    `Commit ${sha ? `\`${String(sha).slice(0, 7)}\`` : "(unknown)"} · ${changes} · policy pack: ${policyOutcome} · [full preview log](${runUrl})`,
+    [
+      `Commit ${sha ? codeSpan(String(sha).slice(0, 7)) : "(unknown)"}`,
+      changes,
+      ...(policyOutcome ? [`policy pack: ${policyOutcome}`] : []),
+      `[full preview log](${runUrl})`,
+    ].join(" · "),
     "",
     ...(previewError
       ? [

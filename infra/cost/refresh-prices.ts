@@ -95,7 +95,7 @@ export async function refreshPriceTable(
   next.source = {
     ...table.source,
     kind: "AWS Price List API (GetProducts, us-east-1 endpoint)",
-    note: `Fetched ${today} by infra/cost/refresh-prices.ts. Values the API did not return kept their previous figure: ${
+    note: `Fetched ${today} from the AWS Price List API (GetProducts). Values the API did not return kept their previous figure: ${
       Object.entries(missing)
         .filter(([, m]) => m.length > 0)
         .map(([r, m]) => `${r}: ${m.join(", ")}`)

@@ -21,7 +21,10 @@ describe("the configuration", () => {
   it("is found as pulumi-cost.yaml in the directory, or given with --config, or is none", () => {
     const dir = mkdtempSync(join(scratch, "project-"));
     expect(findConfig(undefined, dir)).toBe(NO_CONFIG);
-    writeFileSync(join(dir, "pulumi-cost.yaml"), "guardrail:\n  monthlyIncreaseUsd: 10\napprovalLabel: spend-ok\n");
+    writeFileSync(
+      join(dir, "pulumi-cost.yaml"),
+      "guardrail:\n  monthlyIncreaseUsd: 10\napprovalLabel: spend-ok\n",
+    );
     expect(findConfig(undefined, dir).guardrail?.monthlyIncreaseUsd?.toFixed()).toBe("10");
     expect(findConfig(undefined, dir).approvalLabel).toBe("spend-ok");
     const other = join(dir, "other.json");
@@ -31,7 +34,8 @@ describe("the configuration", () => {
   });
 
   it("names every bad setting and refuses one it does not know", () => {
-    const bad = () => costConfig({ guardrail: {}, budget: { monthlyUsd: -1 }, region: "moon-1", colour: "red" });
+    const bad = () =>
+      costConfig({ guardrail: {}, budget: { monthlyUsd: -1 }, region: "moon-1", colour: "red" });
     for (const problem of [
       "guardrail: set monthlyIncreaseUsd, monthlyIncreasePercent or both",
       "budget.monthlyUsd",
@@ -40,31 +44,34 @@ describe("the configuration", () => {
     ]) {
       expect(bad).toThrow(problem);
     }
-    expect(() => costConfig({ resourceUsage: [{ resource: "x", charges: [{ item: "y", price: "nope" }] }] })).toThrow(
-      /resourceUsage.0.charges.0.price/,
-    );
+    expect(() =>
+      costConfig({ resourceUsage: [{ resource: "x", charges: [{ item: "y", price: "nope" }] }] }),
+    ).toThrow(/resourceUsage.0.charges.0.price/);
   });
 
   it("prices a named resource's usage charges from the configuration, never in the total", () => {
-    const e = estimateOf([step("create", DEPLOYMENT, "worker", undefined, deployment("worker", 1, { cpu: "1", memory: "1Gi" }))], {
-      resourceUsage: [
-        {
-          resource: "worker",
-          charges: [
-            {
-              item: "Cost Explorer API requests (the worker's)",
-              price: "costExplorerApiRequest",
-              quantity: [
-                { amount: 30, label: "days" },
-                { amount: 4, label: "requests a day" },
-              ],
-              quantityUnit: "requests",
-              basis: "the worker's schedule",
-            },
-          ],
-        },
-      ],
-    });
+    const e = estimateOf(
+      [step("create", DEPLOYMENT, "worker", undefined, deployment("worker", 1, { cpu: "1", memory: "1Gi" }))],
+      {
+        resourceUsage: [
+          {
+            resource: "worker",
+            charges: [
+              {
+                item: "Cost Explorer API requests (the worker's)",
+                price: "costExplorerApiRequest",
+                quantity: [
+                  { amount: 30, label: "days" },
+                  { amount: 4, label: "requests a day" },
+                ],
+                quantityUnit: "requests",
+                basis: "the worker's schedule",
+              },
+            ],
+          },
+        ],
+      },
+    );
     // 30 × 4 × $0.01 = $1.20, apart from the total
     expect(e.usage.lines.map((l) => l.charge.estimate?.arithmetic.plain)).toEqual([
       "30 days × 4 requests a day × $0.01/request = $1.20",
