@@ -70,7 +70,9 @@ describe("the pulumi-cost action", () => {
       expect(String(step.with?.script ?? ""), step.name).not.toContain("${{");
     }
   });
+});
 
+describe("the pulumi-cost action's pricing step, run by bash", () => {
   it("records the pricing's exit code without stopping, and passes hostile inputs as arguments, not code", async () => {
     const cost = steps[byName(/^Price/)] as Yaml;
     const fake = join(scratch, "fake-cost");

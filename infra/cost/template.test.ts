@@ -114,41 +114,42 @@ describe("the usage file", () => {
   });
 });
 
-describe("the cost exporter's own Cost Explorer requests, as the engine's resourceUsage", () => {
-  const deployment = (env: Record<string, string>): PricedInput => ({
-    type: "kubernetes:apps/v1:Deployment",
-    name: "apps-cost-exporter",
-    inputs: {
-      metadata: { name: "cost-exporter" },
-      spec: {
-        template: {
-          spec: {
-            containers: [
-              { name: "cost-exporter", env: Object.entries(env).map(([name, value]) => ({ name, value })) },
-            ],
-          },
+/** The exporter's Deployment with these settings, and what its requests cost a month. */
+const deployment = (env: Record<string, string>): PricedInput => ({
+  type: "kubernetes:apps/v1:Deployment",
+  name: "apps-cost-exporter",
+  inputs: {
+    metadata: { name: "cost-exporter" },
+    spec: {
+      template: {
+        spec: {
+          containers: [
+            { name: "cost-exporter", env: Object.entries(env).map(([name, value]) => ({ name, value })) },
+          ],
         },
       },
     },
-  });
-  const arithmetic = (env: Record<string, string>) => {
-    const config = costConfig({
-      region: "us-east-1",
-      resourceUsage: costExporterUsage([{ side: "after", resource: deployment(env) }], {
-        hours: exact(730),
-        monthStart: DEC_1,
-        pagesPerRequest: exact(1),
-      }),
-    });
-    const e = estimateStack([deployment(env)], table, {
-      stack: "dev",
-      region: "us-east-1",
-      config,
+  },
+});
+const arithmetic = (env: Record<string, string>) => {
+  const config = costConfig({
+    region: "us-east-1",
+    resourceUsage: costExporterUsage([{ side: "after", resource: deployment(env) }], {
+      hours: exact(730),
       monthStart: DEC_1,
-    });
-    return e.usage.lines.map((l) => l.charge.estimate?.arithmetic.plain ?? "none");
-  };
+      pagesPerRequest: exact(1),
+    }),
+  });
+  const e = estimateStack([deployment(env)], table, {
+    stack: "dev",
+    region: "us-east-1",
+    config,
+    monthStart: DEC_1,
+  });
+  return e.usage.lines.map((l) => l.charge.estimate?.arithmetic.plain ?? "none");
+};
 
+describe("the cost exporter's own Cost Explorer requests, as the engine's resourceUsage", () => {
   it("computes them from the settings the program gives the Deployment", () => {
     // 730 h ÷ 8 h = 91.25 refreshes × 3 requests (by service, by tag, forecast) × 1 page × $0.01 = $2.7375
     expect(
@@ -262,7 +263,9 @@ describe("whole-stack estimate through the mocks harness", () => {
     // control plane $73.00 + nodes $129.47 + KMS key $1.00
     expect(cluster?.monthly.toFixed(2)).toBe("203.47");
   });
+});
 
+describe("kube-prometheus-stack's pods, from the values the program gives the release", () => {
   it("reads the pods of kube-prometheus-stack from the release's values the program declares", () => {
     const values = kubePrometheusStackValues(
       {

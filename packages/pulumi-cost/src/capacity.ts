@@ -1,6 +1,5 @@
 import { eksNodeAllocatable, exact, type Money, type NodeAllocatable } from "@platform/prices";
 import { objectAt, type PricedInput } from "./inputs.js";
-import { LIMITS } from "./limits.js";
 import { type PlacementBudget, placePods } from "./placement.js";
 import { type NodeSpec, nodeGroupSizes, nodeSpecOf } from "./pricers/nodes.js";
 import type { ResourceIndex } from "./pricers/types.js";
@@ -78,6 +77,39 @@ function assign(groups: readonly PricedInput[], workloads: readonly Workload[]) 
   return { assigned, ambiguous };
 }
 
+/** The scheduled pods on the node group's allocatable room, less what its DaemonSets take on every node. */
+function place(
+  scheduled: readonly Workload[],
+  allocatable: NodeAllocatable,
+  perNode: PodRequests & { pods: number },
+  sizes: { desired: number; max: number; budget: PlacementBudget },
+  notes: Text[],
+): { nodes: number; pendingAtMax: number; tooLargeForANode: Text[]; checked: boolean } {
+  const { allocatable: per } = allocatable;
+  const placed = placePods(
+    scheduled.map((workload) => ({ key: workload, requests: workload.pod, count: workload.replicas })),
+    {
+      room: {
+        cpuMillicores: per.cpuMillicores - perNode.cpuMillicores,
+        memoryBytes: per.memoryMiB * MIB - perNode.memoryBytes,
+        pods: per.pods - perNode.pods,
+      },
+      scale: { cpuMillicores: per.cpuMillicores, memoryBytes: per.memoryMiB * MIB },
+      ...sizes,
+    },
+  );
+  if (!placed.complete) {
+    notes.push(t`whether the pods fit is not checked: placing them would take more work than one preview may cause`);
+    return { nodes: sizes.desired, pendingAtMax: 0, tooLargeForANode: [], checked: false };
+  }
+  return {
+    nodes: placed.nodes,
+    pendingAtMax: placed.pending,
+    tooLargeForANode: [...placed.tooLarge].map((w) => w.name),
+    checked: true,
+  };
+}
+
 function fitOne(
   group: PricedInput,
   mine: Workload[],
@@ -99,42 +131,15 @@ function fitOne(
     perNode.pods += 1;
   }
   const pods = scheduled.reduce((total, w) => total + w.replicas, 0);
-  let nodes = desired;
-  let pendingAtMax = 0;
-  let tooLargeForANode: Text[] = [];
-  let checked = true;
+  const { nodes, pendingAtMax, tooLargeForANode, checked } = allocatable
+    ? place(scheduled, allocatable, perNode, { desired, max, budget }, notes)
+    : { nodes: desired, pendingAtMax: 0, tooLargeForANode: [], checked: true };
   if (!allocatable) {
     notes.push(
       spec.instanceType
         ? t`no capacity figures for ${spec.instanceType}: whether the pods fit is not checked`
         : t`instance type not known until apply: whether the pods fit is not checked`,
     );
-  } else {
-    const { allocatable: per } = allocatable;
-    const placed = placePods(
-      scheduled.map((workload) => ({ key: workload, requests: workload.pod, count: workload.replicas })),
-      {
-        room: {
-          cpuMillicores: per.cpuMillicores - perNode.cpuMillicores,
-          memoryBytes: per.memoryMiB * MIB - perNode.memoryBytes,
-          pods: per.pods - perNode.pods,
-        },
-        scale: { cpuMillicores: per.cpuMillicores, memoryBytes: per.memoryMiB * MIB },
-        desired,
-        max,
-        budget,
-      },
-    );
-    checked = placed.complete;
-    if (checked) {
-      nodes = placed.nodes;
-      pendingAtMax = placed.pending;
-      tooLargeForANode = [...placed.tooLarge].map((w) => w.name);
-    } else {
-      notes.push(
-        t`whether the pods fit is not checked: placing them would take more than the ${LIMITS.placementWork.toLocaleString("en-US")} steps one preview may spend`,
-      );
-    }
   }
   const sumOf = (pick: (w: Workload) => number) =>
     scheduled.reduce((total, w) => total.plus(exact(w.replicas).times(pick(w))), exact(0));

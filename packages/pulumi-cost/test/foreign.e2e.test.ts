@@ -89,7 +89,9 @@ describe("pulumi-cost installed from its tarball into another project", () => {
     expect(stdout).toContain("| **total** | | | **$338.96** | **≥ $435.78** | **+$96.82** |");
     expect(stdout).toContain("1,000 GB × $0.048/GB = $48.00 (natGateway.dataProcessedGb)");
   });
+});
 
+describe("pulumi-cost in another project, with its settings and without them", () => {
   it("reports each resource's region in JSON, and passes once a maintainer approved", async () => {
     const { code, stdout } = await cost([
       "production.preview.json",
