@@ -117,7 +117,9 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "cost-bench-"));
   let missed = 0;
   try {
-    console.log(`cost diff, median CPU of ${ROUNDS} rounds after two warm-ups; peak RSS of each process (MiB)`);
+    console.log(
+      `cost diff, median CPU of ${ROUNDS} rounds after two warm-ups; peak RSS of each process (MiB)`,
+    );
     console.log("comment: read, check, price, capacity, the comment; + report: the JSON report as well");
     console.log(
       "| preview | size MB | baseline CPU ms | comment CPU ms | × | + report CPU ms | × | baseline peak | comment peak | + report peak | goal |",

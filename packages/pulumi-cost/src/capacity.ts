@@ -99,7 +99,9 @@ function place(
     },
   );
   if (!placed.complete) {
-    notes.push(t`whether the pods fit is not checked: placing them would take more work than one preview may cause`);
+    notes.push(
+      t`whether the pods fit is not checked: placing them would take more work than one preview may cause`,
+    );
     return { nodes: sizes.desired, pendingAtMax: 0, tooLargeForANode: [], checked: false };
   }
   return {
