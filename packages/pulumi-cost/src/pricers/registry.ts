@@ -86,5 +86,6 @@ export function priceResource(resource: PricedInput, setup: PricingSetup): Resou
     );
   }
   const base = pricer ? pricer(resource, context) : undefined;
-  return context.resourceUsage.size > 0 ? withUsage(base, resource, context) : base;
+  const configured = context.resourceUsage.of(resource.name, resource.type, context.side).length > 0;
+  return configured ? withUsage(base, resource, context) : base;
 }
