@@ -1,21 +1,58 @@
-// The cost diff: CPU time to price a generated 2,000-resource `pulumi preview --json` (goal: under one second
-// beyond start-up), against parsing and re-serialising the same document in the same run; and the whole-stack
-// estimate of the dev stack under Pulumi's mocks, cold (first run in the process) and warm.
+// The cost diff on generated previews of 2,000 and 20,000 resources and of 100,000 pods: CPU time and peak
+// memory of reading, parsing, pricing, the capacity fit and the comment (and the JSON report as well), against
+// reading, parsing and re-serialising the same file (the baseline), each in a process of its own so each peak
+// is its own (goal: under 10 × the baseline's CPU time with the report; the 100,000 pods, a small file, under
+// one second); and the dev stack's whole estimate under Pulumi's mocks, cold and warm.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { AWS_PRICE_TABLE, loadPriceTable } from "@platform/prices";
-import { classify, estimateChanges, estimateStack } from "../infra/cost/estimate.js";
-import { largePreview } from "../infra/cost/fixtures.js";
-import { renderMarkdown } from "../infra/cost/markdown.js";
-import { changesFromPreview, type PreviewDigest } from "../infra/cost/preview.js";
-import { costReportSchema, toReport } from "../infra/cost/report.js";
+import {
+  type CostConfig,
+  costConfig,
+  costOfPreview,
+  type PreviewDigest,
+  parsePreview,
+  renderEstimate,
+  renderMarkdown,
+} from "pulumi-cost";
 import { resourcesUnderMocks } from "../infra/cost/run-program.js";
-import { loadUsage } from "../infra/cost/usage-file.js";
+import { estimateOfStack } from "../infra/cost/stack-estimate.js";
+import { loadUsage } from "../infra/cost/template-config.js";
+import {
+  DEPLOYMENT,
+  deployment,
+  largePreview,
+  NODE_GROUP,
+  nodeGroup,
+  preview,
+  step,
+} from "../packages/pulumi-cost/test/fixtures.js";
 
-const RESOURCES = 2_000;
-const ROUNDS = 7;
-const GOAL_MS = 1_000;
+const ROUNDS = 9;
+const GOAL_RATIO = 10;
 const monthStart = new Date("2026-12-01T00:00:00Z");
-const table = loadPriceTable(AWS_PRICE_TABLE);
-const usage = loadUsage("dev");
+
+/** 100 Deployments of 1,000 pods on one node group that may grow to 6,000 m6i.large nodes. */
+function hundredThousandPods(): PreviewDigest {
+  const steps = [
+    step("same", NODE_GROUP, "nodes", nodeGroup("m6i.large", 10, 6000), nodeGroup("m6i.large", 10, 6000)),
+  ];
+  for (let i = 0; i < 100; i++) {
+    const app = deployment(`app-${i}`, 1000, { cpu: "100m", memory: "128Mi" });
+    steps.push(step("same", DEPLOYMENT, `app-${i}`, app, app));
+  }
+  return preview(steps);
+}
+
+/** The goal of a case: a ratio to the baseline, or, for a small file of many pods, CPU time. */
+const CASES: { name: string; make: () => PreviewDigest; goal: { ratio: number } | { ms: number } }[] = [
+  { name: "2,000 resources", make: () => largePreview(2_000), goal: { ratio: GOAL_RATIO } },
+  { name: "20,000 resources", make: () => largePreview(20_000), goal: { ratio: GOAL_RATIO } },
+  { name: "100,000 pods", make: hundredThousandPods, goal: { ms: 1_000 } },
+];
 
 const cpuMs = (run: () => void): number => {
   const start = process.cpuUsage();
@@ -25,69 +62,96 @@ const cpuMs = (run: () => void): number => {
 };
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
-function costDiff(text: string): void {
-  const digest = JSON.parse(text) as PreviewDigest;
-  const estimate = estimateChanges(changesFromPreview(digest), table, {
-    stack: "dev",
-    region: "us-east-1",
-    usage,
-    monthStart,
-  });
-  renderMarkdown(estimate);
-  JSON.stringify(
-    costReportSchema.parse(toReport(estimate, { classOf: (r) => classify(r.after ?? r.before) })),
-  );
+/** What the CLI does with a preview file: read, check, price and write the comment; then the JSON report too. */
+function costDiff(file: string, config: CostConfig, report: boolean): void {
+  const table = loadPriceTable(AWS_PRICE_TABLE);
+  const preview = parsePreview(readFileSync(file, "utf8"));
+  const options = { preview, config, table, monthStart, format: "markdown" as const };
+  const { estimate } = costOfPreview(options);
+  if (report) renderEstimate(estimate, { format: "json", config });
 }
 
-function baseline(text: string): void {
-  JSON.stringify(JSON.parse(text));
+function baseline(file: string): void {
+  JSON.stringify(JSON.parse(readFileSync(file, "utf8")));
 }
 
-async function main(): Promise<void> {
-  const text = JSON.stringify(largePreview(RESOURCES));
-  costDiff(text); // warm-up: JIT and module state, as a long CLI run would have
-  const diff: number[] = [];
-  const parse: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    parse.push(cpuMs(() => baseline(text)));
-    diff.push(cpuMs(() => costDiff(text)));
-  }
-  const diffMs = median(diff);
-  const parseMs = median(parse);
-  console.log(
-    `cost diff of a ${RESOURCES.toLocaleString("en-US")}-resource preview (${(text.length / 1e6).toFixed(1)} MB), median of ${ROUNDS} rounds`,
+/** In a child process: two warm-ups, then the median CPU time of ROUNDS runs and the process's peak RSS. */
+function child(mode: string, file: string): void {
+  const config = costConfig({ region: "us-east-1", usage: loadUsage("dev").section });
+  const run = mode === "baseline" ? () => baseline(file) : () => costDiff(file, config, mode === "report");
+  run();
+  run();
+  const rounds = Array.from({ length: ROUNDS }, () => cpuMs(run));
+  const peakMiB = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(JSON.stringify({ cpuMs: median(rounds), peakMiB }));
+}
+
+function measure(mode: string, file: string): { cpuMs: number; peakMiB: number } {
+  const self = fileURLToPath(import.meta.url);
+  const result = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "--conditions=development", self, "--child", mode, file],
+    { encoding: "utf8", maxBuffer: 1 << 20, timeout: 600_000 },
   );
-  console.log("| step | CPU ms | × JSON parse + stringify |");
+  if (result.status !== 0) throw new Error(`${mode} on ${file} failed (${result.status}): ${result.stderr}`);
+  return JSON.parse(result.stdout) as { cpuMs: number; peakMiB: number };
+}
+
+async function wholeStack(): Promise<void> {
+  console.log("\nwhole-stack estimate of dev under mocks (runProgramUnderMocks + estimateStack + markdown)");
+  console.log("| run | CPU ms | wall ms |");
   console.log("| --- | ---: | ---: |");
-  console.log(`| JSON.parse + JSON.stringify of the preview (baseline) | ${parseMs.toFixed(1)} | 1.0 |`);
-  console.log(
-    `| parse, price, capacity, markdown and JSON report | ${diffMs.toFixed(1)} | ${(diffMs / parseMs).toFixed(1)} |`,
-  );
-  console.log(`goal: under ${GOAL_MS} ms of CPU beyond start-up: ${diffMs < GOAL_MS ? "met" : "MISSED"}`);
-
-  const whole: { label: string; cpu: number; wall: number }[] = [];
   for (const label of ["cold (loads the program and the Pulumi SDK)", "warm (second run in the process)"]) {
     const wallStart = performance.now();
     const cpuStart = process.cpuUsage();
     const { resources } = await resourcesUnderMocks("dev");
-    const estimate = estimateStack(resources, table, {
-      stack: "dev",
-      region: "us-east-1",
-      usage,
-      monthStart,
-    });
-    renderMarkdown(estimate);
+    renderMarkdown(estimateOfStack("dev", resources, { monthStart }));
     const cpu = process.cpuUsage(cpuStart);
-    whole.push({ label, cpu: (cpu.user + cpu.system) / 1000, wall: performance.now() - wallStart });
+    console.log(
+      `| ${label} | ${((cpu.user + cpu.system) / 1000).toFixed(0)} | ${(performance.now() - wallStart).toFixed(0)} |`,
+    );
   }
-  console.log("\nwhole-stack estimate of dev under mocks (runProgramUnderMocks + estimateStack + markdown)");
-  console.log("| run | CPU ms | wall ms |");
-  console.log("| --- | ---: | ---: |");
-  for (const w of whole) console.log(`| ${w.label} | ${w.cpu.toFixed(0)} | ${w.wall.toFixed(0)} |`);
-  if (diffMs >= GOAL_MS) process.exitCode = 1;
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "cost-bench-"));
+  let missed = 0;
+  try {
+    console.log(
+      `cost diff, median CPU of ${ROUNDS} rounds after two warm-ups; peak RSS of each process (MiB)`,
+    );
+    console.log("comment: read, check, price, capacity, the comment; + report: the JSON report as well");
+    console.log(
+      "| preview | size MB | baseline CPU ms | comment CPU ms | × | + report CPU ms | × | baseline peak | comment peak | + report peak | goal |",
+    );
+    console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+    for (const { name, make, goal } of CASES) {
+      const file = join(dir, `${name.replace(/\W+/g, "-")}.json`);
+      const text = JSON.stringify(make());
+      writeFileSync(file, text);
+      const base = measure("baseline", file);
+      const comment = measure("comment", file);
+      const report = measure("report", file);
+      const ratio = (m: { cpuMs: number }) => m.cpuMs / base.cpuMs;
+      const met = "ratio" in goal ? ratio(report) < goal.ratio : report.cpuMs < goal.ms;
+      if (!met) missed++;
+      const target = "ratio" in goal ? `< ${goal.ratio} ×` : `< ${goal.ms} ms`;
+      console.log(
+        `| ${name} | ${(text.length / 1e6).toFixed(1)} | ${base.cpuMs.toFixed(0)} | ${comment.cpuMs.toFixed(0)} | ${ratio(comment).toFixed(1)} | ${report.cpuMs.toFixed(0)} | ${ratio(report).toFixed(1)} | ${base.peakMiB.toFixed(0)} | ${comment.peakMiB.toFixed(0)} | ${report.peakMiB.toFixed(0)} | ${target}: ${met ? "met" : "MISSED"} |`,
+      );
+    }
+    console.log(`goals: ${missed === 0 ? "met" : `MISSED in ${missed} case(s)`}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  await wholeStack();
+  if (missed > 0) process.exitCode = 1;
+}
+
+const childAt = process.argv.indexOf("--child");
+if (childAt >= 0) child(process.argv[childAt + 1] ?? "", process.argv[childAt + 2] ?? "");
+else
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });

@@ -3,7 +3,8 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 
 /** The repository root, where Pulumi.yaml and the Pulumi.<stack>.yaml files are. */
-const repositoryRoot = path.resolve(__dirname, "..");
+// From __filename: tsx, loading this CommonJS file for an ES module (npm start), sets only __filename right.
+export const repositoryRoot = path.resolve(path.dirname(__filename), "..");
 
 /** A value that stands in for a `secure:` stack setting, which tests cannot decrypt. */
 export const mockSecretValue = (key: string) => `mock-secret-for-${key}`;
@@ -32,4 +33,21 @@ export function readStackConfig(
     }
   }
   return { config, secretKeys };
+}
+
+/** The stacks with a `Pulumi.<stack>.yaml` in the project directory. */
+export function listStacks(projectDir = repositoryRoot): string[] {
+  return fs
+    .readdirSync(projectDir)
+    .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+    .filter((stack): stack is string => stack !== undefined)
+    .sort();
+}
+
+/** Fails, naming the stacks there are, unless `Pulumi.<stack>.yaml` exists. */
+export function requireStackFile(stack: string, projectDir = repositoryRoot): void {
+  if (fs.existsSync(path.join(projectDir, `Pulumi.${stack}.yaml`))) return;
+  throw new Error(
+    `Pulumi.${stack}.yaml does not exist at the repository root; the stacks there are: ${listStacks(projectDir).join(", ") || "none"} (--stack <name>)`,
+  );
 }

@@ -30,8 +30,8 @@ describe("the demo inventory mirrors what the dev stack's program declares", () 
     const [fit] = estimateOfStack("dev", resources).capacity.after;
     const cpu = inventory.pods.reduce((sum, p) => sum + p.cpuCores * 1000, 0);
     const memory = inventory.pods.reduce((sum, p) => sum + p.memoryBytes, 0);
-    expect(Math.round(cpu)).toBe(fit?.fit.requested.cpuMillicores);
-    expect(memory).toBe(fit?.fit.requested.memoryBytes);
+    expect(Math.round(cpu)).toBe(fit?.fit.requested.cpuMillicores.toNumber());
+    expect(memory).toBe(fit?.fit.requested.memoryBytes.toNumber());
     expect(inventory.pods).toHaveLength((fit?.fit.pods ?? 0) + (fit?.fit.daemonSets.length ?? 0) * 2);
     expect(new Set(inventory.pods.map((p) => p.node))).toEqual(new Set(inventory.nodes.map((n) => n.name)));
     const storefront = inventory.pods.filter((p) => p.replicaSet?.deployment === "storefront");

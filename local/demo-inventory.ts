@@ -9,13 +9,20 @@
  */
 
 import { eksNodeAllocatable } from "@platform/prices";
+import {
+  at,
+  ebsTypeForClaim,
+  helmValuesParts,
+  kubernetesLoadBalancerKind,
+  nodeSpecOf,
+  type PricedInput,
+  quantityToGiB,
+  ResourceIndex,
+  stringAt,
+  type Workload,
+  workloadsOf,
+} from "pulumi-cost";
 import { COST_INVENTORY_ENV } from "../catalogue/services.js";
-import { at, type PricedInput, quantityToGiB, stringAt } from "../infra/cost/inputs.js";
-import { helmValuesParts } from "../infra/cost/kubernetes-parts.js";
-import { nodeSpecOf } from "../infra/cost/pricers/eks.js";
-import { ebsTypeForClaim } from "../infra/cost/pricers/kubernetes-storage.js";
-import { kubernetesLoadBalancerKind } from "../infra/cost/pricers/load-balancers.js";
-import { type Workload, workloadsOf } from "../infra/cost/workloads.js";
 
 const GIB = 2 ** 30;
 const MIB = 2 ** 20;
@@ -104,7 +111,7 @@ export function nodeOfShape(
 function nodesOf(resources: readonly PricedInput[], notes: string[]): DemoNode[] {
   const nodes: DemoNode[] = [];
   for (const group of resources.filter((r) => r.type === NODE_GROUP)) {
-    const spec = nodeSpecOf(group, resources);
+    const spec = nodeSpecOf(group, new ResourceIndex(resources));
     const count = Number(at(group.inputs, "scalingConfig.desiredSize") ?? 0);
     const shape = spec.instanceType ? eksNodeAllocatable(spec.instanceType) : undefined;
     if (!spec.instanceType || !shape) {
@@ -124,12 +131,12 @@ function nodesOf(resources: readonly PricedInput[], notes: string[]): DemoNode[]
 function placeOf(workload: Workload, byName: Map<string, PricedInput>): { namespace: string; name: string } {
   const resource = byName.get(workload.resource);
   if (resource && HELM_TYPES.has(resource.type)) {
-    const pod = workload.name.split(": ").pop() ?? workload.name;
+    const pod = workload.name.plain.split(": ").pop() ?? workload.name.plain;
     return { namespace: stringAt(resource.inputs, "namespace") ?? "default", name: slug(pod) };
   }
   return {
     namespace: stringAt(resource?.inputs, "metadata.namespace") ?? "default",
-    name: stringAt(resource?.inputs, "metadata.name") ?? slug(workload.name),
+    name: stringAt(resource?.inputs, "metadata.name") ?? slug(workload.name.plain),
   };
 }
 
@@ -140,7 +147,7 @@ function placeOf(workload: Workload, byName: Map<string, PricedInput>): { namesp
 function podsOf(resources: readonly PricedInput[], nodes: DemoNode[], notes: string[]): DemoPod[] {
   const byName = new Map(resources.map((r) => [r.name, r]));
   const { workloads, notes: workloadNotes } = workloadsOf(resources);
-  notes.push(...workloadNotes);
+  notes.push(...workloadNotes.map((note) => note.plain));
   const free = new Map(nodes.map((n) => [n.name, { ...n.allocatable }]));
   const pods: DemoPod[] = [];
   const take = (node: DemoNode, workload: Workload) => {
@@ -204,7 +211,7 @@ function podsOf(resources: readonly PricedInput[], nodes: DemoNode[], notes: str
       );
     })[0];
     if (!node) {
-      notes.push(`${workload.name}: pod ${index + 1} does not fit the nodes and stays Pending`);
+      notes.push(`${workload.name.plain}: pod ${index + 1} does not fit the nodes and stays Pending`);
       continue;
     }
     pods.push(podOf(workload, node, workload.kind === "StatefulSet" ? String(index) : `x${index}`));
@@ -216,11 +223,12 @@ function podsOf(resources: readonly PricedInput[], nodes: DemoNode[], notes: str
 /** The volumes the stack's claims and Helm values ask for, with the class the program gives them. */
 function volumesOf(resources: readonly PricedInput[], notes: string[]): DemoVolume[] {
   const volumes: DemoVolume[] = [];
+  const index = new ResourceIndex(resources);
   const add = (namespace: string, where: string, spec: unknown, copies: number) => {
     const sizeGiB = quantityToGiB(at(spec, "resources.requests.storage"));
-    const answer = ebsTypeForClaim(stringAt(spec, "storageClassName"), { resources });
+    const answer = ebsTypeForClaim(stringAt(spec, "storageClassName"), index);
     if (sizeGiB === undefined || "notPriced" in answer) {
-      notes.push(`${where}: volume left out (${"notPriced" in answer ? answer.notPriced : "no size"})`);
+      notes.push(`${where}: volume left out (${"notPriced" in answer ? answer.notPriced.plain : "no size"})`);
       return;
     }
     for (let i = 0; i < copies; i++) {
@@ -236,7 +244,7 @@ function volumesOf(resources: readonly PricedInput[], notes: string[]): DemoVolu
   for (const resource of resources) {
     if (HELM_TYPES.has(resource.type)) {
       const namespace = stringAt(resource.inputs, "namespace") ?? "default";
-      for (const claim of helmValuesParts(at(resource.inputs, "values")).claims) {
+      for (const claim of helmValuesParts(at(resource.inputs, "values"), resource).claims) {
         add(namespace, claim.where, claim.spec, claim.copies);
       }
     } else if (resource.type === "kubernetes:core/v1:PersistentVolumeClaim") {
@@ -264,7 +272,7 @@ function loadBalancersOf(resources: readonly PricedInput[]): DemoLoadBalancer[] 
   for (const resource of resources) {
     if (HELM_TYPES.has(resource.type)) {
       const namespace = stringAt(resource.inputs, "namespace") ?? "default";
-      for (const lb of helmValuesParts(at(resource.inputs, "values")).loadBalancers) {
+      for (const lb of helmValuesParts(at(resource.inputs, "values"), resource).loadBalancers) {
         add(namespace, slug(lb.where.replace(/\.service$/, "")), lb.service);
       }
     } else if (

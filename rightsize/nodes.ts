@@ -82,7 +82,7 @@ function fitOf(
 /** The workloads with the catalogue's services at their new requests (single-container Deployments). */
 export function withEdits(workloads: Workload[], edits: ReadonlyMap<string, RequestEdit>): Workload[] {
   return workloads.map((w) => {
-    const edit = w.kind === "Deployment" ? edits.get(w.name) : undefined;
+    const edit = w.kind === "Deployment" ? edits.get(w.name.plain) : undefined;
     if (!edit) return w;
     return {
       ...w,
@@ -108,7 +108,7 @@ function morePods(
   let extra = 0;
   while (extra < 200) {
     const trial = workloads.map((w) =>
-      w.name === name && w.kind !== "DaemonSet" ? { ...w, replicas: w.replicas + extra + 1 } : w,
+      w.name.plain === name && w.kind !== "DaemonSet" ? { ...w, replicas: w.replicas + extra + 1 } : w,
     );
     if (fitOf(resources, group, fixed, trial).pendingAtMax > 0) break;
     extra++;
@@ -122,9 +122,11 @@ function spotQualification(resources: readonly PricedInput[], workloads: Workloa
   const qualifying: string[] = [];
   const notQualifying: string[] = [];
   for (const w of workloads.filter((w) => w.kind !== "DaemonSet")) {
-    const pdb = budgets.find((b) => (b.inputs.metadata as { name?: string } | undefined)?.name === w.name);
+    const pdb = budgets.find(
+      (b) => (b.inputs.metadata as { name?: string } | undefined)?.name === w.name.plain,
+    );
     const minAvailable = num((pdb?.inputs.spec as { minAvailable?: unknown } | undefined)?.minAvailable);
-    if (w.replicas >= 2 && minAvailable >= 1) qualifying.push(w.name);
+    if (w.replicas >= 2 && minAvailable >= 1) qualifying.push(w.name.plain);
     else
       notQualifying.push(
         `${w.name} (${w.replicas} replica${w.replicas === 1 ? "" : "s"}${pdb ? "" : ", no disruption budget"})`,
@@ -149,7 +151,7 @@ export async function nodeEffects(options: NodeEffectOptions): Promise<NodeGroup
   const hours = table.hoursPerMonth.toNumber();
   const { workloads } = workloadsOf(resources);
   const after = withEdits(workloads, options.edits);
-  const monthly = (type: string) => (prices.ec2InstanceHour[type]?.toNumber() ?? Number.NaN) * hours;
+  const monthly = (type: string) => (prices.ec2InstanceHour.get(type)?.toNumber() ?? Number.NaN) * hours;
   return resources
     .filter((r) => r.type === NODE_GROUP)
     .map((group) => {
@@ -163,7 +165,7 @@ export async function nodeEffects(options: NodeEffectOptions): Promise<NodeGroup
       const instanceType = before.spec.instanceType ?? "unknown";
       const nodeMonthlyUsd = monthly(instanceType);
       const changed = [...options.edits.keys()].filter((name) =>
-        afterFit.workloads.some((w) => w.name === name),
+        afterFit.workloads.some((w) => w.name.plain === name),
       );
       const effect: NodeGroupEffect = {
         nodeGroup: group.name,
@@ -190,7 +192,7 @@ export async function nodeEffects(options: NodeEffectOptions): Promise<NodeGroup
       };
       const [family, size] = instanceType.split(".");
       const arm = family && GRAVITON_FAMILY[family] ? `${GRAVITON_FAMILY[family]}.${size}` : undefined;
-      if (arm && prices.ec2InstanceHour[arm]) {
+      if (arm && prices.ec2InstanceHour.get(arm)) {
         const nodes = need(after, arm).nodes;
         const monthlyUsd = nodes * monthly(arm);
         effect.graviton = {

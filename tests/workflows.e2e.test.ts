@@ -266,8 +266,13 @@ describe("who can read the secrets (item 10)", () => {
 });
 
 describe("actions are pinned", () => {
-  const usesLines = files.flatMap((file) =>
-    text(file)
+  const actionFile = join(root, ".github", "actions", "pulumi-cost", "action.yml");
+  const sources = [
+    ...files.map((file) => ({ file, body: text(file) })),
+    { file: "action.yml", body: readFileSync(actionFile, "utf8") },
+  ];
+  const usesLines = sources.flatMap(({ file, body }) =>
+    body
       .split("\n")
       .filter((line) => /^\s*(-\s+)?uses:/.test(line))
       .map((line) => ({ file, line: line.trim() })),
@@ -281,7 +286,7 @@ describe("actions are pinned", () => {
     }
   });
 
-  it("uses one SHA per action across all workflows", () => {
+  it("uses one SHA per action across all workflows and the pulumi-cost action", () => {
     const shaByAction = new Map<string, Set<string>>();
     for (const { line } of usesLines) {
       const match = /uses:\s+([^@\s]+)@([0-9a-f]{40})/.exec(line);
@@ -416,7 +421,7 @@ describe("concurrency: a merged change is never silently skipped (item 8)", () =
 describe("preview (items 7 and 12, the cost guardrail)", () => {
   const preview = job("preview.yml", "preview");
 
-  it("runs the program once: one pulumi preview, as JSON, with the policy pack; the comment and the cost read that file", () => {
+  it("runs the program once: one pulumi preview, as JSON, with the policy pack; the cost action reads that file", () => {
     const invocations = steps(preview).filter((s) => /\bpulumi (preview|up) --/.test(runOf(s)));
     expect(invocations).toHaveLength(1);
     expect(runOf(invocations[0] as Yaml)).toMatch(
@@ -424,10 +429,8 @@ describe("preview (items 7 and 12, the cost guardrail)", () => {
     );
     // pulumi/actions only installs the CLI here.
     for (const step of usesOf(preview, "pulumi/actions")) expect(step.with?.command).toBeUndefined();
-    const cost = steps(preview).find((s) => s.id === "cost") as Yaml;
-    expect(runOf(cost)).toContain('--preview "$RUNNER_TEMP/preview.json"');
-    const [, comment] = usesOf(preview, "actions/github-script");
-    expect(comment?.with.script).toContain("${process.env.RUNNER_TEMP}/preview.json");
+    const cost = steps(preview).find((s) => s.uses === "./.github/actions/pulumi-cost") as Yaml;
+    expect(cost.with["preview-file"]).toBe("${{ runner.temp }}/preview.json");
   });
 
   it("chooses Pulumi Cloud or a self-managed backend from its environment's settings", () => {
@@ -453,51 +456,22 @@ describe("preview (items 7 and 12, the cost guardrail)", () => {
     expect(JSON.stringify(note)).not.toContain("secrets.");
   });
 
-  it("passes the approver to npm run cost, posts the comment, and only then fails on exit 3", () => {
+  it("prices, comments and applies the guardrail through the pulumi-cost action with this template's npm run cost", () => {
     const all = steps(preview);
-    const approval = all.findIndex((s) => s.id === "approval");
-    const cost = all.findIndex((s) => s.id === "cost");
-    const comment = all.findIndex((s) => String(s.with?.script ?? "").includes("preview-comment.cjs"));
+    const cost = all.findIndex((s) => s.uses === "./.github/actions/pulumi-cost");
     const fail = all.length - 1;
-    expect(String(all[approval]?.with.script)).toContain(".github/scripts/cost-approval.cjs");
-    // The approval is judged against the head commit the preview ran for (cost-approval.cjs).
-    expect(String(all[approval]?.with.script)).toContain("head: context.payload.pull_request.head");
-    expect(all[cost]?.env.APPROVER).toBe("${{ steps.approval.outputs.login }}");
-    expect(runOf(all[cost] as Yaml)).toContain('${APPROVER:+--approved-by "$APPROVER"}');
-    expect(runOf(all[cost] as Yaml)).toMatch(/set \+e[\s\S]*npm run --silent cost[\s\S]*exit-code=\$\?/);
-    expect(approval).toBeLessThan(cost);
-    expect(cost).toBeLessThan(comment);
-    expect(comment).toBeLessThan(fail);
-    for (const index of [approval, cost, comment, fail]) expect(all[index]?.if).toBe("${{ !cancelled() }}");
-    expect(all[fail]?.env.COST_EXIT).toBe("${{ steps.cost.outputs.exit-code }}");
-    expect(runOf(all[fail] as Yaml)).toContain('[ "$COST_EXIT" = "3" ]');
-  });
-
-  it("the cost step's shell records npm run cost's exit code without stopping, so the comment still posts", async () => {
-    const cost = steps(preview).find((s) => s.id === "cost") as Yaml;
-    const bin = join(scratch, "fake-npm");
-    mkdirSync(bin, { recursive: true });
-    writeFileSync(join(bin, "npm"), '#!/usr/bin/env bash\necho "args: $*"\nexit 3\n');
-    chmodSync(join(bin, "npm"), 0o755);
-    const output = join(scratch, "github-output");
-    writeFileSync(output, "");
-    for (const approver of ["", "octo-maintainer"]) {
-      await run("bash", ["-e", "-c", runOf(cost)], {
-        env: {
-          ...process.env,
-          PATH: `${bin}:${process.env.PATH}`,
-          RUNNER_TEMP: scratch,
-          GITHUB_OUTPUT: output,
-          STACK_NAME: "dev",
-          APPROVER: approver,
-        },
-      });
-      const printed = readFileSync(join(scratch, "cost.md"), "utf8");
-      expect(printed).toContain(`--preview ${join(scratch, "preview.json")}`);
-      if (approver) expect(printed).toContain(`--approved-by ${approver}`);
-      else expect(printed).not.toContain("--approved-by");
-    }
-    expect(readFileSync(output, "utf8").trim().split("\n")).toEqual(["exit-code=3", "exit-code=3"]);
+    const action = all[cost] as Yaml;
+    expect(action.with).toMatchObject({
+      stack: "${{ matrix.stack }}",
+      command: 'npm run --silent cost -- --stack "$STACK_NAME"',
+      "max-chars": "40000",
+      "policy-outcome": "${{ steps.preview.outcome == 'success' && 'passed' || 'failed, see the log' }}",
+    });
+    // The action fails the job over the guardrail; a failed preview fails it here, after the comment.
+    expect(cost).toBeLessThan(fail);
+    for (const index of [cost, fail]) expect(all[index]?.if).toBe("${{ !cancelled() }}");
+    expect(all[fail]?.env.PREVIEW).toBe("${{ steps.preview.outcome }}");
+    expect(runOf(all[fail] as Yaml)).toContain('[ "$PREVIEW" != "success" ]');
   });
 });
 

@@ -2,7 +2,8 @@
 // approve (admin or maintain on this repository; write is not enough, so an author with push access cannot
 // approve their own change) and added it after the head commit was pushed. An approval covers what its
 // approver could see: a later push (a bigger increase, or a force push back to an older commit) needs a new
-// one. Loaded by actions/github-script in preview.yml; tests drive it with a fake client
+// one. Loaded by actions/github-script in the pulumi-cost action (.github/actions/pulumi-cost), whose
+// approval-label input can name another label; tests drive it with a fake client
 // (tests/workflow-scripts.test.ts, tests/fake-github.ts).
 //
 // When the head was pushed comes from the repository activity API (GitHub's record of pushes, force pushes

@@ -1,11 +1,42 @@
 // Posts one pull-request comment per stack and edits it on every later run, found by a hidden
-// marker, so a busy pull request keeps one current preview per stack instead of a trail of them.
-// Loaded by actions/github-script in preview.yml (and by drift-summary.cjs); tests/workflow-scripts.test.ts drives it
-// with a fake client. Everything comes from the one `pulumi preview --json` the job runs.
+// marker at its very top, so a busy pull request keeps one current preview per stack instead of a trail of them.
+// Loaded by actions/github-script in the pulumi-cost action (and by drift-summary.cjs); tests drive it with a
+// fake client. Everything comes from the one `pulumi preview --json` the job runs, which is the pull request's
+// output: what it names is shown as text only (one line each, inside a code block or code span).
 const fs = require("node:fs");
 
 /** GitHub rejects comments longer than this. */
 const COMMENT_LIMIT = 65_536;
+/** The longest line of the changed resources shown (a longer one is cut). */
+const LINE_LIMIT = 300;
+/** The largest preview file read (a 20,000-resource preview is about 13 MB). */
+const PREVIEW_LIMIT = 64 * 2 ** 20;
+
+/** One line: a line break in a name would end its line, its code span or its code block. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters replaced
+const oneLine = (text) => String(text).replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, " ");
+
+/** Text as a code span that nothing in it can close (CommonMark: a longer run of backticks fences it). */
+function codeSpan(text) {
+  const content = oneLine(text);
+  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = /^[` ]|[` ]$/.test(content) ? " " : "";
+  return `${fence}${pad}${content}${pad}${fence}`;
+}
+
+/** A code block fence longer than any run of backticks in the lines, so none of them can close it. */
+function fenceFor(lines) {
+  let longest = 2;
+  for (const line of lines)
+    for (const run of line.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  return "`".repeat(longest + 1);
+}
+
+/** Lines in a fenced code block that nothing in them can close. */
+function codeBlock(lines, info = "", fence = fenceFor(lines)) {
+  return [`${fence}${info}`, ...lines, fence].join("\n");
+}
 
 const marker = (stack) => `<!-- pulumi-preview:${stack} -->`;
 
@@ -28,8 +59,9 @@ function changeSummaryLine(preview) {
     delete: "to delete",
     same: "unchanged",
   };
+  // Counts only: the summary is the preview's output too.
   const parts = Object.entries(words)
-    .filter(([op]) => summary[op])
+    .filter(([op]) => Number.isSafeInteger(summary[op]) && summary[op] > 0)
     .map(([op, word]) => `${summary[op]} ${word}`);
   return parts.length > 0 ? parts.join(" · ") : "no changes";
 }
@@ -50,7 +82,8 @@ function changedResources(preview) {
       step.op === "update" && changed.length > 0
         ? ` (${changed.slice(0, 5).join(", ")}${changed.length > 5 ? ", …" : ""})`
         : "";
-    lines.push(`${OP_SYMBOL[step.op]} ${type} ${parts[parts.length - 1]}${what}`);
+    const line = oneLine(`${OP_SYMBOL[step.op]} ${type} ${parts[parts.length - 1]}${what}`);
+    lines.push(line.length > LINE_LIMIT ? `${line.slice(0, LINE_LIMIT)}…` : line);
   }
   return lines;
 }
@@ -65,20 +98,26 @@ function buildBody({ stack, costMarkdown, preview, runUrl, sha, policyOutcome, p
     marker(stack),
     `### Pulumi preview: \`${stack}\``,
     "",
-    `Commit ${sha ? `\`${String(sha).slice(0, 7)}\`` : "(unknown)"} · ${changes} · policy pack: ${policyOutcome} · [full preview log](${runUrl})`,
+    [
+      `Commit ${sha ? codeSpan(String(sha).slice(0, 7)) : "(unknown)"}`,
+      changes,
+      ...(policyOutcome ? [`policy pack: ${policyOutcome}`] : []),
+      `[full preview log](${runUrl})`,
+    ].join(" · "),
     "",
     ...(previewError
       ? [
-          `The preview failed, so there is no change list or cost diff (${previewError}); see the [log](${runUrl}).`,
+          `The preview failed, so there is no change list or cost diff (${codeSpan(previewError)}); see the [log](${runUrl}).`,
           "",
         ]
       : [costMarkdown.trim(), ""]),
   ].join("\n");
   const lines = changedResources(preview);
   if (lines.length === 0) return head.slice(0, COMMENT_LIMIT);
-  const open = "<details>\n<summary>Changed resources</summary>\n\n```diff\n";
-  const close = "\n```\n\n</details>\n";
-  const room = COMMENT_LIMIT - head.length - open.length - close.length - 40;
+  const open = "<details>\n<summary>Changed resources</summary>\n\n";
+  const close = "\n\n</details>\n";
+  const fence = fenceFor(lines);
+  const room = COMMENT_LIMIT - head.length - open.length - close.length - 2 * fence.length - 40;
   const kept = [];
   let used = 0;
   for (const line of lines) {
@@ -87,7 +126,7 @@ function buildBody({ stack, costMarkdown, preview, runUrl, sha, policyOutcome, p
     used += line.length + 1;
   }
   if (kept.length < lines.length) kept.push(`… ${lines.length - kept.length} more`);
-  return `${head}${open}${kept.join("\n")}${close}`;
+  return `${head}${open}${codeBlock(kept, "diff", fence)}${close}`;
 }
 
 /** Edits the comment carrying `markerText` (written by a bot) or creates it; returns what it did. */
@@ -98,8 +137,9 @@ async function upsertComment({ github, owner, repo, issueNumber, markerText, bod
     issue_number: issueNumber,
     per_page: 100,
   });
+  // At the very top: the body below it shows what the preview names, which could quote any marker.
   const existing = comments.find(
-    (c) => c.user?.type === "Bot" && typeof c.body === "string" && c.body.includes(markerText),
+    (c) => c.user?.type === "Bot" && typeof c.body === "string" && c.body.startsWith(`${markerText}\n`),
   );
   if (existing) {
     await github.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
@@ -115,6 +155,8 @@ async function upsertComment({ github, owner, repo, issueNumber, markerText, bod
  */
 function readPreview(previewFile) {
   if (!fs.existsSync(previewFile)) return { error: "no preview output was written" };
+  if (fs.statSync(previewFile).size > PREVIEW_LIMIT)
+    return { error: "the preview output is larger than 64 MiB" };
   const text = fs.readFileSync(previewFile, "utf8");
   if (text.trim() === "") return { error: "the preview output is empty" };
   let preview;
@@ -158,6 +200,8 @@ async function postPreviewComment({ github, context, core, stack, previewFile, c
 
 module.exports = {
   COMMENT_LIMIT,
+  codeBlock,
+  codeSpan,
   marker,
   buildBody,
   readPreview,

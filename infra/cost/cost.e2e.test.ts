@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { costReportSchema } from "pulumi-cost";
 import { afterAll, describe, expect, it } from "vitest";
-import { NODE_GROUP, nodeGroup, preview, step } from "./fixtures";
-import { costReportSchema } from "./report";
+import { NODE_GROUP, nodeGroup, preview, step } from "../../packages/pulumi-cost/test/fixtures";
 
 // `npm run cost` and `npm run inventory` as a person runs them: child processes from the repository root.
 const repoRoot = join(__dirname, "..", "..");

@@ -1,10 +1,17 @@
 import { parseArgs } from "node:util";
-import { AWS_PRICE_TABLE, formatUsd, loadPriceTable, type Money, sum } from "@platform/prices";
-import { type CostEstimate, type CostRow, classify, estimateStack, type PriceClass } from "./estimate";
-import { countsLine } from "./markdown";
+import { formatUsd, type Money, sum } from "@platform/prices";
+import {
+  type CostEstimate,
+  type CostRow,
+  classify,
+  codeSpan,
+  countsLine,
+  type PriceClass,
+  t,
+} from "pulumi-cost";
 import { resourcesUnderMocks } from "./run-program";
-import { regionFromStackFile, stackConfig } from "./stack-files";
-import { loadUsage } from "./usage-file";
+import { estimateOfStack } from "./stack-estimate";
+import { stackSettings } from "./template-config";
 
 const USAGE = `Usage: npm run inventory -- [--stack dev] [--format markdown|json]
 
@@ -58,7 +65,7 @@ export function renderInventory(estimate: CostEstimate): string {
     for (const row of group.rows) {
       const kind = classify(row.after);
       lines.push(
-        `| \`${row.name}\` | ${row.type} | ${CLASS_WORD[kind]} | ${kind === "priced" ? formatUsd(row.afterMonthly) : ""} |`,
+        `| ${codeSpan(row.name, true)} | ${t`${row.type}`.markdown(true)} | ${CLASS_WORD[kind]} | ${kind === "priced" ? formatUsd(row.afterMonthly) : ""} |`,
       );
     }
     lines.push("");
@@ -75,14 +82,9 @@ async function main(): Promise<void> {
     throw new Error(`--format must be markdown or json, not ${values.format}`);
   }
   const stack = values.stack;
-  stackConfig(stack);
+  stackSettings(stack);
   const { resources } = await resourcesUnderMocks(stack);
-  const estimate = estimateStack(resources, loadPriceTable(AWS_PRICE_TABLE), {
-    stack,
-    region: regionFromStackFile(stack) ?? "us-east-1",
-    usage: loadUsage(stack),
-    monthStart: new Date(new Date().toISOString().slice(0, 10)),
-  });
+  const estimate = estimateOfStack(stack, resources);
   if (values.format === "json") {
     const groups = inventoryGroups(estimate).map((g) => ({
       component: g.component,

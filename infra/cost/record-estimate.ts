@@ -6,14 +6,14 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { costReportSchema, SCHEMA_VERSION } from "pulumi-cost";
 import {
   COST_ESTIMATE_RULE_NAME,
   costEstimateGroup,
   type RecordedEstimate,
 } from "../../alerts/rules/cost-estimate";
 import { kubePrometheusStackRelease } from "../components/monitoring";
-import { costReportSchema, SCHEMA_VERSION } from "./report";
-import { monitoringNamespaceOf } from "./stack-files";
+import { monitoringNamespaceOf } from "./template-config";
 
 export const USAGE = `Usage: npm run cost:record-estimate -- --report <file> --commit <sha> [--namespace <ns>]
 

@@ -1,14 +1,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PricingClient } from "@aws-sdk/client-pricing";
-import { AWS_PRICE_TABLE } from "@platform/prices";
+import { AWS_PRICE_TABLE, onDemandPrice, type PriceListProduct, pricesByDimension } from "@platform/prices";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  ec2InstanceHourPrices,
-  onDemandPrice,
-  type PriceListProduct,
-  refreshPriceTable,
-} from "./refresh-prices";
+import { refreshPriceTable } from "./refresh-prices";
 
 // Products in the GetProducts PriceList shape (FormatVersion aws_v1): product attributes plus
 // OnDemand terms whose price dimensions carry pricePerUnit.USD as a decimal string.
@@ -107,7 +102,14 @@ const answers: Record<string, PriceListProduct[]> = {
     product("Encryption Key", { usagetype: "eu-central-1-KMS-Keys" }, "1.0000000000", "Keys"),
     product("API Request", { usagetype: "eu-central-1-KMS-Requests" }, "0.0000030000", "Requests"),
   ],
-  AmazonS3: [product("Storage", { usagetype: "EUC1-TimedStorage-ByteHrs" }, "0.0245000000", "GB-Mo")],
+  AmazonS3: [
+    product(
+      "Storage",
+      { usagetype: "EUC1-TimedStorage-ByteHrs", storageClass: "General Purpose" },
+      "0.0245000000",
+      "GB-Mo",
+    ),
+  ],
   AmazonCloudWatch: [
     product("Data Payload", { usagetype: "EUC1-DataProcessing-Bytes" }, "0.6300000000", "GB"),
     product("Metric", { usagetype: "EUC1-CW:MetricMonitorUsage" }, "0.3000000000", "Metrics"),
@@ -165,7 +167,7 @@ describe("Price List response mapping", () => {
   });
 
   it("keeps plain Linux on shared tenancy only", () => {
-    expect(ec2InstanceHourPrices(answers.AmazonEC2 ?? [])).toEqual({
+    expect(Object.fromEntries(pricesByDimension("ec2InstanceHour", answers.AmazonEC2 ?? []))).toEqual({
       "m6i.large": "0.115",
       "t3.large": "0.096",
       "t3.medium": "0.048",
@@ -183,12 +185,14 @@ describe("refresh-prices against a local Price List stand-in", () => {
     const before = AWS_PRICE_TABLE;
     const { table, missing } = await refreshPriceTable(client, before, ["eu-central-1"], "2030-01-02");
     const prices = table.regions["eu-central-1"];
-    expect(prices?.ec2InstanceHour["t3.medium"]).toBe("0.048");
-    expect(prices?.ec2InstanceHour["m6i.large"]).toBe("0.115");
+    expect(prices?.ec2InstanceHour?.["t3.medium"]).toBe("0.048");
+    expect(prices?.ec2InstanceHour?.["m6i.large"]).toBe("0.115");
     expect(prices?.natGatewayHour).toBe("0.052");
-    expect(prices?.ebs.gp3GbMonth).toBe("0.0952");
+    expect(prices?.ebsStorageGbMonth?.gp3).toBe("0.0952");
+    expect(prices?.ebsStorageGbMonth?.gp2).toBe("0.119");
+    expect(prices?.ebsIopsMonth?.gp3).toBe("0.006");
     // 49.152 per GiB/s-month is 0.048 per MiB/s-month
-    expect(prices?.ebs.gp3ThroughputMbpsMonth).toBe("0.048");
+    expect(prices?.ebsThroughputMibpsMonth?.gp3).toBe("0.048");
     expect(prices?.albHour).toBe("0.027");
     expect(prices?.clbHour).toBe("0.03");
     expect(prices?.nlbLcuHour).toBe("0.006");

@@ -1,4 +1,4 @@
-import type { PricedInput } from "./inputs";
+import type { PricedInput } from "pulumi-cost";
 import { withProgramLogCaptured } from "./program-log";
 
 /**

@@ -1,9 +1,13 @@
 import { AWS_PRICE_TABLE, loadPriceTable, type PriceTable } from "@platform/prices";
-import { type CostEstimate, classify, estimateStack } from "./estimate";
-import type { PricedInput } from "./inputs";
-import { type CostReport, costReportSchema, toReport } from "./report";
-import { regionFromStackFile } from "./stack-files";
-import { loadUsage, USAGE_FILE_PATH } from "./usage-file";
+import {
+  type CostEstimate,
+  type CostReport,
+  costReportSchema,
+  estimateStack,
+  type PricedInput,
+  toReport,
+} from "pulumi-cost";
+import { stackSettings, templateConfig, USAGE_FILE_PATH } from "./template-config";
 
 /** Where a region cannot be read from the stack file. */
 export const FALLBACK_REGION = "us-east-1";
@@ -23,20 +27,22 @@ export function estimateOfStack(
   resources: readonly PricedInput[],
   {
     table = loadPriceTable(AWS_PRICE_TABLE),
-    region = regionFromStackFile(stack) ?? FALLBACK_REGION,
+    region = stackSettings(stack).region ?? FALLBACK_REGION,
     usageFile = USAGE_FILE_PATH,
     monthStart = todayUtc(),
   }: { table?: PriceTable; region?: string; usageFile?: string; monthStart?: Date } = {},
 ): CostEstimate {
-  return estimateStack([...resources], table, {
-    stack,
+  const config = templateConfig(stack, {
     region,
-    usage: loadUsage(stack, usageFile),
+    usageFile,
+    resources: resources.map((resource) => ({ side: "after", resource })),
+    hoursPerMonth: table.hoursPerMonth,
     monthStart,
   });
+  return estimateStack(resources, table, { stack, region, config, monthStart });
 }
 
-/** The estimate as the JSON report of schema version 1 (infra/cost/README.md, "The JSON output"). */
+/** The estimate as the JSON report of schema version 1 (the engine's README, "The JSON output"). */
 export function reportOfEstimate(estimate: CostEstimate): CostReport {
-  return costReportSchema.parse(toReport(estimate, { classOf: (row) => classify(row.after ?? row.before) }));
+  return costReportSchema.parse(toReport(estimate));
 }

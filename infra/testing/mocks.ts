@@ -25,6 +25,8 @@ export interface MockedResource {
   urn?: string;
   /** The provider reference (`<provider urn>::<id>`) for resources given an explicit provider. */
   provider?: string;
+  /** false for a component resource (registered by the program, not by a provider) */
+  custom?: boolean;
   /** The `ignoreChanges` resource option, when the program set one. */
   ignoreChanges?: string[];
   /** The component resource it was created in (none for top-level resources). */
@@ -304,6 +306,7 @@ async function runOnce(
           inputs,
           urn: `urn:pulumi:${stack}::${project}::${args.type}::${args.name}`,
           ...(args.provider ? { provider: args.provider } : {}),
+          ...(args.custom !== undefined ? { custom: args.custom } : {}),
         });
         return {
           id: args.id || `${args.name}-id`,

@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
+import type { PreviewDigest, PreviewStep } from "pulumi-cost";
 import { runProgram } from "../../testing/mocks";
-import type { PreviewDigest, PreviewStep } from "../preview";
 import { withProgramLogCaptured } from "../program-log";
 
 /**
@@ -17,7 +17,7 @@ const SAMPLES: { file: string; stack: string; description: string; change: Recor
     stack: "dev",
     description:
       "dev: one more node (platform:nodeDesiredSize 2 → 3) and four storefront replicas instead of two",
-    change: { nodeDesiredSize: "3", storefrontReplicas: "4" },
+    change: { nodeDesiredSize: "3", replicas: JSON.stringify({ storefront: 4 }) },
   },
 ];
 
@@ -36,18 +36,20 @@ function steps(stack: string, before: Run, after: Run): PreviewStep[] {
     const previous = old.get(key(resource));
     old.delete(key(resource));
     const urn = urnOf(stack, resource);
-    const newState = { type: resource.type, inputs: resource.inputs };
+    // custom false marks a component resource, as `pulumi preview --json` does.
+    const newState = { type: resource.type, inputs: resource.inputs, custom: resource.custom !== false };
     if (!previous) result.push({ op: "create", urn, newState });
     else {
       const op = isDeepStrictEqual(previous.inputs, resource.inputs) ? "same" : "update";
-      result.push({ op, urn, oldState: { type: previous.type, inputs: previous.inputs }, newState });
+      const oldState = { type: previous.type, inputs: previous.inputs, custom: previous.custom !== false };
+      result.push({ op, urn, oldState, newState });
     }
   }
   for (const gone of old.values()) {
     result.push({
       op: "delete",
       urn: urnOf(stack, gone),
-      oldState: { type: gone.type, inputs: gone.inputs },
+      oldState: { type: gone.type, inputs: gone.inputs, custom: gone.custom !== false },
     });
   }
   return result;

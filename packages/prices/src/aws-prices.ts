@@ -12,19 +12,6 @@ export const AWS_PRICE_TABLE: PriceTableDocument = {
   source: {
     kind: "published on-demand list prices, entered by hand",
     note: "Entered from AWS's public on-demand price pages (aws.amazon.com/ec2/pricing/on-demand, /eks/pricing, /vpc/pricing, /ebs/pricing, /elasticloadbalancing/pricing, /kms/pricing, /aws-cost-management/pricing) as published 2024-2025; these list prices had not changed since. Not fetched from the Price List API on the machine that recorded them (it had no AWS access). Run `npm run cost:refresh-prices` with AWS credentials to rewrite this file from the Price List API; types missing from a region are reported as unpriced, never guessed.",
-    priceListApi: {
-      endpointRegion: "us-east-1",
-      operation: "GetProducts",
-      services: {
-        AmazonEKS:
-          "EKS control plane: usagetype ending AmazonEKS-Hours:perCluster (every cluster-hour) and AmazonEKS-Hours:extendedSupport (the surcharge, billed on top, for a version in extended support)",
-        AmazonEC2:
-          "instances: operatingSystem=Linux, tenancy=Shared, preInstalledSw=NA, capacitystatus=Used, licenseModel=No License required; NAT gateway: productFamily=NAT Gateway; EBS: productFamily=Storage (volumeApiName gp3, gp2), System Operation (gp3 IOPS), Provisioned Throughput (gp3); public IPv4: productFamily=IP Address",
-        AWSELB: "productFamily=Load Balancer-Application / Load Balancer-Network / Load Balancer",
-        awskms: "KMS key per month",
-        AWSCostExplorer: "API request",
-      },
-    },
   },
   sources: [
     {
@@ -84,11 +71,15 @@ export const AWS_PRICE_TABLE: PriceTableDocument = {
       natGatewayHour: "0.045",
       natGatewayPerGb: "0.045",
       publicIpv4Hour: "0.005",
-      ebs: {
-        gp3GbMonth: "0.08",
-        gp3IopsMonth: "0.005",
-        gp3ThroughputMbpsMonth: "0.04",
-        gp2GbMonth: "0.1",
+      ebsStorageGbMonth: {
+        gp2: "0.1",
+        gp3: "0.08",
+      },
+      ebsIopsMonth: {
+        gp3: "0.005",
+      },
+      ebsThroughputMibpsMonth: {
+        gp3: "0.04",
       },
       albHour: "0.0225",
       albLcuHour: "0.008",
@@ -152,11 +143,15 @@ export const AWS_PRICE_TABLE: PriceTableDocument = {
       natGatewayHour: "0.045",
       natGatewayPerGb: "0.045",
       publicIpv4Hour: "0.005",
-      ebs: {
-        gp3GbMonth: "0.08",
-        gp3IopsMonth: "0.005",
-        gp3ThroughputMbpsMonth: "0.04",
-        gp2GbMonth: "0.1",
+      ebsStorageGbMonth: {
+        gp2: "0.1",
+        gp3: "0.08",
+      },
+      ebsIopsMonth: {
+        gp3: "0.005",
+      },
+      ebsThroughputMibpsMonth: {
+        gp3: "0.04",
       },
       albHour: "0.0225",
       albLcuHour: "0.008",
@@ -202,11 +197,15 @@ export const AWS_PRICE_TABLE: PriceTableDocument = {
       natGatewayHour: "0.048",
       natGatewayPerGb: "0.048",
       publicIpv4Hour: "0.005",
-      ebs: {
-        gp3GbMonth: "0.088",
-        gp3IopsMonth: "0.0055",
-        gp3ThroughputMbpsMonth: "0.044",
-        gp2GbMonth: "0.11",
+      ebsStorageGbMonth: {
+        gp2: "0.11",
+        gp3: "0.088",
+      },
+      ebsIopsMonth: {
+        gp3: "0.0055",
+      },
+      ebsThroughputMibpsMonth: {
+        gp3: "0.044",
       },
       albHour: "0.0252",
       albLcuHour: "0.008",
@@ -255,11 +254,15 @@ export const AWS_PRICE_TABLE: PriceTableDocument = {
       natGatewayHour: "0.052",
       natGatewayPerGb: "0.052",
       publicIpv4Hour: "0.005",
-      ebs: {
-        gp3GbMonth: "0.0952",
-        gp3IopsMonth: "0.006",
-        gp3ThroughputMbpsMonth: "0.048",
-        gp2GbMonth: "0.119",
+      ebsStorageGbMonth: {
+        gp2: "0.119",
+        gp3: "0.0952",
+      },
+      ebsIopsMonth: {
+        gp3: "0.006",
+      },
+      ebsThroughputMibpsMonth: {
+        gp3: "0.048",
       },
       albHour: "0.027",
       albLcuHour: "0.008",

@@ -1,5 +1,5 @@
 export { AWS_PRICE_TABLE } from "./aws-prices.js";
-export { INSTANCE_TYPES, type InstanceTypeCapacity } from "./instance-types.js";
+export { INSTANCE_TYPES, type InstanceTypeCapacity, instanceTypeCapacity } from "./instance-types.js";
 export {
   centsString,
   exact,
@@ -29,9 +29,30 @@ export {
   splitNodePrice,
 } from "./node-price-split.js";
 export {
+  declarationOf,
+  type PerPriceKey,
+  PRICE_KEYS,
+  type PriceKey,
+  type PriceKeyDeclaration,
+  priceKeyNames,
+  type RequiredPriceKey,
+  type ScalarPriceKey,
+} from "./price-keys.js";
+export {
+  onDemandPrice,
+  type PriceListFilter,
+  type PriceListProduct,
+  type PriceListQuery,
+  priceFromProducts,
+  priceListQueries,
+  pricesByDimension,
+} from "./price-list.js";
+export {
   loadPriceTable,
   type PriceTable,
   type PriceTableDocument,
+  priceIn,
+  pricesIn,
   priceTableDocument,
   type RegionPrices,
   type RegionPricesDocument,

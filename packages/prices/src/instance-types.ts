@@ -65,3 +65,8 @@ export const INSTANCE_TYPES: Readonly<Record<string, InstanceTypeCapacity>> = Ob
   Object.create(null),
   CAPACITY_BY_TYPE,
 );
+
+/** The capacity row of an instance type, or undefined: a name such as `__proto__` is only ever a key here. */
+export function instanceTypeCapacity(instanceType: string): InstanceTypeCapacity | undefined {
+  return Object.hasOwn(INSTANCE_TYPES, instanceType) ? INSTANCE_TYPES[instanceType] : undefined;
+}

@@ -19,11 +19,11 @@ describe("price lookups keyed by a name from elsewhere", () => {
   it.each(PROTOTYPE_NAMES)("know no instance type %s", (name) => {
     expect(INSTANCE_TYPES[name]).toBeUndefined();
     expect(eksNodeAllocatable(name)).toBeUndefined();
-    expect(regionPrices(table, "us-east-1").ec2InstanceHour[name]).toBeUndefined();
+    expect(regionPrices(table, "us-east-1").ec2InstanceHour.get(name)).toBeUndefined();
   });
 
   it.each(PROTOTYPE_NAMES)("know no region %s", (name) => {
-    expect(table.regions[name]).toBeUndefined();
+    expect(table.regions.get(name)).toBeUndefined();
     expect(() => regionPrices(table, name)).toThrow(`no prices for region ${name}`);
   });
 });

@@ -33,7 +33,7 @@ export const ZERO: Money = new Money(0);
 
 export function sum(values: Iterable<Money>): Money {
   let total = ZERO;
-  for (const value of values) total = total.plus(value);
+  for (const value of values) if (!value.isZero()) total = total.plus(value);
   return total;
 }
 
@@ -49,9 +49,15 @@ export function centsString(value: Money): string {
 }
 
 function groupThousands(digits: string): string {
-  const [whole = "0", fraction] = digits.split(".");
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+  const point = digits.indexOf(".");
+  const whole = point === -1 ? digits : digits.slice(0, point);
+  if (whole.length <= 3) return digits;
+  let grouped = "";
+  for (let i = 0; i < whole.length; i++) {
+    if (i > 0 && (whole.length - i) % 3 === 0) grouped += ",";
+    grouped += whole[i];
+  }
+  return point === -1 ? grouped : `${grouped}${digits.slice(point)}`;
 }
 
 /** "$1,234.50", "-$2.00". */
@@ -75,8 +81,12 @@ export function formatUnitPrice(value: Money): string {
 }
 
 /** A quantity with every digit it has and thousands grouped: "1,460", "0.125". */
-export function formatQuantity(value: Money): string {
-  return `${value.isNegative() ? "-" : ""}${groupThousands(value.abs().toFixed())}`;
+export function formatQuantity(value: Money | number): string {
+  if (typeof value === "number" && Number.isSafeInteger(value)) {
+    return `${value < 0 ? "-" : ""}${groupThousands(String(Math.abs(value)))}`;
+  }
+  const exactly = typeof value === "number" ? exact(value) : value;
+  return `${exactly.isNegative() ? "-" : ""}${groupThousands(exactly.abs().toFixed())}`;
 }
 
 /** change ÷ base as a per cent with one decimal ("26.5"), or undefined when the base is zero. */

@@ -1,4 +1,4 @@
-import { INSTANCE_TYPES } from "./instance-types.js";
+import { instanceTypeCapacity } from "./instance-types.js";
 
 /**
  * What the scheduler can place on one EKS node of an instance type (AL2023 AMI, nodeadm, VPC CNI without
@@ -50,9 +50,18 @@ export function eksKubeReservedMemoryMiB(maxPods: number): number {
   return 11 * maxPods + 255;
 }
 
+const allocatables = new Map<string, NodeAllocatable | undefined>();
+
 /** The node's allocatable capacity, or undefined for an instance type the table does not describe. */
 export function eksNodeAllocatable(instanceType: string): NodeAllocatable | undefined {
-  const type = INSTANCE_TYPES[instanceType];
+  if (allocatables.has(instanceType)) return allocatables.get(instanceType);
+  const found = computeAllocatable(instanceType);
+  if (allocatables.size < 10_000) allocatables.set(instanceType, found);
+  return found;
+}
+
+function computeAllocatable(instanceType: string): NodeAllocatable | undefined {
+  const type = instanceTypeCapacity(instanceType);
   if (!type) return undefined;
   const maxPods = eksMaxPods(type.enis, type.ipv4PerEni);
   const capacityCpu = type.vcpu * 1000;

@@ -10,7 +10,10 @@ import {
   formatUsd,
   INSTANCE_TYPES,
   loadPriceTable,
+  PRICE_KEYS,
   percentOf,
+  priceIn,
+  priceKeyNames,
   regionPrices,
   splitNodePrice,
   sum,
@@ -54,7 +57,8 @@ describe("the price table", () => {
   it("loads the checked-in table with every price as an exact decimal", () => {
     const table = loadPriceTable(AWS_PRICE_TABLE);
     const east = regionPrices(table, "us-east-1");
-    expect(east.ec2InstanceHour["t3.large"]?.toFixed()).toBe("0.0832");
+    expect(east.ec2InstanceHour.get("t3.large")?.toFixed()).toBe("0.0832");
+    expect(priceIn(east, "ebsStorageGbMonth", "gp3")?.toFixed()).toBe("0.08");
     expect(east.eksClusterHour.toFixed()).toBe("0.1");
     expect(east.eksExtendedSupportClusterHour.toFixed()).toBe("0.5");
     expect(table.hoursPerMonth.toFixed()).toBe("730");
@@ -80,9 +84,76 @@ describe("the price table", () => {
 
   it("describes every instance type it prices (vCPUs, memory, pod limit)", () => {
     for (const [region, prices] of Object.entries(AWS_PRICE_TABLE.regions)) {
-      for (const type of Object.keys(prices.ec2InstanceHour)) {
+      for (const type of Object.keys(prices.ec2InstanceHour ?? {})) {
         expect(INSTANCE_TYPES[type], `${type} (${region})`).toBeDefined();
       }
+    }
+  });
+});
+
+describe("the declared price keys", () => {
+  it("drive the table's schema: a required price missing, an undeclared one and a number are each named", () => {
+    const bad = structuredClone(AWS_PRICE_TABLE) as unknown as {
+      regions: Record<string, Record<string, unknown>>;
+    };
+    const east = bad.regions["us-east-1"] as Record<string, unknown>;
+    delete east.natGatewayHour;
+    east.rdsInstanceHour = { "db.t3.micro": "0.017" };
+    east.albHour = 0.0225;
+    expect(() => loadPriceTable(bad)).toThrow(
+      /regions.us-east-1.natGatewayHour[\s\S]*regions.us-east-1.albHour|regions.us-east-1.albHour[\s\S]*regions.us-east-1.natGatewayHour/,
+    );
+    expect(() => loadPriceTable(bad)).toThrow(/rdsInstanceHour/);
+  });
+
+  it("leaves a price that is not required out of a region: what needs it is then not priced there", () => {
+    const table = structuredClone(AWS_PRICE_TABLE) as unknown as {
+      regions: Record<string, Record<string, unknown>>;
+    };
+    delete table.regions["eu-west-1"]?.ebsIopsMonth;
+    const west = regionPrices(loadPriceTable(table), "eu-west-1");
+    expect(priceIn(west, "ebsIopsMonth", "gp3")).toBeUndefined();
+    expect(west.ebsIopsMonth.size).toBe(0);
+  });
+
+  it("keeps an instance type named like an object's own property a plain key", () => {
+    const table = structuredClone(AWS_PRICE_TABLE) as unknown as {
+      regions: Record<string, Record<string, Record<string, string>>>;
+    };
+    const east = regionPrices(loadPriceTable(table), "us-east-1");
+    expect(priceIn(east, "ec2InstanceHour", "__proto__")).toBeUndefined();
+    expect(priceIn(east, "ec2InstanceHour", "constructor")).toBeUndefined();
+    (table.regions["us-east-1"] as Record<string, Record<string, string>>).ec2InstanceHour =
+      JSON.parse('{"__proto__": "1"}');
+    const loaded = regionPrices(loadPriceTable(table), "us-east-1");
+    expect(priceIn(loaded, "ec2InstanceHour", "__proto__")).toBeUndefined();
+    expect(loaded.ec2InstanceHour.size).toBe(0);
+  });
+
+  it("takes a figure with its own source and date, and keeps where it was read", () => {
+    const table = structuredClone(AWS_PRICE_TABLE) as unknown as {
+      regions: Record<string, Record<string, unknown>>;
+    };
+    (table.regions["us-east-1"] as Record<string, unknown>).kmsKeyMonth = {
+      usd: "1",
+      source: "aws.amazon.com/kms/pricing",
+      read: "2026-12-01",
+    };
+    const loaded = loadPriceTable(table);
+    expect(regionPrices(loaded, "us-east-1").kmsKeyMonth.toFixed()).toBe("1");
+    expect(loaded.priceSources.get("us-east-1/kmsKeyMonth")).toEqual({
+      source: "aws.amazon.com/kms/pricing",
+      read: "2026-12-01",
+    });
+  });
+
+  it("declares for every price its unit, description and where the Price List keeps it", () => {
+    for (const key of priceKeyNames) {
+      const declaration = PRICE_KEYS[key];
+      expect(declaration.description, key).not.toBe("");
+      expect(declaration.unit, key).not.toBe("");
+      expect(declaration.service, key).toMatch(/^[A-Za-z0-9]+$/);
+      expect("usageType" in declaration || "per" in declaration, key).toBe(true);
     }
   });
 });

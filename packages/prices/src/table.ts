@@ -1,55 +1,47 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { exact, type Money } from "./money.js";
+import {
+  type PerPriceKey,
+  PRICE_KEYS,
+  type PriceKey,
+  priceKeyNames,
+  type RequiredPriceKey,
+  type ScalarPriceKey,
+} from "./price-keys.js";
 
 /**
- * The shape of a price table: decimal strings, never JavaScript numbers, so a price is exactly the digits
- * AWS publishes. `loadPriceTable` validates a document and turns every price into an exact amount.
+ * The shape of a price table, derived from the declared price keys (price-keys.ts): per region, one decimal
+ * string per price, or per instance type / volume type for the keys declared `per` one. Decimal strings, never
+ * JavaScript numbers, so a price is exactly the digits AWS publishes. A figure may also carry where it was
+ * read: `{ "usd": "0.0832", "source": "…", "read": "YYYY-MM-DD" }`. `loadPriceTable` validates a document and
+ * turns every price into an exact amount.
  */
-const price = z.string().regex(/^\d+(\.\d+)?$/, "a decimal price such as 0.0832 (a string, not a number)");
+const decimal = z.string().regex(/^\d+(\.\d+)?$/, "a decimal price such as 0.0832 (a string, not a number)");
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "the date the source was read, YYYY-MM-DD");
+const sourcedPrice = z.object({ usd: decimal, source: z.string().min(1), read: day }).strict();
+const price = z.union([decimal, sourcedPrice]);
+/** A dimension value as AWS names it (t3.large, gp3): never a name an object inherits. */
+const dimension = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.-]*$/, "an instance type or volume type such as t3.large or gp3");
 
-const regionPricesDocument = z
-  .object({
-    eksClusterHour: price.describe("EKS control plane, standard support, per cluster-hour"),
-    eksExtendedSupportClusterHour: price.describe(
-      "EKS extended-support surcharge per cluster-hour, billed on top of eksClusterHour while the cluster's version is in extended support (the surcharge alone, not the whole rate)",
-    ),
-    ec2InstanceHour: z
-      .record(z.string(), price)
-      .describe("on-demand Linux, shared tenancy, per instance-hour"),
-    natGatewayHour: price,
-    natGatewayPerGb: price,
-    publicIpv4Hour: price,
-    ebs: z
-      .object({
-        gp3GbMonth: price,
-        gp3IopsMonth: price.describe("per provisioned IOPS-month above gp3's free 3,000"),
-        gp3ThroughputMbpsMonth: price.describe("per MB/s-month above gp3's free 125 MB/s"),
-        gp2GbMonth: price,
-      })
-      .strict(),
-    albHour: price,
-    albLcuHour: price,
-    nlbHour: price,
-    nlbLcuHour: price,
-    clbHour: price,
-    clbPerGb: price,
-    kmsKeyMonth: price,
-    kmsPer10kRequests: price,
-    s3StandardGbMonth: price,
-    cloudwatchLogsIngestPerGb: price,
-    cloudwatchMetricMonth: price,
-    costExplorerApiRequest: price,
-  })
-  .strict();
+function regionShape(): z.ZodObject {
+  const shape: Record<string, z.ZodType> = {};
+  for (const key of priceKeyNames) {
+    const declaration = PRICE_KEYS[key];
+    const value =
+      "per" in declaration
+        ? z.record(dimension, price).describe(`${declaration.description}, by ${declaration.per.what}`)
+        : price.describe(declaration.description);
+    shape[key] = "required" in declaration && declaration.required ? value : value.optional();
+  }
+  return z.object(shape).strict();
+}
 
-const datedSource = z
-  .object({
-    what: z.string().min(1),
-    source: z.string().min(1),
-    read: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "the date the source was read, YYYY-MM-DD"),
-  })
-  .strict();
+const regionPricesDocument = regionShape();
+
+const datedSource = z.object({ what: z.string().min(1), source: z.string().min(1), read: day }).strict();
 
 export const priceTableDocument = z
   .object({
@@ -65,21 +57,31 @@ export const priceTableDocument = z
       .strict(),
     /** Figures that are not in the Price List API, each with where it was read and when. */
     sources: z.array(datedSource),
-    regions: z.record(z.string(), regionPricesDocument),
+    regions: z.record(
+      z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "an AWS region such as us-east-1"),
+      regionPricesDocument,
+    ),
   })
   .strict();
 
-export type PriceTableDocument = z.infer<typeof priceTableDocument>;
-export type RegionPricesDocument = z.infer<typeof regionPricesDocument>;
+type PriceText = string | { usd: string; source: string; read: string };
+export type RegionPricesDocument = { [K in RequiredPriceKey]: PriceText } & {
+  [K in Exclude<ScalarPriceKey, RequiredPriceKey>]?: PriceText;
+} & { [K in PerPriceKey]?: Record<string, PriceText> };
 
-type Exactly<T> = T extends string
-  ? Money
-  : T extends Record<string, unknown>
-    ? { [K in keyof T]: Exactly<T[K]> }
-    : T;
+export interface PriceTableDocument {
+  currency: "USD";
+  hoursPerMonth: string;
+  recorded: string;
+  source: { kind: string; note: string; priceListApi?: unknown };
+  sources: { what: string; source: string; read: string }[];
+  regions: Record<string, RegionPricesDocument>;
+}
 
-/** A region's prices as exact amounts. */
-export type RegionPrices = Exactly<RegionPricesDocument>;
+/** A region's prices as exact amounts; the per-type prices as maps, so a hostile type name is only a key. */
+export type RegionPrices = { readonly [K in RequiredPriceKey]: Money } & {
+  readonly [K in Exclude<ScalarPriceKey, RequiredPriceKey>]?: Money;
+} & { readonly [K in PerPriceKey]: ReadonlyMap<string, Money> };
 
 export interface PriceTable {
   currency: "USD";
@@ -87,24 +89,39 @@ export interface PriceTable {
   recorded: string;
   source: PriceTableDocument["source"];
   sources: PriceTableDocument["sources"];
-  regions: Record<string, RegionPrices>;
+  regions: ReadonlyMap<string, RegionPrices>;
+  /** Where a figure was read, for the figures that say so: key `region/price[/type]`. */
+  priceSources: ReadonlyMap<string, { source: string; read: string }>;
   /** The document it was loaded from, for tools that rewrite it. */
   document: PriceTableDocument;
 }
 
-/**
- * An object of these entries with no prototype: regions and instance types are looked up by names from a
- * preview or a setting, and `constructor` or `__proto__` must read as unknown, not as an inherited property.
- */
-function lookupTable<V>(entries: Iterable<readonly [string, V]>): Record<string, V> {
-  return Object.assign(Object.create(null), Object.fromEntries(entries));
-}
+const usdOf = (value: PriceText) => (typeof value === "string" ? value : value.usd);
 
-function exactly<T>(value: T): Exactly<T> {
-  if (typeof value === "string") return exact(value) as Exactly<T>;
-  return lookupTable(
-    Object.entries(value as Record<string, unknown>).map(([key, inner]) => [key, exactly(inner)] as const),
-  ) as Exactly<T>;
+function loadRegion(
+  region: string,
+  document: RegionPricesDocument,
+  sources: Map<string, { source: string; read: string }>,
+): RegionPrices {
+  const prices: Record<string, Money | ReadonlyMap<string, Money>> = Object.create(null);
+  const remember = (id: string, value: PriceText) => {
+    if (typeof value !== "string") sources.set(id, { source: value.source, read: value.read });
+  };
+  for (const key of priceKeyNames) {
+    const value = (document as Record<string, PriceText | Record<string, PriceText> | undefined>)[key];
+    if ("per" in PRICE_KEYS[key]) {
+      const byDimension = new Map<string, Money>();
+      for (const [name, figure] of Object.entries((value ?? {}) as Record<string, PriceText>)) {
+        byDimension.set(name, exact(usdOf(figure)));
+        remember(`${region}/${key}/${name}`, figure);
+      }
+      prices[key] = byDimension;
+    } else if (value !== undefined) {
+      prices[key] = exact(usdOf(value as PriceText));
+      remember(`${region}/${key}`, value as PriceText);
+    }
+  }
+  return prices as unknown as RegionPrices;
 }
 
 /** Validates a price table document; the error names every bad field. */
@@ -116,21 +133,26 @@ export function loadPriceTable(document: unknown, origin = "the price table"): P
     );
     throw new Error(`${origin} is not a valid price table:\n  ${problems.join("\n  ")}`);
   }
-  const table = parsed.data;
+  const table = parsed.data as PriceTableDocument;
+  const priceSources = new Map<string, { source: string; read: string }>();
   return {
     currency: table.currency,
     hoursPerMonth: exact(table.hoursPerMonth),
     recorded: table.recorded,
     source: table.source,
     sources: table.sources,
-    regions: lookupTable(
-      Object.entries(table.regions).map(([region, prices]) => [region, exactly(prices)] as const),
+    regions: new Map(
+      Object.entries(table.regions).map(([region, prices]) => [
+        region,
+        loadRegion(region, prices, priceSources),
+      ]),
     ),
+    priceSources,
     document: table,
   };
 }
 
-/** A price table kept in a JSON file (for `--prices <file>`). */
+/** A price table kept in a JSON file (for `--prices <file>`), at most 16 MiB. */
 export function readPriceTableFile(path: string): PriceTable {
   let text: string;
   try {
@@ -138,6 +160,7 @@ export function readPriceTableFile(path: string): PriceTable {
   } catch (error) {
     throw new Error(`cannot read the price table ${path}: ${(error as Error).message}`);
   }
+  if (text.length > 16 * 2 ** 20) throw new Error(`the price table ${path} is larger than 16 MiB`);
   let document: unknown;
   try {
     document = JSON.parse(text);
@@ -147,14 +170,26 @@ export function readPriceTableFile(path: string): PriceTable {
   return loadPriceTable(document, path);
 }
 
+/** A region's prices, or undefined when the table has no such region. */
+export function pricesIn(table: PriceTable, region: string): RegionPrices | undefined {
+  return table.regions.get(region);
+}
+
 /** A region's prices, or an error that says which regions the table has and how to add one. */
 export function regionPrices(table: PriceTable, region: string): RegionPrices {
-  const prices = table.regions[region];
+  const prices = table.regions.get(region);
   if (!prices) {
     throw new Error(
-      `no prices for region ${region} in the price table (have: ${Object.keys(table.regions).join(", ")}); ` +
+      `no prices for region ${region} in the price table (have: ${[...table.regions.keys()].join(", ")}); ` +
         `add it with \`npm run cost:refresh-prices -- --region ${region}\``,
     );
   }
   return prices;
+}
+
+/** One price of a region: a scalar price, or the figure for one instance type / volume type. */
+export function priceIn(prices: RegionPrices, key: PriceKey, dimension?: string): Money | undefined {
+  const value = prices[key];
+  if (value instanceof Map) return dimension === undefined ? undefined : value.get(dimension);
+  return value as Money | undefined;
 }

@@ -5,7 +5,7 @@ import { loadCostExporterConfig } from "./config.js";
 import { priceMetricsOptionsFrom, registerPriceMetrics } from "./price-metrics.js";
 
 const table = loadPriceTable(AWS_PRICE_TABLE);
-const usEast = table.regions["us-east-1"];
+const usEast = table.regions.get("us-east-1");
 if (!usEast) throw new Error("the price table lost us-east-1");
 
 interface Sample {
@@ -48,7 +48,7 @@ const DEV = {
 describe("prices as metrics", () => {
   it("publish the table's prices of the configured region and instance types, digit for digit", async () => {
     const all = await samples(DEV);
-    const hourly = (type: string) => Number(usEast.ec2InstanceHour[type]?.toString());
+    const hourly = (type: string) => Number(usEast.ec2InstanceHour.get(type)?.toString());
     expect(sampleValue(all, "aws_price_ec2_instance_usd_per_hour", { instance_type: "t3.large" })).toBe(
       0.0832,
     );
@@ -57,7 +57,7 @@ describe("prices as metrics", () => {
     );
     for (const type of ["t3.large", "m7i.large"]) {
       const shape = INSTANCE_TYPES[type];
-      const price = usEast.ec2InstanceHour[type];
+      const price = usEast.ec2InstanceHour.get(type);
       if (!shape || !price) throw new Error(type);
       const split = splitNodePrice(price, shape.vcpu, shape.memoryGiB);
       expect(sampleValue(all, "aws_price_ec2_instance_vcpu_usd_per_hour", { instance_type: type })).toBe(

@@ -1,4 +1,4 @@
-import { INSTANCE_TYPES, type Money, type PriceTable, splitNodePrice } from "@platform/prices";
+import { instanceTypeCapacity, type Money, type PriceTable, splitNodePrice } from "@platform/prices";
 import { Gauge, type Registry } from "prom-client";
 import {
   type NodeRootVolume,
@@ -43,7 +43,7 @@ const float = (price: Money) => Number(price.toString());
  */
 export function registerPriceMetrics(registry: Registry, options: PriceMetricsOptions): void {
   const table = options.table ?? PRICE_TABLE;
-  const prices = table.regions[options.region];
+  const prices = table.regions.get(options.region);
   if (!prices) throw new Error(`no prices for region ${options.region} in the price table`);
   const registers = [registry];
   const region = options.region;
@@ -78,10 +78,10 @@ export function registerPriceMetrics(registry: Registry, options: PriceMetricsOp
     ["instance_type"],
   );
   for (const instance_type of new Set(options.instanceTypes)) {
-    const hourly = prices.ec2InstanceHour[instance_type];
+    const hourly = prices.ec2InstanceHour.get(instance_type);
     if (hourly === undefined) continue;
     instance.set({ region, instance_type }, float(hourly));
-    const shape = INSTANCE_TYPES[instance_type];
+    const shape = instanceTypeCapacity(instance_type);
     if (!shape) continue;
     const split = splitNodePrice(hourly, shape.vcpu, shape.memoryGiB);
     vcpu.set({ region, instance_type }, float(split.perVcpuHour));
@@ -93,8 +93,7 @@ export function registerPriceMetrics(registry: Registry, options: PriceMetricsOp
     "EBS storage price by volume type, US dollars per GiB-month.",
     ["volume_type"],
   );
-  ebs.set({ region, volume_type: "gp3" }, float(prices.ebs.gp3GbMonth));
-  ebs.set({ region, volume_type: "gp2" }, float(prices.ebs.gp2GbMonth));
+  for (const [volume_type, price] of prices.ebsStorageGbMonth) ebs.set({ region, volume_type }, float(price));
   const loadBalancer = gauge(
     "aws_price_load_balancer_usd_per_hour",
     "Elastic Load Balancing hourly price by type (capacity units not included), US dollars per hour.",

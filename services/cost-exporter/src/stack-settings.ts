@@ -113,13 +113,13 @@ export function stackSettingsProblems(
   table: PriceTable = PRICE_TABLE,
 ): string[] {
   const problems: string[] = [];
-  const prices = table.regions[config.PRICE_REGION];
+  const prices = table.regions.get(config.PRICE_REGION);
   if (!prices) {
     problems.push(
-      `PRICE_REGION must be a region of the price table (${Object.keys(table.regions).join(", ")}); got "${config.PRICE_REGION}"`,
+      `PRICE_REGION must be a region of the price table (${[...table.regions.keys()].join(", ")}); got "${config.PRICE_REGION}"`,
     );
   } else {
-    const missing = config.PRICE_INSTANCE_TYPES.filter((type) => prices.ec2InstanceHour[type] === undefined);
+    const missing = config.PRICE_INSTANCE_TYPES.filter((type) => !prices.ec2InstanceHour.has(type));
     if (missing.length > 0) {
       problems.push(
         `PRICE_INSTANCE_TYPES names types the price table has no ${config.PRICE_REGION} price for: ${missing.join(", ")} (add them with npm run cost:refresh-prices)`,

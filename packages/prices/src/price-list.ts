@@ -1,0 +1,143 @@
+import { exact } from "./money.js";
+import { declarationOf, type PriceKey, type PriceKeyDeclaration, priceKeyNames } from "./price-keys.js";
+
+/**
+ * The AWS Price List API (GetProducts) as the declared price keys read it: the queries that fetch a region's
+ * products, and the figure of each key in the products they return. No SDK here: the refresh script
+ * (`npm run cost:refresh-prices`) and a live mode send the queries with `@aws-sdk/client-pricing`.
+ */
+
+/** One entry of GetProducts' PriceList, after JSON.parse (the API returns each as a string). */
+export interface PriceListProduct {
+  product?: { productFamily?: string; attributes?: Record<string, string> };
+  terms?: {
+    OnDemand?: Record<
+      string,
+      {
+        priceDimensions?: Record<
+          string,
+          {
+            unit?: string;
+            beginRange?: string;
+            endRange?: string;
+            pricePerUnit?: Record<string, string>;
+            description?: string;
+          }
+        >;
+      }
+    >;
+  };
+}
+
+export interface PriceListFilter {
+  Type: "TERM_MATCH" | "ANY_OF";
+  Field: string;
+  Value: string;
+}
+
+/** One GetProducts request and the keys its answer serves. */
+export interface PriceListQuery {
+  serviceCode: string;
+  filters: PriceListFilter[];
+  keys: PriceKey[];
+}
+
+const term = (Field: string, Value: string): PriceListFilter => ({ Type: "TERM_MATCH", Field, Value });
+
+/**
+ * The on-demand USD price of a product's first tier (beginRange 0) as the exact decimal the API sent
+ * ("0.0960000000" → "0.096"), with its unit; undefined when the product has no on-demand price.
+ */
+export function onDemandPrice(product: PriceListProduct): { usd: string; unit: string } | undefined {
+  for (const onDemand of Object.values(product.terms?.OnDemand ?? {})) {
+    const dimensions = Object.values(onDemand.priceDimensions ?? {});
+    const first = dimensions.find((d) => (d.beginRange ?? "0") === "0") ?? dimensions[0];
+    const usd = first?.pricePerUnit?.USD;
+    if (usd !== undefined && /^\d+(\.\d+)?$/.test(usd))
+      return { usd: exact(usd).toFixed(), unit: first?.unit ?? "" };
+  }
+  return undefined;
+}
+
+function attribute(product: PriceListProduct, name: string): string {
+  const attributes = product.product?.attributes;
+  return attributes && Object.hasOwn(attributes, name) ? (attributes[name] ?? "") : "";
+}
+
+/** Whether a product is the one a declaration describes (any value of its `per` attribute). */
+function matches(product: PriceListProduct, declaration: PriceKeyDeclaration): boolean {
+  if (declaration.productFamily && product.product?.productFamily !== declaration.productFamily) return false;
+  for (const [name, value] of Object.entries(declaration.attributes ?? {})) {
+    if (attribute(product, name) !== value) return false;
+  }
+  for (const [name, values] of Object.entries(declaration.allow ?? {})) {
+    const value = attribute(product, name);
+    if (value !== "" && !values.includes(value)) return false;
+  }
+  if (declaration.usageType) {
+    const usageType = attribute(product, "usagetype");
+    if (!usageType.endsWith(declaration.usageType) && !usageType.includes(`${declaration.usageType}.`))
+      return false;
+  }
+  return true;
+}
+
+function figure(product: PriceListProduct, declaration: PriceKeyDeclaration): string | undefined {
+  const price = onDemandPrice(product);
+  if (!price) return undefined;
+  return declaration.scale ? declaration.scale(price.usd, price.unit) : price.usd;
+}
+
+/** A scalar key's figure in a region's products: the first product that matches its declaration. */
+export function priceFromProducts(key: PriceKey, products: readonly PriceListProduct[]): string | undefined {
+  const declaration = declarationOf(key);
+  for (const product of products) {
+    if (!matches(product, declaration)) continue;
+    const found = figure(product, declaration);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** A `per` key's figures in a region's products, by the value of its attribute (zero prices left out). */
+export function pricesByDimension(key: PriceKey, products: readonly PriceListProduct[]): Map<string, string> {
+  const declaration = declarationOf(key);
+  const found = new Map<string, string>();
+  if (!declaration.per) return found;
+  for (const product of products) {
+    if (!matches(product, declaration)) continue;
+    const name = attribute(product, declaration.per.attribute);
+    const price = figure(product, declaration);
+    if (name && price !== undefined && exact(price).greaterThan(0) && !found.has(name))
+      found.set(name, price);
+  }
+  return new Map([...found.entries()].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * The queries for a region: one per service, product family and attributes, asking for the `per` values
+ * wanted (the instance types and volume types the table already holds, for instance).
+ */
+export function priceListQueries(
+  region: string,
+  wanted: (key: PriceKey) => readonly string[],
+  keys: readonly PriceKey[] = priceKeyNames,
+): PriceListQuery[] {
+  const groups = new Map<string, PriceListQuery>();
+  for (const key of keys) {
+    const declaration = declarationOf(key);
+    const filters: PriceListFilter[] = declaration.global ? [] : [term("regionCode", region)];
+    if (declaration.productFamily) filters.push(term("productFamily", declaration.productFamily));
+    for (const [name, value] of Object.entries(declaration.attributes ?? {})) filters.push(term(name, value));
+    if (declaration.per) {
+      const values = [...new Set(wanted(key))].sort();
+      if (values.length === 0) continue;
+      filters.push({ Type: "ANY_OF", Field: declaration.per.attribute, Value: values.join(",") });
+    }
+    const id = `${declaration.service} ${JSON.stringify(filters)}`;
+    const group = groups.get(id) ?? { serviceCode: declaration.service, filters, keys: [] };
+    group.keys.push(key);
+    groups.set(id, group);
+  }
+  return [...groups.values()];
+}

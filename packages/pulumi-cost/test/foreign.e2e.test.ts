@@ -1,0 +1,153 @@
+import { execFile } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/**
+ * The engine as another Pulumi project uses it: packed into one tarball, installed with `npm install <tgz>` in
+ * an empty directory outside this repository, and run on a preview nobody here generated (`foreign/`, written
+ * by hand in `pulumi preview --json --show-sames`'s format: project "shop", stack "production", resources in
+ * eu-west-1 through the default provider, in eu-central-1 and ap-northeast-1 through explicit ones, types the
+ * engine prices and types it does not). Every figure below is worked out by hand from the checked-in prices.
+ */
+const here = dirname(fileURLToPath(import.meta.url));
+const run = promisify(execFile);
+const scratch = mkdtempSync(join(tmpdir(), "pulumi-cost-foreign-"));
+const project = join(scratch, "project");
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+const cost = (args: string[]): Promise<Result> =>
+  run(join(project, "node_modules", ".bin", "pulumi-cost"), args, { cwd: project, timeout: 60_000 }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: { code?: number; stdout?: string; stderr?: string }) => ({
+      code: error.code ?? -1,
+      stdout: error.stdout ?? "",
+      stderr: error.stderr ?? "",
+    }),
+  );
+
+beforeAll(async () => {
+  const { stdout } = await run("node", [join(here, "..", "scripts", "pack.mjs"), scratch], {
+    timeout: 180_000,
+  });
+  const tarball = stdout.trim().split("\n").pop() as string;
+  const { mkdirSync } = await import("node:fs");
+  mkdirSync(project);
+  // An empty directory outside the repository: only the tarball and its registry dependencies.
+  await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", tarball], {
+    cwd: project,
+    timeout: 180_000,
+  });
+  for (const file of ["production.preview.json", "pulumi-cost.yaml"]) {
+    copyFileSync(join(here, "foreign", file), join(project, file));
+  }
+}, 360_000);
+
+// Before: NAT gateway $0.048 × 730 = $35.04, its IPv4 $3.65, EKS $73.00, node group 2 × m6i.large $0.107 × 730
+// = $156.22 + 2 × 50 GiB × $0.088 = $8.80, scratch gp2 100 GiB × $0.11 = $11.00, old IPv4 $3.65, archive in
+// eu-central-1 500 GiB × $0.0952 = $47.60: $338.96. After: the node group at 3 ($234.33 + $13.20), scratch gp3
+// $8.80, old IPv4 gone, the NLB $0.0252 × 730 = $18.40, the claim 20 GiB × $0.088 = $1.76: $435.78, +$96.82.
+describe("pulumi-cost installed from its tarball into another project", () => {
+  it("installs nothing of this repository but the engine and its bundled price table", () => {
+    const manifest = JSON.parse(
+      readFileSync(join(project, "node_modules", "pulumi-cost", "package.json"), "utf8"),
+    );
+    expect(manifest.bundleDependencies).toEqual(["@platform/prices"]);
+    expect(Object.keys(manifest.exports["."])).toEqual(["types", "default"]);
+  });
+
+  it("prices the project's preview with its own settings: totals, regions, hedging, guardrail", async () => {
+    const { code, stdout } = await cost(["production.preview.json", "--at", "2026-12-01"]);
+    expect(code).toBe(3);
+    expect(stdout.split("\n")[0]).toBe("**Monthly cost will rise by $96.82 (+28.6%), to at least $435.78**");
+    expect(stdout).toContain("Stack `production` in eu-central-1, eu-west-1, at on-demand list prices");
+    expect(stdout).toContain("28 resources: 9 priced, 1 usage-based only, 13 free, 5 not priced.");
+    expect(stdout).toContain(
+      "❌ Over stack `production`'s cost guardrail: the monthly increase of +$96.82 is above the stack's guardrail of $75.00. The preview check fails until a maintainer adds the `spend-approved` label.",
+    );
+    expect(stdout).toContain(
+      "⚠️ $435.78 is above the stack's monthly budget of $400.00 (the shop's FinOps plan).",
+    );
+    expect(stdout).toContain("3 × m6i.large × 730 h × $0.107/h = $234.33");
+    // the instance in Tokyo: a region the table does not have, never priced at another's
+    expect(stdout).toContain("bastion (aws:ec2/instance:Instance): no prices for region ap-northeast-1");
+    for (const type of [
+      "aws:rds/instance:Instance",
+      "aws:lambda/function:Function",
+      "aws:dynamodb/table:Table",
+    ]) {
+      expect(stdout).toContain(`resource type ${type} is not priced`);
+    }
+    expect(stdout).toContain("| **total** | | | **$338.96** | **≥ $435.78** | **+$96.82** |");
+    expect(stdout).toContain("1,000 GB × $0.048/GB = $48.00 (natGateway.dataProcessedGb)");
+  });
+});
+
+describe("pulumi-cost in another project, with its settings and without them", () => {
+  it("reports each resource's region in JSON, and passes once a maintainer approved", async () => {
+    const { code, stdout } = await cost([
+      "production.preview.json",
+      "--at",
+      "2026-12-01",
+      "--format",
+      "json",
+      "--approved-by",
+      "mona",
+    ]);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.totals).toEqual({
+      before: "338.96",
+      after: "435.78",
+      change: "96.82",
+      changePercent: "28.6",
+      atLeast: true,
+    });
+    const regionOf = (name: string) =>
+      report.resources.find((r: { name: string }) => r.name === name)?.region;
+    expect([regionOf("nat-a"), regionOf("archive"), regionOf("bastion"), regionOf("web-lb")]).toEqual([
+      "eu-west-1",
+      "eu-central-1",
+      "ap-northeast-1",
+      "eu-west-1",
+    ]);
+    expect(report.stack).toBe("production");
+    expect(report.guardrail).toMatchObject({ over: true, passes: true, approvedBy: "mona" });
+  });
+
+  it("without a configuration: no guardrail, no budget, no usage estimate, and nothing of this template", async () => {
+    rmSync(join(project, "pulumi-cost.yaml"));
+    const { code, stdout } = await cost(["production.preview.json", "--at", "2026-12-01"]);
+    expect(code).toBe(0);
+    expect(stdout.split("\n")[0]).toBe("**Monthly cost will rise by $96.82 (+28.6%), to at least $435.78**");
+    expect(stdout).not.toMatch(/guardrail|budget/);
+    expect(stdout).toContain("Usage-based charges, not in the total (no usage configured: unit prices only)");
+    // this repository's settings: its label, stacks, budget, usage file, settings namespace, files
+    for (const leak of [
+      "cost-approved",
+      "Pulumi.dev",
+      "platform:",
+      "infra/",
+      "usage.yaml",
+      "$300.00",
+      "$50.00",
+      "`dev`",
+    ]) {
+      expect(stdout, leak).not.toContain(leak);
+    }
+  });
+
+  it("refuses a broken preview with exit 2, naming what is wrong", async () => {
+    const { code, stderr } = await cost(["no-such-preview.json"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("cannot read the preview file no-such-preview.json");
+  });
+});
