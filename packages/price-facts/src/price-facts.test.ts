@@ -66,7 +66,10 @@ describe("the shipped price facts", () => {
   });
 
   // AWS rounds each size on its own (c7g.medium is 0.0363 beside c7g.large at 0.0725), so sizes agree
-  // within 1%; a mistyped digit does not.
+  // within 1%; a mistyped digit does not. The few real exceptions are listed with what the source says.
+  const listedAsPublished: Record<string, string> = {
+    "t2 eu-west-2": "t2.small 0.026 and t2.medium 0.052 sit 1.5% under the other sizes' rate in the source",
+  };
   it("price the sizes of an instance family in proportion to their size, within 1%, per region", () => {
     const units: Record<string, number> = {
       nano: 0.0625,
@@ -90,7 +93,9 @@ describe("the shipped price facts", () => {
       }
     }
     const uneven = [...perUnit]
-      .filter(([, values]) => Math.max(...values) / Math.min(...values) > 1.01)
+      .filter(
+        ([key, values]) => !(key in listedAsPublished) && Math.max(...values) / Math.min(...values) > 1.01,
+      )
       .map(([key, values]) => `${key}: ${values.join(", ")}`);
     expect(uneven).toEqual([]);
   });
