@@ -49,20 +49,45 @@ describe("the shipped price facts", () => {
     expect(find("kms.key-month", "eu-west-1")).toBe("eu-west-1-KMS-Keys");
   });
 
-  it("agree with hand-computed monthly figures other tools publish", () => {
-    const examples = JSON.parse(
-      readFileSync(new URL("../data/worked-examples.json", import.meta.url), "utf8"),
-    );
+  const examples = JSON.parse(readFileSync(new URL("../data/worked-examples.json", import.meta.url), "utf8"));
+  interface Term {
+    component: string;
+    variant: string;
+    quantity: string;
+  }
+  const termsOf = (example: Term & { component: string | string[]; terms?: Term[] }): Term[] =>
+    example.terms ?? [example.component].flat().map((component) => ({ ...example, component }));
+
+  it("agree with hand-computed monthly figures other tools and AWS bills publish", () => {
     expect(examples.examples.length).toBeGreaterThanOrEqual(10);
     for (const example of examples.examples) {
-      const components: string[] = [example.component].flat();
-      const [numerator, denominator] = components
-        .map((id) => times(priceOf(id, example.variant, example.region), example.quantity))
+      expect(Object.keys(examples.sources)).toContain(example.source);
+      const [numerator, denominator] = termsOf(example)
+        .map((term) => times(priceOf(term.component, term.variant, example.region), term.quantity))
         .reduce(([n1 = 0n, d1 = 1n], [n2 = 0n, d2 = 1n]) => [n1 * d2 + n2 * d1, d1 * d2]);
       expect(`${example.what}: ${cents([numerator ?? 0n, denominator ?? 1n])}`).toBe(
         `${example.what}: ${example.expectedUsd}`,
       );
     }
+  });
+
+  // Every service that carries a price is checked against at least one figure someone else computed,
+  // except where no source publishes one; those are named with the reason.
+  const noPublishedFigure: Record<string, string> = {
+    AmazonDynamoDB: "the one bill that prices it charged $0.00 (73 read and 27 write request units)",
+    AWSCostExplorer: "no published monthly figure found",
+  };
+  it("have a worked example for every service that carries a price", () => {
+    const covered = new Set(
+      examples.examples.flatMap((example: Term & { component: string | string[]; terms?: Term[] }) =>
+        termsOf(example).map((term) => facts.components.find((c) => c.id === term.component)?.servicecode),
+      ),
+    );
+    const priced = facts.components
+      .filter((c) => Object.keys(c.prices).length > 0)
+      .map((c) => c.servicecode)
+      .filter((code, index, all) => all.indexOf(code) === index);
+    expect(priced.filter((code) => !covered.has(code) && !(code in noPublishedFigure))).toEqual([]);
   });
 
   // AWS rounds each size on its own (c7g.medium is 0.0363 beside c7g.large at 0.0725), so sizes agree
