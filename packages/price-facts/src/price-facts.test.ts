@@ -76,6 +76,7 @@ describe("the shipped price facts", () => {
   const noPublishedFigure: Record<string, string> = {
     AmazonDynamoDB: "the one bill that prices it charged $0.00 (73 read and 27 write request units)",
     AWSCostExplorer: "no published monthly figure found",
+    AmazonElastiCache: "no published figure for a node in eu-west-1 or eu-west-2, the only regions priced",
   };
   it("have a worked example for every service that carries a price", () => {
     const covered = new Set(
