@@ -74,7 +74,6 @@ describe("the shipped price facts", () => {
   // Every service that carries a price is checked against at least one figure someone else computed,
   // except where no source publishes one; those are named with the reason.
   const noPublishedFigure: Record<string, string> = {
-    AmazonDynamoDB: "the one bill that prices it charged $0.00 (73 read and 27 write request units)",
     AWSCostExplorer: "no published monthly figure found",
     AmazonElastiCache: "no published figure for a node in eu-west-1 or eu-west-2, the only regions priced",
   };
