@@ -1,0 +1,109 @@
+import { readFileSync } from "node:fs";
+import { type PriceComponent, type PriceFacts, priceFactsDocument } from "./schema.js";
+
+export {
+  componentDocument,
+  decimalString,
+  type PriceComponent,
+  type PriceFacts,
+  type PriceSource,
+  priceFactsDocument,
+} from "./schema.js";
+
+/** The facts file this package ships. */
+export const PRICE_FACTS_FILE = new URL("../data/price-facts.json", import.meta.url);
+
+/** The key of a component's price when it has no variants. */
+export const SINGLE_PRICE = "*";
+
+/** One price as the Price List would carry it, with its source. */
+export interface PriceRow {
+  component: PriceComponent;
+  variant: string;
+  region: string;
+  usd: string;
+  source: string;
+  /** The usage type with its region prefix, as the Price List spells it in that region. */
+  usagetype: string;
+  /** The component's attributes with `{variant}` filled in. */
+  attributes: Record<string, string>;
+}
+
+/**
+ * Validates a facts document and the references inside it; the error names every problem, so a bad edit
+ * fails before any estimate is made from it.
+ */
+export function loadPriceFacts(document: unknown, origin = "the price facts"): PriceFacts {
+  const parsed = priceFactsDocument.safeParse(document);
+  const problems = parsed.success
+    ? crossCheck(parsed.data)
+    : parsed.error.issues.map((issue) => `${issue.path.join(".") || "(top)"}: ${issue.message}`);
+  if (!parsed.success || problems.length > 0) {
+    throw new Error(`${origin} are not valid:\n  ${problems.slice(0, 50).join("\n  ")}`);
+  }
+  return parsed.data;
+}
+
+function crossCheck(facts: PriceFacts): string[] {
+  const problems: string[] = [];
+  const ids = new Set<string>();
+  for (const component of facts.components) {
+    if (ids.has(component.id)) problems.push(`${component.id}: the id is used twice`);
+    ids.add(component.id);
+    const single = component.variantIs === null;
+    for (const [variant, byRegion] of Object.entries(component.prices)) {
+      if (single !== (variant === SINGLE_PRICE)) {
+        problems.push(`${component.id}.${variant}: use "${SINGLE_PRICE}" exactly when variantIs is null`);
+      }
+      for (const [region, entry] of Object.entries(byRegion)) {
+        const where = `${component.id}.${variant}.${region}`;
+        if (!Object.hasOwn(facts.regions, region)) problems.push(`${where}: unknown region`);
+        if (!Object.hasOwn(facts.sources, entry.source))
+          problems.push(`${where}: unknown source ${entry.source}`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** The facts this package ships, validated. */
+export function readPriceFacts(file: URL | string = PRICE_FACTS_FILE): PriceFacts {
+  return loadPriceFacts(JSON.parse(readFileSync(file, "utf8")), String(file));
+}
+
+function regionalUsageType(component: PriceComponent, prefix: string, region: string, bare: string): string {
+  switch (component.prefix) {
+    case "always":
+      return `${prefix}-${bare}`;
+    case "not-in-us-east-1":
+      return region === "us-east-1" ? bare : `${prefix}-${bare}`;
+    case "region-code":
+      return `${region}-${bare}`;
+    case "never":
+      return bare;
+  }
+}
+
+const fill = (template: string, variant: string) => template.replaceAll("{variant}", variant);
+
+/** Every price of the facts, one row per component, variant and region. */
+export function* priceRows(facts: PriceFacts): Generator<PriceRow> {
+  for (const component of facts.components) {
+    for (const [variant, byRegion] of Object.entries(component.prices)) {
+      for (const [region, entry] of Object.entries(byRegion)) {
+        const bare = fill(component.usagetype, variant);
+        yield {
+          component,
+          variant,
+          region,
+          usd: entry.usd,
+          source: entry.source,
+          usagetype: regionalUsageType(component, facts.regions[region]?.usagePrefix ?? "", region, bare),
+          attributes: Object.fromEntries(
+            Object.entries(component.attributes).map(([name, value]) => [name, fill(value, variant)]),
+          ),
+        };
+      }
+    }
+  }
+}

@@ -1,0 +1,168 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { loadPriceFacts, type PriceFacts, priceRows, readPriceFacts, SINGLE_PRICE } from "./index.js";
+
+const facts = readPriceFacts();
+const TEN_REGIONS = [
+  "us-east-1",
+  "us-east-2",
+  "us-west-2",
+  "eu-west-1",
+  "eu-west-2",
+  "eu-central-1",
+  "ap-northeast-1",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ap-south-1",
+];
+
+/** Exact decimal arithmetic on strings, enough for price x quantity (no floating point). */
+function times(a: string, b: string): bigint[] {
+  const scale = (s: string) => (s.split(".")[1] ?? "").length;
+  const digits = (s: string) => BigInt(s.replace(".", ""));
+  return [digits(a) * digits(b), 10n ** BigInt(scale(a) + scale(b))];
+}
+function cents([numerator, denominator]: bigint[]): string {
+  const value = ((numerator ?? 0n) * 100n * 2n + (denominator ?? 1n)) / ((denominator ?? 1n) * 2n);
+  return `${value / 100n}.${String(value % 100n).padStart(2, "0")}`;
+}
+
+function priceOf(component: string, variant: string, region: string): string {
+  const entry = facts.components.find((c) => c.id === component)?.prices[variant]?.[region];
+  if (!entry) throw new Error(`no fact ${component} ${variant} ${region}`);
+  return entry.usd;
+}
+
+describe("the shipped price facts", () => {
+  it("load, and every region is one of the ten", () => {
+    expect(Object.keys(facts.regions).sort()).toEqual([...TEN_REGIONS].sort());
+    expect([...priceRows(facts)].length).toBeGreaterThan(250);
+  });
+
+  it("spell usage types as the Price List does in each region", () => {
+    const rows = [...priceRows(facts)];
+    const find = (id: string, region: string, variant = SINGLE_PRICE) =>
+      rows.find((r) => r.component.id === id && r.region === region && r.variant === variant)?.usagetype;
+    expect(find("ec2.instance-hour", "us-east-1", "t3.micro")).toBe("BoxUsage:t3.micro");
+    expect(find("ec2.instance-hour", "ap-south-1", "c5.large")).toBe("APS3-BoxUsage:c5.large");
+    expect(find("eks.cluster-hour", "us-east-1")).toBe("USE1-AmazonEKS-Hours:perCluster");
+    expect(find("kms.key-month", "eu-west-1")).toBe("eu-west-1-KMS-Keys");
+  });
+
+  const examples = JSON.parse(readFileSync(new URL("../data/worked-examples.json", import.meta.url), "utf8"));
+  interface Term {
+    component: string;
+    variant: string;
+    quantity: string;
+  }
+  const termsOf = (example: Term & { component: string | string[]; terms?: Term[] }): Term[] =>
+    example.terms ?? [example.component].flat().map((component) => ({ ...example, component }));
+
+  it("agree with hand-computed monthly figures other tools and AWS bills publish", () => {
+    expect(examples.examples.length).toBeGreaterThanOrEqual(10);
+    for (const example of examples.examples) {
+      expect(Object.keys(examples.sources)).toContain(example.source);
+      const [numerator, denominator] = termsOf(example)
+        .map((term) => times(priceOf(term.component, term.variant, example.region), term.quantity))
+        .reduce(([n1 = 0n, d1 = 1n], [n2 = 0n, d2 = 1n]) => [n1 * d2 + n2 * d1, d1 * d2]);
+      expect(`${example.what}: ${cents([numerator ?? 0n, denominator ?? 1n])}`).toBe(
+        `${example.what}: ${example.expectedUsd}`,
+      );
+    }
+  });
+
+  // Every service that carries a price is checked against at least one figure someone else computed,
+  // except where no source publishes one; those are named with the reason.
+  const noPublishedFigure: Record<string, string> = {
+    AWSCostExplorer: "no published monthly figure found",
+    AmazonElastiCache: "no published figure for a node in eu-west-1 or eu-west-2, the only regions priced",
+  };
+  it("have a worked example for every service that carries a price", () => {
+    const covered = new Set(
+      examples.examples.flatMap((example: Term & { component: string | string[]; terms?: Term[] }) =>
+        termsOf(example).map((term) => facts.components.find((c) => c.id === term.component)?.servicecode),
+      ),
+    );
+    const priced = facts.components
+      .filter((c) => Object.keys(c.prices).length > 0)
+      .map((c) => c.servicecode)
+      .filter((code, index, all) => all.indexOf(code) === index);
+    expect(priced.filter((code) => !covered.has(code) && !(code in noPublishedFigure))).toEqual([]);
+  });
+
+  // AWS rounds each size on its own (c7g.medium is 0.0363 beside c7g.large at 0.0725), so sizes agree
+  // within 1%; a mistyped digit does not. The few real exceptions are listed with what the source says.
+  const listedAsPublished: Record<string, string> = {
+    "t2 eu-west-2": "t2.small 0.026 and t2.medium 0.052 sit 1.5% under the other sizes' rate in the source",
+  };
+  it("price the sizes of an instance family in proportion to their size, within 1%, per region", () => {
+    const units: Record<string, number> = {
+      nano: 0.0625,
+      micro: 0.125,
+      small: 0.25,
+      medium: 0.5,
+      large: 1,
+      xlarge: 2,
+      "2xlarge": 4,
+      "4xlarge": 8,
+      "8xlarge": 16,
+    };
+    const perUnit = new Map<string, number[]>();
+    const instances = facts.components.find((c) => c.id === "ec2.instance-hour");
+    for (const [type, byRegion] of Object.entries(instances?.prices ?? {})) {
+      const [family = "", size = ""] = type.split(".");
+      if (!(size in units)) continue;
+      for (const [region, { usd }] of Object.entries(byRegion)) {
+        const key = `${family} ${region}`;
+        perUnit.set(key, [...(perUnit.get(key) ?? []), Number(usd) / (units[size] ?? 1)]);
+      }
+    }
+    const uneven = [...perUnit]
+      .filter(
+        ([key, values]) => !(key in listedAsPublished) && Math.max(...values) / Math.min(...values) > 1.01,
+      )
+      .map(([key, values]) => `${key}: ${values.join(", ")}`);
+    expect(uneven).toEqual([]);
+  });
+});
+
+describe("loadPriceFacts", () => {
+  const base = (): PriceFacts => JSON.parse(JSON.stringify(facts));
+  const withPrice = (edit: (doc: PriceFacts) => void) => {
+    const doc = base();
+    edit(doc);
+    return () => loadPriceFacts(doc, "the test facts");
+  };
+
+  it("refuses a price written as a number, and names where", () => {
+    const bad = withPrice((doc) => {
+      const entry = doc.components[0]?.prices["t3.micro"]?.["us-east-1"];
+      if (entry) (entry as { usd: unknown }).usd = 0.0104;
+    });
+    expect(bad).toThrow(/components\.0\.prices\.t3\.micro\.us-east-1\.usd/);
+  });
+
+  it("refuses a region or a source it does not know", () => {
+    expect(
+      withPrice((doc) => {
+        const prices = doc.components[0]?.prices["t3.micro"];
+        if (prices) prices["sa-east-1"] = { usd: "0.0134", source: "karpenter-2026-07-20" };
+      }),
+    ).toThrow(/t3\.micro\.sa-east-1: unknown region/);
+    expect(
+      withPrice((doc) => {
+        const entry = doc.components[0]?.prices["t3.micro"]?.["us-east-1"];
+        if (entry) entry.source = "a blog";
+      }),
+    ).toThrow(/unknown source a blog/);
+  });
+
+  it("refuses a single-price key on a component with variants", () => {
+    expect(
+      withPrice((doc) => {
+        const first = doc.components[0];
+        if (first) first.prices[SINGLE_PRICE] = {};
+      }),
+    ).toThrow(/use "\*" exactly when variantIs is null/);
+  });
+});
