@@ -28,7 +28,14 @@ import {
  * again with the answers. A price the API does not have stays not priced; one it could not be asked for (no
  * credentials, throttled past the retries, over a limit) too, with why. Nothing here can stop the run.
  */
-export const LIVE_LIMITS = {
+export interface LiveLimits {
+  lookups: number;
+  queries: number;
+  concurrency: number;
+  deadlineMs: number;
+}
+
+export const LIVE_LIMITS: Readonly<LiveLimits> = {
   /** prices asked for in one run (a key in a region, for one instance or volume type) */
   lookups: 500,
   /** GetProducts queries in one run (pages not counted) */
@@ -37,7 +44,7 @@ export const LIVE_LIMITS = {
   concurrency: 4,
   /** the longest all the lookups of one run may take */
   deadlineMs: 60_000,
-} as const;
+};
 
 export const CLIENT_DEFAULTS: PriceListClientOptions = {
   maxAttempts: 5,
@@ -48,6 +55,8 @@ export const CLIENT_DEFAULTS: PriceListClientOptions = {
 
 export interface LivePriceOptions {
   client?: Partial<PriceListClientOptions>;
+  /** other bounds (the refresh of a whole table asks for more than one run needs) */
+  limits?: Partial<LiveLimits>;
   now?: () => Date;
   /** the API, for tests of what happens around it; the SDK client by default */
   open?: (options: PriceListClientOptions) => Promise<PriceListSource>;
@@ -106,6 +115,7 @@ export async function fetchLivePrices(
   options: LivePriceOptions = {},
 ): Promise<LivePrices> {
   const at = (options.now ?? (() => new Date()))();
+  const limits = { ...LIVE_LIMITS, ...options.limits };
   const live: LivePrices = {
     at: `${minute(at)}Z`,
     source: `AWS Price List API, ${minute(at).replace("T", " ")} UTC`,
@@ -117,8 +127,8 @@ export async function fetchLivePrices(
   const fail = (list: readonly PriceLookup[], reason: string) => {
     for (const lookup of list) live.failed.push({ ...lookup, reason });
   };
-  const asked = lookups.slice(0, LIVE_LIMITS.lookups);
-  fail(lookups.slice(LIVE_LIMITS.lookups), `not asked: more than ${LIVE_LIMITS.lookups} prices in one run`);
+  const asked = lookups.slice(0, limits.lookups);
+  fail(lookups.slice(limits.lookups), `not asked: more than ${limits.lookups} prices in one run`);
   const regions = [...new Set(asked.map((l) => l.region))];
   const all = regions.flatMap((region) =>
     queriesFor(
@@ -126,9 +136,9 @@ export async function fetchLivePrices(
       asked.filter((l) => l.region === region),
     ),
   );
-  const queries = all.slice(0, LIVE_LIMITS.queries);
-  for (const { settles } of all.slice(LIVE_LIMITS.queries)) {
-    fail(settles, `not asked: more than ${LIVE_LIMITS.queries} queries in one run`);
+  const queries = all.slice(0, limits.queries);
+  for (const { settles } of all.slice(limits.queries)) {
+    fail(settles, `not asked: more than ${limits.queries} queries in one run`);
   }
   let source: PriceListSource;
   try {
@@ -139,18 +149,23 @@ export async function fetchLivePrices(
     return live;
   }
   const abort = new AbortController();
-  const deadline = setTimeout(() => abort.abort(), LIVE_LIMITS.deadlineMs);
+  const answers = new Map<string, Promise<PriceListProduct[]>>();
+  const deadline = setTimeout(() => abort.abort(), limits.deadlineMs);
   try {
-    await pool(queries, LIVE_LIMITS.concurrency, async ({ query, settles }) => {
+    await pool(queries, limits.concurrency, async ({ query, settles }) => {
       if (live.error || abort.signal.aborted) {
         return fail(
           settles,
-          live.error ?? `not asked: the ${LIVE_LIMITS.deadlineMs / 1000} s for live prices ran out`,
+          live.error ?? `not asked: the ${limits.deadlineMs / 1000} s for live prices ran out`,
         );
       }
       let products: PriceListProduct[];
       try {
-        products = await source.products(query as PriceListQuery, abort.signal);
+        // A global price's query is the same in every region: asked once.
+        const id = `${query.serviceCode} ${JSON.stringify(query.filters)}`;
+        const answer = answers.get(id) ?? source.products(query as PriceListQuery, abort.signal);
+        answers.set(id, answer);
+        products = await answer;
       } catch (error) {
         if (refusesEveryLookup(error)) live.error ??= describeError(error);
         return fail(settles, describeError(error));
