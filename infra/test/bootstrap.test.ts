@@ -78,9 +78,10 @@ describe("CI bootstrap program", () => {
       expect(key.inputs.enableKeyRotation).toBe(true);
   });
 
-  it("each role trusts one GitHub environment context of this repository, in both subject formats, pinned by its ids", () => {
+  it("each role trusts one GitHub environment context of this repository, in every subject format, pinned by its ids", () => {
     const repo = "your-org/cost-aware-platform";
-    const immutable = "your-org@91234567/cost-aware-platform@812345678";
+    const immutable = "your-org-91234567/cost-aware-platform-812345678";
+    const immutableAt = "your-org@91234567/cost-aware-platform@812345678";
     const ids = {
       "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
       "token.actions.githubusercontent.com:repository_id": "812345678",
@@ -91,6 +92,7 @@ describe("CI bootstrap program", () => {
       "token.actions.githubusercontent.com:sub": [
         `repo:${repo}:environment:preview`,
         `repo:${immutable}:environment:preview`,
+        `repo:${immutableAt}:environment:preview`,
       ],
     });
     expect(equals(ci, "ci-drift")).toEqual({
@@ -98,6 +100,7 @@ describe("CI bootstrap program", () => {
       "token.actions.githubusercontent.com:sub": [
         `repo:${repo}:environment:drift`,
         `repo:${immutable}:environment:drift`,
+        `repo:${immutableAt}:environment:drift`,
       ],
       "token.actions.githubusercontent.com:job_workflow_ref": [
         `${repo}/.github/workflows/drift.yml@refs/heads/main`,
@@ -109,8 +112,10 @@ describe("CI bootstrap program", () => {
       "token.actions.githubusercontent.com:sub": [
         `repo:${repo}:environment:dev`,
         `repo:${immutable}:environment:dev`,
+        `repo:${immutableAt}:environment:dev`,
         `repo:${repo}:environment:production`,
         `repo:${immutable}:environment:production`,
+        `repo:${immutableAt}:environment:production`,
       ],
       "token.actions.githubusercontent.com:job_workflow_ref": `${repo}/.github/workflows/pulumi-up.yml@refs/heads/main`,
     });
