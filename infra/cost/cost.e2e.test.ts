@@ -40,10 +40,14 @@ describe("npm run cost", () => {
     expect(stdout).toMatch(/^\*\*Estimated monthly cost of stack dev: \$267\.86\*\*/);
     expect(stdout).toContain("ALB public IPv4 addresses: 2 × address × 730 h × $0.005/h = $7.30 | $23.73 |");
     // usage apart: logs 5 GB × $0.50 = $2.50 once + KMS $0.06 + NAT data $2.25 + Cost Explorer $2.74 + 1 LCU ×
-    // 730 h × $0.008 = $5.84 = $13.39; the AMP workspace at its unit prices only
-    expect(stdout).toContain("estimated from infra/cost/usage.yaml: $13.39 a month, not in the total");
+    // 730 h × $0.008 = $5.84 = $13.39; the long-term store: 36 kept series × 87,600 evaluations = 3,153,600
+    // samples × $0.90 per 10M = $0.28, 0.1 GB × $0.03 = $0.00, 20.6 billion query samples × $0.10 = $2.06: $15.73
+    expect(stdout).toContain("estimated from infra/cost/usage.yaml: $15.73 a month, not in the total");
     expect(stdout).toContain(
-      "| AMP metric samples ingested | `long-term-store-workspace` | $0.90 per 10M samples | no usage given |",
+      "| AMP metric samples ingested | `long-term-store-workspace` | $0.90 per 10M samples | 0.31536 × 10M samples × $0.90/10M samples = $0.28 (prometheusWorkspace.samplesIngested) |",
+    );
+    expect(stdout).toContain(
+      "| AMP query samples processed | `long-term-store-workspace` | $0.10 per billion samples | 20.6 × 1B samples × $0.10/billion samples = $2.06 (prometheusWorkspace.querySamplesProcessed) |",
     );
     expect(stdout).toContain("| resource | type | arithmetic | monthly |");
     expect(stdout).toContain("2 × t3.large × 730 h × $0.0832/h = $121.47");
