@@ -2,13 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { longestLookback, promDurationMs, retentionFor } from "../alerts/retention";
 import { buildRuleFiles } from "../alerts/rule-files";
-import { costTagKeySchema, loadDefaultThresholds, stackThresholdsSchema } from "../alerts/settings";
 import {
   type Catalogue,
   DEMO_TRAFFIC_MAX_RATE,
   catalogue as defaultCatalogue,
   validateCatalogue,
 } from "../catalogue/services";
+import { costTagKeySchema } from "../thresholds/cost-tag-key";
+import { loadDefaultThresholds, stackThresholdsSchema } from "../thresholds/thresholds";
 import { addonVersionsFor } from "./eks-addon-versions";
 import { iamPrincipalArnHint, iamPrincipalArnPattern } from "./iam-arns";
 import { defaultKubernetesVersion, kubernetesVersionNotice } from "./kubernetes-versions";
@@ -178,7 +179,7 @@ const settingsObject = z
     // Never 0 in a cluster: "no cap" would let a restart loop pay for every start-up refresh.
     costExporterDailyRequestCap: wholeNumber({ min: 1, max: 1000 }).optional(),
     costTagKey: costTagKeySchema,
-    // Objectives, budget and ceilings: alerts/settings.yaml with this stack's overrides laid over it.
+    // Objectives, budget and ceilings: thresholds/thresholds.yaml with this stack's overrides laid over it.
     thresholds: stackThresholdsSchema,
     budgetAlertEmails: z.array(z.email()).default([]),
     telegramChatId: z

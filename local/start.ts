@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { exitOnStartupError, terminalLine, terminalText } from "@platform/service-kit";
 import { whenParentExits } from "@platform/supervisor";
 import { type Catalogue, catalogue } from "../catalogue/services.js";
-import { LONG_TERM_DATASOURCE } from "../dashboards/src/uids.js";
+import { LONG_TERM_DATASOURCE } from "../thresholds/dashboards.js";
 import { formatReport, runChecks } from "./check.js";
 import { alertmanagerHasWebUi } from "./components/alertmanager.js";
 import { HOME_DASHBOARD_UID } from "./components/dashboard-viewer.js";

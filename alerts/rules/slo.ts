@@ -1,20 +1,11 @@
-import { DASHBOARD_UIDS } from "../../dashboards/src/uids";
-import { type AlertingRule, num, percent, type RuleContext, type RuleGroupBuilder } from "./rule";
+import { BURN_RATE_WINDOWS } from "../../thresholds/burn-rates";
+import { num, percent } from "../../thresholds/units";
+import type { AlertDefinition, RuleContext, RuleGroupBuilder } from "./rule";
 
-/** The multiwindow, multi-burn-rate pairs from the Google SRE workbook (30-day objective). */
-export const BURN_RATE_WINDOWS = [
-  { severity: "critical", factor: 14.4, long: "1h", short: "5m" },
-  { severity: "critical", factor: 6, long: "6h", short: "30m" },
-  { severity: "warning", factor: 3, long: "1d", short: "2h" },
-  { severity: "warning", factor: 1, long: "3d", short: "6h" },
-] as const;
 const SLI_WINDOWS = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"] as const;
 
-/** The burn rate at which the fast (paging) alert's first window pair fires. */
-export const PAGING_BURN_RATE = BURN_RATE_WINDOWS[0].factor;
-
 /** Availability and latency SLIs over every window an alert reads. */
-export const sloSli: RuleGroupBuilder = ({ settings: { slo } }) => ({
+export const sloSli: RuleGroupBuilder = ({ thresholds: { slo } }) => ({
   name: "slo-sli",
   rules: SLI_WINDOWS.flatMap((w) => [
     {
@@ -36,11 +27,11 @@ sum by (job) (rate(app_requests_total[${w}]))`,
 });
 
 function burnAlert(
-  { settings: { slo }, runbook }: RuleContext,
+  { thresholds: { slo } }: RuleContext,
   kind: "availability" | "latency",
   severity: "critical" | "warning",
   alert: string,
-): AlertingRule {
+): AlertDefinition {
   const metric = kind === "availability" ? "slo_availability_errors" : "slo_latency_slow";
   const objective = kind === "availability" ? slo.availabilityObjective : slo.latencyObjective;
   const budget = 1 - objective;
@@ -68,8 +59,6 @@ and
       summary: `{{ $labels.job }} is burning its ${kind} error budget ${severity === "critical" ? "fast" : "steadily"}`,
       description: `{{ $labels.job }}: {{ $value | humanizePercentage }} ${what} over the alert's long window. The objective is ${percent(objective)}; at this pace the 30-day error budget runs out early (burn rate ${pace}).`,
       value: "{{ $value | humanizePercentage }}",
-      runbook_url: runbook(alert),
-      dashboard_uid: DASHBOARD_UIDS.red,
     },
   };
 }

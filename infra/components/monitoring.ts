@@ -7,8 +7,9 @@ import { parse as parseYaml } from "yaml";
 import { alertmanagerTemplates } from "../../alerts/alertmanager-templates";
 import { buildRuleFiles } from "../../alerts/rule-files";
 import { INVENTORY_NODE_LABELS, INVENTORY_SERVICE_ANNOTATIONS } from "../../alerts/rules/live-cost";
-import { DEFAULT_COST_TAG_KEY, type Thresholds } from "../../alerts/settings";
 import { buildDashboardFiles } from "../../dashboards/src/dashboards";
+import { DEFAULT_COST_TAG_KEY } from "../../thresholds/cost-tag-key";
+import type { Thresholds } from "../../thresholds/thresholds";
 import { PORT_FORWARD_GRAFANA_URL } from "./endpoints";
 import { mergeValues } from "./merge-values";
 

@@ -14,7 +14,7 @@ import {
 } from "pulumi-cost";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { resolveThresholds } from "../../alerts/settings";
+import { resolveThresholds } from "../../thresholds/thresholds";
 import { ciStacksFile, readCiStacks } from "../ci-stacks";
 import { settingsSchema } from "../config";
 import { EKS_VERSIONS } from "../kubernetes-versions";
@@ -61,7 +61,7 @@ export function monitoringNamespaceOf(stack: string): string {
 
 /**
  * The stack's monthly budget, as the program reads it: `platform:thresholds` (`cost.monthlyBudgetUsd`) laid
- * over the defaults in `alerts/settings.yaml`.
+ * over the defaults in `thresholds/thresholds.yaml`.
  */
 export function stackMonthlyBudget(stack: string): Budget {
   const override = stackSettings(stack).thresholds;
@@ -78,7 +78,7 @@ export function stackMonthlyBudget(stack: string): Budget {
     source:
       fromStack !== undefined
         ? `Pulumi.${stack}.yaml platform:thresholds.cost.monthlyBudgetUsd`
-        : "cost.monthlyBudgetUsd default (alerts/settings.yaml)",
+        : "cost.monthlyBudgetUsd default (thresholds/thresholds.yaml)",
   };
 }
 

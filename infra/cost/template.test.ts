@@ -13,7 +13,7 @@ import {
   workloadsOf,
 } from "pulumi-cost";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadDefaultThresholds } from "../../alerts/settings";
+import { loadDefaultThresholds } from "../../thresholds/thresholds";
 import { kubePrometheusStackValues } from "../components/monitoring";
 import { repositoryRoot } from "../platform";
 import { listStacks } from "../stack-config";
@@ -71,7 +71,7 @@ describe("stack files, read by infra's one reader", () => {
     expect(stackMonthlyBudget("prod").monthlyUsd.toFixed(2)).toBe("1500.00");
     // local sets none: the program's default
     expect(stackMonthlyBudget("local")).toMatchObject({
-      source: "cost.monthlyBudgetUsd default (alerts/settings.yaml)",
+      source: "cost.monthlyBudgetUsd default (thresholds/thresholds.yaml)",
     });
   });
 

@@ -4,7 +4,7 @@ import { isDeepStrictEqual } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { alertmanagerTemplates } from "../../alerts/alertmanager-templates";
-import { loadDefaultThresholds } from "../../alerts/settings";
+import { loadDefaultThresholds } from "../../thresholds/thresholds";
 import { eksClusterSupportType } from "../components/cluster";
 import { PORT_FORWARD_GRAFANA_URL } from "../components/endpoints";
 import { dashboardFiles, ruleFiles, telegramSecretName } from "../components/monitoring";

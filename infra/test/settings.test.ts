@@ -191,7 +191,10 @@ describe("settings", () => {
       { thresholds: '{"slo":{"availabilityObjective":"high"}}' },
       "platform:thresholds.slo.availabilityObjective: Invalid input: expected number",
     ],
-    [{ thresholds: "[300]" }, "platform:thresholds: expected an object shaped like alerts/settings.yaml"],
+    [
+      { thresholds: "[300]" },
+      "platform:thresholds: expected an object shaped like thresholds/thresholds.yaml",
+    ],
     [
       { thresholds: '{"cost":{"monthlyBudgetUsd":"3e2"}}' },
       "platform:thresholds.cost.monthlyBudgetUsd: Invalid input: expected number",
