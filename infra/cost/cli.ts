@@ -4,10 +4,12 @@ import {
   type CostEstimate,
   changesFromPreview,
   costOfPreview,
+  costOfPreviewWithLivePrices,
   costReportSchema,
   estimateStack,
   GITHUB_COMMENT_LIMIT,
   type GuardrailOutcome,
+  livePriceTable,
   monthStartFrom,
   parsePreview,
   readPreviewText,
@@ -20,11 +22,12 @@ import { stackSettings, templateConfig, USAGE_FILE_PATH } from "./template-confi
 const USAGE = `Usage: npm run cost -- [--preview <pulumi-preview.json>] [--stack dev] [--approved-by <github login>]
                       [--region us-east-1] [--format markdown|json] [--max-chars 65536]
                       [--prices <price table .json>] [--usage infra/cost/usage.yaml] [--at YYYY-MM-DD]
-                      [--program-warnings] [--json-schema]
+                      [--live-prices] [--program-warnings] [--json-schema]
 
 Without --preview, runs the Pulumi program under mocks with the stack's settings (Pulumi.<stack>.yaml) and
 prices every resource it creates. With --preview, prices the changes in \`pulumi preview --json\` output and
-checks them against the stack's cost guardrail in .github/stacks.json.
+checks them against the stack's cost guardrail in .github/stacks.json. --live-prices asks the AWS Price
+List API for the prices the table lacks (with the environment's AWS credentials; without them, the table alone).
 
 Exit codes: 0 priced (within the guardrail, or over it and approved with --approved-by), 3 over the
 guardrail and not approved (the comment is still printed), 2 bad input.`;
@@ -40,6 +43,8 @@ export interface CostRun {
   guardrail?: GuardrailOutcome;
   /** what the program logged under mocks (whole-stack mode) */
   programMessages: string[];
+  /** for standard error: live prices that could not be had */
+  messages: string[];
 }
 
 function options(argv: string[]) {
@@ -56,6 +61,7 @@ function options(argv: string[]) {
       "approved-by": { type: "string" },
       at: { type: "string" },
       "program-warnings": { type: "boolean", default: false },
+      "live-prices": { type: "boolean", default: false },
     },
     strict: true,
   });
@@ -87,7 +93,7 @@ export async function costFromArgs(argv: string[]): Promise<CostRun> {
       ...(change.after ? [{ side: "after" as const, resource: change.after }] : []),
     ]);
     const config = templateConfig(stack, { ...common, region, resources });
-    const run = costOfPreview({
+    const options = {
       preview,
       config,
       table,
@@ -95,7 +101,10 @@ export async function costFromArgs(argv: string[]): Promise<CostRun> {
       monthStart,
       format: values.format,
       maxChars: values.maxChars,
-    });
+    };
+    const run = values["live-prices"]
+      ? await costOfPreviewWithLivePrices(options)
+      : { ...costOfPreview(options), messages: [] };
     return { ...run, programMessages: [] };
   }
   const { resources, messages } = await resourcesUnderMocks(stack);
@@ -104,15 +113,13 @@ export async function costFromArgs(argv: string[]): Promise<CostRun> {
     region: values.region,
     resources: resources.map((resource) => ({ side: "after", resource })),
   });
-  const estimate = estimateStack(resources, table, {
-    stack,
-    region: config.region ?? settings.region,
-    config,
-    monthStart,
-  });
+  const estimateWith = (prices: PriceTable) =>
+    estimateStack(resources, prices, { stack, region: config.region ?? settings.region, config, monthStart });
+  const live = values["live-prices"] ? await livePriceTable(table, estimateWith) : undefined;
+  const estimate = estimateWith(live?.table ?? table);
   const output = renderEstimate(estimate, { format: values.format, maxChars: values.maxChars, config });
   if (values["program-warnings"]) for (const message of messages) process.stderr.write(`${message}\n`);
-  return { estimate, output, exitCode: 0, programMessages: messages };
+  return { estimate, output, exitCode: 0, programMessages: messages, messages: live?.messages ?? [] };
 }
 
 if (require.main === module) {
@@ -126,7 +133,8 @@ if (require.main === module) {
     process.exit(0);
   }
   costFromArgs(argv).then(
-    ({ output, exitCode }) => {
+    ({ output, exitCode, messages }) => {
+      for (const message of messages) process.stderr.write(`cost: ${message}\n`);
       process.stdout.write(output, () => process.exit(exitCode));
     },
     (error: unknown) => {

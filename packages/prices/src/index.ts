@@ -48,14 +48,24 @@ export {
   pricesByDimension,
 } from "./price-list.js";
 export {
+  DIMENSION_NAME,
   loadPriceTable,
   type PriceTable,
   type PriceTableDocument,
   priceIn,
   pricesIn,
   priceTableDocument,
+  REGION_NAME,
   type RegionPrices,
   type RegionPricesDocument,
   readPriceTableFile,
   regionPrices,
 } from "./table.js";
+export {
+  type LiveFigure,
+  type LivePrices,
+  MissingPriceError,
+  type PriceLookup,
+  recordingTable,
+  tableWithLivePrices,
+} from "./table-overlay.js";

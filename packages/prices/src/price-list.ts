@@ -30,7 +30,7 @@ export interface PriceListProduct {
 }
 
 export interface PriceListFilter {
-  Type: "TERM_MATCH" | "ANY_OF";
+  Type: "TERM_MATCH" | "CONTAINS" | "ANY_OF";
   Field: string;
   Value: string;
 }
@@ -114,9 +114,28 @@ export function pricesByDimension(key: PriceKey, products: readonly PriceListPro
   return new Map([...found.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/** The longest ANY_OF list one query sends: the API reference gives no bound on a filter's Value. */
+const ANY_OF_CHARS = 1000;
+
+/** Values in comma-separated lists of at most ANY_OF_CHARS characters each. */
+function chunks(values: readonly string[]): string[] {
+  const lists: string[] = [];
+  let list = "";
+  for (const value of values) {
+    if (list !== "" && list.length + 1 + value.length > ANY_OF_CHARS) {
+      lists.push(list);
+      list = "";
+    }
+    list = list === "" ? value : `${list},${value}`;
+  }
+  if (list !== "") lists.push(list);
+  return lists;
+}
+
 /**
- * The queries for a region: one per service, product family and attributes, asking for the `per` values
- * wanted (the instance types and volume types the table already holds, for instance).
+ * The queries for a region: one per service, product family, attributes and usage type (matched with CONTAINS,
+ * as usage types carry a regional prefix), asking for the `per` values wanted (the instance types and volume
+ * types the table already holds, for instance) in lists of at most 1,000 characters.
  */
 export function priceListQueries(
   region: string,
@@ -124,20 +143,27 @@ export function priceListQueries(
   keys: readonly PriceKey[] = priceKeyNames,
 ): PriceListQuery[] {
   const groups = new Map<string, PriceListQuery>();
+  const add = (key: PriceKey, serviceCode: string, filters: PriceListFilter[]) => {
+    const id = `${serviceCode} ${JSON.stringify(filters)}`;
+    const group = groups.get(id) ?? { serviceCode, filters, keys: [] };
+    group.keys.push(key);
+    groups.set(id, group);
+  };
   for (const key of keys) {
     const declaration = declarationOf(key);
     const filters: PriceListFilter[] = declaration.global ? [] : [term("regionCode", region)];
     if (declaration.productFamily) filters.push(term("productFamily", declaration.productFamily));
     for (const [name, value] of Object.entries(declaration.attributes ?? {})) filters.push(term(name, value));
-    if (declaration.per) {
-      const values = [...new Set(wanted(key))].sort();
-      if (values.length === 0) continue;
-      filters.push({ Type: "ANY_OF", Field: declaration.per.attribute, Value: values.join(",") });
+    if (declaration.usageType)
+      filters.push({ Type: "CONTAINS", Field: "usagetype", Value: declaration.usageType });
+    if (!declaration.per) {
+      add(key, declaration.service, filters);
+      continue;
     }
-    const id = `${declaration.service} ${JSON.stringify(filters)}`;
-    const group = groups.get(id) ?? { serviceCode: declaration.service, filters, keys: [] };
-    group.keys.push(key);
-    groups.set(id, group);
+    const field = declaration.per.attribute;
+    for (const list of chunks([...new Set(wanted(key))].sort())) {
+      add(key, declaration.service, [...filters, { Type: "ANY_OF", Field: field, Value: list }]);
+    }
   }
   return [...groups.values()];
 }

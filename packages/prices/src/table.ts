@@ -9,6 +9,7 @@ import {
   type RequiredPriceKey,
   type ScalarPriceKey,
 } from "./price-keys.js";
+import type { LivePrices } from "./table-overlay.js";
 
 /**
  * The shape of a price table, derived from the declared price keys (price-keys.ts): per region, one decimal
@@ -21,10 +22,11 @@ const decimal = z.string().regex(/^\d+(\.\d+)?$/, "a decimal price such as 0.083
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "the date the source was read, YYYY-MM-DD");
 const sourcedPrice = z.object({ usd: decimal, source: z.string().min(1), read: day }).strict();
 const price = z.union([decimal, sourcedPrice]);
-/** A dimension value as AWS names it (t3.large, gp3): never a name an object inherits. */
-const dimension = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9.-]*$/, "an instance type or volume type such as t3.large or gp3");
+/** A region as AWS spells one; a region a preview names is only looked up live when it has this shape. */
+export const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+/** An instance type or volume type as AWS spells one (t3.large, gp3): never a name an object inherits. */
+export const DIMENSION_NAME = /^[a-z0-9][a-z0-9.-]{0,63}$/;
+const dimension = z.string().regex(DIMENSION_NAME, "an instance type or volume type such as t3.large or gp3");
 
 function regionShape(): z.ZodObject {
   const shape: Record<string, z.ZodType> = {};
@@ -57,10 +59,7 @@ export const priceTableDocument = z
       .strict(),
     /** Figures that are not in the Price List API, each with where it was read and when. */
     sources: z.array(datedSource),
-    regions: z.record(
-      z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "an AWS region such as us-east-1"),
-      regionPricesDocument,
-    ),
+    regions: z.record(z.string().regex(REGION_NAME, "an AWS region such as us-east-1"), regionPricesDocument),
   })
   .strict();
 
@@ -94,6 +93,8 @@ export interface PriceTable {
   priceSources: ReadonlyMap<string, { source: string; read: string }>;
   /** The document it was loaded from, for tools that rewrite it. */
   document: PriceTableDocument;
+  /** What a run asked the AWS Price List API for what the table lacks (`--live-prices`), when it did. */
+  live?: LivePrices;
 }
 
 const usdOf = (value: PriceText) => (typeof value === "string" ? value : value.usd);

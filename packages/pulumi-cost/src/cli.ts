@@ -10,14 +10,15 @@ function freeTypes(): string {
   return `${[...FREE_TYPES].map(([type, why]) => `${type}\t${why}`).join("\n")}\n`;
 }
 
-function main(argv: string[]): void {
+async function main(argv: string[]): Promise<void> {
   if (argv.includes("--help") || argv.includes("-h")) return void process.stdout.write(`${USAGE}\n`);
   if (argv.includes("--json-schema")) {
     return void process.stdout.write(`${JSON.stringify(z.toJSONSchema(costReportSchema), null, 2)}\n`);
   }
   if (argv.includes("--free-types")) return void process.stdout.write(freeTypes());
   try {
-    const { output, exitCode } = run(argv);
+    const { output, exitCode, messages } = await run(argv);
+    for (const message of messages) process.stderr.write(`pulumi-cost: ${message}\n`);
     process.stdout.write(output, () => process.exit(exitCode));
   } catch (error) {
     const known =
@@ -28,4 +29,4 @@ function main(argv: string[]): void {
   }
 }
 
-main(process.argv.slice(2));
+void main(process.argv.slice(2));

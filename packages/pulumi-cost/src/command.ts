@@ -5,18 +5,19 @@ import { DEFAULT_CONFIG_FILE, findConfig } from "./config.js";
 import { BadInputError, LIMITS } from "./limits.js";
 import { GITHUB_COMMENT_LIMIT } from "./markdown.js";
 import { parsePreview } from "./preview.js";
-import { costOfPreview } from "./run.js";
+import { costOfPreview, costOfPreviewWithLivePrices } from "./run.js";
 
 export const USAGE = `Usage: pulumi-cost <preview.json | -> [--config ${DEFAULT_CONFIG_FILE}] [--format markdown|json]
                    [--max-chars 65536] [--region us-east-1] [--approved-by <login>] [--at YYYY-MM-DD]
-                   [--prices <price table .json>]
+                   [--prices <price table .json>] [--live-prices]
        pulumi-cost --json-schema | --free-types | --help
 
 Prices \`pulumi preview --json --show-sames\` output before and after the change, resource by resource in the
 region of its own provider, with the Kubernetes workloads' share of their nodes, and prints the pull-request
 comment (or the JSON report). Settings (guardrail, budget, usage, ...) come from --config, else from
 ${DEFAULT_CONFIG_FILE} in the current directory when there is one; without them no guardrail, budget or usage
-applies.
+applies. --live-prices asks the AWS Price List API (pricing:GetProducts, with the AWS credentials of the
+environment) for the prices the table lacks; without credentials the table's prices are used alone.
 
 Exit codes: 0 priced (within the guardrail, or over it and approved with --approved-by), 3 over the
 guardrail and not approved (the comment is still printed), 2 bad input.`;
@@ -49,7 +50,14 @@ export function readPreviewText(file: string): string {
   }
 }
 
-export function run(argv: string[]): { output: string; exitCode: number } {
+export interface CommandResult {
+  output: string;
+  exitCode: number;
+  /** lines for standard error that do not stop the run (live prices that could not be had) */
+  messages: string[];
+}
+
+export async function run(argv: string[]): Promise<CommandResult> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -62,6 +70,7 @@ export function run(argv: string[]): { output: string; exitCode: number } {
       prices: { type: "string" },
       "approved-by": { type: "string" },
       at: { type: "string" },
+      "live-prices": { type: "boolean", default: false },
     },
     strict: true,
   });
@@ -84,15 +93,18 @@ export function run(argv: string[]): { output: string; exitCode: number } {
     readPreviewText(file),
     file === "-" ? "the preview" : `the preview file ${file}`,
   );
-  const result = costOfPreview({
+  const options = {
     preview,
     config,
     table,
     region: values.region,
     approvedBy: values["approved-by"],
     monthStart: monthStartFrom(values.at),
-    format: values.format,
+    format: values.format as "markdown" | "json",
     maxChars,
-  });
-  return { output: result.output, exitCode: result.exitCode };
+  };
+  const result = values["live-prices"]
+    ? await costOfPreviewWithLivePrices(options)
+    : { ...costOfPreview(options), messages: [] };
+  return { output: result.output, exitCode: result.exitCode, messages: result.messages };
 }

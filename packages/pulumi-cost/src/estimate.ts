@@ -80,6 +80,8 @@ export interface CostEstimate {
     hoursPerMonth: Money;
     currency: string;
     sources: PriceTable["sources"];
+    /** what was asked of the AWS Price List API for this run (--live-prices) */
+    live?: PriceTable["live"];
   };
 }
 

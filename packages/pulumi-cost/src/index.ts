@@ -24,7 +24,7 @@ export {
 export { allocateNodeGroup, type NodeGroupAllocation, type WorkloadShare } from "./allocation.js";
 export { fitNodeGroups, NODE_GROUP, type NodeGroupFit } from "./capacity.js";
 export { CHART_PROFILES, type ChartPod, chartName } from "./charts.js";
-export { monthStartFrom, readPreviewText, run, USAGE } from "./command.js";
+export { type CommandResult, monthStartFrom, readPreviewText, run, USAGE } from "./command.js";
 export { type CostComponent, component, componentsTotal } from "./components.js";
 export {
   type Budget,
@@ -66,6 +66,16 @@ export {
 } from "./inputs.js";
 export { type ClaimPart, helmValuesParts, type LoadBalancerPart } from "./kubernetes-parts.js";
 export { BadInputError, BOUNDS, type Bound, checked, LIMITS } from "./limits.js";
+export {
+  fetchLivePrices,
+  LIVE_LIMITS,
+  type LiveLimits,
+  type LivePriceOptions,
+  type LiveTable,
+  livePriceTable,
+} from "./live/live-prices.js";
+export { type PriceListClientOptions, PriceListUnavailable } from "./live/price-list-client.js";
+export { refreshPriceTable } from "./live/refresh.js";
 export {
   type CommentContext,
   countsLine,
@@ -113,6 +123,7 @@ export { type CostReport, costReportSchema, SCHEMA_VERSION, toReport } from "./r
 export {
   type CostRun,
   costOfPreview,
+  costOfPreviewWithLivePrices,
   EXIT_BAD_INPUT,
   EXIT_OVER_GUARDRAIL,
   type PreviewRunOptions,

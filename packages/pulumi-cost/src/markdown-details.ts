@@ -8,6 +8,7 @@ import {
 } from "@platform/prices";
 import type { NodeGroupAllocation } from "./allocation.js";
 import type { CostEstimate, WorkloadRow } from "./estimate.js";
+import { liveLines } from "./live/live-text.js";
 import { code, codeSpan, joinText, literal, prose, type Text, t } from "./text.js";
 
 /** The collapsed sections below the table: workloads and capacity, usage, not priced, notes, assumptions. */
@@ -187,6 +188,7 @@ export function detailSections(estimate: CostEstimate): Section[] {
     source.note,
     "",
     ...source.sources.map((s) => `- ${s.what}: ${s.source} (read ${s.read})`),
+    ...(source.live ? liveLines(source.live) : []),
   ];
   sections.push((room) => details("Price table", table, room));
   return sections;

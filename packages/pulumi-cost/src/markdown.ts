@@ -170,8 +170,10 @@ function headBlock(estimate: CostEstimate, context: CommentContext): string {
     estimate.mode === "stack"
       ? t`Every resource the program creates for stack ${code(estimate.stack)} in ${where}`
       : t`Stack ${code(estimate.stack)} in ${where}`;
+  const live = estimate.priceSource.live?.found.length ?? 0;
+  const fetched = live > 0 ? `; ${live} ${live === 1 ? "price" : "prices"} from the AWS Price List API` : "";
   head.push(
-    `${scope.markdown()}, at on-demand list prices (price table: ${estimate.priceSource.recorded}), for the ${estimate.priceSource.hoursPerMonth.toFixed()} hours from ${estimate.monthStart}. ${countsLine(estimate)}.`,
+    `${scope.markdown()}, at on-demand list prices (price table: ${estimate.priceSource.recorded}${fetched}), for the ${estimate.priceSource.hoursPerMonth.toFixed()} hours from ${estimate.monthStart}. ${countsLine(estimate)}.`,
   );
   const alerts: Text[] = [...guardrailLine(context.guardrail, context.approvalLabel ?? "cost-approved")];
   alerts.push(...estimate.notices.map((notice) => t`ℹ️ ${notice}`));

@@ -111,6 +111,18 @@ const capacitySchema = z
   })
   .strict();
 
+const lookup = { region: z.string(), key: z.string(), dimension: z.string().optional() };
+const liveSchema = z
+  .object({
+    at: z.string().describe("when the lookups were made, UTC"),
+    source: z.string().describe("how each live price is cited"),
+    found: z.array(z.object({ ...lookup, usd: decimal }).strict()),
+    notFound: z.array(z.object(lookup).strict()).describe("the API answered without it: not priced"),
+    failed: z.array(z.object({ ...lookup, reason: z.string() }).strict()).describe("not fetched: not priced"),
+    error: z.string().optional().describe("why the API could not be used at all"),
+  })
+  .strict();
+
 export const costReportSchema = z
   .object({
     schemaVersion: z.literal(SCHEMA_VERSION),
@@ -127,6 +139,7 @@ export const costReportSchema = z
         kind: z.string(),
         note: z.string(),
         sources: z.array(z.object({ what: z.string(), source: z.string(), read: z.string() }).strict()),
+        live: liveSchema.optional().describe("what was asked of the AWS Price List API (--live-prices)"),
       })
       .strict(),
     totals: z
@@ -308,6 +321,7 @@ export function toReport(
       kind: estimate.priceSource.kind,
       note: estimate.priceSource.note,
       sources: estimate.priceSource.sources,
+      ...(estimate.priceSource.live ? { live: estimate.priceSource.live } : {}),
     },
     totals: {
       before: centsString(estimate.totalBefore),

@@ -2,6 +2,7 @@ import type { PriceTable } from "@platform/prices";
 import type { CostConfig } from "./config.js";
 import { type CostEstimate, estimateChanges } from "./estimate.js";
 import { evaluateGuardrail, type GuardrailOutcome } from "./guardrail.js";
+import { type LivePriceOptions, livePriceTable } from "./live/live-prices.js";
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from "./markdown.js";
 import { changesFromPreview, neverDeployed, type PreviewDigest, stackOfPreview } from "./preview.js";
 import { regionsOf } from "./regions.js";
@@ -50,18 +51,23 @@ export interface CostRun {
   exitCode: 0 | typeof EXIT_OVER_GUARDRAIL;
 }
 
-/** A preview priced before and after, judged against the guardrail, rendered: what the CLI prints. */
-export function costOfPreview(options: PreviewRunOptions): CostRun {
-  const { preview, config, table } = options;
+function estimateOfPreview(options: PreviewRunOptions, table: PriceTable): CostEstimate {
+  const { preview, config } = options;
   const fallback = options.region ?? config.region;
   const regions = regionsOf(preview, { region: fallback });
   const stack = config.stack ?? stackOfPreview(preview)?.stack ?? "unknown";
-  const estimate = estimateChanges(changesFromPreview(preview, { region: fallback }), table, {
+  return estimateChanges(changesFromPreview(preview, { region: fallback }), table, {
     stack,
     region: regions.stackRegion(),
     config,
     monthStart: options.monthStart,
   });
+}
+
+/** A preview priced before and after, judged against the guardrail, rendered: what the CLI prints. */
+export function costOfPreview(options: PreviewRunOptions): CostRun {
+  const { preview, config } = options;
+  const estimate = estimateOfPreview(options, options.table);
   const guardrail = config.guardrail
     ? evaluateGuardrail(estimate, config.guardrail, {
         approvedBy: options.approvedBy,
@@ -75,4 +81,20 @@ export function costOfPreview(options: PreviewRunOptions): CostRun {
     output: renderEstimate(estimate, { ...options, guardrail }),
     exitCode: guardrail && !guardrail.passes ? EXIT_OVER_GUARDRAIL : 0,
   };
+}
+
+/**
+ * As costOfPreview, with what the price table lacks for this preview asked of the AWS Price List API first
+ * (`--live-prices`); `messages` says, for standard error, when live prices could not be had.
+ */
+export async function costOfPreviewWithLivePrices(
+  options: PreviewRunOptions,
+  live: LivePriceOptions = {},
+): Promise<CostRun & { messages: string[] }> {
+  const { table, messages } = await livePriceTable(
+    options.table,
+    (recording) => estimateOfPreview(options, recording),
+    live,
+  );
+  return { ...costOfPreview({ ...options, table }), messages };
 }

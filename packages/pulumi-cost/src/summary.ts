@@ -8,6 +8,7 @@ import {
   type UsageLine,
   type WorkloadRow,
 } from "./estimate.js";
+import { liveWarning } from "./live/live-text.js";
 import type { ChangeKind } from "./preview.js";
 import type { Side } from "./side.js";
 import { code, prose, type Text, t } from "./text.js";
@@ -151,6 +152,7 @@ export function summarise(
     capacity: { before: before?.allocations ?? [], after: after.allocations },
     notices,
     warnings: [
+      ...[liveWarning(table.live)].filter((w): w is Text => w !== undefined),
       ...resourceWarnings,
       ...(before?.warnings ?? []).filter((w) => !afterWarnings.has(w.plain)),
       ...after.warnings,
@@ -166,6 +168,7 @@ export function summarise(
       hoursPerMonth: table.hoursPerMonth,
       currency: table.currency,
       sources: table.sources,
+      ...(table.live ? { live: table.live } : {}),
     },
   };
 }

@@ -82,21 +82,21 @@ describe("the configuration", () => {
 });
 
 describe("the command", () => {
-  it("prints the comment and exits 0 without a configuration", () => {
-    const { output, exitCode } = run([previewFile, "--at", "2026-12-01"]);
+  it("prints the comment and exits 0 without a configuration", async () => {
+    const { output, exitCode } = await run([previewFile, "--at", "2026-12-01"]);
     expect(exitCode).toBe(0);
     // 2 × t3.medium $60.74 + 2 × 20 GiB gp3 $3.20
     expect(output.split("\n")[0]).toBe("**Monthly cost will rise by $63.94, to $63.94**");
   });
 
-  it("exits 3 over a configured guardrail, 0 once approved", () => {
+  it("exits 3 over a configured guardrail, 0 once approved", async () => {
     const config = join(scratch, "strict.yaml");
     writeFileSync(config, "guardrail:\n  monthlyIncreaseUsd: 50\n");
-    expect(run([previewFile, "--config", config]).exitCode).toBe(3);
-    expect(run([previewFile, "--config", config, "--approved-by", "mona"]).exitCode).toBe(0);
+    expect((await run([previewFile, "--config", config])).exitCode).toBe(3);
+    expect((await run([previewFile, "--config", config, "--approved-by", "mona"])).exitCode).toBe(0);
   });
 
-  it("refuses bad options and files as bad input", () => {
+  it("refuses bad options and files as bad input", async () => {
     for (const args of [
       [previewFile, "--format", "html"],
       [previewFile, "--max-chars", "10"],
@@ -106,7 +106,7 @@ describe("the command", () => {
       [previewFile, "--prices", join(scratch, "none.json")],
       [],
     ]) {
-      expect(() => run(args), JSON.stringify(args)).toThrow(BadInputError);
+      await expect(run(args), JSON.stringify(args)).rejects.toThrow(BadInputError);
     }
   });
 });

@@ -1,9 +1,11 @@
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { startSimulator } from "@platform/price-list-simulator";
+import { AWS_PRICE_TABLE } from "@platform/prices";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /**
@@ -24,8 +26,12 @@ interface Result {
   stdout: string;
   stderr: string;
 }
-const cost = (args: string[]): Promise<Result> =>
-  run(join(project, "node_modules", ".bin", "pulumi-cost"), args, { cwd: project, timeout: 60_000 }).then(
+const cost = (args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Result> =>
+  run(join(project, "node_modules", ".bin", "pulumi-cost"), args, {
+    cwd: project,
+    env,
+    timeout: 60_000,
+  }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (error: { code?: number; stdout?: string; stderr?: string }) => ({
       code: error.code ?? -1,
@@ -149,5 +155,37 @@ describe("pulumi-cost in another project, with its settings and without them", (
     const { code, stderr } = await cost(["no-such-preview.json"]);
     expect(code).toBe(2);
     expect(stderr).toContain("cannot read the preview file no-such-preview.json");
+  });
+});
+
+describe("pulumi-cost --live-prices in another project", () => {
+  it("asks the AWS Price List API for what its table lacks, with the SDK its tarball installs", async () => {
+    const simulator = await startSimulator();
+    try {
+      // The project's own table, without Tokyo: the bastion's t3.micro is asked of the API.
+      const regions = Object.fromEntries(
+        Object.entries(AWS_PRICE_TABLE.regions).filter(([region]) => region !== "ap-northeast-1"),
+      );
+      writeFileSync(join(project, "prices.json"), JSON.stringify({ ...AWS_PRICE_TABLE, regions }));
+      const { code, stdout, stderr } = await cost(
+        ["production.preview.json", "--at", "2026-12-01", "--prices", "prices.json", "--live-prices"],
+        {
+          PATH: process.env.PATH,
+          AWS_ENDPOINT_URL_PRICING: simulator.running.url,
+          AWS_ACCESS_KEY_ID: "AKIDFOREIGNPROJECT",
+          AWS_SECRET_ACCESS_KEY: "not-a-secret",
+        },
+      );
+      expect(code).toBe(0);
+      expect(stderr).not.toContain("pulumi-cost:");
+      // t3.micro in Tokyo, $0.0136 × 730 = $9.93, on top of the $435.78 above.
+      expect(stdout).toContain("t3.micro × 730 h × $0.0136/h = $9.93");
+      expect(stdout.split("\n")[0]).toBe(
+        "**Monthly cost will rise by $106.75 (+31.5%), to at least $445.71**",
+      );
+      expect(simulator.stats.requests.GetProducts).toBeGreaterThan(0);
+    } finally {
+      await simulator.running.shutdown();
+    }
   });
 });

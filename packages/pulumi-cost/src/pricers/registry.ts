@@ -1,3 +1,4 @@
+import { MissingPriceError } from "@platform/prices";
 import type { PricedInput } from "../inputs.js";
 import { t } from "../text.js";
 import type { ResourceUsage } from "../usage.js";
@@ -85,7 +86,14 @@ export function priceResource(resource: PricedInput, setup: PricingSetup): Resou
         : t`the region it is billed in is not known: give its provider a region, or run with --region`,
     );
   }
-  const base = pricer ? pricer(resource, context) : undefined;
-  const configured = context.resourceUsage.of(resource.name, resource.type, context.side).length > 0;
-  return configured ? withUsage(base, resource, context) : base;
+  try {
+    const base = pricer ? pricer(resource, context) : undefined;
+    const configured = context.resourceUsage.of(resource.name, resource.type, context.side).length > 0;
+    return configured ? withUsage(base, resource, context) : base;
+  } catch (error) {
+    // Only a region made of live prices lacks a price the pricers take for granted.
+    if (!(error instanceof MissingPriceError)) throw error;
+    const { key, region } = error.lookup;
+    return notPriced(t`no ${key} price for region ${region}: ${error.reason}`);
+  }
 }

@@ -1,9 +1,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { PricingClient } from "@aws-sdk/client-pricing";
+import { type Simulator, startSimulator } from "@platform/price-list-simulator";
 import { AWS_PRICE_TABLE, onDemandPrice, type PriceListProduct, pricesByDimension } from "@platform/prices";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { refreshPriceTable } from "./refresh-prices";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { refreshPriceTable } from "../src/live/refresh.js";
 
 // Products in the GetProducts PriceList shape (FormatVersion aws_v1): product attributes plus
 // OnDemand terms whose price dimensions carry pricePerUnit.USD as a decimal string.
@@ -120,6 +120,16 @@ const answers: Record<string, PriceListProduct[]> = {
 
 let server: Server;
 let endpoint: string;
+const saved = { ...process.env };
+/** The SDK finds the API where the environment points it, with the environment's credentials. */
+const pointAt = (url: string) => {
+  process.env.AWS_ENDPOINT_URL_PRICING = url;
+  process.env.AWS_ACCESS_KEY_ID = "AKIDEXAMPLE";
+  process.env.AWS_SECRET_ACCESS_KEY = "example-secret";
+};
+afterEach(() => {
+  process.env = { ...saved };
+});
 const requests: { target: string; serviceCode: string; nextToken?: string; filters: unknown[] }[] = [];
 
 beforeAll(async () => {
@@ -177,13 +187,9 @@ describe("Price List response mapping", () => {
 
 describe("refresh-prices against a local Price List stand-in", () => {
   it("rewrites a region from paginated GetProducts answers and keeps what the API did not return", async () => {
-    const client = new PricingClient({
-      region: "us-east-1",
-      endpoint,
-      credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "example-secret" },
-    });
+    pointAt(endpoint);
     const before = AWS_PRICE_TABLE;
-    const { table, missing } = await refreshPriceTable(client, before, ["eu-central-1"], "2030-01-02");
+    const { table, missing } = await refreshPriceTable(before, ["eu-central-1"], "2030-01-02");
     const prices = table.regions["eu-central-1"];
     expect(prices?.ec2InstanceHour?.["t3.medium"]).toBe("0.048");
     expect(prices?.ec2InstanceHour?.["m6i.large"]).toBe("0.115");
@@ -214,8 +220,29 @@ describe("refresh-prices against a local Price List stand-in", () => {
     const ec2Pages = requests.filter(
       (r) => r.serviceCode === "AmazonEC2" && JSON.stringify(r.filters).includes("instanceType"),
     );
-    // one product per page: the paginator followed NextToken to the end
+    // one product per page: the client followed NextToken to the end
     expect(ec2Pages.length).toBe(answers.AmazonEC2?.length);
     expect(JSON.stringify(ec2Pages[0]?.filters)).toContain('"Field":"regionCode","Value":"eu-central-1"');
+  });
+});
+
+describe("refresh-prices against the Price List simulator", () => {
+  let simulator: Simulator;
+  beforeAll(async () => {
+    simulator = await startSimulator();
+  });
+  afterAll(async () => {
+    await simulator?.running.shutdown();
+  });
+
+  it("never gives a new region another region's figures: what the API lacks there is missing", async () => {
+    pointAt(simulator.running.url);
+    const { table, missing } = await refreshPriceTable(AWS_PRICE_TABLE, ["ap-northeast-1"], "2026-12-07");
+    const tokyo = table.regions["ap-northeast-1"] as Record<string, Record<string, string> | string>;
+    // In the facts for Tokyo: t3.large $0.1088, NAT $0.062; not there: gp3 storage.
+    expect((tokyo.ec2InstanceHour as Record<string, string>)["t3.large"]).toBe("0.1088");
+    expect(tokyo.natGatewayHour).toBe("0.062");
+    expect(tokyo.ebsStorageGbMonth).toBeUndefined();
+    expect(missing["ap-northeast-1"]).toContain("ebsStorageGbMonth.gp3");
   });
 });
