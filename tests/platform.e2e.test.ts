@@ -15,7 +15,7 @@ import { LONG_TERM_SERIES } from "../alerts/long-term-store.js";
 import { type Catalogue, catalogue, type ServiceEntry } from "../catalogue/services.js";
 import { withProgramLogCaptured } from "../infra/cost/program-log.js";
 import { estimateOfStack } from "../infra/cost/stack-estimate.js";
-import { runProgramUnderMocks } from "../infra/testing/mocks.js";
+import { runProgramUnderMocks } from "../infra/under-mocks/mocks.js";
 import { dashboardQueries, METRIC_CONTRACT_QUERIES, runChecks, seriesCount } from "../local/check.js";
 import { defaultEntryPoint } from "../local/components/services.js";
 import { DASHBOARDS_DIR, ruleFiles } from "../local/configs.js";

@@ -17,7 +17,7 @@ import { loadDefaultThresholds } from "../../thresholds/thresholds";
 import { kubePrometheusStackValues } from "../components/monitoring";
 import { repositoryRoot } from "../platform";
 import { listStacks } from "../stack-config";
-import { runProgramUnderMocks } from "../testing/mocks";
+import { runProgramUnderMocks } from "../under-mocks/mocks";
 import { costExporterUsage } from "./exporter-usage";
 import { inventoryGroups } from "./inventory";
 import {

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { repositoryPath } from "@platform/repository";
 import { beforeAll, describe, expect, it } from "vitest";
 import { kubeStateMetricsLabel } from "../../alerts/rules/live-cost";
-import type { Inputs } from "../testing/mocks";
+import type { Inputs } from "../under-mocks/mocks";
 import { exampleStackRuns, monitoringRelease, type StackRuns } from "./stacks";
 
 /**

@@ -5,7 +5,7 @@ import { KEEP_REGEX, LONG_TERM_RETENTION_DAYS } from "../../alerts/long-term-sto
 import { LONG_TERM_DATASOURCE } from "../../thresholds/dashboards";
 import type { PolicyDocument } from "../components/iam";
 import { AMP_DATASOURCE_PLUGIN, LONG_TERM_STORE_ACTIONS } from "../components/long-term-store";
-import { type Inputs, type MockedResource, runProgram } from "../testing/mocks";
+import { type Inputs, type MockedResource, runProgram } from "../under-mocks/mocks";
 import { identityAllows } from "./iam-evaluator";
 import { exampleStackRuns, ofType, releaseOf, type StackRuns } from "./stacks";
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { repositoryPath } from "@platform/repository";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { runProgram } from "../testing/mocks";
+import { runProgram } from "../under-mocks/mocks";
 import { ofType } from "./stacks";
 
 /**

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadDefaultThresholds } from "../../thresholds/thresholds";
-import type { MockedResource, ProgramRun } from "../testing/mocks";
+import type { MockedResource, ProgramRun } from "../under-mocks/mocks";
 import { exampleStackRuns, ofType, type StackRuns } from "./stacks";
 
 /**

@@ -22,7 +22,7 @@ import {
 import type { RuleGroup } from "../../alerts/rules/rule.js";
 import { withProgramLogCaptured } from "../../infra/cost/program-log.js";
 import { estimateOfStack } from "../../infra/cost/stack-estimate.js";
-import { runProgramUnderMocks } from "../../infra/testing/mocks.js";
+import { runProgramUnderMocks } from "../../infra/under-mocks/mocks.js";
 import { type DemoInventory, demoInventoryOf } from "../demo-inventory.js";
 import type { LocalContext, Row } from "./types.js";
 

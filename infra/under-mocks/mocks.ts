@@ -9,7 +9,7 @@ import { type MockCaller, mockCallerOf } from "./mock-caller";
 
 /**
  * Runs the real Pulumi program under `pulumi.runtime.setMocks` (no CLI, no cloud) and returns every
- * resource it registered. Used by the infra tests and by the pull-request cost diff (`npm run cost`).
+ * resource it registered. Run by `npm start` (the demo inventory), the pull-request cost diff (`npm run cost`) and the tests.
  */
 
 // biome-ignore lint/suspicious/noExplicitAny: callers (tests, npm run cost) walk nested inputs of any resource type
