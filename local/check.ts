@@ -7,7 +7,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { terminalText } from "@platform/service-kit";
 import { DASHBOARDS_DIR } from "./configs.js";
-import { interpolateBuiltins, interpolateVariables, queryTiming } from "./dashboard-viewer/grafana.js";
+import { interpolateBuiltins, queryTiming } from "./dashboard-viewer/grafana.js";
+import { interpolateVariables } from "./dashboard-viewer/grafana-variables.js";
 
 /** The queries the metric contract promises return data against a storefront under traffic. */
 export const METRIC_CONTRACT_QUERIES = [

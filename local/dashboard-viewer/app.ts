@@ -5,9 +5,9 @@
  *
  * It answers Grafana's addresses (`/d/<uid>`, `/api/dashboards/uid/<uid>`), so the dashboards' links
  * between each other and the alerts' dashboard links work unchanged when it runs on Grafana's port. The
- * page's script is TypeScript (`browser/`, and the pure `grafana.ts` and `units.ts` it shares with the
- * tests), turned into JavaScript once, when first asked for; uPlot is served from node_modules. Nothing
- * comes from the network.
+ * page's script is TypeScript (`browser/`, and the pure `grafana.ts`, `grafana-variables.ts` and `units.ts`
+ * it shares with the tests), turned into JavaScript once, when first asked for; uPlot is served from
+ * node_modules. Nothing comes from the network.
  */
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
@@ -28,7 +28,16 @@ import { allPanels, type Dashboard, parseInterval } from "./grafana.js";
 const HERE = import.meta.dirname;
 
 /** The page's modules, by the path the browser asks for under /assets/app/ (no other file is served). */
-const BROWSER_MODULES = ["browser/viewer", "browser/panels", "grafana", "units"] as const;
+const BROWSER_MODULES = [
+  "browser/viewer",
+  "browser/panels",
+  "browser/panel-kit",
+  "browser/timeseries",
+  "browser/prometheus",
+  "grafana",
+  "grafana-variables",
+  "units",
+] as const;
 
 /** The Prometheus HTTP API paths the page may read through the viewer: queries and label values only. */
 const PROMETHEUS_READS =
