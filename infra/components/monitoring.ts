@@ -220,21 +220,7 @@ export class Monitoring extends pulumi.ComponentResource {
     super("platform:monitoring:Monitoring", name, {}, opts);
     const k8sOpts = { parent: this, provider: args.provider };
 
-    const namespace = new k8s.core.v1.Namespace(
-      `${name}-ns`,
-      {
-        metadata: {
-          name: args.namespace,
-          // node-exporter needs the host's network, PID namespace and /proc: privileged by design.
-          // Warnings still report anything below "restricted".
-          labels: {
-            "pod-security.kubernetes.io/enforce": "privileged",
-            "pod-security.kubernetes.io/warn": "restricted",
-          },
-        },
-      },
-      { ...k8sOpts, dependsOn: args.storage ? [args.storage] : [] },
-    );
+    const namespace = this.namespace(name, args, k8sOpts);
     this.namespaceResource = namespace;
     const inNamespace = { ...k8sOpts, dependsOn: [namespace] };
 
@@ -253,28 +239,7 @@ export class Monitoring extends pulumi.ComponentResource {
       inNamespace,
     );
 
-    if (!telegramChatConfigured(args.telegramChatId)) {
-      pulumi.log.warn(
-        "platform:telegramChatId is not set: Alertmanager runs without Telegram notifications (the telegram " +
-          "receiver has no telegram_configs) until it is",
-        this,
-      );
-    }
-    if (!args.telegramBotToken) {
-      pulumi.log.warn(
-        "platform:telegramBotToken is not set: Alertmanager starts, but Telegram notifications fail until it is",
-        this,
-      );
-    }
-    const telegram = new k8s.core.v1.Secret(
-      `${name}-telegram`,
-      {
-        metadata: { name: telegramSecretName, namespace: args.namespace },
-        type: "Opaque",
-        stringData: { [telegramTokenKey]: args.telegramBotToken ?? pulumi.secret("not-configured") },
-      },
-      inNamespace,
-    );
+    const telegram = this.telegramSecret(name, args, inNamespace);
 
     this.release = new k8s.helm.v3.Release(
       `${name}-kube-prometheus-stack`,
@@ -303,6 +268,78 @@ export class Monitoring extends pulumi.ComponentResource {
       },
     );
 
+    this.repositoryObjects(name, args, { ...inNamespace, dependsOn: [this.release] }, inNamespace);
+
+    this.grafanaAdminPassword = pulumi.secret(password.result);
+    this.grafanaAccess =
+      args.grafanaExposure === "cluster-ip"
+        ? pulumi.output(
+            `kubectl --namespace ${args.namespace} port-forward service/${grafanaServiceName} 3000:80, then open ${PORT_FORWARD_GRAFANA_URL}`,
+          )
+        : pulumi.output(
+            `open ${args.grafanaUrl} and log in as admin (pulumi stack output --show-secrets grafanaAdminPassword)`,
+          );
+    this.registerOutputs({
+      grafanaAccess: this.grafanaAccess,
+      grafanaAdminPassword: this.grafanaAdminPassword,
+    });
+  }
+
+  /** The namespace, privileged for node-exporter; created after the storage that provisions its volumes. */
+  private namespace(name: string, args: MonitoringArgs, k8sOpts: pulumi.CustomResourceOptions) {
+    return new k8s.core.v1.Namespace(
+      `${name}-ns`,
+      {
+        metadata: {
+          name: args.namespace,
+          // node-exporter needs the host's network, PID namespace and /proc: privileged by design.
+          // Warnings still report anything below "restricted".
+          labels: {
+            "pod-security.kubernetes.io/enforce": "privileged",
+            "pod-security.kubernetes.io/warn": "restricted",
+          },
+        },
+      },
+      { ...k8sOpts, dependsOn: args.storage ? [args.storage] : [] },
+    );
+  }
+
+  /** The Telegram bot token's Secret Alertmanager mounts, with a warning for each Telegram setting not set. */
+  private telegramSecret(name: string, args: MonitoringArgs, inNamespace: pulumi.CustomResourceOptions) {
+    if (!telegramChatConfigured(args.telegramChatId)) {
+      pulumi.log.warn(
+        "platform:telegramChatId is not set: Alertmanager runs without Telegram notifications (the telegram " +
+          "receiver has no telegram_configs) until it is",
+        this,
+      );
+    }
+    if (!args.telegramBotToken) {
+      pulumi.log.warn(
+        "platform:telegramBotToken is not set: Alertmanager starts, but Telegram notifications fail until it is",
+        this,
+      );
+    }
+    return new k8s.core.v1.Secret(
+      `${name}-telegram`,
+      {
+        metadata: { name: telegramSecretName, namespace: args.namespace },
+        type: "Opaque",
+        stringData: { [telegramTokenKey]: args.telegramBotToken ?? pulumi.secret("not-configured") },
+      },
+      inNamespace,
+    );
+  }
+
+  /**
+   * The stack's dashboards (ConfigMaps Grafana's sidecar loads) and rule files (PrometheusRules, whose CRD
+   * comes with the chart: `afterChart`).
+   */
+  private repositoryObjects(
+    name: string,
+    args: MonitoringArgs,
+    afterChart: pulumi.CustomResourceOptions,
+    inNamespace: pulumi.CustomResourceOptions,
+  ) {
     for (const { file, content } of dashboardFiles(args.thresholds)) {
       new k8s.core.v1.ConfigMap(
         `${name}-dashboard-${objectNameFor(file, ".json")}`,
@@ -334,23 +371,8 @@ export class Monitoring extends pulumi.ComponentResource {
           },
           spec: parseYaml(content) as Record<string, unknown>,
         },
-        // The PrometheusRule CRD comes with the chart.
-        { ...inNamespace, dependsOn: [this.release] },
+        afterChart,
       );
     }
-
-    this.grafanaAdminPassword = pulumi.secret(password.result);
-    this.grafanaAccess =
-      args.grafanaExposure === "cluster-ip"
-        ? pulumi.output(
-            `kubectl --namespace ${args.namespace} port-forward service/${grafanaServiceName} 3000:80, then open ${PORT_FORWARD_GRAFANA_URL}`,
-          )
-        : pulumi.output(
-            `open ${args.grafanaUrl} and log in as admin (pulumi stack output --show-secrets grafanaAdminPassword)`,
-          );
-    this.registerOutputs({
-      grafanaAccess: this.grafanaAccess,
-      grafanaAdminPassword: this.grafanaAdminPassword,
-    });
   }
 }
