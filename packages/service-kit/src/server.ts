@@ -109,43 +109,18 @@ export function jsonError(
   return c.json({ error, message, ...details }, status);
 }
 
-/**
- * The Hono app every service starts from: request ids, JSON access logs, the metric contract's HTTP
- * metrics, `/health`, `/ready`, `/metrics`, a body-size limit and JSON errors. The service adds its
- * own routes to `kit.app`.
- */
-export function createServiceKit({
-  name,
-  logger = createLogger({ service: name }),
-  metrics = createServiceMetrics(),
-  ready,
-  maxBodyBytes = 64 * 1024,
-  unmeteredPaths = ["/metrics", "/health", "/ready"],
-  slowRequestSeconds = 1,
-  summary,
-}: ServiceKitOptions): ServiceKit {
-  const lifecycle: Lifecycle = { draining: false };
-  const app: ServiceApp = new Hono<ServiceEnv>();
+/** What observing a request reads: the app, its metrics and logger, whether it drains, when a request is slow. */
+interface ObserverContext {
+  app: ServiceApp;
+  metrics: ServiceMetrics;
+  logger: Logger;
+  lifecycle: Lifecycle;
+  slowRequestSeconds: number;
+}
 
-  const unmetered = new Set(unmeteredPaths);
-  // Only requests that can carry a body pay for the limit: reading the body stream of a GET would turn
-  // the node adapter's lightweight request into a full Fetch Request for nothing.
-  app.on(
-    ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-    "*",
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: (c) =>
-        jsonError(c, 413, "payload_too_large", `Request bodies are limited to ${maxBodyBytes} bytes.`),
-    }),
-  );
-
-  // Requests are observed around the app's fetch rather than in a middleware: a Hono app whose route is
-  // the only handler for a request calls it directly, while any middleware puts every request through
-  // Hono's promise-based compose, which alone costs about a tenth of the throughput of a fast route
-  // (`npm run bench` compares the storefront with a bare Hono app).
-  /** Counts, times and (when due) logs one answered request; adds the headers the answer needs. */
-  const observe = (
+/** Counts, times and (when due) logs one answered request; adds the headers the answer needs. */
+function requestObserver({ app, metrics, logger, lifecycle, slowRequestSeconds }: ObserverContext): Observe {
+  return (
     request: Request,
     bindings: RequestBindings,
     path: string,
@@ -182,11 +157,29 @@ export function createServiceKit({
     if (lifecycle.draining) headers.push(["Connection", "close"]);
     return withHeaders(res, headers);
   };
+}
 
-  // Requests are observed around the app's fetch rather than in a middleware: a Hono app whose route is the
-  // only handler for a request calls it directly, while any middleware puts every request through Hono's
-  // promise-based compose, which alone costs about a tenth of the throughput of a fast route (`npm run
-  // bench` compares the storefront with a bare Hono app). The synchronous path creates no closure.
+type Observe = (
+  request: Request,
+  bindings: RequestBindings,
+  path: string,
+  started: number | undefined,
+  res: Response | undefined,
+) => Response | undefined;
+
+/**
+ * Observes every request around the app's fetch rather than in a middleware: a Hono app whose route is the
+ * only handler for a request calls it directly, while any middleware puts every request through Hono's
+ * promise-based compose, which alone costs about a tenth of the throughput of a fast route (`npm run
+ * bench` compares the storefront with a bare Hono app). The synchronous path creates no closure.
+ */
+function meterFetch(
+  app: ServiceApp,
+  logger: Logger,
+  metrics: ServiceMetrics,
+  unmetered: ReadonlySet<string>,
+  observe: Observe,
+): void {
   const dispatch = app.fetch;
   app.fetch = (request, env, executionCtx) => {
     const bindings = new RequestBindings(request, env, logger);
@@ -212,6 +205,41 @@ export function createServiceKit({
       },
     );
   };
+}
+
+/**
+ * The Hono app every service starts from: request ids, JSON access logs, the metric contract's HTTP
+ * metrics, `/health`, `/ready`, `/metrics`, a body-size limit and JSON errors. The service adds its
+ * own routes to `kit.app`.
+ */
+export function createServiceKit({
+  name,
+  logger = createLogger({ service: name }),
+  metrics = createServiceMetrics(),
+  ready,
+  maxBodyBytes = 64 * 1024,
+  unmeteredPaths = ["/metrics", "/health", "/ready"],
+  slowRequestSeconds = 1,
+  summary,
+}: ServiceKitOptions): ServiceKit {
+  const lifecycle: Lifecycle = { draining: false };
+  const app: ServiceApp = new Hono<ServiceEnv>();
+
+  const unmetered = new Set(unmeteredPaths);
+  // Only requests that can carry a body pay for the limit: reading the body stream of a GET would turn
+  // the node adapter's lightweight request into a full Fetch Request for nothing.
+  app.on(
+    ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+    "*",
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: (c) =>
+        jsonError(c, 413, "payload_too_large", `Request bodies are limited to ${maxBodyBytes} bytes.`),
+    }),
+  );
+
+  const observe = requestObserver({ app, metrics, logger, lifecycle, slowRequestSeconds });
+  meterFetch(app, logger, metrics, unmetered, observe);
 
   app.get("/health", (c) => c.json({ status: "ok", service: name }));
   app.get("/ready", async (c) => {
