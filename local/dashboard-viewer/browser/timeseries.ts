@@ -1,6 +1,6 @@
 /** A time series panel drawn with uPlot, in the panel's own unit, decimals, min and max, thresholds and legend. */
 import uPlot from "uplot";
-import type { Panel } from "../grafana.js";
+import type { FieldDefaults, Panel, Threshold } from "../grafana.js";
 import { cssColor, formatTick } from "../units.js";
 import {
   AXIS,
@@ -16,9 +16,8 @@ import {
   withAlpha,
 } from "./panel-kit.js";
 
-export function drawTimeseries(panel: Panel, body: HTMLElement, frames: Frame[]): DrawOutcome {
-  const defaults = panel.fieldConfig?.defaults ?? {};
-  const custom = defaults.custom ?? {};
+/** Every frame's values on one shared, sorted time axis (null where a frame has no sample). */
+function alignedColumns(frames: Frame[]): { times: number[]; columns: (number | null)[][] } {
   const times = [...new Set(frames.flatMap((f) => f.times))].sort((a, b) => a - b);
   const at = new Map(times.map((t, i) => [t, i]));
   const columns = frames.map((frame) => {
@@ -28,6 +27,65 @@ export function drawTimeseries(panel: Panel, body: HTMLElement, frames: Frame[])
     });
     return column;
   });
+  return { times, columns };
+}
+
+/** The legend under the chart: each series' name beside its colour. */
+function legendOf(names: string[], colors: string[]): HTMLElement {
+  const legend = document.createElement("div");
+  legend.className = "legend";
+  names.forEach((name, i) => {
+    const item = Object.assign(document.createElement("span"), { textContent: name });
+    item.style.setProperty("--swatch", colors[i] as string);
+    legend.append(item);
+  });
+  return legend;
+}
+
+/** The y axis' range: the data's with room around it, unless the panel fixes min or max. */
+function yRange(defaults: FieldDefaults): uPlot.Range.Function {
+  return (_u, dataMin, dataMax) => {
+    // A flat line gets room around it (a flat zero the range 0–1), as Grafana gives it.
+    const [low, high]: [number, number] =
+      dataMin === dataMax
+        ? dataMin === 0
+          ? [0, 1]
+          : [dataMin - Math.abs(dataMin) * 0.1, dataMax + Math.abs(dataMax) * 0.1]
+        : (uPlot.rangeNum(dataMin, dataMax, 0.1, true) as [number, number]);
+    // A line at the very edge would be half cut off: keep a sliver of room unless the panel fixes the edge.
+    const room = (high - low) * 0.015;
+    const min = defaults.min ?? (dataMin <= low ? low - room : low);
+    const max = defaults.max ?? (dataMax >= high ? high + room : high);
+    return [min, Math.max(max, min + Number.EPSILON)];
+  };
+}
+
+/** The panel's thresholds drawn as lines across the chart (solid or dashed), when its style asks for them. */
+function thresholdLines(steps: Threshold[], thresholdMode: string): (u: uPlot) => void {
+  return (u) => {
+    if (!["line", "dashed", "line+area", "dashed+area"].includes(thresholdMode)) return;
+    const { ctx } = u;
+    ctx.save();
+    ctx.lineWidth = 1;
+    if (thresholdMode.startsWith("dashed")) ctx.setLineDash([6, 4]);
+    for (const step of steps) {
+      if (step.value === null) continue;
+      const y = u.valToPos(step.value, "y", true);
+      if (y < u.bbox.top || y > u.bbox.top + u.bbox.height) continue;
+      ctx.strokeStyle = cssColor(step.color);
+      ctx.beginPath();
+      ctx.moveTo(u.bbox.left, y);
+      ctx.lineTo(u.bbox.left + u.bbox.width, y);
+      ctx.stroke();
+    }
+    ctx.restore();
+  };
+}
+
+export function drawTimeseries(panel: Panel, body: HTMLElement, frames: Frame[]): DrawOutcome {
+  const defaults = panel.fieldConfig?.defaults ?? {};
+  const custom = defaults.custom ?? {};
+  const { times, columns } = alignedColumns(frames);
   const empty = nothingToShow(body, frames, panel);
   if (empty) return empty;
   const points = countPoints(frames);
@@ -37,16 +95,7 @@ export function drawTimeseries(panel: Panel, body: HTMLElement, frames: Frame[])
   const names = frames.map(seriesName);
   const colors = frames.map((_, i) => seriesColor(i, defaults));
   const legendShown = (panel.options?.legend as { showLegend?: boolean } | undefined)?.showLegend !== false;
-  if (legendShown) {
-    const legend = document.createElement("div");
-    legend.className = "legend";
-    names.forEach((name, i) => {
-      const item = Object.assign(document.createElement("span"), { textContent: name });
-      item.style.setProperty("--swatch", colors[i] as string);
-      legend.append(item);
-    });
-    body.append(legend);
-  }
+  if (legendShown) body.append(legendOf(names, colors));
   const legendHeight = body.querySelector<HTMLElement>(".legend")?.offsetHeight ?? 0;
   const width = Math.max(120, body.clientWidth - 8);
   const height = Math.max(60, body.clientHeight - legendHeight - 6);
@@ -62,20 +111,7 @@ export function drawTimeseries(panel: Panel, body: HTMLElement, frames: Frame[])
     scales: {
       x: { time: true },
       y: {
-        range: (_u, dataMin, dataMax) => {
-          // A flat line gets room around it (a flat zero the range 0–1), as Grafana gives it.
-          const [low, high]: [number, number] =
-            dataMin === dataMax
-              ? dataMin === 0
-                ? [0, 1]
-                : [dataMin - Math.abs(dataMin) * 0.1, dataMax + Math.abs(dataMax) * 0.1]
-              : (uPlot.rangeNum(dataMin, dataMax, 0.1, true) as [number, number]);
-          // A line at the very edge would be half cut off: keep a sliver of room unless the panel fixes the edge.
-          const room = (high - low) * 0.015;
-          const min = defaults.min ?? (dataMin <= low ? low - room : low);
-          const max = defaults.max ?? (dataMax >= high ? high + room : high);
-          return [min, Math.max(max, min + Number.EPSILON)];
-        },
+        range: yRange(defaults),
       },
     },
     axes: [
@@ -110,26 +146,7 @@ export function drawTimeseries(panel: Panel, body: HTMLElement, frames: Frame[])
       })),
     ],
     hooks: {
-      draw: [
-        (u) => {
-          if (!["line", "dashed", "line+area", "dashed+area"].includes(thresholdMode)) return;
-          const { ctx } = u;
-          ctx.save();
-          ctx.lineWidth = 1;
-          if (thresholdMode.startsWith("dashed")) ctx.setLineDash([6, 4]);
-          for (const step of steps) {
-            if (step.value === null) continue;
-            const y = u.valToPos(step.value, "y", true);
-            if (y < u.bbox.top || y > u.bbox.top + u.bbox.height) continue;
-            ctx.strokeStyle = cssColor(step.color);
-            ctx.beginPath();
-            ctx.moveTo(u.bbox.left, y);
-            ctx.lineTo(u.bbox.left + u.bbox.width, y);
-            ctx.stroke();
-          }
-          ctx.restore();
-        },
-      ],
+      draw: [thresholdLines(steps, thresholdMode)],
     },
   };
   charts.set(body, new uPlot(options, [times, ...columns] as uPlot.AlignedData, chart));
