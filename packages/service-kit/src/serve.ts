@@ -110,38 +110,7 @@ export function serveService(kit: ServiceKit, { config, onShutdown, handleSignal
       const { port } = server.address() as AddressInfo;
       const host = config.HOST === "0.0.0.0" || config.HOST === "::" ? "127.0.0.1" : config.HOST;
       const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
-      let stopping: Promise<ShutdownOutcome> | undefined;
-
-      const shutdown = (reason = "shutdown requested") => {
-        stopping ??= (async () => {
-          kit.lifecycle.draining = true;
-          kit.logger.info("shutting down: no new connections, finishing in-flight requests", {
-            reason,
-            timeoutMs: config.SHUTDOWN_TIMEOUT,
-          });
-          // One deadline for the whole shutdown: draining requests and the service's own cleanup share it,
-          // so the process always exits within SHUTDOWN_TIMEOUT (plus a moment), whatever the cleanup does.
-          const deadline = Date.now() + config.SHUTDOWN_TIMEOUT;
-          const closed = new Promise<void>((done) => server.close(() => done()));
-          server.closeIdleConnections();
-          let outcome: ShutdownOutcome =
-            (await beforeDeadline(closed, deadline)) === "done" ? "drained" : "timeout";
-          if (outcome === "timeout") {
-            kit.logger.warn("shutdown timeout reached; closing the remaining connections");
-            server.closeAllConnections();
-          }
-          if (onShutdown) {
-            const cleanup = Promise.resolve().then(onShutdown);
-            if ((await beforeDeadline(cleanup, Math.max(deadline, Date.now() + 1000))) === "timeout") {
-              kit.logger.warn("shutdown cleanup did not finish in time; exiting without it");
-              outcome = "timeout";
-            }
-          }
-          kit.logger[outcome === "drained" ? "info" : "warn"]("stopped", { outcome });
-          return outcome;
-        })();
-        return stopping;
-      };
+      const shutdown = gracefulShutdown(kit, server, config.SHUTDOWN_TIMEOUT, onShutdown);
 
       if (handleSignals) {
         // A shutdown cut short by its timeout dropped work: say so with the exit status.
@@ -164,7 +133,49 @@ export function serveService(kit: ServiceKit, { config, onShutdown, handleSignal
   });
 }
 
-/** The response with these headers set; a copy when the response's own headers are immutable. */
+/**
+ * Stops accepting, lets in-flight requests finish until the deadline, then runs the service's cleanup within
+ * the same deadline; called again, it answers the same shutdown.
+ */
+function gracefulShutdown(
+  kit: ServiceKit,
+  server: Server,
+  shutdownTimeout: number,
+  onShutdown: (() => void | Promise<void>) | undefined,
+): (reason?: string) => Promise<ShutdownOutcome> {
+  let stopping: Promise<ShutdownOutcome> | undefined;
+  return (reason = "shutdown requested") => {
+    stopping ??= (async () => {
+      kit.lifecycle.draining = true;
+      kit.logger.info("shutting down: no new connections, finishing in-flight requests", {
+        reason,
+        timeoutMs: shutdownTimeout,
+      });
+      // One deadline for the whole shutdown: draining requests and the service's own cleanup share it,
+      // so the process always exits within SHUTDOWN_TIMEOUT (plus a moment), whatever the cleanup does.
+      const deadline = Date.now() + shutdownTimeout;
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      server.closeIdleConnections();
+      let outcome: ShutdownOutcome =
+        (await beforeDeadline(closed, deadline)) === "done" ? "drained" : "timeout";
+      if (outcome === "timeout") {
+        kit.logger.warn("shutdown timeout reached; closing the remaining connections");
+        server.closeAllConnections();
+      }
+      if (onShutdown) {
+        const cleanup = Promise.resolve().then(onShutdown);
+        if ((await beforeDeadline(cleanup, Math.max(deadline, Date.now() + 1000))) === "timeout") {
+          kit.logger.warn("shutdown cleanup did not finish in time; exiting without it");
+          outcome = "timeout";
+        }
+      }
+      kit.logger[outcome === "drained" ? "info" : "warn"]("stopped", { outcome });
+      return outcome;
+    })();
+    return stopping;
+  };
+}
+
 /** Waits for `work` until the deadline (epoch ms); says which came first. */
 async function beforeDeadline(work: Promise<unknown>, deadline: number): Promise<"done" | "timeout"> {
   let timer: NodeJS.Timeout | undefined;

@@ -266,6 +266,7 @@ export function createServiceKit({
   return { name, app, logger, metrics, lifecycle };
 }
 
+/** The response with these headers set; a copy when the response's own headers are immutable. */
 function withHeaders(res: Response, headers: [string, string][]): Response {
   try {
     for (const [name, value] of headers) res.headers.set(name, value);
