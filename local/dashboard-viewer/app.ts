@@ -104,6 +104,26 @@ async function transpile(file: string): Promise<string> {
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+/** A read passed on to one Prometheus: queries and label values only. */
+async function passOn(c: Context, base: string, prefix: string): Promise<Response> {
+  const url = new URL(c.req.url);
+  const path = url.pathname.slice(prefix.length);
+  if (!PROMETHEUS_READS.test(path)) {
+    return c.json({ status: "error", error: `not a read this viewer passes on: ${path}` }, 404);
+  }
+  try {
+    const res = await fetch(`${base}${path}${url.search}`, {
+      signal: AbortSignal.timeout(15_000),
+    });
+    return new Response(res.body, {
+      status: res.status,
+      headers: { "Content-Type": res.headers.get("Content-Type") ?? "application/json" },
+    });
+  } catch (err) {
+    return c.json({ status: "error", error: `Prometheus did not answer: ${(err as Error).message}` }, 502);
+  }
+}
+
 /** JSON inside a <script> element: `<` escaped so no value can close the element. */
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, "\\u003c");
 
@@ -237,25 +257,6 @@ export function createDashboardViewer({
     return c.json({ dashboard: found.dashboard, meta: { file: `dashboards/${found.file}` } });
   });
 
-  /** A read passed on to one Prometheus: queries and label values only. */
-  const passOn = async (c: Context, base: string, prefix: string) => {
-    const url = new URL(c.req.url);
-    const path = url.pathname.slice(prefix.length);
-    if (!PROMETHEUS_READS.test(path)) {
-      return c.json({ status: "error", error: `not a read this viewer passes on: ${path}` }, 404);
-    }
-    try {
-      const res = await fetch(`${base}${path}${url.search}`, {
-        signal: AbortSignal.timeout(15_000),
-      });
-      return new Response(res.body, {
-        status: res.status,
-        headers: { "Content-Type": res.headers.get("Content-Type") ?? "application/json" },
-      });
-    } catch (err) {
-      return c.json({ status: "error", error: `Prometheus did not answer: ${(err as Error).message}` }, 502);
-    }
-  };
   app.get("/api/prometheus/*", (c) => passOn(c, prometheusUrl, "/api/prometheus"));
   app.get("/api/datasources/:uid/*", (c) => {
     const uid = c.req.param("uid");
