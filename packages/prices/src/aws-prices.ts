@@ -20,6 +20,12 @@ export const AWS_PRICE_TABLE: PriceTableDocument = {
         'aws.amazon.com/eks/pricing; AWS Containers blog, "Amazon EKS extended support for Kubernetes versions pricing" ($0.60 per cluster per hour in total from the April 2024 billing cycle); the bill shows it as the usage type AmazonEKS-Hours:extendedSupport beside AmazonEKS-Hours:perCluster',
       read: "2026-12-01",
     },
+    {
+      what: "ampSamplesIngestedPer10M, ampStorageGbMonth, ampQuerySamplesPerBillion (us-east-1 only): $0.90 per 10M samples ingested for the first 2B samples a month (then $0.35 per 10M for the next 250B, $0.16 per 10M beyond: the table keeps the first tier, the highest), $0.03 per GB-month stored, $0.10 per billion query samples processed; the free tier (40M samples, 10 GB, 200B QSP a month) is not applied, like every other free tier here. Other regions have no figure until a refresh from the Price List API (usage types AMP:MetricSampleCount, AMP:MetricStorageByteHrs, AMP:QuerySamplesProcessed) gives one",
+      source:
+        "aws.amazon.com/prometheus/pricing (structure, units and free tier read there; the tier prices as that page's US East (N. Virginia) table is quoted in a 2025 price survey citing it, and eu-west-1's $0.35 second tier and $0.03 storage as quoted from the bill's EU-AMP usage types)",
+      read: "2026-12-07",
+    },
   ],
   regions: {
     "us-east-1": {
@@ -92,6 +98,9 @@ export const AWS_PRICE_TABLE: PriceTableDocument = {
       s3StandardGbMonth: "0.023",
       cloudwatchLogsIngestPerGb: "0.5",
       cloudwatchMetricMonth: "0.3",
+      ampSamplesIngestedPer10M: "0.9",
+      ampStorageGbMonth: "0.03",
+      ampQuerySamplesPerBillion: "0.1",
       costExplorerApiRequest: "0.01",
     },
     "us-west-2": {

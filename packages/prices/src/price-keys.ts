@@ -203,6 +203,29 @@ export const PRICE_KEYS = {
     usageType: "CW:MetricMonitorUsage",
     required: true,
   },
+  ampSamplesIngestedPer10M: {
+    description:
+      "Amazon Managed Service for Prometheus metric samples ingested, per 10 million samples (first tier: the first 2 billion a month; the API lists the price per sample)",
+    unit: "10M samples",
+    service: "AmazonPrometheus",
+    usageType: "AMP:MetricSampleCount",
+    scale: times(10_000_000),
+  },
+  ampStorageGbMonth: {
+    description:
+      "Amazon Managed Service for Prometheus metrics stored (samples and metadata), per GB-month (1 GB = 2^30 bytes)",
+    unit: "GB-month",
+    service: "AmazonPrometheus",
+    usageType: "AMP:MetricStorageByteHrs",
+  },
+  ampQuerySamplesPerBillion: {
+    description:
+      "Amazon Managed Service for Prometheus query samples processed (QueryMetric API), per billion samples (the API lists the price per sample)",
+    unit: "billion samples",
+    service: "AmazonPrometheus",
+    usageType: "AMP:QuerySamplesProcessed",
+    scale: times(1_000_000_000),
+  },
   costExplorerApiRequest: {
     description: "Cost Explorer API request",
     unit: "request",

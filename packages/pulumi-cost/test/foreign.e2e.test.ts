@@ -60,7 +60,9 @@ beforeAll(async () => {
 // Before: NAT gateway $0.048 × 730 = $35.04, its IPv4 $3.65, EKS $73.00, node group 2 × m6i.large $0.107 × 730
 // = $156.22 + 2 × 50 GiB × $0.088 = $8.80, scratch gp2 100 GiB × $0.11 = $11.00, old IPv4 $3.65, archive in
 // eu-central-1 500 GiB × $0.0952 = $47.60: $338.96. After: the node group at 3 ($234.33 + $13.20), scratch gp3
-// $8.80, old IPv4 gone, the NLB $0.0252 × 730 = $18.40, the claim 20 GiB × $0.088 = $1.76: $435.78, +$96.82.
+// $8.80, old IPv4 gone, the NLB $0.0252 × 730 = $18.40, the claim 20 GiB × $0.088 = $1.76, the Ingress `web`
+// (class alb) an ALB $0.0252 × 730 = $18.40 (its public addresses not known: no tagged subnet): $454.18,
+// +$115.22 (115.22 ÷ 338.96 = 34.0%).
 describe("pulumi-cost installed from its tarball into another project", () => {
   it("installs nothing of this repository but the engine and its bundled price table", () => {
     const manifest = JSON.parse(
@@ -73,14 +75,14 @@ describe("pulumi-cost installed from its tarball into another project", () => {
   it("prices the project's preview with its own settings: totals, regions, hedging, guardrail", async () => {
     const { code, stdout } = await cost(["production.preview.json", "--at", "2026-12-01"]);
     expect(code).toBe(3);
-    expect(stdout.split("\n")[0]).toBe("**Monthly cost will rise by $96.82 (+28.6%), to at least $435.78**");
+    expect(stdout.split("\n")[0]).toBe("**Monthly cost will rise by $115.22 (+34%), to at least $454.18**");
     expect(stdout).toContain("Stack `production` in eu-central-1, eu-west-1, at on-demand list prices");
-    expect(stdout).toContain("28 resources: 9 priced, 1 usage-based only, 13 free, 5 not priced.");
+    expect(stdout).toContain("28 resources: 10 priced, 1 usage-based only, 13 free, 4 not priced.");
     expect(stdout).toContain(
-      "❌ Over stack `production`'s cost guardrail: the monthly increase of +$96.82 is above the stack's guardrail of $75.00. The preview check fails until a maintainer adds the `spend-approved` label.",
+      "❌ Over stack `production`'s cost guardrail: the monthly increase of +$115.22 is above the stack's guardrail of $75.00. The preview check fails until a maintainer adds the `spend-approved` label.",
     );
     expect(stdout).toContain(
-      "⚠️ $435.78 is above the stack's monthly budget of $400.00 (the shop's FinOps plan).",
+      "⚠️ $454.18 is above the stack's monthly budget of $400.00 (the shop's FinOps plan).",
     );
     expect(stdout).toContain("3 × m6i.large × 730 h × $0.107/h = $234.33");
     // the instance in Tokyo: a region the table does not have, never priced at another's
@@ -92,7 +94,9 @@ describe("pulumi-cost installed from its tarball into another project", () => {
     ]) {
       expect(stdout).toContain(`resource type ${type} is not priced`);
     }
-    expect(stdout).toContain("| **total** | | | **$338.96** | **≥ $435.78** | **+$96.82** |");
+    expect(stdout).toContain("| **total** | | | **$338.96** | **≥ $454.18** | **+$115.22** |");
+    expect(stdout).toContain("ALB × 730 h × $0.0252/h = $18.40");
+    expect(stdout).toContain("internet-facing ALB: its public IPv4 addresses (one per subnet) are not known");
     expect(stdout).toContain("1,000 GB × $0.048/GB = $48.00 (natGateway.dataProcessedGb)");
   });
 });
@@ -112,9 +116,9 @@ describe("pulumi-cost in another project, with its settings and without them", (
     const report = JSON.parse(stdout);
     expect(report.totals).toEqual({
       before: "338.96",
-      after: "435.78",
-      change: "96.82",
-      changePercent: "28.6",
+      after: "454.18",
+      change: "115.22",
+      changePercent: "34",
       atLeast: true,
     });
     const regionOf = (name: string) =>
@@ -133,7 +137,7 @@ describe("pulumi-cost in another project, with its settings and without them", (
     rmSync(join(project, "pulumi-cost.yaml"));
     const { code, stdout } = await cost(["production.preview.json", "--at", "2026-12-01"]);
     expect(code).toBe(0);
-    expect(stdout.split("\n")[0]).toBe("**Monthly cost will rise by $96.82 (+28.6%), to at least $435.78**");
+    expect(stdout.split("\n")[0]).toBe("**Monthly cost will rise by $115.22 (+34%), to at least $454.18**");
     expect(stdout).not.toMatch(/guardrail|budget/);
     expect(stdout).toContain("Usage-based charges, not in the total (no usage configured: unit prices only)");
     // this repository's settings: its label, stacks, budget, usage file, settings namespace, files
@@ -178,10 +182,10 @@ describe("pulumi-cost --live-prices in another project", () => {
       );
       expect(code).toBe(0);
       expect(stderr).not.toContain("pulumi-cost:");
-      // t3.micro in Tokyo, $0.0136 × 730 = $9.93, on top of the $435.78 above.
+      // t3.micro in Tokyo, $0.0136 × 730 = $9.93, on top of the $454.18 above (+$125.15, 125.15 ÷ 338.96 = 36.9%).
       expect(stdout).toContain("t3.micro × 730 h × $0.0136/h = $9.93");
       expect(stdout.split("\n")[0]).toBe(
-        "**Monthly cost will rise by $106.75 (+31.5%), to at least $445.71**",
+        "**Monthly cost will rise by $125.15 (+36.9%), to at least $464.11**",
       );
       expect(simulator.stats.requests.GetProducts).toBeGreaterThan(0);
     } finally {
