@@ -2,6 +2,7 @@ export { AWS_PRICE_TABLE } from "./aws-prices.js";
 export { INSTANCE_TYPES, type InstanceTypeCapacity, instanceTypeCapacity } from "./instance-types.js";
 export {
   centsString,
+  DECIMAL_TEXT,
   exact,
   formatQuantity,
   formatSignedUsd,
@@ -11,6 +12,7 @@ export {
   percentOf,
   sum,
   toCents,
+  UNSIGNED_DECIMAL_TEXT,
   ZERO,
 } from "./money.js";
 export {
