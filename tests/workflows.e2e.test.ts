@@ -429,7 +429,7 @@ describe("preview (items 7 and 12, the cost guardrail)", () => {
     );
     // pulumi/actions only installs the CLI here.
     for (const step of usesOf(preview, "pulumi/actions")) expect(step.with?.command).toBeUndefined();
-    const cost = steps(preview).find((s) => s.uses === "./.github/actions/pulumi-cost") as Yaml;
+    const cost = steps(preview).find((s) => String(s.uses).endsWith("/.github/actions/pulumi-cost")) as Yaml;
     expect(cost.with["preview-file"]).toBe("${{ runner.temp }}/preview.json");
   });
 
@@ -458,12 +458,12 @@ describe("preview (items 7 and 12, the cost guardrail)", () => {
 
   it("prices, comments and applies the guardrail through the pulumi-cost action with this template's npm run cost", () => {
     const all = steps(preview);
-    const cost = all.findIndex((s) => s.uses === "./.github/actions/pulumi-cost");
+    const cost = all.findIndex((s) => String(s.uses).endsWith("/.github/actions/pulumi-cost"));
     const fail = all.length - 1;
     const action = all[cost] as Yaml;
     expect(action.with).toMatchObject({
       stack: "${{ matrix.stack }}",
-      command: 'npm run --silent cost -- --stack "$STACK_NAME"',
+      command: expect.stringMatching(/^npm run --silent cost -- --stack "\$STACK_NAME"/),
       "max-chars": "40000",
       "policy-outcome": "${{ steps.preview.outcome == 'success' && 'passed' || 'failed, see the log' }}",
     });
@@ -473,6 +473,64 @@ describe("preview (items 7 and 12, the cost guardrail)", () => {
     expect(all[fail]?.env.PREVIEW).toBe("${{ steps.preview.outcome }}");
     expect(runOf(all[fail] as Yaml)).toContain('[ "$PREVIEW" != "success" ]');
   });
+});
+
+describe("a pull request cannot loosen its own cost guardrail", () => {
+  const all = steps(job("preview.yml", "preview"));
+  const checkouts = all.filter((s) => String(s.uses ?? "").startsWith("actions/checkout@"));
+  const base = checkouts.find((s) => s.with?.ref === "${{ github.event.pull_request.base.sha }}") as Yaml;
+
+  it("checks out the base commit beside the head's, without credentials, after it", () => {
+    expect(base).toBeDefined();
+    expect(base.with.path).toMatch(/^\.[a-z-]+$/);
+    expect(base.with["persist-credentials"]).toBe(false);
+    // The head's checkout (the workspace itself) cleans the workspace, so it comes first.
+    const head = checkouts.find((s) => s.with?.ref === undefined) as Yaml;
+    expect(head.with?.path).toBeUndefined();
+    expect(all.indexOf(head)).toBeLessThan(all.indexOf(base));
+  });
+
+  it("runs the base commit's pulumi-cost action and approval script, with the base commit's guardrail and budget", () => {
+    const dir = base.with.path as string;
+    const cost = all.find((s) => String(s.uses).endsWith("/.github/actions/pulumi-cost")) as Yaml;
+    expect(cost.uses).toBe(`./${dir}/.github/actions/pulumi-cost`);
+    expect(cost.with.command).toBe(`npm run --silent cost -- --stack "$STACK_NAME" --guardrail-from ${dir}`);
+    // The preview itself is the head's: it runs in the workspace, not in the base's directory.
+    const pulumiPreview = all.find((s) => /\bpulumi preview\b/.test(runOf(s))) as Yaml;
+    expect(pulumiPreview["working-directory"]).toBeUndefined();
+  });
+
+  it("the sparse checkout, as git applies it, holds every file that decides the guardrail and none of the program", async () => {
+    const clone = join(scratch, "base-commit");
+    await run("git", ["clone", "--quiet", "--no-checkout", root, clone]);
+    const patterns = String(base.with["sparse-checkout"]).trim().split("\n");
+    expect(base.with["sparse-checkout-cone-mode"]).toBe(false);
+    await run("git", ["-C", clone, "sparse-checkout", "set", "--no-cone", ...patterns]);
+    await run("git", ["-C", clone, "checkout", "--quiet", "HEAD"]);
+    const { stdout } = await run("git", ["-C", clone, "ls-files", "--cached", "--", "."]);
+    const present = (file: string) => {
+      try {
+        readFileSync(join(clone, file));
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (const file of [
+      ".github/stacks.json",
+      ".github/actions/pulumi-cost/action.yml",
+      ".github/scripts/cost-approval.cjs",
+      ".github/scripts/preview-comment.cjs",
+      "Pulumi.dev.yaml",
+      "Pulumi.prod.yaml",
+    ]) {
+      expect(present(file), file).toBe(true);
+    }
+    for (const file of ["infra/index.ts", "package.json", "infra/bootstrap/Pulumi.ci.yaml"]) {
+      expect(present(file), file).toBe(false);
+    }
+    expect(stdout).toContain(".github/stacks.json");
+  }, 60_000);
 });
 
 describe("deploy builds and pushes what the program references (items 2 and 3)", () => {
