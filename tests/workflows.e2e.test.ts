@@ -845,4 +845,43 @@ describe("dependabot", () => {
       expect(Object.keys(update.groups ?? {}).length).toBeGreaterThan(0);
     }
   });
+
+  it("looks at the pins of every composite action, not only the workflows' (the root scans .github/workflows only)", () => {
+    const config = parse(readFileSync(join(root, ".github", "dependabot.yml"), "utf8")) as Yaml;
+    const actions = (config.updates as Yaml[]).find(
+      (u) => u["package-ecosystem"] === "github-actions",
+    ) as Yaml;
+    const actionsDir = join(root, ".github", "actions");
+    const composite = readdirSync(actionsDir).map((name) => `/.github/actions/${name}`);
+    expect(composite.length).toBeGreaterThan(0);
+    expect(actions.directory).toBeUndefined();
+    expect([...(actions.directories as string[])].sort()).toEqual(["/", ...composite].sort());
+  });
+});
+
+describe("one Pulumi CLI for a preview and its deploy", () => {
+  const pulumiSteps = jobs.flatMap(({ file, job: j }) =>
+    usesOf(j, "pulumi/actions").map((step) => ({ file, job: j, step })),
+  );
+
+  it("every pulumi/actions step installs the CLI of the Pulumi SDK release package-lock.json installs", async () => {
+    expect(pulumiSteps.map(({ file }) => file).sort()).toEqual(["drift.yml", "preview.yml", "pulumi-up.yml"]);
+    const { version: sdk } = JSON.parse(
+      readFileSync(join(root, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8"),
+    ) as { version: string };
+    for (const { file, job: j, step } of pulumiSteps) {
+      const match = /^\$\{\{ steps\.([\w-]+)\.outputs\.version \}\}$/.exec(
+        String(step.with?.["pulumi-version"]),
+      );
+      expect(match, file).not.toBeNull();
+      const all = steps(j);
+      const source = all.find((s) => s.id === match?.[1]) as Yaml;
+      expect(all.indexOf(source), file).toBeLessThan(all.indexOf(step));
+      // The step's own shell line, run here: it must print the installed SDK's version.
+      const output = join(scratch, `pulumi-version-${file}`);
+      writeFileSync(output, "");
+      await run("bash", ["-c", runOf(source)], { cwd: root, env: { ...process.env, GITHUB_OUTPUT: output } });
+      expect(readFileSync(output, "utf8"), file).toBe(`version=${sdk}\n`);
+    }
+  });
 });
