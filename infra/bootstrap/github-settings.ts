@@ -238,7 +238,8 @@ export class GitHubRepositorySettings extends pulumi.ComponentResource {
           ...(env.branches === "deploy-branch"
             ? { deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true } }
             : {}),
-          ...(env.reviewed ? { reviewers: [reviewers] } : {}),
+          // The person who pushed the change cannot approve its own deploy ("Prevent self-review").
+          ...(env.reviewed ? { reviewers: [reviewers], preventSelfReview: true } : {}),
         },
         child,
       );

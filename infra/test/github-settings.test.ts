@@ -157,6 +157,9 @@ describe("environments, variables and the label, as the workflows read them", ()
       { users: [githubIds["octo-maintainer"]], teams: [] },
     ]);
     expect(environments.dev?.reviewers).toBeUndefined();
+    // Whoever pushed or merged the change cannot approve its own production deploy.
+    expect(environments.production?.preventSelfReview).toBe(true);
+    expect(environments.dev?.preventSelfReview).toBeUndefined();
   });
 
   it("sets every repository variable the workflows read, with the bootstrap's own values", () => {
