@@ -103,7 +103,8 @@ describe("the storefront's Ingress", () => {
       aliases: [
         {
           name: "k8s-endpoints-storefront-mock.us-east-1.elb.amazonaws.com",
-          zoneId: "ZMOCKELBUSEAST1",
+          // the Application Load Balancer's zone, as aws.lb.getHostedZoneId answers for loadBalancerType application
+          zoneId: "ZMOCKALBUSEAST1",
           evaluateTargetHealth: true,
         },
       ],
