@@ -255,6 +255,7 @@ export async function definePlatform(
     monitoringNamespace: settings.monitoringNamespace,
     services,
     monitoringCrds: monitoring.release,
+    loadBalancerController: foundation.loadBalancerController?.release,
     provider: foundation.k8sProvider,
   });
   const endpoints = endpointsOf(settings, clusterName, { deployed, apps, monitoring, foundation });

@@ -429,7 +429,7 @@ describe("preview (items 7 and 12, the cost guardrail)", () => {
     );
     // pulumi/actions only installs the CLI here.
     for (const step of usesOf(preview, "pulumi/actions")) expect(step.with?.command).toBeUndefined();
-    const cost = steps(preview).find((s) => s.uses === "./.github/actions/pulumi-cost") as Yaml;
+    const cost = steps(preview).find((s) => String(s.uses).endsWith("/.github/actions/pulumi-cost")) as Yaml;
     expect(cost.with["preview-file"]).toBe("${{ runner.temp }}/preview.json");
   });
 
@@ -458,12 +458,12 @@ describe("preview (items 7 and 12, the cost guardrail)", () => {
 
   it("prices, comments and applies the guardrail through the pulumi-cost action with this template's npm run cost", () => {
     const all = steps(preview);
-    const cost = all.findIndex((s) => s.uses === "./.github/actions/pulumi-cost");
+    const cost = all.findIndex((s) => String(s.uses).endsWith("/.github/actions/pulumi-cost"));
     const fail = all.length - 1;
     const action = all[cost] as Yaml;
     expect(action.with).toMatchObject({
       stack: "${{ matrix.stack }}",
-      command: 'npm run --silent cost -- --stack "$STACK_NAME"',
+      command: expect.stringMatching(/^npm run --silent cost -- --stack "\$STACK_NAME"/),
       "max-chars": "40000",
       // The preview role may call pricing:GetProducts (infra/bootstrap/permissions.ts).
       "live-prices": "true",
@@ -475,6 +475,64 @@ describe("preview (items 7 and 12, the cost guardrail)", () => {
     expect(all[fail]?.env.PREVIEW).toBe("${{ steps.preview.outcome }}");
     expect(runOf(all[fail] as Yaml)).toContain('[ "$PREVIEW" != "success" ]');
   });
+});
+
+describe("a pull request cannot loosen its own cost guardrail", () => {
+  const all = steps(job("preview.yml", "preview"));
+  const checkouts = all.filter((s) => String(s.uses ?? "").startsWith("actions/checkout@"));
+  const base = checkouts.find((s) => s.with?.ref === "${{ github.event.pull_request.base.sha }}") as Yaml;
+
+  it("checks out the base commit beside the head's, without credentials, after it", () => {
+    expect(base).toBeDefined();
+    expect(base.with.path).toMatch(/^\.[a-z-]+$/);
+    expect(base.with["persist-credentials"]).toBe(false);
+    // The head's checkout (the workspace itself) cleans the workspace, so it comes first.
+    const head = checkouts.find((s) => s.with?.ref === undefined) as Yaml;
+    expect(head.with?.path).toBeUndefined();
+    expect(all.indexOf(head)).toBeLessThan(all.indexOf(base));
+  });
+
+  it("runs the base commit's pulumi-cost action and approval script, with the base commit's guardrail and budget", () => {
+    const dir = base.with.path as string;
+    const cost = all.find((s) => String(s.uses).endsWith("/.github/actions/pulumi-cost")) as Yaml;
+    expect(cost.uses).toBe(`./${dir}/.github/actions/pulumi-cost`);
+    expect(cost.with.command).toBe(`npm run --silent cost -- --stack "$STACK_NAME" --guardrail-from ${dir}`);
+    // The preview itself is the head's: it runs in the workspace, not in the base's directory.
+    const pulumiPreview = all.find((s) => /\bpulumi preview\b/.test(runOf(s))) as Yaml;
+    expect(pulumiPreview["working-directory"]).toBeUndefined();
+  });
+
+  it("the sparse checkout, as git applies it, holds every file that decides the guardrail and none of the program", async () => {
+    const clone = join(scratch, "base-commit");
+    await run("git", ["clone", "--quiet", "--no-checkout", root, clone]);
+    const patterns = String(base.with["sparse-checkout"]).trim().split("\n");
+    expect(base.with["sparse-checkout-cone-mode"]).toBe(false);
+    await run("git", ["-C", clone, "sparse-checkout", "set", "--no-cone", ...patterns]);
+    await run("git", ["-C", clone, "checkout", "--quiet", "HEAD"]);
+    const { stdout } = await run("git", ["-C", clone, "ls-files", "--cached", "--", "."]);
+    const present = (file: string) => {
+      try {
+        readFileSync(join(clone, file));
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (const file of [
+      ".github/stacks.json",
+      ".github/actions/pulumi-cost/action.yml",
+      ".github/scripts/cost-approval.cjs",
+      ".github/scripts/preview-comment.cjs",
+      "Pulumi.dev.yaml",
+      "Pulumi.prod.yaml",
+    ]) {
+      expect(present(file), file).toBe(true);
+    }
+    for (const file of ["infra/index.ts", "package.json", "infra/bootstrap/Pulumi.ci.yaml"]) {
+      expect(present(file), file).toBe(false);
+    }
+    expect(stdout).toContain(".github/stacks.json");
+  }, 60_000);
 });
 
 describe("deploy builds and pushes what the program references (items 2 and 3)", () => {
@@ -787,6 +845,45 @@ describe("dependabot", () => {
     for (const update of Object.values(byEcosystem)) {
       expect(update.schedule.interval).toBe("weekly");
       expect(Object.keys(update.groups ?? {}).length).toBeGreaterThan(0);
+    }
+  });
+
+  it("looks at the pins of every composite action, not only the workflows' (the root scans .github/workflows only)", () => {
+    const config = parse(readFileSync(join(root, ".github", "dependabot.yml"), "utf8")) as Yaml;
+    const actions = (config.updates as Yaml[]).find(
+      (u) => u["package-ecosystem"] === "github-actions",
+    ) as Yaml;
+    const actionsDir = join(root, ".github", "actions");
+    const composite = readdirSync(actionsDir).map((name) => `/.github/actions/${name}`);
+    expect(composite.length).toBeGreaterThan(0);
+    expect(actions.directory).toBeUndefined();
+    expect([...(actions.directories as string[])].sort()).toEqual(["/", ...composite].sort());
+  });
+});
+
+describe("one Pulumi CLI for a preview and its deploy", () => {
+  const pulumiSteps = jobs.flatMap(({ file, job: j }) =>
+    usesOf(j, "pulumi/actions").map((step) => ({ file, job: j, step })),
+  );
+
+  it("every pulumi/actions step installs the CLI of the Pulumi SDK release package-lock.json installs", async () => {
+    expect(pulumiSteps.map(({ file }) => file).sort()).toEqual(["drift.yml", "preview.yml", "pulumi-up.yml"]);
+    const { version: sdk } = JSON.parse(
+      readFileSync(join(root, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8"),
+    ) as { version: string };
+    for (const { file, job: j, step } of pulumiSteps) {
+      const match = /^\$\{\{ steps\.([\w-]+)\.outputs\.version \}\}$/.exec(
+        String(step.with?.["pulumi-version"]),
+      );
+      expect(match, file).not.toBeNull();
+      const all = steps(j);
+      const source = all.find((s) => s.id === match?.[1]) as Yaml;
+      expect(all.indexOf(source), file).toBeLessThan(all.indexOf(step));
+      // The step's own shell line, run here: it must print the installed SDK's version.
+      const output = join(scratch, `pulumi-version-${file}`);
+      writeFileSync(output, "");
+      await run("bash", ["-c", runOf(source)], { cwd: root, env: { ...process.env, GITHUB_OUTPUT: output } });
+      expect(readFileSync(output, "utf8"), file).toBe(`version=${sdk}\n`);
     }
   });
 });

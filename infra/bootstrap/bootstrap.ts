@@ -75,6 +75,7 @@ function checkApprovers(settings: BootstrapSettings, stacks: CiStack[]) {
     );
   }
   checkReviewerTeams(settings.githubRepository, settings.deployReviewers);
+  checkReviewerTeams(settings.githubRepository, settings.codeOwners, "bootstrap:codeOwners");
 }
 
 /** What the repository's GitHub settings hold, from the bootstrap's settings and what it created. */
@@ -109,7 +110,7 @@ function githubSettingsArgs(
     secrets: made.environmentSecrets,
     reviewers: reviewersGate ? settings.deployReviewers : [],
     requiredChecks: requiredCheckNames(stacks.filter((s) => s.pullRequestPreview).map((s) => s.name)),
-    pullRequestApprovals: !reviewersGate && stacks.some((s) => s.requiresApproval) ? 1 : 0,
+    codeOwners: settings.codeOwners,
   };
 }
 

@@ -1,7 +1,10 @@
+import { relative } from "node:path";
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { DEFAULT_THRESHOLDS_FILE } from "../../thresholds/thresholds";
 import { SettingsError } from "../settings-loader";
+import { repositoryRoot } from "../stack-config";
 import { GITHUB_ACTIONS_APP_ID } from "./required-checks";
 
 /**
@@ -41,8 +44,37 @@ export interface GitHubSettingsArgs {
   /** GitHub logins and `<org>/<team>` slugs. */
   reviewers: string[];
   requiredChecks: string[];
-  /** Approving reviews every pull request into the deploy branch needs (the gate where there are no reviewers). */
-  pullRequestApprovals: number;
+  /** GitHub logins and `<org>/<team>` slugs who own the files that decide the cost guardrail and the deploys. */
+  codeOwners: string[];
+}
+
+/**
+ * The files that decide whether a pull request's preview passes and what a merge deploys. A pull request's
+ * preview runs its own workflow file, so only a review by someone else holds for them (infra/cost/README.md).
+ */
+export const GUARDED_PATHS: readonly string[] = [
+  // workflows, the pulumi-cost action, cost-approval.cjs, stacks.json's guardrails, CODEOWNERS itself
+  "/.github/",
+  // the stacks' settings, their monthly budgets among them, and the budget's default
+  "/Pulumi.*.yaml",
+  `/${relative(repositoryRoot, DEFAULT_THRESHOLDS_FILE).split("\\").join("/")}`,
+  // the `cost` command, the template's adapter and usage, the engine, the policy pack, the roles and this ruleset
+  "/package.json",
+  "/infra/cost/",
+  "/packages/pulumi-cost/",
+  "/infra/policy/",
+  "/infra/bootstrap/",
+];
+
+/** The CODEOWNERS file: every guarded path owned by every code owner. */
+export function codeOwnersFile(owners: readonly string[]): string {
+  const handles = owners.map((owner) => `@${owner}`).join(" ");
+  return [
+    "# Written by the bootstrap (infra/bootstrap, bootstrap:codeOwners); the ruleset on the deploy branch",
+    "# requires a code owner's review of any pull request that changes these files.",
+    ...GUARDED_PATHS.map((path) => `${path} ${handles}`),
+    "",
+  ].join("\n");
 }
 
 /** The right-sizing workflow's GitHub App key: read only by `main`'s jobs in the drift environment. */
@@ -113,12 +145,16 @@ export function environmentSecretsSetting(
 }
 
 /** Teams can review only in their own organisation's repositories: checked before any resource. */
-export function checkReviewerTeams(repository: string, reviewers: readonly string[]) {
+export function checkReviewerTeams(
+  repository: string,
+  reviewers: readonly string[],
+  setting = "bootstrap:deployReviewers",
+) {
   const owner = repository.split("/")[0];
   const foreign = reviewers.filter((r) => r.includes("/") && r.split("/")[0] !== owner);
   if (foreign.length > 0) {
     throw new SettingsError(
-      `Invalid bootstrap settings:\n  bootstrap:deployReviewers: ${foreign.join(", ")}: a team must belong to ${owner}, the repository's owner`,
+      `Invalid bootstrap settings:\n  ${setting}: ${foreign.join(", ")}: a team must belong to ${owner}, the repository's owner`,
     );
   }
 }
@@ -137,15 +173,14 @@ function reviewerIds(reviewers: string[], opts: pulumi.InvokeOptions) {
 
 /**
  * On the deploy branch: changes only through pull requests that pass the required checks (reported by the
- * GitHub Actions app), no deletion, no force push; with `pullRequestApprovals`, a review by someone other than
- * the last pusher.
+ * GitHub Actions app), no deletion, no force push, and an approving review by someone other than the last
+ * pusher, a code owner's where the pull request changes a guarded path.
  */
 function deployBranchRuleset(
   repository: string,
   args: GitHubSettingsArgs,
   opts: pulumi.CustomResourceOptions,
 ) {
-  const approvals = args.pullRequestApprovals;
   return new github.RepositoryRuleset(
     `${args.deployBranch}-branch`,
     {
@@ -165,9 +200,10 @@ function deployBranchRuleset(
         deletion: true,
         nonFastForward: true,
         pullRequest: {
-          requiredApprovingReviewCount: approvals,
-          dismissStaleReviewsOnPush: approvals > 0,
-          requireLastPushApproval: approvals > 0,
+          requiredApprovingReviewCount: 1,
+          dismissStaleReviewsOnPush: true,
+          requireLastPushApproval: true,
+          requireCodeOwnerReview: true,
         },
         requiredStatusChecks: {
           requiredChecks: args.requiredChecks.map((context) => ({
@@ -202,7 +238,8 @@ export class GitHubRepositorySettings extends pulumi.ComponentResource {
           ...(env.branches === "deploy-branch"
             ? { deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true } }
             : {}),
-          ...(env.reviewed ? { reviewers: [reviewers] } : {}),
+          // The person who pushed the change cannot approve its own deploy ("Prevent self-review").
+          ...(env.reviewed ? { reviewers: [reviewers], preventSelfReview: true } : {}),
         },
         child,
       );
@@ -234,8 +271,22 @@ export class GitHubRepositorySettings extends pulumi.ComponentResource {
       },
       child,
     );
+    // Committed before the ruleset exists: once it does, main takes changes through pull requests only.
+    const codeOwners = new github.RepositoryFile(
+      "codeowners",
+      {
+        repository,
+        branch: args.deployBranch,
+        file: ".github/CODEOWNERS",
+        content: codeOwnersFile(args.codeOwners),
+        commitMessage:
+          "CODEOWNERS: the files that decide the cost guardrail and the deploys (bootstrap:codeOwners)",
+        overwriteOnCreate: true,
+      },
+      child,
+    );
     this.requiredChecks = args.requiredChecks;
-    deployBranchRuleset(repository, args, child);
+    deployBranchRuleset(repository, args, { ...child, dependsOn: [codeOwners] });
     this.registerOutputs({ requiredChecks: args.requiredChecks });
   }
 }

@@ -50,6 +50,14 @@ export const bootstrapSettingsSchema = z
       .max(6)
       .default([]),
     /**
+     * Who owns the files that decide the cost guardrail and the deploys (CODEOWNERS, github-settings.ts): GitHub
+     * logins or `<org>/<team>` slugs with write access. The ruleset on the deploy branch requires one of them to
+     * approve any pull request that changes those files.
+     */
+    codeOwners: z
+      .array(z.string().regex(/^[A-Za-z0-9-]+(\/[A-Za-z0-9._-]+)?$/, "GitHub logins or <org>/<team> slugs"))
+      .min(1, "at least one GitHub login or <org>/<team> that reviews changes to the cost guardrail"),
+    /**
      * Activate the platform's tag keys as cost-allocation tags (cost-allocation-tags.ts): only once they have
      * appeared on billed usage (up to 24 hours after the first deploy), and only from a management account or
      * one outside any organisation; before that AWS refuses, hence off by default.
@@ -96,7 +104,7 @@ export function parseBootstrapSettings(raw: Record<string, string>) {
     title: "bootstrap settings",
     schema: bootstrapSettingsSchema,
     raw,
-    structuredKeys: new Set(["deployReviewers"]),
+    structuredKeys: new Set(["deployReviewers", "codeOwners"]),
     secretKeys: bootstrapSecretKeys,
     documentedIn: "infra/README.md",
   });

@@ -18,8 +18,17 @@ export interface AppsArgs {
   services: DeployedService[];
   /** The resource that installs the ServiceMonitor CRD (the kube-prometheus-stack release). */
   monitoringCrds: pulumi.Resource;
+  /** The AWS Load Balancer Controller's release, where the stack runs it: its webhook adds pod readiness gates. */
+  loadBalancerController?: pulumi.Resource | undefined;
   provider: k8s.Provider;
 }
+
+/**
+ * With IP targets, a pod counts as ready only once the ALB's target group reports it healthy, so a rolling
+ * update never leaves the target group without a healthy target (AWS Load Balancer Controller, "Pod readiness
+ * gate"). The controller's webhook injects the gate into pods created after it runs, in namespaces so labelled.
+ */
+export const POD_READINESS_GATE_LABEL = "elbv2.k8s.aws/pod-readiness-gate-inject";
 
 /** The apps namespace (Pod Security restricted, default deny) and one PlatformService per catalogue service. */
 export class Apps extends pulumi.ComponentResource {
@@ -41,10 +50,11 @@ export class Apps extends pulumi.ComponentResource {
             "pod-security.kubernetes.io/enforce-version": "latest",
             "pod-security.kubernetes.io/warn": "restricted",
             "pod-security.kubernetes.io/audit": "restricted",
+            ...(args.loadBalancerController ? { [POD_READINESS_GATE_LABEL]: "enabled" } : {}),
           },
         },
       },
-      k8sOpts,
+      args.loadBalancerController ? { ...k8sOpts, dependsOn: [args.loadBalancerController] } : k8sOpts,
     );
     new k8s.networking.v1.NetworkPolicy(
       `${name}-default-deny`,

@@ -241,7 +241,8 @@ export class Endpoints extends pulumi.ComponentResource {
   /** An alias record for a name, to the load balancer the controller made for its Ingress. */
   private addressRecord(name: string, args: EndpointsArgs, host: string, ingress: k8s.networking.v1.Ingress) {
     const awsOpts = { parent: this, provider: args.awsProvider };
-    const elbZone = aws.elb.getHostedZoneIdOutput({}, awsOpts);
+    // The ALB's own lookup (the Classic ELB one answers the same zone today, by coincidence of region).
+    const elbZone = aws.lb.getHostedZoneIdOutput({ loadBalancerType: "application" }, awsOpts);
     new aws.route53.Record(
       `${name}-address`,
       {

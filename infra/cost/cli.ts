@@ -22,12 +22,14 @@ import { stackSettings, templateConfig, USAGE_FILE_PATH } from "./template-confi
 const USAGE = `Usage: npm run cost -- [--preview <pulumi-preview.json>] [--stack dev] [--approved-by <github login>]
                       [--region us-east-1] [--format markdown|json] [--max-chars 65536]
                       [--prices <price table .json>] [--usage infra/cost/usage.yaml] [--at YYYY-MM-DD]
-                      [--live-prices] [--program-warnings] [--json-schema]
+                      [--live-prices] [--guardrail-from <dir>] [--program-warnings] [--json-schema]
 
 Without --preview, runs the Pulumi program under mocks with the stack's settings (Pulumi.<stack>.yaml) and
 prices every resource it creates. With --preview, prices the changes in \`pulumi preview --json\` output and
 checks them against the stack's cost guardrail in .github/stacks.json. --live-prices asks the AWS Price
 List API for the prices the table lacks (with the environment's AWS credentials; without them, the table alone).
+--guardrail-from reads the guardrail (.github/stacks.json) and the budget (Pulumi.<stack>.yaml) from a checkout
+of them as merged, e.g. a pull request's base commit, so the pull request cannot loosen its own guardrail.
 
 Exit codes: 0 priced (within the guardrail, or over it and approved with --approved-by), 3 over the
 guardrail and not approved (the comment is still printed), 2 bad input.`;
@@ -62,6 +64,7 @@ function options(argv: string[]) {
       at: { type: "string" },
       "program-warnings": { type: "boolean", default: false },
       "live-prices": { type: "boolean", default: false },
+      "guardrail-from": { type: "string" },
     },
     strict: true,
   });
@@ -92,7 +95,12 @@ export async function costFromArgs(argv: string[]): Promise<CostRun> {
       ...(change.before ? [{ side: "before" as const, resource: change.before }] : []),
       ...(change.after ? [{ side: "after" as const, resource: change.after }] : []),
     ]);
-    const config = templateConfig(stack, { ...common, region, resources });
+    const config = templateConfig(stack, {
+      ...common,
+      region,
+      resources,
+      guardrailFrom: values["guardrail-from"],
+    });
     const options = {
       preview,
       config,

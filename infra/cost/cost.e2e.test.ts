@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -81,6 +81,78 @@ describe("npm run cost", () => {
     ]);
     expect(code).toBe(0);
     expect(stdout).toContain("approved by @octocat with the `cost-approved` label");
+  });
+
+  it("holds a preview to the guardrail and budget of --guardrail-from (the base commit), not the working tree's", async () => {
+    // The working tree (a pull request's head) says $50; the base commit says $60, so +$64.74 is over $60.
+    const base = join(scratch, "base");
+    mkdirSync(join(base, ".github"), { recursive: true });
+    writeFileSync(
+      join(base, ".github", "stacks.json"),
+      JSON.stringify({
+        stacks: [
+          {
+            name: "dev",
+            environment: "dev",
+            requiresApproval: false,
+            pullRequestPreview: true,
+            costGuardrail: { monthlyIncreaseUsd: 60 },
+          },
+        ],
+      }),
+    );
+    writeFileSync(
+      join(base, "Pulumi.dev.yaml"),
+      "config:\n  platform:thresholds:\n    cost:\n      monthlyBudgetUsd: 100\n",
+    );
+    const over = await run("cost", [
+      "--preview",
+      SAMPLE,
+      "--stack",
+      "dev",
+      "--at",
+      "2026-12-01",
+      "--guardrail-from",
+      base,
+    ]);
+    expect(over.code).toBe(3);
+    expect(over.stdout).toContain("the monthly increase of +$64.74 is above the stack's guardrail of $60.00");
+    // A never-deployed stack is held to the base commit's budget: $124.67 is over its $100.
+    const file = join(scratch, "first-deploy-base.json");
+    writeFileSync(
+      file,
+      JSON.stringify(preview([step("create", NODE_GROUP, "nodes", undefined, nodeGroup("t3.large", 2))])),
+    );
+    const first = await run("cost", [
+      "--preview",
+      file,
+      "--stack",
+      "dev",
+      "--at",
+      "2026-12-01",
+      "--format",
+      "json",
+      "--guardrail-from",
+      base,
+    ]);
+    expect(first.code).toBe(3);
+    expect(costReportSchema.parse(JSON.parse(first.stdout)).budget?.monthlyUsd).toBe("100.00");
+  }, 60_000);
+
+  it("fails closed, naming --guardrail-from, when the base commit lacks the stack's guardrail files", async () => {
+    const empty = join(scratch, "empty-base");
+    mkdirSync(empty, { recursive: true });
+    const { code, stderr } = await run("cost", [
+      "--preview",
+      SAMPLE,
+      "--stack",
+      "dev",
+      "--guardrail-from",
+      empty,
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`--guardrail-from ${empty}`);
+    expect(stderr).toContain(".github/stacks.json does not exist there");
   });
 
   it("answers in JSON that follows the documented schema, money as cents-exact strings", async () => {

@@ -135,6 +135,24 @@ export function loadUsage(stack: string, path = USAGE_FILE_PATH) {
   };
 }
 
+/**
+ * Where the guardrail and the budget are read: the repository, or `--guardrail-from`, a checkout of the files
+ * that decide them as merged (the pull request's base commit), where a missing file fails rather than lets
+ * the change pass unguarded.
+ */
+function guardrailSources(stack: string, guardrailFrom: string | undefined) {
+  if (guardrailFrom === undefined) return { stacksFile: ciStacksFile, projectDir: REPO_ROOT };
+  const stacksFile = join(guardrailFrom, ".github", "stacks.json");
+  for (const file of [stacksFile, join(guardrailFrom, `Pulumi.${stack}.yaml`)]) {
+    if (!existsSync(file)) {
+      throw new Error(
+        `--guardrail-from ${guardrailFrom}: ${relative(guardrailFrom, file)} does not exist there, so stack ${stack} has no guardrail as merged; a new stack is guarded once it is merged (preview it with pullRequestPreview false until then)`,
+      );
+    }
+  }
+  return { stacksFile, projectDir: guardrailFrom };
+}
+
 export interface TemplateConfigOptions {
   /** `--region`, else the stack file's */
   region?: string | undefined;
@@ -143,6 +161,8 @@ export interface TemplateConfigOptions {
   resources: { side: "before" | "after"; resource: PricedInput }[];
   hoursPerMonth: Money;
   monthStart: Date;
+  /** a directory holding `.github/stacks.json` and `Pulumi.<stack>.yaml` as merged: the guardrail and budget come from there */
+  guardrailFrom?: string | undefined;
 }
 
 /** What a stack that uses an existing cluster means for the estimate, said once at the top. */
@@ -159,9 +179,11 @@ export function templateConfig(stack: string, options: TemplateConfigOptions): C
   const settings = stackSettings(stack);
   const existing = settings.clusterMode === "existing";
   const usage = loadUsage(stack, options.usageFile);
-  const guardrail = guardrailEntry(stack);
+  const sources = guardrailSources(stack, options.guardrailFrom);
+  const guardrail = guardrailEntry(stack, sources.stacksFile);
   // An existing cluster's stack creates no AWS Budget: that is an EKS stack's.
-  const budget = existing ? undefined : stackMonthlyBudget(stack);
+  const budgetless = stackSettings(stack, sources.projectDir).clusterMode === "existing";
+  const budget = budgetless ? undefined : stackMonthlyBudget(stack, sources.projectDir);
   const document: CostConfigInput = {
     stack,
     region: options.region ?? settings.region,

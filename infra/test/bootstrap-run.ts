@@ -39,11 +39,12 @@ function githubInvoke(token: string, inputs: Record<string, unknown>) {
 /** The bootstrap program for a fixture `ci` stack (the example repository in us-east-1) under mocks. */
 export function runBootstrap(
   overrides: Record<string, string> = {},
-  options: { secretKeys?: string[] } = {},
+  options: { secretKeys?: string[]; withoutCodeOwners?: boolean } = {},
 ): Promise<ProgramRun> {
   return runProgram("ci", overrides, {
     projectDir: bootstrapDir,
     stackConfig: {
+      ...(options.withoutCodeOwners ? {} : { "bootstrap:codeOwners": JSON.stringify(["octo-maintainer"]) }),
       "bootstrap:githubRepository": exampleRepository.fullName,
       "bootstrap:githubRepositoryId": exampleRepository.repositoryId,
       "bootstrap:githubOwnerId": exampleRepository.ownerId,

@@ -22,11 +22,12 @@ const equals = (run: ProgramRun, role: string) =>
 describe("CI bootstrap program", () => {
   it("inventory: OIDC provider, three roles, a state backend with a secrets key per stack, the GitHub settings", () => {
     expect(countByType(ci.resources)).toEqual({
-      // preview, drift, dev, production; the last three on main only; five variables; the label; the ruleset
+      // preview, drift, dev, production; the last three on main only; five variables; the label; CODEOWNERS; the ruleset
       "github:index/actionsVariable:ActionsVariable": 5,
       "github:index/issueLabel:IssueLabel": 1,
       "github:index/repositoryEnvironment:RepositoryEnvironment": 4,
       "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy": 3,
+      "github:index/repositoryFile:RepositoryFile": 1,
       "github:index/repositoryRuleset:RepositoryRuleset": 1,
       "platform:bootstrap:GitHubRepository": 1,
       "pulumi:providers:github": 1,

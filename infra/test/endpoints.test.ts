@@ -44,6 +44,27 @@ const backendFor = (ingress: MockedResource, requestPath: string) =>
     p.pathType === "Exact" ? requestPath === p.path : requestPath.startsWith(p.path),
   )?.backend.service;
 
+describe("rolling updates keep a healthy target", () => {
+  const appsNamespace = (run: ProgramRun) =>
+    ofType(run.resources, "kubernetes:core/v1:Namespace").find(
+      (n) => n.inputs.metadata.name === "platform",
+    ) as MockedResource;
+
+  it("the storefront's namespace asks the controller for pod readiness gates, once the controller runs", () => {
+    const namespace = appsNamespace(runs.dev);
+    expect(namespace.inputs.metadata.labels["elbv2.k8s.aws/pod-readiness-gate-inject"]).toBe("enabled");
+    // The gate is injected by the controller's webhook into pods created after it exists.
+    const release = ofType(runs.dev.resources, "kubernetes:helm.sh/v3:Release").find((r) =>
+      String(r.inputs.chart).includes("aws-load-balancer-controller"),
+    ) as MockedResource;
+    expect(namespace.dependencies).toContainEqual({ type: release.type, name: release.name });
+    // An existing cluster has no controller: nothing would inject the gate.
+    expect(
+      appsNamespace(runs.local).inputs.metadata.labels["elbv2.k8s.aws/pod-readiness-gate-inject"],
+    ).toBeUndefined();
+  });
+});
+
 describe("the storefront's Ingress", () => {
   it("dev: an internet-facing ALB with IP targets, plain HTTP on the load balancer's own name", () => {
     const [storefront, ...others] = ingresses(runs.dev);
@@ -109,7 +130,8 @@ describe("the storefront's Ingress", () => {
       aliases: [
         {
           name: "k8s-endpoints-storefront-mock.us-east-1.elb.amazonaws.com",
-          zoneId: "ZMOCKELBUSEAST1",
+          // the Application Load Balancer's zone, as aws.lb.getHostedZoneId answers for loadBalancerType application
+          zoneId: "ZMOCKALBUSEAST1",
           evaluateTargetHealth: true,
         },
       ],

@@ -119,7 +119,8 @@ describe("teardown", () => {
     const broken = runs.dev.resources.map((r) =>
       r.name === "monitoring-kube-prometheus-stack" || r.name === "monitoring-ns"
         ? cut(r, "kubernetes:storage.k8s.io/v1:StorageClass")
-        : r.type === "kubernetes:networking.k8s.io/v1:Ingress"
+        : // the apps namespace waits for the controller too (pod readiness gates), which would still order the Ingress
+          r.type === "kubernetes:networking.k8s.io/v1:Ingress" || r.name === "apps-ns"
           ? cut(r, "kubernetes:helm.sh/v3:Release")
           : r,
     );

@@ -95,8 +95,13 @@ export function fakeInvoke(token: string, inputs: Inputs, region: string, caller
       return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
     case "aws:index/getRegion:getRegion":
       return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com` };
-    case "aws:elb/getHostedZoneId:getHostedZoneId":
-      return { id: `ZMOCKELB${region.replace(/-/g, "").toUpperCase()}`, region };
+    // ALB and NLB zones differ; the provider defaults to application.
+    case "aws:lb/getHostedZoneId:getHostedZoneId": {
+      const type = String(inputs.loadBalancerType ?? "application");
+      const kind = { application: "ALB", network: "NLB" }[type];
+      if (!kind) throw new Error(`getHostedZoneId: loadBalancerType ${type} is not application or network`);
+      return { id: `ZMOCK${kind}${region.replace(/-/g, "").toUpperCase()}`, loadBalancerType: type, region };
+    }
     default:
       return inputs;
   }
