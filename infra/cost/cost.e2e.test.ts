@@ -1,10 +1,11 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { costReportSchema } from "pulumi-cost";
 import { afterAll, describe, expect, it } from "vitest";
+import { parseDocument } from "yaml";
 import { NODE_GROUP, nodeGroup, preview, step } from "../../packages/pulumi-cost/test/fixtures";
 
 // `npm run cost` and `npm run inventory` as a person runs them: child processes from the repository root.
@@ -101,10 +102,10 @@ describe("npm run cost", () => {
         ],
       }),
     );
-    writeFileSync(
-      join(base, "Pulumi.dev.yaml"),
-      "config:\n  platform:thresholds:\n    cost:\n      monthlyBudgetUsd: 100\n",
-    );
+    // The base's stack file is the real one (the program parses all of it) with another budget.
+    const stackFile = parseDocument(readFileSync(join(__dirname, "..", "..", "Pulumi.dev.yaml"), "utf8"));
+    stackFile.setIn(["config", "platform:thresholds", "cost", "monthlyBudgetUsd"], 100);
+    writeFileSync(join(base, "Pulumi.dev.yaml"), stackFile.toString());
     const over = await run("cost", [
       "--preview",
       SAMPLE,
