@@ -6,15 +6,14 @@ import { PriceSheet, type PricingContext, type ResourcePrice } from "./types.js"
 /** $1 per key-month, and requests per 10,000 as usage. */
 export function priceKmsKey(_resource: PricedInput, context: PricingContext): ResourcePrice | undefined {
   const sheet = new PriceSheet(context);
-  const p = context.prices;
-  sheet.add(
-    component("KMS key", ["key", [1, "month"]], p.kmsKeyMonth, {
-      unit: "key-months",
-      priceUnit: "key-month",
-    }),
-  );
+  const keyMonth = sheet.need("kmsKeyMonth");
+  if (keyMonth) {
+    sheet.add(
+      component("KMS key", ["key", [1, "month"]], keyMonth, { unit: "key-months", priceUnit: "key-month" }),
+    );
+  }
   sheet.usageFor(
-    { item: t`KMS requests`, unitPrice: p.kmsPer10kRequests, unit: "10,000 requests" },
+    { item: t`KMS requests`, unitPrice: sheet.need("kmsPer10kRequests"), unit: "10,000 requests" },
     context.usage.kmsRequestsPerKey,
     t`kms.requestsPerKey`,
     (requests) => [[requests.dividedBy(10_000), "× 10,000 requests"]],
@@ -25,7 +24,7 @@ export function priceKmsKey(_resource: PricedInput, context: PricingContext): Re
 export function priceS3Bucket(_resource: PricedInput, context: PricingContext): ResourcePrice | undefined {
   const sheet = new PriceSheet(context);
   sheet.usageFor(
-    { item: t`S3 Standard storage`, unitPrice: context.prices.s3StandardGbMonth, unit: "GB-month" },
+    { item: t`S3 Standard storage`, unitPrice: sheet.need("s3StandardGbMonth"), unit: "GB-month" },
     context.usage.s3StorageGbPerBucket,
     t`s3.storageGbPerBucket`,
     (gb) => [[gb, "GB"]],
@@ -36,7 +35,7 @@ export function priceS3Bucket(_resource: PricedInput, context: PricingContext): 
 export function priceLogGroup(_resource: PricedInput, context: PricingContext): ResourcePrice | undefined {
   const sheet = new PriceSheet(context);
   sheet.usageFor(
-    { item: t`CloudWatch Logs ingestion`, unitPrice: context.prices.cloudwatchLogsIngestPerGb, unit: "GB" },
+    { item: t`CloudWatch Logs ingestion`, unitPrice: sheet.need("cloudwatchLogsIngestPerGb"), unit: "GB" },
     context.usage.cloudwatchLogsIngestedGbPerLogGroup,
     t`cloudwatchLogs.ingestedGbPerLogGroup`,
     (gb) => [[gb, "GB"]],
