@@ -61,7 +61,8 @@ beforeAll(async () => {
 // = $156.22 + 2 × 50 GiB × $0.088 = $8.80, scratch gp2 100 GiB × $0.11 = $11.00, old IPv4 $3.65, archive in
 // eu-central-1 500 GiB × $0.0952 = $47.60: $338.96. After: the node group at 3 ($234.33 + $13.20), scratch gp3
 // $8.80, old IPv4 gone, the NLB $0.0252 × 730 = $18.40, the claim 20 GiB × $0.088 = $1.76, the bastion in
-// ap-northeast-1 t3.micro $0.0136 × 730 = $9.93: $445.71, +$106.75 (+31.5%).
+// ap-northeast-1 t3.micro $0.0136 × 730 = $9.93, the PostgreSQL db.t3.micro in eu-west-1 $0.02 × 730 = $14.60
+// (its gp2 storage has no eu-west-1 price: not priced): $460.31, +$121.35 (+35.8%).
 describe("pulumi-cost installed from its tarball into another project", () => {
   it("installs nothing of this repository but the engine and its bundled price table", () => {
     const manifest = JSON.parse(
@@ -74,28 +75,29 @@ describe("pulumi-cost installed from its tarball into another project", () => {
   it("prices the project's preview with its own settings: totals, regions, hedging, guardrail", async () => {
     const { code, stdout } = await cost(["production.preview.json", "--at", "2026-12-01"]);
     expect(code).toBe(3);
-    expect(stdout.split("\n")[0]).toBe("**Monthly cost will rise by $106.75 (+31.5%), to at least $445.71**");
+    expect(stdout.split("\n")[0]).toBe("**Monthly cost will rise by $121.35 (+35.8%), to at least $460.31**");
     expect(stdout).toContain(
       "Stack `production` in ap-northeast-1, eu-central-1, eu-west-1, at on-demand list prices",
     );
-    expect(stdout).toContain("28 resources: 10 priced, 1 usage-based only, 13 free, 4 not priced.");
+    expect(stdout).toContain("28 resources: 11 priced, 1 usage-based only, 13 free, 3 not priced.");
     expect(stdout).toContain(
-      "❌ Over stack `production`'s cost guardrail: the monthly increase of +$106.75 is above the stack's guardrail of $75.00. The preview check fails until a maintainer adds the `spend-approved` label.",
+      "❌ Over stack `production`'s cost guardrail: the monthly increase of +$121.35 is above the stack's guardrail of $75.00. The preview check fails until a maintainer adds the `spend-approved` label.",
     );
     expect(stdout).toContain(
-      "⚠️ $445.71 is above the stack's monthly budget of $400.00 (the shop's FinOps plan).",
+      "⚠️ $460.31 is above the stack's monthly budget of $400.00 (the shop's FinOps plan).",
     );
     expect(stdout).toContain("3 × m6i.large × 730 h × $0.107/h = $234.33");
     // the instance in Tokyo, at Tokyo's price
     expect(stdout).toContain("t3.micro × 730 h × $0.0136/h = $9.93");
-    for (const type of [
-      "aws:rds/instance:Instance",
-      "aws:lambda/function:Function",
-      "aws:dynamodb/table:Table",
+    // the database's storage, the function and the tables: no eu-west-1 price in the facts, not priced there
+    for (const reason of [
+      "no rdsGp2GbMonth price for eu-west-1 in the price table",
+      "no lambdaRequest price for eu-west-1 in the price table",
+      "no dynamodbWriteRequestUnit price for eu-west-1 in the price table",
     ]) {
-      expect(stdout).toContain(`resource type ${type} is not priced`);
+      expect(stdout).toContain(reason);
     }
-    expect(stdout).toContain("| **total** | | | **$338.96** | **≥ $445.71** | **+$106.75** |");
+    expect(stdout).toContain("| **total** | | | **$338.96** | **≥ $460.31** | **+$121.35** |");
     expect(stdout).toContain("1,000 GB × $0.048/GB = $48.00 (natGateway.dataProcessedGb)");
   });
 });
@@ -115,9 +117,9 @@ describe("pulumi-cost in another project, with its settings and without them", (
     const report = JSON.parse(stdout);
     expect(report.totals).toEqual({
       before: "338.96",
-      after: "445.71",
-      change: "106.75",
-      changePercent: "31.5",
+      after: "460.31",
+      change: "121.35",
+      changePercent: "35.8",
       atLeast: true,
     });
     const regionOf = (name: string) =>
@@ -136,7 +138,7 @@ describe("pulumi-cost in another project, with its settings and without them", (
     rmSync(join(project, "pulumi-cost.yaml"));
     const { code, stdout } = await cost(["production.preview.json", "--at", "2026-12-01"]);
     expect(code).toBe(0);
-    expect(stdout.split("\n")[0]).toBe("**Monthly cost will rise by $106.75 (+31.5%), to at least $445.71**");
+    expect(stdout.split("\n")[0]).toBe("**Monthly cost will rise by $121.35 (+35.8%), to at least $460.31**");
     expect(stdout).not.toMatch(/guardrail|budget/);
     expect(stdout).toContain("Usage-based charges, not in the total (no usage configured: unit prices only)");
     // this repository's settings: its label, stacks, budget, usage file, settings namespace, files
@@ -184,7 +186,7 @@ describe("pulumi-cost --live-prices in another project", () => {
       // t3.micro in Tokyo, $0.0136 × 730 = $9.93, from the API this time.
       expect(stdout).toContain("t3.micro × 730 h × $0.0136/h = $9.93");
       expect(stdout.split("\n")[0]).toBe(
-        "**Monthly cost will rise by $106.75 (+31.5%), to at least $445.71**",
+        "**Monthly cost will rise by $121.35 (+35.8%), to at least $460.31**",
       );
       expect(simulator.stats.requests.GetProducts).toBeGreaterThan(0);
     } finally {

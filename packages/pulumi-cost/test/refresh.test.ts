@@ -208,7 +208,7 @@ describe("refresh-prices against a local Price List stand-in", () => {
     // the extended-support surcharge is its own usage type, billed on top of perCluster
     expect(prices?.eksClusterHour).toBe("0.1");
     expect(prices?.eksExtendedSupportClusterHour).toBe("0.5");
-    expect(prices?.costExplorerApiRequest).toBe(before.regions["eu-central-1"]?.costExplorerApiRequest);
+    expect(prices?.costExplorerApiRequest).toEqual(before.regions["eu-central-1"]?.costExplorerApiRequest);
     expect(missing["eu-central-1"]).toContain("costExplorerApiRequest");
     // types the stand-in does not know stay at their old price and are named
     expect(missing["eu-central-1"]).toContain("ec2InstanceHour.r6i.large");

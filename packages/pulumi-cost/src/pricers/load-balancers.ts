@@ -60,6 +60,7 @@ export function priceAwsLoadBalancer(
   const sheet = new PriceSheet(context);
   const kind = stringAt(resource.inputs, "loadBalancerType") ?? "application";
   if (kind === "application" || kind === "network") priceLoadBalancerKind(sheet, kind);
+  else if (kind === "gateway") priceGatewayLoadBalancer(sheet);
   else sheet.cannotPrice(t`load balancer type ${kind} is not in the price table`);
   return sheet.result();
 }
@@ -81,4 +82,20 @@ export function priceKubernetesService(
   const sheet = new PriceSheet(context);
   priceKubernetesLoadBalancer(sheet, resource.inputs);
   return sheet.result();
+}
+
+/** A Gateway Load Balancer: hours, and its capacity units (GLCU) as usage. */
+function priceGatewayLoadBalancer(sheet: PriceSheet): void {
+  const { usage, hoursPerMonth } = sheet.context;
+  sheet.hourly("GWLB", "GWLB", sheet.need("gwlbHour"));
+  sheet.usageFor(
+    { item: t`GWLB capacity units`, unitPrice: sheet.need("gwlbLcuHour"), unit: "GLCU-hour" },
+    usage.loadBalancerCapacityUnitsPerHour,
+    t`loadBalancer.capacityUnitsPerHour`,
+    (units) => [
+      [units, "GLCU"],
+      [hoursPerMonth, "h"],
+    ],
+    { unit: "GLCU-hours", priceUnit: "GLCU-hour" },
+  );
 }

@@ -2,6 +2,7 @@ import { MissingPriceError } from "@platform/prices";
 import type { PricedInput } from "../inputs.js";
 import { t } from "../text.js";
 import type { ResourceUsage } from "../usage.js";
+import { CATALOG_PRICERS } from "./catalog.js";
 import { priceEbsVolume } from "./ebs.js";
 import { priceInstance, priceNatGateway, pricePublicIpv4 } from "./ec2.js";
 import { priceEksCluster } from "./eks.js";
@@ -37,6 +38,8 @@ export const PRICERS: ReadonlyMap<string, Pricer> = new Map<string, Pricer>([
   ["kubernetes:core/v1:PersistentVolumeClaim", pricePersistentVolumeClaim],
   ["kubernetes:apps/v1:StatefulSet", priceStatefulSetClaims],
   ["kubernetes:helm.sh/v3:Release", priceHelmValues],
+  // the types written as data: a few lines each (catalog.ts)
+  ...CATALOG_PRICERS,
 ]);
 
 /** The verdict on one resource: its price, or undefined when AWS bills nothing for it. */
