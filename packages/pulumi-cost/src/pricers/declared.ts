@@ -64,14 +64,18 @@ export class Inputs {
 }
 
 /** A usage quantity: the named resource's own, else the type's in the configuration. */
-function quantityOf(resource: PricedInput, context: PricingContext, name: string): [Money, Text] | undefined {
+export function quantityOf(
+  resource: PricedInput,
+  context: PricingContext,
+  name: string,
+): [Money, Text] | undefined {
   const own = context.resourceUsage.quantity(resource.name, resource.type, context.side, name);
   if (own) return [own, t`resourceUsage ${resource.name}.quantities.${name}`];
   const byType = context.usage.byType?.get(resource.type)?.get(name);
   return byType ? [byType, t`usage.byType.${resource.type}.${name}`] : undefined;
 }
 
-function addCharge(sheet: PriceSheet, charge: Charge, resource: PricedInput): void {
+export function addCharge(sheet: PriceSheet, charge: Charge, resource: PricedInput): void {
   const { context } = sheet;
   if (charge.kind === "usage") {
     const amount = quantityOf(resource, context, charge.quantity);
@@ -105,7 +109,10 @@ function addCharge(sheet: PriceSheet, charge: Charge, resource: PricedInput): vo
     const factors =
       count === 1
         ? [charge.what, [1, "month"] as [number, Label]]
-        : [count as number | Money, charge.what, [1, "month"] as [number, Label]];
+        : [
+            [count as number | Money, charge.what] as [number | Money, Label],
+            [1, "month"] as [number, Label],
+          ];
     sheet.add(component(charge.item, factors, price, { unit: "months", priceUnit: "month" }));
   }
 }

@@ -1,6 +1,7 @@
 import { component } from "../components.js";
 import type { PricedInput } from "../inputs.js";
 import { t } from "../text.js";
+import { addCharge, quantityOf } from "./declared.js";
 import { PriceSheet, type PricingContext, type ResourcePrice } from "./types.js";
 
 /** $1 per key-month, and requests per 10,000 as usage. */
@@ -21,8 +22,16 @@ export function priceKmsKey(_resource: PricedInput, context: PricingContext): Re
   return sheet.result();
 }
 
-export function priceS3Bucket(_resource: PricedInput, context: PricingContext): ResourcePrice | undefined {
+export function priceS3Bucket(resource: PricedInput, context: PricingContext): ResourcePrice | undefined {
   const sheet = new PriceSheet(context);
+  for (const [item, key, quantity] of [
+    ["S3 PUT, COPY, POST, LIST requests", "s3Tier1Request", "tier1Requests"],
+    ["S3 GET and other requests", "s3Tier2Request", "tier2Requests"],
+  ] as const) {
+    // Shown only when the configuration counts them: a bucket's requests are usually a small part of its bill.
+    if (quantityOf(resource, context, quantity))
+      addCharge(sheet, { kind: "usage", item, key, quantity, unit: "request" }, resource);
+  }
   sheet.usageFor(
     { item: t`S3 Standard storage`, unitPrice: sheet.need("s3StandardGbMonth"), unit: "GB-month" },
     context.usage.s3StorageGbPerBucket,
