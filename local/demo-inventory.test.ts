@@ -22,9 +22,12 @@ describe("the demo inventory mirrors what the dev stack's program declares", () 
       ["t3.large", "ON_DEMAND"],
       ["t3.large", "ON_DEMAND"],
     ]);
-    // The load balancer controller's chart has no pod profile in the cost engine yet: its two pods are not counted.
-    expect(inventory.notes).toEqual([
-      "Helm chart aws-load-balancer-controller: its pods are not counted (no profile in infra/cost/charts.ts)",
+    // Every pod the program declares is counted, the load balancer controller's two (its chart's profile) too.
+    expect(inventory.notes).toEqual([]);
+    const controller = inventory.pods.filter((p) => p.owner.name.includes("aws-load-balancer-controller"));
+    expect(controller.map((p) => [p.cpuCores, p.memoryBytes])).toEqual([
+      [0.05, 128 * 2 ** 20],
+      [0.05, 128 * 2 ** 20],
     ]);
     // The same requests npm run cost places on the node group (its capacity section), every pod on a node.
     const [fit] = estimateOfStack("dev", resources).capacity.after;

@@ -47,6 +47,8 @@ describe("the pulumi-cost action", () => {
     expect(required.sort()).toEqual(["preview-file", "stack"]);
     expect(action.inputs.command.default).toBe("npx --no-install pulumi-cost");
     expect(action.inputs["approval-label"].default).toBe("cost-approved");
+    // Live prices need AWS credentials allowed pricing:GetProducts, which a project opts into.
+    expect(action.inputs["live-prices"].default).toBe("false");
   });
 
   it("finds the approver, prices, comments, and only then fails, each step also after a failed one", () => {
@@ -95,6 +97,7 @@ describe("the pulumi-cost action's pricing step, run by bash", () => {
         MAX_CHARS: "40000",
         STACK: "prod/../x",
         APPROVER: "mona",
+        LIVE_PRICES: "false",
       },
     });
     const outputs = readFileSync(output, "utf8").trim().split("\n");
@@ -131,11 +134,41 @@ describe("the pulumi-cost action's pricing step, run by bash", () => {
         MAX_CHARS: "40000",
         STACK: "dev",
         APPROVER: "",
+        LIVE_PRICES: "true",
       },
     });
     expect(readFileSync(join(scratch, "pulumi-cost-dev.md"), "utf8")).toBe(
-      "--stack|dev|--preview|preview.json|--max-chars|40000|",
+      "--stack|dev|--preview|preview.json|--max-chars|40000|--live-prices|",
     );
     expect(readFileSync(output, "utf8")).toContain("exit-code=0");
+  });
+
+  it("refuses a live-prices input other than true or false, naming it, before the pricing runs", async () => {
+    const cost = steps[byName(/^Price/)] as Yaml;
+    const output = join(scratch, "github-output-3");
+    writeFileSync(output, "");
+    const ran = join(scratch, "ran");
+    const failure = run("bash", ["-e", "-c", String(cost.run)], {
+      cwd: scratch,
+      env: {
+        ...process.env,
+        RUNNER_TEMP: scratch,
+        GITHUB_OUTPUT: output,
+        COMMAND: `touch ${ran}`,
+        PREVIEW: "preview.json",
+        CONFIG: "",
+        MAX_CHARS: "40000",
+        STACK: "bad-input",
+        APPROVER: "",
+        LIVE_PRICES: "yes; touch pwned",
+      },
+    });
+    await expect(failure).rejects.toMatchObject({
+      code: 2,
+      stdout: '::error::The live-prices input must be "true" or "false"; nothing was priced\n',
+    });
+    expect(readFileSync(output, "utf8")).toBe("exit-code=2\n");
+    await expect(run("ls", [ran])).rejects.toBeDefined();
+    await expect(run("ls", [join(scratch, "pwned")])).rejects.toBeDefined();
   });
 });

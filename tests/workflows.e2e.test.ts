@@ -465,6 +465,8 @@ describe("preview (items 7 and 12, the cost guardrail)", () => {
       stack: "${{ matrix.stack }}",
       command: 'npm run --silent cost -- --stack "$STACK_NAME"',
       "max-chars": "40000",
+      // The preview role may call pricing:GetProducts (infra/bootstrap/permissions.ts).
+      "live-prices": "true",
       "policy-outcome": "${{ steps.preview.outcome == 'success' && 'passed' || 'failed, see the log' }}",
     });
     // The action fails the job over the guardrail; a failed preview fails it here, after the comment.

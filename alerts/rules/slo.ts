@@ -13,27 +13,45 @@ const SLI_WINDOWS = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"] as const;
 /** The burn rate at which the fast (paging) alert's first window pair fires. */
 export const PAGING_BURN_RATE = BURN_RATE_WINDOWS[0].factor;
 
-/** Availability and latency SLIs over every window an alert reads. */
-export const sloSli: RuleGroupBuilder = ({ settings: { slo } }) => ({
-  name: "slo-sli",
-  rules: SLI_WINDOWS.flatMap((w) => [
-    {
-      record: `job:slo_availability_errors:ratio_rate${w}`,
+/**
+ * Availability and latency SLIs over every window an alert reads. Only the 5-minute rates read the raw request
+ * series (one series per pod and label set); every longer window sums those per-job rates over time, so a
+ * 3-day window reads a few series per job however many pods serve it, instead of 3 days of every pod's samples.
+ * Each numerator and its denominator are recorded in the same evaluation, so their ratio never mixes two instants.
+ */
+export const sloSli: RuleGroupBuilder = ({ settings: { slo } }) => {
+  const requests = "job:slo_requests:rate5m";
+  const failed = "job:slo_requests_failed:rate5m";
+  const timed = "job:slo_requests_timed:rate5m";
+  const fast = "job:slo_requests_fast:rate5m";
+  const ratio = (numerator: string, denominator: string, w: string) =>
+    w === "5m"
+      ? `${numerator}\n/\n${denominator}`
+      : `sum_over_time(${numerator}[${w}])\n/\nsum_over_time(${denominator}[${w}])`;
+  return {
+    name: "slo-sli",
+    rules: [
+      { record: requests, expr: "sum by (job) (rate(app_requests_total[5m]))" },
       // `or … * 0` keeps a 0 for jobs that never answered 5xx, instead of no series at all.
-      expr: `sum by (job) (rate(app_requests_total{status=~"5.."}[${w}]) or rate(app_requests_total[${w}]) * 0)
-/
-sum by (job) (rate(app_requests_total[${w}]))`,
-    },
-    {
-      record: `job:slo_latency_slow:ratio_rate${w}`,
-      expr: `1 - (
-  sum by (job) (rate(app_request_duration_seconds_bucket{le="${slo.latencyThresholdSeconds}"}[${w}]))
-  /
-  sum by (job) (rate(app_request_duration_seconds_count[${w}]))
-)`,
-    },
-  ]),
-});
+      {
+        record: failed,
+        expr: `sum by (job) (rate(app_requests_total{status=~"5.."}[5m]))\nor\n${requests} * 0`,
+      },
+      { record: timed, expr: "sum by (job) (rate(app_request_duration_seconds_count[5m]))" },
+      {
+        record: fast,
+        expr: `sum by (job) (rate(app_request_duration_seconds_bucket{le="${slo.latencyThresholdSeconds}"}[5m]))`,
+      },
+      ...SLI_WINDOWS.flatMap((w) => [
+        { record: `job:slo_availability_errors:ratio_rate${w}`, expr: ratio(failed, requests, w) },
+        {
+          record: `job:slo_latency_slow:ratio_rate${w}`,
+          expr: `1 - (\n  ${ratio(fast, timed, w).replaceAll("\n", "\n  ")}\n)`,
+        },
+      ]),
+    ],
+  };
+};
 
 function burnAlert(
   { settings: { slo }, runbook }: RuleContext,

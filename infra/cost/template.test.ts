@@ -239,7 +239,19 @@ describe("whole-stack estimate through the mocks harness", () => {
     expect(byType("aws:kms/key:Key")).toBe("1.00");
     // Prometheus 50 GiB + Alertmanager 2 GiB of gp3 (the program's gp3 StorageClass): 52 × $0.08
     expect(byType("kubernetes:helm.sh/v3:Release")).toBe("4.16");
-    expect(headline(e).plain).toBe("Estimated monthly cost of stack dev: $244.13");
+    // the storefront's internet-facing ALB (Ingress class alb): 730 h × $0.0225 = $16.425 → $16.43, plus one
+    // public IPv4 address in each of the 2 public subnets: 2 × 730 h × $0.005 = $7.30
+    expect(byType("kubernetes:networking.k8s.io/v1:Ingress")).toBe("23.73");
+    // the long-term store's AMP workspace bills by use only: nothing in the fixed total
+    expect(byType("aws:amp/workspace:Workspace")).toBe("0.00");
+    // 73.00 + 129.47 + 32.85 + 3.65 + 1.00 + 4.16 + 23.73 = 267.86
+    expect(headline(e).plain).toBe("Estimated monthly cost of stack dev: $267.86");
+    // the control plane's logs are ingested once, on the log group EKS writes to (no usage file here: its
+    // unit price only), not again on the cluster
+    const logs = e.usage.lines.filter((l) => l.charge.item.plain.includes("CloudWatch Logs"));
+    expect(logs.map((l) => [l.resource, l.charge.item.plain, l.charge.unitPrice.toFixed()])).toEqual([
+      ["cluster-control-plane-logs", "EKS control plane logs (CloudWatch Logs ingestion)", "0.5"],
+    ]);
     // nothing the program creates is left unpriced or called free without being on the free list
     expect(e.counts.notPriced).toBe(0);
     expect(e.atLeast).toBe(false);

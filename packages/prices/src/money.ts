@@ -39,6 +39,8 @@ export function sum(values: Iterable<Money>): Money {
 
 /** Rounded to the cent, half up. */
 export function toCents(value: Money): Money {
+  // Most amounts are already cents (every component's monthly figure is): no new Decimal for them.
+  if (value.decimalPlaces() <= 2) return value.isZero() ? ZERO : value;
   const rounded = value.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
   return rounded.isZero() ? ZERO : rounded;
 }

@@ -229,6 +229,34 @@ const CORE_PRICE_KEYS = {
     service: "AmazonCloudWatch",
     usageType: "CW:MetricMonitorUsage",
   },
+  ampSamplesIngestedPer10M: {
+    facts: "amp.samples-ingested",
+    description:
+      "Amazon Managed Service for Prometheus metric samples ingested, per 10 million samples (first tier: the first 2 billion a month; the API lists the price per sample)",
+    unit: "10M samples",
+    service: "AmazonPrometheus",
+    usageType: "AMP:MetricSampleCount",
+    scale: times(10_000_000),
+    unscale: over(10_000_000),
+  },
+  ampStorageGbMonth: {
+    facts: "amp.storage",
+    description:
+      "Amazon Managed Service for Prometheus metrics stored (samples and metadata), per GB-month (1 GB = 2^30 bytes)",
+    unit: "GB-month",
+    service: "AmazonPrometheus",
+    usageType: "AMP:MetricStorageByteHrs",
+  },
+  ampQuerySamplesPerBillion: {
+    facts: "amp.query-samples",
+    description:
+      "Amazon Managed Service for Prometheus query samples processed (QueryMetric API), per billion samples (the API lists the price per sample)",
+    unit: "billion samples",
+    service: "AmazonPrometheus",
+    usageType: "AMP:QuerySamplesProcessed",
+    scale: times(1_000_000_000),
+    unscale: over(1_000_000_000),
+  },
   costExplorerApiRequest: {
     facts: "costexplorer.api-request",
     description: "Cost Explorer API request",

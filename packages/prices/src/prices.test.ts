@@ -28,6 +28,10 @@ describe("exact money", () => {
     expect(centsString(instances)).toBe("121.47");
     expect(centsString(exact("0.125"))).toBe("0.13");
     expect(centsString(exact("-0.004"))).toBe("0.00");
+    // Amounts already in cents keep their value; a negative zero is plain zero either way.
+    expect(centsString(exact("-0"))).toBe("0.00");
+    expect(formatUsd(exact("-0.00"))).toBe("$0.00");
+    expect(centsString(exact("-12.5"))).toBe("-12.50");
     expect(centsString(sum([exact("0.1"), exact("0.2"), exact("0.3")]))).toBe("0.60");
   });
 

@@ -11,8 +11,10 @@ export interface ChartPod {
   name: string;
   kind: "Deployment" | "StatefulSet" | "DaemonSet";
   enabled: (values: unknown) => boolean;
-  /** value paths whose product is the pod count (each 1 when unset); none: one pod */
+  /** value paths whose product is the pod count (each the chart's default when unset, else 1); none: one pod */
   replicas: string[];
+  /** the chart's own defaults of those paths (values.yaml), used when the release leaves them unset */
+  replicaDefaults?: Readonly<Record<string, number>>;
   /** value paths of `resources` blocks, with how many containers of the pod use each */
   containers: { path: string; copies?: (values: unknown) => number }[];
 }
@@ -85,8 +87,25 @@ const kubePrometheusStack: ChartPod[] = [
   },
 ];
 
+/**
+ * aws-load-balancer-controller (chart 3.5.0, read from its values.yaml and templates/deployment.yaml on
+ * 2026-12-07): one Deployment of `replicaCount` pods (2 by default), one container whose `resources` are the
+ * chart's `resources` (empty by default: pods that request nothing). The webhooks are served by the same pods.
+ */
+const awsLoadBalancerController: ChartPod[] = [
+  {
+    name: "aws-load-balancer-controller",
+    kind: "Deployment",
+    enabled: () => true,
+    replicas: ["replicaCount"],
+    replicaDefaults: { replicaCount: 2 },
+    containers: [{ path: "resources" }],
+  },
+];
+
 export const CHART_PROFILES: ReadonlyMap<string, readonly ChartPod[]> = new Map([
   ["kube-prometheus-stack", kubePrometheusStack],
+  ["aws-load-balancer-controller", awsLoadBalancerController],
 ]);
 
 /** A Helm release's chart by name: `prometheus-community/kube-prometheus-stack` → `kube-prometheus-stack`. */

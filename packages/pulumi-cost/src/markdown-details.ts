@@ -48,27 +48,48 @@ const gib = (bytes: number | Money) =>
     .toDecimalPlaces(2)
     .toFixed();
 
-function capacityLine(allocation: NodeGroupAllocation, side: string): string {
+/** As Number.prototype.toLocaleString("en-US"), without a formatter made per call. */
+const enUs = new Intl.NumberFormat("en-US");
+
+/**
+ * A node group's capacity line is `- <name><side><rest>`: the name and the rest are made once per allocation,
+ * since a diff compares every node group's line before and after and then shows some of them.
+ */
+const lineParts = new WeakMap<NodeGroupAllocation, { name: string; rest: string }>();
+
+function capacityParts(allocation: NodeGroupAllocation): { name: string; rest: string } {
+  const cached = lineParts.get(allocation);
+  if (cached) return cached;
   const { fit, split } = allocation;
   const type = fit.spec.instanceType ?? "nodes";
-  const head =
-    t`${code(fit.nodeGroup.name)}${literal(side)}: ${fit.desired} × ${type} (max ${fit.max})`.markdown();
+  const name = t`${code(fit.nodeGroup.name)}`.markdown();
+  const head = t`: ${fit.desired} × ${type} (max ${fit.max})`.markdown();
+  let rest: string;
   if (!fit.allocatable || !fit.checked) {
     const why = fit.notes.length > 0 ? joinText(fit.notes, "; ").markdown() : "capacity not known";
-    return `- ${head}: ${why}`;
+    rest = `${head}: ${why}`;
+  } else {
+    const per = fit.allocatable.allocatable;
+    const cpuOf = `${formatQuantity(fit.requested.cpuMillicores)}m of ${enUs.format(per.cpuMillicores * fit.nodes)}m CPU`;
+    const memoryOf = `${gib(fit.requested.memoryBytes)} of ${gib(per.memoryMiB * fit.nodes * 2 ** 20)} GiB memory`;
+    let verdict = "the requests fit at the desired size";
+    if (fit.pendingAtMax > 0)
+      verdict = `⚠️ ${plural(fit.pendingAtMax, "pod")} stay Pending even at ${fit.max} nodes`;
+    else if (fit.extraNodes > 0)
+      verdict = `needs ${plural(fit.extraNodes, "more node")} (${fit.nodes} of at most ${fit.max})`;
+    const rates = split
+      ? `; ${t`${type}`.markdown()} at ${formatUnitPrice(split.hourly)}/h = ${formatUnitPrice(split.perVcpuHour)}/vCPU-h + ${formatUnitPrice(split.perGiBHour)}/GiB-h; nodes ${formatUsd(allocation.nodesMonthly)}, requested ${formatUsd(allocation.allocated)}, idle ${formatUsd(allocation.idle)}`
+      : "";
+    rest = `${head}, each node ${per.cpuMillicores}m CPU, ${gib(per.memoryMiB * 2 ** 20)} GiB, ${per.pods} pods allocatable; ${plural(fit.pods, "pod")} plus ${plural(fit.daemonSets.length, "DaemonSet pod")} per node request ${cpuOf} and ${memoryOf} on ${fit.nodes} nodes: ${verdict}${rates}.`;
   }
-  const per = fit.allocatable.allocatable;
-  const cpuOf = `${formatQuantity(fit.requested.cpuMillicores)}m of ${(per.cpuMillicores * fit.nodes).toLocaleString("en-US")}m CPU`;
-  const memoryOf = `${gib(fit.requested.memoryBytes)} of ${gib(per.memoryMiB * fit.nodes * 2 ** 20)} GiB memory`;
-  let verdict = "the requests fit at the desired size";
-  if (fit.pendingAtMax > 0)
-    verdict = `⚠️ ${plural(fit.pendingAtMax, "pod")} stay Pending even at ${fit.max} nodes`;
-  else if (fit.extraNodes > 0)
-    verdict = `needs ${plural(fit.extraNodes, "more node")} (${fit.nodes} of at most ${fit.max})`;
-  const rates = split
-    ? `; ${t`${type}`.markdown()} at ${formatUnitPrice(split.hourly)}/h = ${formatUnitPrice(split.perVcpuHour)}/vCPU-h + ${formatUnitPrice(split.perGiBHour)}/GiB-h; nodes ${formatUsd(allocation.nodesMonthly)}, requested ${formatUsd(allocation.allocated)}, idle ${formatUsd(allocation.idle)}`
-    : "";
-  return `- ${head}, each node ${per.cpuMillicores}m CPU, ${gib(per.memoryMiB * 2 ** 20)} GiB, ${per.pods} pods allocatable; ${plural(fit.pods, "pod")} plus ${plural(fit.daemonSets.length, "DaemonSet pod")} per node request ${cpuOf} and ${memoryOf} on ${fit.nodes} nodes: ${verdict}${rates}.`;
+  const parts = { name, rest };
+  lineParts.set(allocation, parts);
+  return parts;
+}
+
+function capacityLine(allocation: NodeGroupAllocation, side: string): string {
+  const { name, rest } = capacityParts(allocation);
+  return `- ${name}${side}${rest}`;
 }
 
 function workloadRow(row: WorkloadRow): string {
@@ -89,13 +110,59 @@ function workloadRow(row: WorkloadRow): string {
   return `| ${row.name.markdown(true)} ${CHANGE_WORD[row.change]} | ${row.kind} | ${pods} | ${arithmetic.join("<br>")} | ${formatUsd(before)} | ${formatUsd(after)} | ${formatSignedUsd(after.minus(before))} |`;
 }
 
+/** Equal and with the same sign: what formats the same way (-0 and 0 do not). */
+const same = (a: Money, b: Money) => a.eq(b) && a.isNegative() === b.isNegative();
+
+/**
+ * Whether two allocations show the same figures in every field their capacity line reads, so their lines are
+ * the same without being made (most node groups of a diff are unchanged); when not, the lines are compared.
+ */
+function sameFigures(a: NodeGroupAllocation, b: NodeGroupAllocation): boolean {
+  const [x, y] = [a.fit, b.fit];
+  if (
+    x.nodeGroup.name !== y.nodeGroup.name ||
+    x.spec.instanceType !== y.spec.instanceType ||
+    x.desired !== y.desired ||
+    x.max !== y.max ||
+    x.checked !== y.checked ||
+    x.nodes !== y.nodes ||
+    x.pods !== y.pods ||
+    x.daemonSets.length !== y.daemonSets.length ||
+    x.pendingAtMax !== y.pendingAtMax ||
+    x.extraNodes !== y.extraNodes ||
+    x.notes.length > 0 ||
+    y.notes.length > 0
+  ) {
+    return false;
+  }
+  const [p, q] = [x.allocatable?.allocatable, y.allocatable?.allocatable];
+  if (!p || !q) return false;
+  if (p.cpuMillicores !== q.cpuMillicores || p.memoryMiB !== q.memoryMiB || p.pods !== q.pods) return false;
+  if (!same(x.requested.cpuMillicores, y.requested.cpuMillicores)) return false;
+  if (!same(x.requested.memoryBytes, y.requested.memoryBytes)) return false;
+  const [s, r] = [a.split, b.split];
+  if (!s !== !r) return false;
+  if (s && r) {
+    if (!same(s.hourly, r.hourly) || !same(s.perVcpuHour, r.perVcpuHour) || !same(s.perGiBHour, r.perGiBHour))
+      return false;
+  }
+  return same(a.nodesMonthly, b.nodesMonthly) && same(a.allocated, b.allocated) && same(a.idle, b.idle);
+}
+
+function sameLine(a: NodeGroupAllocation, b: NodeGroupAllocation): boolean {
+  if (sameFigures(a, b)) return true;
+  const x = capacityParts(a);
+  const y = capacityParts(b);
+  return x.name === y.name && x.rest === y.rest;
+}
+
 function* capacityLines(estimate: CostEstimate): Generator<string> {
   const { before, after } = estimate.capacity;
   if (estimate.mode === "diff" && before.length > 0) {
     const afterLines = new Map(after.map((a) => [a.fit.nodeGroup.name, a]));
     for (const b of before) {
       const a = afterLines.get(b.fit.nodeGroup.name);
-      if (!a || capacityLine(a, "") !== capacityLine(b, "")) yield capacityLine(b, " before");
+      if (!a || !sameLine(a, b)) yield capacityLine(b, " before");
     }
   }
   for (const a of after) yield capacityLine(a, estimate.mode === "diff" ? " after" : "");

@@ -26,6 +26,14 @@ export const usageSectionSchema = z
       .optional(),
     kms: z.object({ requestsPerKey: usageAmount.optional() }).strict().optional(),
     s3: z.object({ storageGbPerBucket: usageAmount.optional() }).strict().optional(),
+    prometheusWorkspace: z
+      .object({
+        samplesIngested: usageAmount.optional(),
+        storedGb: usageAmount.optional(),
+        querySamplesProcessed: usageAmount.optional(),
+      })
+      .strict()
+      .optional(),
     /** per resource type, the quantities every resource of the type is estimated with (usage-quantities.ts) */
     byType: z
       .object(
@@ -56,6 +64,10 @@ export interface UsageAssumptions {
   classicLoadBalancerDataProcessedGb?: Money;
   kmsRequestsPerKey?: Money;
   s3StorageGbPerBucket?: Money;
+  /** per Amazon Managed Service for Prometheus workspace, a month */
+  ampSamplesIngested?: Money;
+  ampStoredGb?: Money;
+  ampQuerySamplesProcessed?: Money;
   /** `byType`: resource type → quantity name → amount */
   byType?: ReadonlyMap<string, ReadonlyMap<string, Money>>;
   /** where the figures come from, named in the comment */
@@ -71,6 +83,9 @@ export function usageAssumptions(section: UsageSection | undefined, source?: str
     classicLoadBalancerDataProcessedGb: section?.loadBalancer?.classicDataProcessedGb,
     kmsRequestsPerKey: section?.kms?.requestsPerKey,
     s3StorageGbPerBucket: section?.s3?.storageGbPerBucket,
+    ampSamplesIngested: section?.prometheusWorkspace?.samplesIngested,
+    ampStoredGb: section?.prometheusWorkspace?.storedGb,
+    ampQuerySamplesProcessed: section?.prometheusWorkspace?.querySamplesProcessed,
   };
   const given: UsageAssumptions = Object.fromEntries(Object.entries(flat).filter(([, v]) => v !== undefined));
   if (section?.byType) {

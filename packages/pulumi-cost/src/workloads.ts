@@ -1,4 +1,4 @@
-import { CHART_PROFILES, chartName } from "./charts.js";
+import { CHART_PROFILES, type ChartPod, chartName } from "./charts.js";
 import {
   arrayAt,
   at,
@@ -102,12 +102,16 @@ function stringMap(value: unknown): ReadonlyMap<string, string> {
 }
 
 /** A chart pod's count: the product of its replica values, each within Kubernetes' int32. */
-function chartReplicas(release: PricedInput, values: unknown, paths: readonly string[]): number {
+function chartReplicas(release: PricedInput, values: unknown, pod: ChartPod): number {
   let count = 1;
-  for (const path of paths) {
-    count *= boundedAt(release, path, BOUNDS.replicas, values, `values.${path}`) ?? 1;
+  for (const path of pod.replicas) {
+    const set = boundedAt(release, path, BOUNDS.replicas, values, `values.${path}`);
+    count *=
+      set ??
+      (pod.replicaDefaults && Object.hasOwn(pod.replicaDefaults, path) ? pod.replicaDefaults[path] : 1) ??
+      1;
   }
-  return checked(count, BOUNDS.replicas, release, `values.${paths.join(" × ")}`);
+  return checked(count, BOUNDS.replicas, release, `values.${pod.replicas.join(" × ")}`);
 }
 
 function fromHelmRelease(resource: PricedInput, notes: Text[]): Workload[] {
@@ -139,7 +143,7 @@ function fromHelmRelease(resource: PricedInput, notes: Text[]): Workload[] {
       name: t`${release}: ${literal(pod.name)}`,
       kind: pod.kind,
       resource: resource.name,
-      replicas: chartReplicas(resource, values, pod.replicas),
+      replicas: chartReplicas(resource, values, pod),
       pod: shape,
       nodeSelector: new Map(),
       withoutRequests,

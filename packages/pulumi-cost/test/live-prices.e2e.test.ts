@@ -159,6 +159,10 @@ describe("--live-prices against the Price List simulator", () => {
     expect(simulator.stats.requests.GetProducts).toBe(before);
     expect(run.estimate.priceSource.live).toMatchObject({ found: [], notFound: [], failed: [] });
     expect(run.estimate.totalAfter.toFixed(2)).toBe("60.74");
+    expect(run.output).toContain(
+      "Live prices: the price table has every price this estimate needs, so none was asked of the AWS Price List API.",
+    );
+    expect(run.output).not.toContain("for 0 prices");
   });
 });
 

@@ -25,6 +25,24 @@ const fitOf = (e: ReturnType<typeof estimate>) => {
   return fit;
 };
 
+describe("node capacity in a diff's comment", () => {
+  it("shows a node group's line before the change only when it reads differently after", () => {
+    const app = web(3, "500m");
+    const e = estimate([
+      nodes(),
+      step("update", NODE_GROUP, "batch", nodeGroup("t3.large", 2, 3), nodeGroup("t3.large", 3, 4)),
+      // Capacity unknown (a type without allocatable figures): its lines are compared as text.
+      step("same", NODE_GROUP, "odd", nodeGroup("x9.unknown", 1, 2), nodeGroup("x9.unknown", 1, 2)),
+      step("same", DEPLOYMENT, "web", app, app),
+    ]);
+    const heads = renderMarkdown(e)
+      .split("\n")
+      .filter((line) => line.startsWith("- `"))
+      .map((line) => line.split(":")[0]);
+    expect(heads).toEqual(["- `batch` before", "- `nodes` after", "- `batch` after", "- `odd` after"]);
+  });
+});
+
 describe("whether the requests fit the node group", () => {
   it("fits: 3 × 500m on two t3.large nodes adds nothing", () => {
     const e = estimate([nodes(), step("create", DEPLOYMENT, "web", undefined, web(3, "500m"))]);

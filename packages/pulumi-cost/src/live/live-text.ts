@@ -22,6 +22,10 @@ export function liveWarning(live: LivePrices | undefined): Text | undefined {
 export function* liveLines(live: LivePrices): Generator<string> {
   const wanted = live.found.length + live.notFound.length + live.failed.length;
   yield "";
+  if (wanted === 0) {
+    yield "Live prices: the price table has every price this estimate needs, so none was asked of the AWS Price List API.";
+    return;
+  }
   yield `Live prices (${live.source}, GetProducts) for ${wanted} ${wanted === 1 ? "price" : "prices"} the table lacks: ${live.found.length} found, ${live.notFound.length} not in the API, ${live.failed.length} not fetched.`;
   for (const figure of live.found) {
     const unit = PRICE_KEYS[figure.key].unit;

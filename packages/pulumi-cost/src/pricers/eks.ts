@@ -4,6 +4,9 @@ import { arrayAt, type PricedInput, stringAt } from "../inputs.js";
 import { literal, type Text, t, value } from "../text.js";
 import type { EksVersionRow } from "../usage.js";
 import { PriceSheet, type PricingContext, type ResourcePrice } from "./types.js";
+import { eksControlPlaneLogGroup } from "./usage-priced.js";
+
+const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 
 /**
  * What a cluster's `upgradePolicy.supportType` does at the end of its version's standard support: EXTENDED
@@ -64,7 +67,15 @@ export function priceEksCluster(resource: PricedInput, context: PricingContext):
     priceExtendedSupport(sheet, version, row, surcharge);
   }
   const logTypes = arrayAt(resource.inputs, "enabledClusterLogTypes");
-  if (logTypes && logTypes.length > 0) {
+  const name = stringAt(resource.inputs, "name");
+  const logGroup = name
+    ? context.resources
+        .ofType(LOG_GROUP)
+        .find((group) => stringAt(group.inputs, "name") === eksControlPlaneLogGroup(name))
+    : undefined;
+  if (logTypes && logTypes.length > 0 && logGroup) {
+    sheet.note(t`its control plane logs' ingestion is estimated on the log group ${logGroup.name}`);
+  } else if (logTypes && logTypes.length > 0) {
     sheet.usageFor(
       {
         item: t`EKS control plane logs (CloudWatch Logs ingestion)`,

@@ -58,6 +58,10 @@ export const FREE_TYPES: ReadonlyMap<string, string> = new Map([
     "aws:budgets/budget:Budget",
     "a budget without actions has no charge (budget actions are a type of their own)",
   ],
+  [
+    "aws:amp/workspaceConfiguration:WorkspaceConfiguration",
+    "a workspace's retention setting: Amazon Managed Service for Prometheus bills the workspace's samples, storage and queries, priced on the workspace",
+  ],
   ["aws:kms/alias:Alias", "no charge for an alias (the key is priced)"],
   ["aws:s3/bucketPolicy:BucketPolicy", CONFIG_OF("the bucket")],
   ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", CONFIG_OF("the bucket")],

@@ -7,12 +7,13 @@ import { priceEbsVolume } from "./ebs.js";
 import { priceInstance, priceNatGateway, pricePublicIpv4 } from "./ec2.js";
 import { priceEksCluster } from "./eks.js";
 import { builtInFree, FREE_TYPES } from "./free.js";
+import { priceIngress } from "./ingress.js";
 import { priceHelmValues, pricePersistentVolumeClaim, priceStatefulSetClaims } from "./kubernetes-storage.js";
 import { priceAwsLoadBalancer, priceClassicLoadBalancer, priceKubernetesService } from "./load-balancers.js";
 import { priceNodeGroup } from "./nodes.js";
 import { addResourceUsage } from "./resource-usage.js";
 import { type Pricer, PriceSheet, type PricingContext, type ResourcePrice } from "./types.js";
-import { priceKmsKey, priceLogGroup, priceS3Bucket } from "./usage-priced.js";
+import { priceAmpWorkspace, priceKmsKey, priceLogGroup, priceS3Bucket } from "./usage-priced.js";
 
 /**
  * Resource type → its pricer. A type that is neither here nor in the free list (free.ts), nor declared free by
@@ -34,7 +35,9 @@ export const PRICERS: ReadonlyMap<string, Pricer> = new Map<string, Pricer>([
   ["aws:s3/bucket:Bucket", priceS3Bucket],
   ["aws:s3/bucketV2:BucketV2", priceS3Bucket],
   ["aws:cloudwatch/logGroup:LogGroup", priceLogGroup],
+  ["aws:amp/workspace:Workspace", priceAmpWorkspace],
   ["kubernetes:core/v1:Service", priceKubernetesService],
+  ["kubernetes:networking.k8s.io/v1:Ingress", priceIngress],
   ["kubernetes:core/v1:PersistentVolumeClaim", pricePersistentVolumeClaim],
   ["kubernetes:apps/v1:StatefulSet", priceStatefulSetClaims],
   ["kubernetes:helm.sh/v3:Release", priceHelmValues],

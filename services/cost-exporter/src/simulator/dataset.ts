@@ -14,11 +14,12 @@ export interface SimulatedService {
 }
 
 /**
- * What a small EKS platform like this one spends: about what the dev stack costs a day (`npm run cost`:
- * $244.13 a month, $8.03 a day: 2 × t3.large, the control plane, a NAT gateway and its address, 152 GiB of
- * gp3, a KMS key) as Cost Explorer splits it by service, plus usage (NAT data, logs, Cost Explorer requests)
- * and a few cents the stack does not explain (a load balancer, a long tail): about 7% above its live cost,
- * under UnaccountedSpend's share, so the local reconciliation shows a small, plausible gap.
+ * What a small EKS platform like this one spends: about what the dev stack costs a day without its ALB
+ * (`npm run cost`: $267.86 a month less the ALB's $23.73 = $244.13, $8.03 a day: 2 × t3.large, the control
+ * plane, a NAT gateway and its address, 152 GiB of gp3, a KMS key) as Cost Explorer splits it by service, plus
+ * usage (NAT data, logs, Cost Explorer requests) and a few cents the live cost does not explain (the load
+ * balancer, a long tail): about 7% above its live cost, under UnaccountedSpend's share, so the local
+ * reconciliation shows a small, plausible gap.
  */
 export const SIMULATED_SERVICES: readonly SimulatedService[] = [
   { name: "Amazon Elastic Compute Cloud - Compute", dailyUsd: "3.99", committed: true },
