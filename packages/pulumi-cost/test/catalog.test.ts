@@ -285,3 +285,30 @@ describe("usage quantities in the configuration", () => {
     ).toThrow(/quantities.gbSeconds: not a usage quantity of aws:sqs\/queue:Queue/);
   });
 });
+
+describe("Auto Scaling groups", () => {
+  it("price desiredCapacity instances of the launch template's type and their root volumes", () => {
+    // BoxUsage:t3.large $0.0832 (us-east-1): 3 × 0.0832 × 730 = $182.21; gp3 $0.08: 3 × 30 GiB = $7.20
+    const e = estimateOf([
+      step("create", "aws:ec2/launchTemplate:LaunchTemplate", "workers", undefined, {
+        name: "workers",
+        instanceType: "t3.large",
+        blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 30, volumeType: "gp3" } }],
+      }),
+      step("create", "aws:autoscaling/group:Group", "asg", undefined, {
+        desiredCapacity: 3,
+        minSize: 1,
+        maxSize: 5,
+        launchTemplate: { name: "workers", version: "$Latest" },
+      }),
+      step("create", "aws:autoscaling/group:Group", "mixed", undefined, {
+        minSize: 2,
+        mixedInstancesPolicy: { launchTemplate: { overrides: [{ instanceType: "m5.large" }] } },
+      }),
+    ]);
+    expect(e.rows.find((r) => r.name === "asg")?.afterMonthly.toFixed(2)).toBe("189.41");
+    expect(e.notPriced.map((t) => t.plain)).toEqual([
+      "mixed (aws:autoscaling/group:Group): only an Auto Scaling group with one launch template is priced (not mixedInstancesPolicy, not a launch configuration)",
+    ]);
+  });
+});

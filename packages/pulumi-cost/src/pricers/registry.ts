@@ -10,7 +10,7 @@ import { builtInFree, FREE_TYPES } from "./free.js";
 import { priceIngress } from "./ingress.js";
 import { priceHelmValues, pricePersistentVolumeClaim, priceStatefulSetClaims } from "./kubernetes-storage.js";
 import { priceAwsLoadBalancer, priceClassicLoadBalancer, priceKubernetesService } from "./load-balancers.js";
-import { priceNodeGroup } from "./nodes.js";
+import { priceAutoScalingGroup, priceNodeGroup } from "./nodes.js";
 import { addResourceUsage } from "./resource-usage.js";
 import { type Pricer, PriceSheet, type PricingContext, type ResourcePrice } from "./types.js";
 import { priceAmpWorkspace, priceKmsKey, priceLogGroup, priceS3Bucket } from "./usage-priced.js";
@@ -24,6 +24,7 @@ import { priceAmpWorkspace, priceKmsKey, priceLogGroup, priceS3Bucket } from "./
 export const PRICERS: ReadonlyMap<string, Pricer> = new Map<string, Pricer>([
   ["aws:eks/cluster:Cluster", priceEksCluster],
   ["aws:eks/nodeGroup:NodeGroup", priceNodeGroup],
+  ["aws:autoscaling/group:Group", priceAutoScalingGroup],
   ["aws:ec2/instance:Instance", priceInstance],
   ["aws:ec2/natGateway:NatGateway", priceNatGateway],
   ["aws:ec2/eip:Eip", pricePublicIpv4],
