@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { ALERTS_DIR } from "./settings";
+import { repositoryPath } from "@platform/repository";
 
 /**
  * The Alertmanager message templates (templates/*.tmpl) with the Grafana address their "Dashboard" links use:
@@ -19,13 +18,13 @@ export function alertmanagerTemplates(grafanaUrl: string): Record<string, string
       `the Grafana URL for alert links must be a plain http(s) address, not ${JSON.stringify(grafanaUrl)}`,
     );
   }
-  const dir = join(ALERTS_DIR, "templates");
+  const dir = repositoryPath("alerts", "templates");
   return Object.fromEntries(
     readdirSync(dir)
       .filter((file) => file.endsWith(".tmpl"))
       .sort()
       .map((file) => {
-        const text = readFileSync(join(dir, file), "utf8");
+        const text = readFileSync(`${dir}/${file}`, "utf8");
         if (file === "telegram.tmpl" && !GRAFANA_URL_DEFINITION.test(text)) {
           throw new Error(
             `${file} no longer defines platform.grafana_url: the dashboard links have no address`,

@@ -1,12 +1,11 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { repositoryPath } from "@platform/repository";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ALERTS_DIR } from "./settings.js";
 
 describe("alertmanager.yml", () => {
   it("follows the shared contract: telegram receiver with a token file, chat id placeholder, template glob", () => {
-    const config = parse(readFileSync(join(ALERTS_DIR, "alertmanager.yml"), "utf8"));
+    const config = parse(readFileSync(repositoryPath("alerts", "alertmanager.yml"), "utf8"));
     expect(config.templates).toEqual(["/etc/alertmanager/config/*.tmpl"]);
     const telegram = config.receivers.find((r: { name: string }) => r.name === "telegram");
     expect(telegram.telegram_configs[0]).toMatchObject({

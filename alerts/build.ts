@@ -1,16 +1,18 @@
 /**
- * Writes the rule files `alerts/*.rules.yml` from the defaults in `alerts/settings.yaml`, and points the
+ * Writes the rule files `alerts/*.rules.yml` from the defaults in `thresholds/thresholds.yaml`, and points the
  * runbook links of their promtool tests at the configured runbook address.
  *
  *   npm run generate:alerts
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { repositoryPath } from "@platform/repository";
+import { loadDefaultThresholds } from "../thresholds/thresholds";
 import { buildRuleFiles, retargetTestRunbooks } from "./rule-files";
-import { ALERTS_DIR, loadDefaultThresholds } from "./settings";
 
-const settings = loadDefaultThresholds();
-for (const [name, text] of Object.entries(buildRuleFiles(settings))) {
+const ALERTS_DIR = repositoryPath("alerts");
+const thresholds = loadDefaultThresholds();
+for (const [name, text] of Object.entries(buildRuleFiles(thresholds))) {
   writeFileSync(join(ALERTS_DIR, name), text);
   console.log(`wrote alerts/${name}`);
 }
@@ -19,7 +21,7 @@ for (const [name, text] of Object.entries(buildRuleFiles(settings))) {
 for (const testName of readdirSync(ALERTS_DIR).filter((f) => f.endsWith(".rules.test.yml"))) {
   const testFile = join(ALERTS_DIR, testName);
   const tests = readFileSync(testFile, "utf8");
-  const retargeted = retargetTestRunbooks(tests, settings.runbookBaseUrl);
+  const retargeted = retargetTestRunbooks(tests, thresholds.runbookBaseUrl);
   if (retargeted !== tests) {
     writeFileSync(testFile, retargeted);
     console.log(`retargeted the runbook links of alerts/${testName}`);

@@ -5,7 +5,7 @@
  * or node), so a year of them costs little. Both Prometheus configurations read KEEP_REGEX for their
  * remote-write relabelling, so the cluster and a laptop send exactly the same names.
  */
-import { COST_ESTIMATE_SERIES } from "./rules/cost-estimate";
+import { COST_ESTIMATE_SERIES } from "../thresholds/series";
 
 export const LONG_TERM_SERIES = [
   // What the platform costs, by part of the bill, namespace and workload, and what nobody uses.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { loadDefaultThresholds } from "../thresholds/thresholds";
 import { expressionLookbackMs, longestLookback, promDurationMs, retentionForRules } from "./retention";
 import { buildRuleFiles } from "./rule-files";
-import { loadDefaultThresholds } from "./settings";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

@@ -7,12 +7,11 @@
  * CommonJS on purpose (this directory's package.json): the Pulumi program builds the rules from it.
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { repositoryPath } from "@platform/repository";
 import { parse } from "yaml";
 import { z } from "zod";
-import { ALERTS_DIR } from "./settings";
 
-export const RIGHTSIZE_SETTINGS_FILE = join(ALERTS_DIR, "rightsize.yaml");
+export const RIGHTSIZE_SETTINGS_FILE = repositoryPath("alerts", "rightsize.yaml");
 
 /** A Prometheus duration of one unit (`30s`, `5m`, `7d`), as the rules write it. */
 const duration = z

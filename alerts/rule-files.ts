@@ -6,21 +6,17 @@
  * A new rule group is one module under rules/ and one entry below.
  */
 import { parse, stringify } from "yaml";
+import { DEFAULT_COST_TAG_KEY } from "../thresholds/cost-tag-key";
+import type { Thresholds } from "../thresholds/thresholds";
+import { withAlertLinks } from "./alert-links";
 import { businessAlerts, businessRecording } from "./rules/business";
 import { costAlerts, costRecording } from "./rules/cost";
 import { liveCostRecording, reconciliationAlerts, reconciliationRecording } from "./rules/live-cost";
 import { platformAlerts } from "./rules/platform";
 import { rightsizeRecording } from "./rules/rightsize";
-import {
-  type AlertingRule,
-  isAlertingRule,
-  type RuleContext,
-  type RuleGroup,
-  type RuleGroupBuilder,
-} from "./rules/rule";
-import { settingsSeries } from "./rules/settings-series";
+import { isAlertingRule, type RuleContext, type RuleGroup, type RuleGroupBuilder } from "./rules/rule";
 import { sloAlerts, sloSli } from "./rules/slo";
-import { DEFAULT_COST_TAG_KEY, type Thresholds } from "./settings";
+import { thresholdSeries } from "./rules/threshold-series";
 
 export interface RuleFileSpec {
   /** A one-line account of what the file holds, written into its header. */
@@ -31,7 +27,7 @@ export interface RuleFileSpec {
 export const RULE_FILES: Record<string, RuleFileSpec> = {
   "settings.rules.yml": {
     what: "Settings published as series, for dashboards and ad-hoc queries.",
-    groups: [settingsSeries],
+    groups: [thresholdSeries],
   },
   "slo.rules.yml": {
     what: "Availability and latency SLIs and their multiwindow, multi-burn-rate alerts.",
@@ -64,7 +60,7 @@ export const RULE_FILES: Record<string, RuleFileSpec> = {
 };
 
 const header = (what: string) =>
-  `# Generated from alerts/settings.yaml by alerts/rule-files.ts: edit those, then run \`npm run generate:alerts\`.\n# ${what}\n`;
+  `# Generated from thresholds/thresholds.yaml by alerts/rule-files.ts: edit those, then run \`npm run generate:alerts\`.\n# ${what}\n`;
 
 /** What a stack sets besides its thresholds that its rules read. */
 export interface StackRuleSettings {
@@ -74,22 +70,15 @@ export interface StackRuleSettings {
 
 /** Every rule file's text (name → YAML) for these thresholds and stack settings. */
 export function buildRuleFiles(
-  settings: Thresholds,
+  thresholds: Thresholds,
   stack: StackRuleSettings = { costTagKey: DEFAULT_COST_TAG_KEY },
 ): Record<string, string> {
-  const context: RuleContext = {
-    settings,
-    runbook: (alert: string) => `${settings.runbookBaseUrl}/${alert}.md`,
-    costTagKey: stack.costTagKey,
-  };
+  const context: RuleContext = { thresholds, costTagKey: stack.costTagKey };
+  const build = (group: RuleGroupBuilder) => withAlertLinks(group(context), thresholds.runbookBaseUrl);
   return Object.fromEntries(
     Object.entries(RULE_FILES).map(([file, { what, groups }]) => [
       file,
-      header(what) +
-        stringify(
-          { groups: groups.map((build) => build(context)) },
-          { lineWidth: 0, aliasDuplicateObjects: false },
-        ),
+      header(what) + stringify({ groups: groups.map(build) }, { lineWidth: 0, aliasDuplicateObjects: false }),
     ]),
   );
 }
@@ -98,7 +87,7 @@ export function buildRuleFiles(
 export function alertNames(files: Record<string, string>): { alert: string; file: string }[] {
   return Object.entries(files).flatMap(([file, text]) =>
     (parse(text) as { groups: RuleGroup[] }).groups.flatMap((g) =>
-      g.rules.filter((r): r is AlertingRule => isAlertingRule(r)).map((r) => ({ alert: r.alert, file })),
+      g.rules.filter(isAlertingRule).map((r) => ({ alert: r.alert, file })),
     ),
   );
 }

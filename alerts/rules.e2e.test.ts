@@ -5,12 +5,14 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { repositoryPath } from "@platform/repository";
 import { requireTool } from "@platform/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+import { resolveThresholds } from "../thresholds/thresholds.js";
 import { buildRuleFiles } from "./rule-files.js";
-import { ALERTS_DIR, resolveThresholds } from "./settings.js";
 
+const ALERTS_DIR = repositoryPath("alerts");
 const run = promisify(execFile);
 const ruleFileNames = readdirSync(ALERTS_DIR)
   .filter((f) => f.endsWith(".rules.yml"))

@@ -1,10 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { repositoryPath } from "@platform/repository";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { loadDefaultThresholds } from "../thresholds/thresholds.js";
 import { alertNames, buildRuleFiles, RULE_FILES, retargetTestRunbooks } from "./rule-files.js";
-import { ALERTS_DIR, loadDefaultThresholds } from "./settings.js";
 
+const ALERTS_DIR = repositoryPath("alerts");
 const ruleFileNames = readdirSync(ALERTS_DIR)
   .filter((f) => f.endsWith(".rules.yml"))
   .sort();
@@ -14,7 +16,7 @@ const testFileNames = readdirSync(ALERTS_DIR)
 const committed = Object.fromEntries(
   ruleFileNames.map((f) => [f, readFileSync(join(ALERTS_DIR, f), "utf8")]),
 );
-const settings = loadDefaultThresholds();
+const thresholds = loadDefaultThresholds();
 const alerts = alertNames(committed);
 
 interface AlertRule {
@@ -24,9 +26,9 @@ interface AlertRule {
 }
 
 describe("rule files", () => {
-  it("are exactly what the rule groups make of alerts/settings.yaml (run npm run generate:alerts)", () => {
+  it("are exactly what the rule groups make of thresholds/thresholds.yaml (run npm run generate:alerts)", () => {
     expect(ruleFileNames).toEqual(Object.keys(RULE_FILES).sort());
-    expect(committed).toEqual(buildRuleFiles(settings));
+    expect(committed).toEqual(buildRuleFiles(thresholds));
   });
 
   it("give every rule group a unique name", () => {
@@ -44,7 +46,7 @@ describe("rule files", () => {
           expect(rule.labels?.severity, rule.alert).toMatch(/^(critical|warning|info|none)$/);
           for (const key of ["summary", "description", "value", "runbook_url"])
             expect(rule.annotations?.[key], `${rule.alert} ${key}`).toBeTruthy();
-          expect(rule.annotations?.runbook_url).toBe(`${settings.runbookBaseUrl}/${rule.alert}.md`);
+          expect(rule.annotations?.runbook_url).toBe(`${thresholds.runbookBaseUrl}/${rule.alert}.md`);
           expect(
             existsSync(join(ALERTS_DIR, "runbooks", `${rule.alert}.md`)),
             `runbook of ${rule.alert}`,

@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { repositoryPath } from "@platform/repository";
 import { parser } from "@prometheus-io/lezer-promql";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { promDurationMs } from "./retention.js";
-import { ALERTS_DIR } from "./settings.js";
 
+const ALERTS_DIR = repositoryPath("alerts");
 const FIVE_MINUTES_MS = 5 * 60_000;
 
 /** Every range selector of an expression: the series it names and the window it reads, by PromQL's grammar. */

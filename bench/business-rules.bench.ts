@@ -8,7 +8,7 @@
 //    hours in all, about 30 s of promtool): goal zero. Chance silences between orders are what the full-stop
 //    test must not page on; at 8.5 orders a minute (the demo before it doubled) the rule before this one paged
 //    them 2.5 times a day on Prometheus 3 (0.3 a day on promtool 2.42's closed ranges, which this runs). The local configuration (5 s scrapes and evaluations) would take a minute of
-//    promtool per seed; its false rate is the analytic bound in alerts/settings.yaml.
+//    promtool per seed; its false rate is the analytic bound in thresholds/thresholds.yaml.
 // 3. Time to page (the alert firing, what Prometheus sends on; critical alerts leave Alertmanager with no
 //    group wait) for each silent failure, starting at a seed's instant after an hour of the usual: a full
 //    stop of orders, every checkout refused, every payment declined, orders worth nothing. Goal: every

@@ -218,8 +218,6 @@ export function costInventoryEnv(
 export type Catalogue = readonly ServiceEntry[];
 export const catalogue: Catalogue = services;
 
-export type ServiceName = (typeof services)[number]["name"];
-
 /** The entry called `name`, or an error naming the services there are. */
 export function serviceNamed(name: string, from: Catalogue = catalogue): ServiceEntry {
   const found = from.find((service) => service.name === name);

@@ -1,11 +1,16 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadDefaultThresholds, resolveThresholds, type Thresholds } from "../alerts/settings.js";
 import { catalogue, serviceNamed } from "../catalogue/services.js";
+import {
+  DASHBOARD_FILE_NAMES,
+  DASHBOARD_UIDS,
+  type DashboardKey,
+  LONG_TERM_DATASOURCE,
+} from "../thresholds/dashboards.js";
+import { loadDefaultThresholds, resolveThresholds, type Thresholds } from "../thresholds/thresholds.js";
 import { costHistory } from "./src/cost-history.js";
 import { buildDashboardFiles, buildDashboards } from "./src/dashboards.js";
-import { DASHBOARD_FILE_NAMES, DASHBOARD_UIDS, type DashboardKey, LONG_TERM_DATASOURCE } from "./src/uids.js";
 
 const DASHBOARDS_DIR = import.meta.dirname;
 const files = readdirSync(DASHBOARDS_DIR)
@@ -39,10 +44,10 @@ type Built = {
   panels: Panel[];
   templating?: { list?: { name: string; regex?: string; current?: unknown }[] };
 };
-const built = (settings: Thresholds = defaults, services = catalogue) =>
-  buildDashboards(settings, services) as unknown as Record<string, Built>;
-const builtFile = (file: string, settings: Thresholds = defaults) => {
-  const json = built(settings)[file];
+const built = (thresholds: Thresholds = defaults, services = catalogue) =>
+  buildDashboards(thresholds, services) as unknown as Record<string, Built>;
+const builtFile = (file: string, thresholds: Thresholds = defaults) => {
+  const json = built(thresholds)[file];
   if (!json) throw new Error(`no dashboard ${file}`);
   return json;
 };
@@ -186,12 +191,12 @@ describe("dashboards built from a stack's thresholds", () => {
   }).thresholds as Thresholds;
 
   it("draw the latency objective's threshold, not a copy of 0.3 s", () => {
-    for (const [settings, seconds] of [
+    for (const [thresholds, seconds] of [
       [defaults, 0.3],
       [stack, 0.5],
     ] as const) {
-      const overview = builtFile("platform-overview.json", settings);
-      const red = builtFile("service-red.json", settings);
+      const overview = builtFile("platform-overview.json", thresholds);
+      const red = builtFile("service-red.json", thresholds);
       const latency = panel(overview, "Latency p50 / p95 / p99 by endpoint");
       expect(thresholdValues(latency)).toEqual([null, seconds]);
       expect(latency.description).toContain(`(${seconds * 1000} ms)`);

@@ -35,7 +35,7 @@ const camelCase = (name: string) => name.replace(/-([a-z0-9])/g, (_, c: string) 
 
 /**
  * The stack's monthly budget in US dollars: `platform:thresholds.cost.monthlyBudgetUsd`, or the default in
- * alerts/settings.yaml. The AWS Budget, ForecastOverBudget and the dashboards' budget line all read it.
+ * thresholds/thresholds.yaml. The AWS Budget, ForecastOverBudget and the dashboards' budget line all read it.
  */
 export function monthlyBudgetUsd(settings: Pick<Settings, "thresholds">): number {
   return settings.thresholds.cost.monthlyBudgetUsd;
@@ -147,6 +147,57 @@ function endpointsOf(
   });
 }
 
+/** kube-prometheus-stack with the stack's rules and dashboards, on the foundation's storage and long-term store. */
+function monitoringOf(
+  settings: Settings,
+  foundation: Foundation,
+  grafanaUrl: string | undefined,
+): Monitoring {
+  return new Monitoring("monitoring", {
+    namespace: settings.monitoringNamespace,
+    chartVersion: settings.kubePrometheusStackVersion,
+    prometheusRetention: prometheusRetentionOf(settings),
+    prometheusStorageSize: settings.prometheusStorageSize,
+    alertmanagerStorageSize: settings.alertmanagerStorageSize,
+    grafanaExposure: settings.grafanaExposure,
+    grafanaUrl,
+    telegramChatId: settings.telegramChatId,
+    telegramBotToken: settings.telegramBotToken,
+    thresholds: settings.thresholds,
+    costTagKey: settings.costTagKey,
+    sourceRoot: repositoryRoot,
+    ...(foundation.storage
+      ? { storageClassName: foundation.storage.className, storage: foundation.storage.resource }
+      : {}),
+    managedControlPlane: settings.clusterMode === "eks",
+    ...(foundation.longTermStore
+      ? { longTermStore: { values: foundation.longTermStore.values, dependsOn: [foundation.longTermStore] } }
+      : {}),
+    provider: foundation.k8sProvider,
+  });
+}
+
+/** Read access for the cluster's viewers to what a pull-request preview reads (EKS stacks that name viewers). */
+function previewAccessOf(settings: Settings, foundation: Foundation, monitoring: Monitoring): void {
+  if (settings.clusterMode === "eks" && settings.clusterViewerRoleArns.length > 0) {
+    // Monitoring's Secrets, and the Helm release records in monitoring's and the controller's namespaces.
+    new PreviewAccess(
+      "preview-access",
+      {
+        secretNamespaces: [settings.monitoringNamespace, LOAD_BALANCER_CONTROLLER_NAMESPACE],
+        monitoringNamespace: settings.monitoringNamespace,
+        provider: foundation.k8sProvider,
+      },
+      {
+        dependsOn: [
+          monitoring.namespaceResource,
+          ...(foundation.loadBalancerController ? [foundation.loadBalancerController] : []),
+        ],
+      },
+    );
+  }
+}
+
 /** The EKS cluster's name unless `platform:clusterName` sets one (npm run rightsize -- --print-cluster reads it too). */
 export const defaultClusterName = (project: string, stack: string) => `${project}-${stack}`.slice(0, 100);
 
@@ -191,28 +242,7 @@ export async function definePlatform(
       : existingFoundation(context);
   const grafanaUrl = grafanaUrlFor(settings.grafanaExposure, settings.domain);
 
-  const monitoring = new Monitoring("monitoring", {
-    namespace: settings.monitoringNamespace,
-    chartVersion: settings.kubePrometheusStackVersion,
-    prometheusRetention: prometheusRetentionOf(settings),
-    prometheusStorageSize: settings.prometheusStorageSize,
-    alertmanagerStorageSize: settings.alertmanagerStorageSize,
-    grafanaExposure: settings.grafanaExposure,
-    grafanaUrl,
-    telegramChatId: settings.telegramChatId,
-    telegramBotToken: settings.telegramBotToken,
-    thresholds: settings.thresholds,
-    costTagKey: settings.costTagKey,
-    sourceRoot: repositoryRoot,
-    ...(foundation.storage
-      ? { storageClassName: foundation.storage.className, storage: foundation.storage.resource }
-      : {}),
-    managedControlPlane: settings.clusterMode === "eks",
-    ...(foundation.longTermStore
-      ? { longTermStore: { values: foundation.longTermStore.values, dependsOn: [foundation.longTermStore] } }
-      : {}),
-    provider: foundation.k8sProvider,
-  });
+  const monitoring = monitoringOf(settings, foundation, grafanaUrl);
   const services = deployedServices(settings, deployed, {
     catalogue,
     clusterSettings,
@@ -231,23 +261,7 @@ export async function definePlatform(
   const roleArns = { ...foundation.roleArns };
   for (const [service, arn] of Object.entries(apps.roleArns)) roleArns[camelCase(service)] = arn;
 
-  if (settings.clusterMode === "eks" && settings.clusterViewerRoleArns.length > 0) {
-    // Monitoring's Secrets, and the Helm release records in monitoring's and the controller's namespaces.
-    new PreviewAccess(
-      "preview-access",
-      {
-        secretNamespaces: [settings.monitoringNamespace, LOAD_BALANCER_CONTROLLER_NAMESPACE],
-        monitoringNamespace: settings.monitoringNamespace,
-        provider: foundation.k8sProvider,
-      },
-      {
-        dependsOn: [
-          monitoring.namespaceResource,
-          ...(foundation.loadBalancerController ? [foundation.loadBalancerController] : []),
-        ],
-      },
-    );
-  }
+  previewAccessOf(settings, foundation, monitoring);
 
   const shopPort = deployed.find((entry) => entry.ingress === "anyone")?.port;
   return {

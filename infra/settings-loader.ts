@@ -38,15 +38,6 @@ export function wholeNumber(bounds: { min?: number; max?: number } = {}) {
     .pipe(number);
 }
 
-/** A decimal number such as 300 or 12.5 (no hex, no exponent). */
-export function decimalNumber() {
-  return z
-    .union([z.number(), z.string()])
-    .transform((value) => String(value))
-    .pipe(z.string().regex(/^\d+(\.\d+)?$/, "a decimal number such as 300 or 12.50 (no hex or exponent)"))
-    .transform(Number);
-}
-
 export const flag = z.union([z.boolean(), z.enum(["true", "false"]).transform((value) => value === "true")]);
 
 export interface NamespacedParse<S extends z.ZodType> {

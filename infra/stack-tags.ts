@@ -1,5 +1,3 @@
-import type { Settings } from "./config";
-
 /**
  * The tags that put a resource on the stack's bill: project, stack (also under `platform:costTagKey` when
  * that is another key), the concern it serves (`service`) and who manages it. Every provider's default tags are these, and so is every resource AWS creates on the
@@ -24,7 +22,8 @@ export const TAG_KEYS_SET_BY_THE_PROGRAM: readonly string[] = [
 ];
 
 export function stackTags(
-  settings: Pick<Settings, "project" | "stack" | "costTagKey">,
+  // The fields it reads, not config.ts's Settings: config.ts reads this file's tag keys.
+  settings: { project: string; stack: string; costTagKey: string },
   service: string,
 ): Record<string, string> {
   return {

@@ -7,7 +7,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { terminalText } from "@platform/service-kit";
 import { DASHBOARDS_DIR } from "./configs.js";
-import { interpolateBuiltins, interpolateVariables, queryTiming } from "./dashboard-viewer/grafana.js";
+import { interpolateBuiltins, queryTiming } from "./dashboard-viewer/grafana.js";
+import { interpolateVariables } from "./dashboard-viewer/grafana-variables.js";
 
 /** The queries the metric contract promises return data against a storefront under traffic. */
 export const METRIC_CONTRACT_QUERIES = [
@@ -191,6 +192,52 @@ async function retryUntil(deadline: number, attempt: () => Promise<CheckLine>): 
   return line;
 }
 
+/** Every scrape target Prometheus has is up. */
+async function targetsCheck(prometheus: string): Promise<CheckLine> {
+  const all = await activeTargets(prometheus).catch(() => [] as Target[]);
+  const down = all.filter((t) => t.health !== "up");
+  return {
+    section: "targets",
+    name: "every scrape target up",
+    ok: all.length > 0 && down.length === 0,
+    detail: down.length
+      ? `down: ${down.map((t) => `${t.labels.job} (${t.lastError || t.health})`).join(", ")}`
+      : all.map((t) => t.labels.job).join(", "),
+  };
+}
+
+/** Every rule file is loaded and every rule evaluates without error. */
+async function rulesCheck(prometheus: string, ruleFiles: string[]): Promise<CheckLine> {
+  const groups = await ruleGroups(prometheus).catch(() => [] as RuleGroupStatus[]);
+  const loaded = new Set(groups.map((g) => g.file.split("/").pop()));
+  const missing = ruleFiles.filter((f) => !loaded.has(f));
+  const unhealthy = groups.flatMap((g) =>
+    g.rules.filter((r) => r.health !== "ok").map((r) => `${r.name}: ${r.lastError || r.health}`),
+  );
+  const rules = groups.reduce((n, g) => n + g.rules.length, 0);
+  return {
+    section: "rules",
+    name: "every rule file loaded and evaluated",
+    ok: missing.length === 0 && unhealthy.length === 0,
+    detail:
+      missing.length || unhealthy.length
+        ? [missing.length ? `not loaded: ${missing.join(", ")}` : "", ...unhealthy.slice(0, 5)]
+            .filter(Boolean)
+            .join("; ")
+        : `${ruleFiles.length} files, ${groups.length} groups, ${rules} rules`,
+  };
+}
+
+/** A query that must answer with at least one series. */
+async function queryCheck(section: string, name: string, q: string, from: string): Promise<CheckLine> {
+  try {
+    const n = await seriesCount(from, q);
+    return { section, name, ok: n > 0, detail: n > 0 ? `${n} series` : `no data: ${q}` };
+  } catch (err) {
+    return { section, name, ok: false, detail: `query failed: ${(err as Error).message}: ${q}` };
+  }
+}
+
 /**
  * Runs every check, waiting up to `timeoutMs` for data to appear (rate windows need a few scrapes,
  * recording rules a few evaluations, the cost exporter its first refresh).
@@ -212,51 +259,12 @@ export async function runChecks({
   const deadline = Date.now() + timeoutMs;
   const lines: CheckLine[] = [];
 
-  const targets = await retryUntil(deadline, async () => {
-    const all = await activeTargets(prometheus).catch(() => [] as Target[]);
-    const down = all.filter((t) => t.health !== "up");
-    return {
-      section: "targets",
-      name: "every scrape target up",
-      ok: all.length > 0 && down.length === 0,
-      detail: down.length
-        ? `down: ${down.map((t) => `${t.labels.job} (${t.lastError || t.health})`).join(", ")}`
-        : all.map((t) => t.labels.job).join(", "),
-    };
-  });
-  lines.push(targets);
+  lines.push(await retryUntil(deadline, () => targetsCheck(prometheus)));
 
-  lines.push(
-    await retryUntil(deadline, async () => {
-      const groups = await ruleGroups(prometheus).catch(() => [] as RuleGroupStatus[]);
-      const loaded = new Set(groups.map((g) => g.file.split("/").pop()));
-      const missing = ruleFiles.filter((f) => !loaded.has(f));
-      const unhealthy = groups.flatMap((g) =>
-        g.rules.filter((r) => r.health !== "ok").map((r) => `${r.name}: ${r.lastError || r.health}`),
-      );
-      const rules = groups.reduce((n, g) => n + g.rules.length, 0);
-      return {
-        section: "rules",
-        name: "every rule file loaded and evaluated",
-        ok: missing.length === 0 && unhealthy.length === 0,
-        detail:
-          missing.length || unhealthy.length
-            ? [missing.length ? `not loaded: ${missing.join(", ")}` : "", ...unhealthy.slice(0, 5)]
-                .filter(Boolean)
-                .join("; ")
-            : `${ruleFiles.length} files, ${groups.length} groups, ${rules} rules`,
-      };
-    }),
-  );
+  lines.push(await retryUntil(deadline, () => rulesCheck(prometheus, ruleFiles)));
 
-  const query = async (section: string, name: string, q: string, from = prometheus): Promise<CheckLine> => {
-    try {
-      const n = await seriesCount(from, q);
-      return { section, name, ok: n > 0, detail: n > 0 ? `${n} series` : `no data: ${q}` };
-    } catch (err) {
-      return { section, name, ok: false, detail: `query failed: ${(err as Error).message}: ${q}` };
-    }
-  };
+  const query = (section: string, name: string, q: string, from = prometheus) =>
+    queryCheck(section, name, q, from);
 
   for (const q of METRIC_CONTRACT_QUERIES) {
     lines.push(await retryUntil(deadline, () => query("metric contract", q, q)));

@@ -11,7 +11,7 @@ import { parseDuration } from "@platform/service-kit";
 import { parse, stringify } from "yaml";
 import { alertmanagerTemplates } from "../alerts/alertmanager-templates.js";
 import { KEEP_REGEX } from "../alerts/long-term-store.js";
-import { LONG_TERM_DATASOURCE } from "../dashboards/src/uids.js";
+import { LONG_TERM_DATASOURCE } from "../thresholds/dashboards.js";
 
 export const REPO_ROOT = join(import.meta.dirname, "..");
 export const ALERTS_DIR = join(REPO_ROOT, "alerts");
@@ -88,7 +88,7 @@ export function withShorterFor(ruleText: string, maxFor: string): string {
 
 /**
  * A rule file whose runbook links open on this machine: every `runbook_url` under the configured
- * `runbookBaseUrl` (alerts/settings.yaml) points at the same page served by the local platform
+ * `runbookBaseUrl` (thresholds/thresholds.yaml) points at the same page served by the local platform
  * (`localBase`), which shows the runbook of this checkout. The cluster keeps the configured address.
  */
 export function withLocalRunbooks(ruleText: string, configuredBase: string, localBase: string): string {

@@ -6,7 +6,7 @@ import {
 } from "../alerts/rules/live-cost.js";
 import { withProgramLogCaptured } from "../infra/cost/program-log.js";
 import { estimateOfStack } from "../infra/cost/stack-estimate.js";
-import { runProgramUnderMocks } from "../infra/testing/mocks.js";
+import { runProgramUnderMocks } from "../infra/under-mocks/mocks.js";
 import { kubeStateMetricsRegistry } from "./components/demo-inventory.js";
 import { demoInventoryOf } from "./demo-inventory.js";
 

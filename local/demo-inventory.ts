@@ -1,6 +1,6 @@
 /**
  * The demo inventory: what kube-state-metrics would report for the dev stack, read from what the dev stack's
- * program declares under Pulumi's mocks (infra/testing/mocks.ts). Its node group (instance type, capacity
+ * program declares under Pulumi's mocks (infra/under-mocks/mocks.ts). Its node group (instance type, capacity
  * type, size), the pods of its Deployments, StatefulSets and DaemonSets and of its Helm releases with their
  * requests, the persistent volumes its claims and Helm values ask for, and its Services of type LoadBalancer.
  * The live-cost rules price it as they price a cluster's; the estimate of the same resources is what

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { loadDefaultThresholds } from "../alerts/settings.js";
+import { loadDefaultThresholds } from "../thresholds/thresholds.js";
 import { createAlertReceiver, RUNBOOK_PATH } from "./components/alert-receiver.js";
 import { ALERTS_DIR, ruleFiles, withLocalRunbooks } from "./configs.js";
 
@@ -86,7 +86,7 @@ describe("runbook links on this machine", () => {
     const receiver = createAlertReceiver({ print: () => {} });
     const index = await (await receiver.app.request(RUNBOOK_PATH)).text();
     expect(index).toContain(`href="${RUNBOOK_PATH}/TargetDown.md"`);
-    for (const path of ["../settings.yaml", "..%2Fsettings.yaml", "TargetDown", "Nope.md"]) {
+    for (const path of ["../rightsize.yaml", "..%2Frightsize.yaml", "TargetDown", "Nope.md"]) {
       expect((await receiver.app.request(`${RUNBOOK_PATH}/${path}`)).status, path).toBe(404);
     }
   });

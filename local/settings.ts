@@ -18,7 +18,6 @@ export const TOOL_PORTS = {
   alertmanager: 9093,
   grafana: 3000,
 } as const;
-export type ToolName = keyof typeof TOOL_PORTS;
 
 /** What the local alert receiver keeps for `GET /alerts` by default (a notification is a few kilobytes). */
 export const ALERT_RECEIVER_KEEP = { maxEntries: 500, maxBytes: 4 * 1024 * 1024 } as const;

@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { exitOnStartupError, terminalLine, terminalText } from "@platform/service-kit";
 import { whenParentExits } from "@platform/supervisor";
 import { type Catalogue, catalogue } from "../catalogue/services.js";
-import { LONG_TERM_DATASOURCE } from "../dashboards/src/uids.js";
+import { LONG_TERM_DATASOURCE } from "../thresholds/dashboards.js";
 import { formatReport, runChecks } from "./check.js";
 import { alertmanagerHasWebUi } from "./components/alertmanager.js";
 import { HOME_DASHBOARD_UID } from "./components/dashboard-viewer.js";
@@ -127,6 +127,29 @@ export function formatTable(components: Row[]): string {
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 
+/** The command line and the local settings, or the process exits: 2 with the usage, 0 after --help. */
+function optionsOrExit(): { options: StartOptions; settings: LocalSettings } {
+  let options: StartOptions;
+  try {
+    options = parseStartArgs(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`npm start: ${terminalText(err.message)}\n\n${usage()}`);
+    process.exit(2);
+  }
+  if (options.help) {
+    process.stdout.write(usage());
+    process.exit(0);
+  }
+  let settings: LocalSettings;
+  try {
+    settings = loadLocalSettings();
+  } catch (err) {
+    exitOnStartupError("npm start", err);
+  }
+  return { options, settings };
+}
+
 async function main() {
   // A closed pipe (npm start | head) must not crash the runner before it stops its children.
   for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
@@ -157,24 +180,7 @@ async function main() {
     void shutdown(1);
   });
 
-  let options: StartOptions;
-  try {
-    options = parseStartArgs(process.argv.slice(2));
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`npm start: ${terminalText(err.message)}\n\n${usage()}`);
-    process.exit(2);
-  }
-  if (options.help) {
-    process.stdout.write(usage());
-    process.exit(0);
-  }
-  let settings: LocalSettings;
-  try {
-    settings = loadLocalSettings();
-  } catch (err) {
-    exitOnStartupError("npm start", err);
-  }
+  const { options, settings } = optionsOrExit();
 
   console.log(`Starting the local platform (data and logs in ${settings.LOCAL_DATA_DIR}/)…`);
   const started = startPlatform({ settings, freshData: options.check, signal: startup.signal });

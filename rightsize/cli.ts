@@ -11,18 +11,10 @@ import { parseArgs } from "node:util";
 import { loadRightsizeSettings } from "../alerts/rightsize-settings.js";
 import { catalogue, validateCatalogue } from "../catalogue/services.js";
 import { prometheusProxyName } from "../infra/components/preview-access.js";
-import { settingsSchema } from "../infra/config.js";
 import { platformProject } from "../infra/images.js";
 import { defaultClusterName } from "../infra/platform.js";
 import { editCatalogueRequests } from "./catalogue-edit.js";
-import {
-  AWS_PRICE_TABLE,
-  loadPriceTable,
-  monitoringNamespaceOf,
-  REPO_ROOT,
-  regionFromStackFile,
-  stackConfig,
-} from "./cost-engine.js";
+import { AWS_PRICE_TABLE, loadPriceTable, stackSettingsOf } from "./cost-engine.js";
 import { nodeEffects } from "./nodes.js";
 import { observe, recordedResolution } from "./observe.js";
 import { prometheusClient } from "./prometheus.js";
@@ -43,8 +35,11 @@ export const USAGE = `Usage: npm run rightsize -- (--prometheus <url> | --cluste
 
 Exit codes: 0 done, 1 Prometheus could not be read, 2 bad input.`;
 
-/** The catalogue file --write edits. */
-export const CATALOGUE_FILE = join(REPO_ROOT, "catalogue", "services.ts");
+/**
+ * The catalogue file --write edits: this checkout's, found from this file. A workspace package resolves to
+ * wherever node_modules links it, which in a copy of the checkout sharing node_modules is another checkout.
+ */
+export const CATALOGUE_FILE = join(import.meta.dirname, "..", "catalogue", "services.ts");
 
 export interface RightsizeRun {
   report: RightsizeReport;
@@ -75,11 +70,17 @@ function options(argv: string[]) {
   if (Boolean(values.prometheus) === Boolean(values["cluster-proxy"])) {
     throw new Error("give either --prometheus or --cluster-proxy");
   }
-  stackConfig(values.stack); // fails first, naming Pulumi.<stack>.yaml and the stacks there are
+  const stack = stackSettingsOf(values.stack); // fails first, naming Pulumi.<stack>.yaml and the stacks there are
   const prometheus =
     values.prometheus ??
-    `${String(values["cluster-proxy"]).replace(/\/+$/, "")}/api/v1/namespaces/${monitoringNamespaceOf(values.stack)}/services/${prometheusProxyName}/proxy`;
-  return { ...values, prometheus, spotDiscount, format: values.format as "markdown" | "json" };
+    `${String(values["cluster-proxy"]).replace(/\/+$/, "")}/api/v1/namespaces/${stack.monitoringNamespace}/services/${prometheusProxyName}/proxy`;
+  return {
+    ...values,
+    appsNamespace: stack.appsNamespace,
+    prometheus,
+    spotDiscount,
+    format: values.format as "markdown" | "json",
+  };
 }
 
 export async function rightsizeFromArgs(argv: string[]): Promise<RightsizeRun> {
@@ -90,11 +91,9 @@ export async function rightsizeFromArgs(argv: string[]): Promise<RightsizeRun> {
   const client = prometheusClient(opts.prometheus);
   const settings = loadRightsizeSettings({ window, resolution: await recordedResolution(client) });
   const observed = await observe(client, settings);
-  const apps = stackConfig(opts.stack)["platform:appsNamespace"];
-  const appsNamespace = settingsSchema.shape.appsNamespace.parse(typeof apps === "string" ? apps : undefined);
   const hoursPerMonth = loadPriceTable(AWS_PRICE_TABLE).hoursPerMonth.toNumber();
   const proposals = propose(observed, validateCatalogue(catalogue), settings, {
-    appsNamespace,
+    appsNamespace: opts.appsNamespace,
     hoursPerMonth,
   });
   const edits = catalogueEdits(proposals);
@@ -117,11 +116,10 @@ export async function rightsizeFromArgs(argv: string[]): Promise<RightsizeRun> {
 
 /** The stack's EKS cluster and region, as the program names them. */
 export function clusterOf(stack: string): { name: string; region: string } {
-  const config = stackConfig(stack);
-  const name = config["platform:clusterName"];
+  const settings = stackSettingsOf(stack);
   return {
-    name: typeof name === "string" ? name : defaultClusterName(platformProject(), stack),
-    region: regionFromStackFile(stack) ?? settingsSchema.shape.region.parse(undefined),
+    name: settings.clusterName ?? defaultClusterName(platformProject(), stack),
+    region: settings.region,
   };
 }
 

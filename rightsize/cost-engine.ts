@@ -1,7 +1,7 @@
 /**
  * Everything right-sizing takes from the cost engine behind `npm run cost`, in one place: the program's
  * resources under mocks, the workloads it declares, the node-group capacity model (pods placed on nodes as
- * the Cluster Autoscaler's estimator places them), the price table and the stack files. The node-level
+ * the Cluster Autoscaler's estimator places them), the price table and the stack's settings. The node-level
  * saving is computed by these same functions, so it is what the cost comment will say of the change.
  */
 import {
@@ -13,8 +13,8 @@ import {
   ResourceIndex,
   type Workload,
 } from "pulumi-cost";
-import { stackSettings } from "../infra/cost/template-config.js";
-import { readStackConfig, requireStackFile } from "../infra/stack-config.js";
+import { type ParsedSettings, parseStackFile } from "../infra/config.js";
+import { requireStackFile } from "../infra/stack-config.js";
 
 export { AWS_PRICE_TABLE, exact, loadPriceTable, type Money, regionPrices } from "@platform/prices";
 export {
@@ -26,7 +26,6 @@ export {
   workloadsOf,
 } from "pulumi-cost";
 export { resourcesUnderMocks } from "../infra/cost/run-program.js";
-export { monitoringNamespaceOf, REPO_ROOT } from "../infra/cost/template-config.js";
 
 /** The node groups' fits as the cost comment computes them, with the engine's own placement limits. */
 export function fitNodeGroups(
@@ -37,11 +36,11 @@ export function fitNodeGroups(
   return fitEngineNodeGroups(new ResourceIndex(resources), workloads, budget);
 }
 
-/** A stack's settings as written in `Pulumi.<stack>.yaml`; a missing file fails naming the stacks there are. */
-export function stackConfig(stack: string): Record<string, string> {
-  requireStackFile(stack);
-  return readStackConfig(stack).config;
+/**
+ * A stack's settings as the program parses them from `Pulumi.<stack>.yaml` (region, namespaces, cluster
+ * name); a missing file fails naming the stacks there are, a bad value naming its setting.
+ */
+export function stackSettingsOf(stack: string, root?: string): ParsedSettings {
+  requireStackFile(stack, root);
+  return parseStackFile(stack, root);
 }
-
-/** The stack's AWS region as its file sets it (`platform:region`, else `aws:region`). */
-export const regionFromStackFile = (stack: string): string | undefined => stackSettings(stack).region;

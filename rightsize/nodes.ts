@@ -14,9 +14,9 @@ import {
   type PricedInput,
   quantityToBytes,
   quantityToMillicores,
-  regionFromStackFile,
   regionPrices,
   resourcesUnderMocks,
+  stackSettingsOf,
   type Workload,
   workloadsOf,
 } from "./cost-engine.js";
@@ -147,7 +147,7 @@ export interface NodeEffectOptions {
 export async function nodeEffects(options: NodeEffectOptions): Promise<NodeGroupEffect[]> {
   const resources = options.resources ?? (await resourcesUnderMocks(options.stack)).resources;
   const table = loadPriceTable(AWS_PRICE_TABLE);
-  const prices = regionPrices(table, regionFromStackFile(options.stack) ?? "us-east-1");
+  const prices = regionPrices(table, stackSettingsOf(options.stack).region);
   const hours = table.hoursPerMonth.toNumber();
   const { workloads } = workloadsOf(resources);
   const after = withEdits(workloads, options.edits);

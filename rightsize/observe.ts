@@ -4,7 +4,8 @@
  * group really records at.
  */
 import type { RightsizeSettings } from "../alerts/rightsize-settings.js";
-import { RIGHTSIZE_SERIES, rightsizeExpressions } from "../alerts/rules/rightsize.js";
+import { rightsizeExpressions } from "../alerts/rules/rightsize.js";
+import { RIGHTSIZE_SERIES } from "../thresholds/series.js";
 import type { PrometheusClient, Sample } from "./prometheus.js";
 
 export interface ContainerKey {

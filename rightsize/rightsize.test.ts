@@ -1,10 +1,13 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { loadRightsizeSettings } from "../alerts/rightsize-settings.js";
 import { catalogue } from "../catalogue/services.js";
 import { editCatalogueRequests } from "./catalogue-edit.js";
 import { CATALOGUE_FILE } from "./cli.js";
+import { stackSettingsOf } from "./cost-engine.js";
 import type { Observed } from "./observe.js";
 import { prometheusBase, prometheusClient } from "./prometheus.js";
 import { catalogueEdits, propose } from "./recommend.js";
@@ -283,6 +286,24 @@ describe("reading Prometheus", () => {
       expect(prometheus.seen).toEqual(["GET"]);
     } finally {
       await prometheus.close();
+    }
+  });
+});
+
+describe("the stack it sizes", () => {
+  it("is read as the program reads it: the region is platform:region (default us-east-1), never aws:region", () => {
+    const root = mkdtempSync(join(tmpdir(), "rightsize-stack-"));
+    try {
+      const admin = "arn:aws:iam::123456789012:role/admin";
+      writeFileSync(
+        join(root, "Pulumi.other.yaml"),
+        `config:\n  aws:region: eu-west-1\n  platform:clusterAdminRoleArns: ["${admin}"]\n  platform:appsNamespace: shop\n`,
+      );
+      // The program creates everything through providers of platform:region; aws:region places nothing.
+      expect(stackSettingsOf("other", root)).toMatchObject({ region: "us-east-1", appsNamespace: "shop" });
+      expect(() => stackSettingsOf("missing", root)).toThrow(/Pulumi.missing.yaml does not exist/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });

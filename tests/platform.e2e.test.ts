@@ -13,10 +13,9 @@ import { waitFor } from "@platform/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LONG_TERM_SERIES } from "../alerts/long-term-store.js";
 import { type Catalogue, catalogue, type ServiceEntry } from "../catalogue/services.js";
-import { LONG_TERM_DATASOURCE } from "../dashboards/src/uids.js";
 import { withProgramLogCaptured } from "../infra/cost/program-log.js";
 import { estimateOfStack } from "../infra/cost/stack-estimate.js";
-import { runProgramUnderMocks } from "../infra/testing/mocks.js";
+import { runProgramUnderMocks } from "../infra/under-mocks/mocks.js";
 import { dashboardQueries, METRIC_CONTRACT_QUERIES, runChecks, seriesCount } from "../local/check.js";
 import { defaultEntryPoint } from "../local/components/services.js";
 import { DASHBOARDS_DIR, ruleFiles } from "../local/configs.js";
@@ -25,6 +24,7 @@ import { type Platform, startPlatform } from "../local/platform.js";
 import { loadLocalSettings, localComponents, portSettingName } from "../local/settings.js";
 import { formatTable } from "../local/start.js";
 import { formatMix, parseMix } from "../services/traffic/src/mix.js";
+import { LONG_TERM_DATASOURCE } from "../thresholds/dashboards.js";
 
 /** A service added to the catalogue the way a maintainer adds one: its folder and one entry. */
 const FIXTURE: ServiceEntry = {

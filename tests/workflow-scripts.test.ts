@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { estimateFromReport, recordEstimate } from "../infra/cost/record-estimate.js";
 import { estimateOfStack, reportOfEstimate } from "../infra/cost/stack-estimate.js";
-import { runProgramUnderMocks } from "../infra/testing/mocks.js";
+import { runProgramUnderMocks } from "../infra/under-mocks/mocks.js";
 import { fakeActions, fakeGitHub, fakePullRequest, type Run } from "./fake-github.js";
 
 /**

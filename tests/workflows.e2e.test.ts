@@ -15,7 +15,7 @@ import {
   previewEnvironment,
 } from "../infra/bootstrap/github-trust.js";
 import { imageList } from "../infra/images-cli.js";
-import { runProgram, runProgramUnderMocks } from "../infra/testing/mocks.js";
+import { runProgram, runProgramUnderMocks } from "../infra/under-mocks/mocks.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const workflowsDir = join(root, ".github", "workflows");

@@ -1,5 +1,5 @@
-import { DASHBOARD_UIDS } from "../../dashboards/src/uids";
-import { num, percent, type RuleGroupBuilder } from "./rule";
+import { num, percent } from "../../thresholds/units";
+import type { RuleGroupBuilder } from "./rule";
 
 /** Checkouts the storefront turned away although the order was valid: what a customer could not buy. */
 export const REFUSED_OUTCOMES = ["out_of_stock", "payment_failed"] as const;
@@ -21,7 +21,7 @@ export const SHORTFALL_WINDOWS = ["3m", "10m"] as const;
  * shortfall tests' case). The false rate is not e^-N per window: a
  * healthy shop's silences longer than S come at λ·e^(-λS) a second, and the alert's `for:` adds one
  * evaluation D to the silence it needs, so λ·e^-(N + λD) at the least λ that can reach N within the longest
- * span (settings.yaml, business.minPredictedOrdersForFullStop, has the figures).
+ * span (thresholds/thresholds.yaml, business.minPredictedOrdersForFullStop, has the figures).
  */
 export const FULL_STOP_WINDOWS = ["60s", "75s", "90s", "105s", "120s"] as const;
 
@@ -174,7 +174,7 @@ sum by (job) (rate(app_checkouts_total[5m]))`,
  * be told from chance in minutes). All only while 5xx errors are normal: a failing shop is the availability
  * alerts' page. The value is the share of sales lost.
  */
-export const businessAlerts: RuleGroupBuilder = ({ settings: { business }, runbook }) => ({
+export const businessAlerts: RuleGroupBuilder = ({ thresholds: { business } }) => ({
   name: "business-alerts",
   rules: [
     {
@@ -225,8 +225,6 @@ job:slo_availability_errors:ratio_rate5m < ${num(business.errorRatioNormal)}`,
         summary: "{{ $labels.job }} answers but does not sell",
         description: `{{ $labels.job }} loses {{ $value | humanizePercentage }} of its sales while fewer than ${percent(business.errorRatioNormal)} of requests fail: at least ${percent(business.refusedCheckoutShare)} (and ${business.minRefusedCheckouts} or more) of the last minute's checkouts were refused as out of stock or payment failed, or the last 3 or 10 minutes brought far fewer orders than their product views predict at the conversion of the 6 hours before the last 3 minutes (by more than ${business.orderShortfallSigmas} standard deviations), or not one order came in one of the last ${secondsRange(FULL_STOP_WINDOWS)} seconds while the product views of the span that window observed predict ${business.minPredictedOrdersForFullStop} or more, or the last ${WORTHLESS_ORDERS_WINDOW.replace(/s$/, "")} seconds' ${business.minOrdersWorthNothing} or more orders brought in next to nothing. Stock, payment, pricing or a checkout that customers cannot reach.`,
         value: "{{ $value | humanizePercentage }} of sales lost",
-        runbook_url: runbook("RevenueDropWhileHealthy"),
-        dashboard_uid: DASHBOARD_UIDS.overview,
       },
     },
   ],

@@ -1,3 +1,4 @@
+import { COST_ESTIMATE_SERIES } from "../../thresholds/series";
 import type { RuleGroup } from "./rule";
 
 /**
@@ -12,10 +13,6 @@ import type { RuleGroup } from "./rule";
  * stack's first deploy, when the cluster and the PrometheusRule CRD exist only then.
  */
 export const COST_ESTIMATE_RULE_NAME = "cost-estimate";
-export const COST_ESTIMATE_SERIES = {
-  monthly: "platform:cost_estimate_monthly:usd",
-  hourly: "platform:cost_estimate:usd_per_hour",
-} as const;
 
 export interface RecordedEstimate {
   stack: string;

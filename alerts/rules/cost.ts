@@ -1,5 +1,5 @@
-import { DASHBOARD_UIDS } from "../../dashboards/src/uids";
-import { num, type RuleGroupBuilder } from "./rule";
+import { num } from "../../thresholds/units";
+import type { RuleGroupBuilder } from "./rule";
 
 /** AWS spend from the cost exporter's snapshot, and the unit cost of a request. */
 export const costRecording: RuleGroupBuilder = () => ({
@@ -54,7 +54,7 @@ sum(job:app_requests:rate5m_avg1h)`,
 const UNLESS_NOT_ENABLED = "unless on (job, instance) aws_cost_exporter_cost_explorer_enabled == 0";
 
 /** The cost exporter's own health, spend that jumps, a month over budget, requests that cost too much. */
-export const costAlerts: RuleGroupBuilder = ({ settings: { cost }, runbook }) => ({
+export const costAlerts: RuleGroupBuilder = ({ thresholds: { cost } }) => ({
   name: "cost-alerts",
   rules: [
     {
@@ -67,8 +67,6 @@ export const costAlerts: RuleGroupBuilder = ({ settings: { cost }, runbook }) =>
         description:
           "AWS answers {{ $labels.instance }} that the account never opened Cost Explorer. Someone with access to the Billing and Cost Management console opens Cost Explorer once; the current month's data follows within about 24 hours. Until then no cost panel or cost alert has data.",
         value: "{{ $value }}",
-        runbook_url: runbook("CostExplorerNotEnabled"),
-        dashboard_uid: DASHBOARD_UIDS.cost,
       },
     },
     {
@@ -82,8 +80,6 @@ ${UNLESS_NOT_ENABLED}`,
         description:
           "The last successful Cost Explorer refresh of {{ $labels.instance }} is {{ $value | humanizeDuration }} old, more than twice its refresh interval. Cost panels and cost alerts show old numbers.",
         value: "{{ $value | humanizeDuration }}",
-        runbook_url: runbook("CostExporterStale"),
-        dashboard_uid: DASHBOARD_UIDS.cost,
       },
     },
     {
@@ -97,8 +93,6 @@ ${UNLESS_NOT_ENABLED}`,
         description:
           "The last Cost Explorer refresh of {{ $labels.instance }} failed and none has succeeded for 30 minutes. See the exporter's logs and aws_cost_exporter_api_requests_total by outcome (access_denied, invalid_credentials, throttled, …).",
         value: "{{ $value }}",
-        runbook_url: runbook("CostExporterRefreshFailing"),
-        dashboard_uid: DASHBOARD_UIDS.cost,
       },
     },
     {
@@ -110,8 +104,6 @@ ${UNLESS_NOT_ENABLED}`,
         description:
           'Cost Explorer answered {{ $value | printf "%.0f" }} requests of {{ $labels.instance }} with a throttling error in the last hour. Every retry is a paid request; raise REFRESH_INTERVAL or lower HISTORY_DAYS.',
         value: '{{ $value | printf "%.0f" }} throttles/h',
-        runbook_url: runbook("CostExporterThrottled"),
-        dashboard_uid: DASHBOARD_UIDS.cost,
       },
     },
     {
@@ -125,8 +117,6 @@ platform:aws_cost_last_complete_day:usd - platform:aws_cost_earlier_days_avg:usd
         summary: "Yesterday's AWS spend jumped",
         description: `AWS spend on the last complete day was {{ $value | printf "%.2f" }} {{ $labels.currency }}, more than ${cost.dailySpendSpikeFactor}× the average of the days before it (and at least ${cost.dailySpendSpikeMinIncreaseUsd} more). Look at spend by service to find what grew.`,
         value: '{{ $value | printf "%.2f" }} {{ $labels.currency }}',
-        runbook_url: runbook("DailySpendSpike"),
-        dashboard_uid: DASHBOARD_UIDS.cost,
       },
     },
     {
@@ -138,8 +128,6 @@ platform:aws_cost_last_complete_day:usd - platform:aws_cost_earlier_days_avg:usd
         summary: "This month's AWS bill is forecast above the budget",
         description: `Cost Explorer forecasts {{ $value | printf "%.2f" }} {{ $labels.currency }} for the whole month, above the budget of ${cost.monthlyBudgetUsd}.`,
         value: '{{ $value | printf "%.2f" }} {{ $labels.currency }}',
-        runbook_url: runbook("ForecastOverBudget"),
-        dashboard_uid: DASHBOARD_UIDS.cost,
       },
     },
     {
@@ -151,8 +139,6 @@ platform:aws_cost_last_complete_day:usd - platform:aws_cost_earlier_days_avg:usd
         summary: "Each request costs more than the ceiling",
         description: `Yesterday's AWS spend divided by the current request rate is {{ $value | printf "%.6f" }} {{ $labels.currency }} per request, above the ceiling of ${cost.costPerRequestCeilingUsd}. Either spend grew or traffic fell.`,
         value: '{{ $value | printf "%.6f" }} {{ $labels.currency }}/request',
-        runbook_url: runbook("CostPerRequestOverCeiling"),
-        dashboard_uid: DASHBOARD_UIDS.overview,
       },
     },
   ],

@@ -1,5 +1,5 @@
-import { DASHBOARD_UIDS } from "../../dashboards/src/uids";
-import { num, percent, type RuleGroupBuilder } from "./rule";
+import { num, percent } from "../../thresholds/units";
+import type { RuleGroupBuilder } from "./rule";
 
 /**
  * What the running platform costs now: the cost exporter's prices (`aws_price_*`, from @platform/prices, the
@@ -332,7 +332,7 @@ sum by (currency) (aws_cost_last_complete_day_amount) * on () group_left (stack)
 });
 
 /** Spend the platform does not explain: a forgotten instance, data transfer, a service nobody declared. */
-export const reconciliationAlerts: RuleGroupBuilder = ({ settings: { cost }, runbook }) => ({
+export const reconciliationAlerts: RuleGroupBuilder = ({ thresholds: { cost } }) => ({
   name: "cost-reconciliation-alerts",
   rules: [
     {
@@ -344,8 +344,6 @@ export const reconciliationAlerts: RuleGroupBuilder = ({ settings: { cost }, run
         summary: "Yesterday's bill for {{ $labels.stack }} is well above what the platform accounts for",
         description: `Cost Explorer billed {{ $labels.stack }} {{ $value | humanizePercentage }} more yesterday than its live run-rate over the same UTC day (over ${percent(cost.unaccountedSpendShare)}): spend the platform does not explain, such as an instance nobody declared, data transfer or a service outside the stack.`,
         value: "{{ $value | humanizePercentage }} over the live cost",
-        runbook_url: runbook("UnaccountedSpend"),
-        dashboard_uid: DASHBOARD_UIDS.cost,
       },
     },
   ],

@@ -1,8 +1,7 @@
-import { DASHBOARD_UIDS } from "../../dashboards/src/uids";
-import type { RuleGroup, RuleGroupBuilder } from "./rule";
+import type { RuleGroupBuilder } from "./rule";
 
 /** Scrape health, and the always-firing alert that proves the pipeline works. */
-export const platformAlerts: RuleGroupBuilder = ({ runbook }): RuleGroup => ({
+export const platformAlerts: RuleGroupBuilder = () => ({
   name: "platform-alerts",
   rules: [
     {
@@ -15,8 +14,6 @@ export const platformAlerts: RuleGroupBuilder = ({ runbook }): RuleGroup => ({
         description:
           "Prometheus could not scrape {{ $labels.instance }} (job {{ $labels.job }}) for 2 minutes. Its other alerts are silenced while this one fires.",
         value: "{{ $value }}",
-        runbook_url: runbook("TargetDown"),
-        dashboard_uid: DASHBOARD_UIDS.red,
       },
     },
     {
@@ -28,7 +25,6 @@ export const platformAlerts: RuleGroupBuilder = ({ runbook }): RuleGroup => ({
         description:
           "Always firing. Route it to a dead man's switch (heartbeat) service, which pages when this alert stops arriving: then Prometheus, Alertmanager or the path between them is broken.",
         value: "{{ $value }}",
-        runbook_url: runbook("Watchdog"),
       },
     },
   ],

@@ -1,6 +1,8 @@
+import { RIGHTSIZE_SERIES } from "../../thresholds/series";
+import { num } from "../../thresholds/units";
 import { durationSeconds, loadRightsizeSettings, type RightsizeSettings } from "../rightsize-settings";
 import { POD_WORKLOAD } from "./live-cost";
-import { num, type RuleGroup, type RuleGroupBuilder } from "./rule";
+import type { RuleGroup, RuleGroupBuilder } from "./rule";
 
 /**
  * Right-sizing: what each container uses, recorded once per `resolution` per namespace, workload and
@@ -17,29 +19,6 @@ import { num, type RuleGroup, type RuleGroupBuilder } from "./rule";
 
 /** The labels every right-sizing series carries: one series per container of a workload. */
 export const CONTAINER_KEY = "namespace, workload, workload_kind, container";
-
-export const RIGHTSIZE_SERIES = {
-  /** The busiest pod's CPU over the last resolution, in cores. */
-  cpuUsage: "platform:container_cpu_usage:cores",
-  /** The busiest pod's largest working set over the last resolution. */
-  memoryWorkingSet: "platform:container_memory_working_set:bytes",
-  /** Restarts in the last resolution of pods whose container was last terminated OOMKilled. */
-  oomKills: "platform:container_oom_kills:increase",
-  /** The most throttled pod's share of CFS periods throttled over the last resolution. */
-  cpuThrottled: "platform:container_cpu_throttled:ratio",
-  cpuRequest: "platform:container_cpu_request:cores",
-  memoryRequest: "platform:container_memory_request:bytes",
-  /** Running pods per workload (labels namespace, workload, workload_kind). */
-  pods: "platform:workload_pods_running:count",
-  /** The share of the window whose use was recorded (1 = all of it). */
-  coverage: "platform:rightsize_coverage:ratio",
-  cpuQuantile: "platform:rightsize_cpu_usage_quantile:cores",
-  memoryMax: "platform:rightsize_memory_working_set_max:bytes",
-  cpuRecommendation: "platform:rightsize_cpu_recommendation:cores",
-  memoryRecommendation: "platform:rightsize_memory_recommendation:bytes",
-  /** What the running pods' requests above the recommendation cost, at their nodes' live-cost rates (label resource). */
-  freed: "platform:rightsize_requests_freed:usd_per_hour",
-} as const;
 
 const MIB = 1048576;
 const GIB = 1073741824;

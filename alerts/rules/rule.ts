@@ -2,7 +2,7 @@
  * The shapes of Prometheus rule groups (as `groups:` in a rule file and `spec.groups` in a PrometheusRule)
  * and what every rule-group module receives.
  */
-import type { Thresholds } from "../settings";
+import type { Thresholds } from "../../thresholds/thresholds";
 
 export interface RecordingRule {
   record: string;
@@ -10,40 +10,36 @@ export interface RecordingRule {
   labels?: Record<string, string>;
 }
 
-export interface AlertingRule {
+/** An alert as a rule module writes it; its `runbook_url` and `dashboard_uid` are added when the file is built. */
+export interface AlertDefinition {
   alert: string;
   expr: string;
   for?: string;
   labels: Record<string, string> & { severity: "critical" | "warning" | "info" | "none" };
-  annotations: { summary: string; description: string; value: string; runbook_url: string } & Record<
-    string,
-    string
-  >;
+  annotations: { summary: string; description: string; value: string } & Record<string, string>;
+}
+
+/** An alert as the rule file holds it. */
+export interface AlertingRule extends AlertDefinition {
+  annotations: AlertDefinition["annotations"] & { runbook_url: string };
 }
 
 export type Rule = RecordingRule | AlertingRule;
 
-export interface RuleGroup {
+export interface RuleGroup<R = Rule> {
   name: string;
   interval?: string;
-  rules: Rule[];
+  rules: R[];
 }
 
-/** What a rule-group module builds from: the thresholds, each alert's runbook address, the stack's cost tag. */
+/** What a rule-group module builds from: the thresholds and the stack's cost tag. */
 export interface RuleContext {
-  settings: Thresholds;
-  runbook(alert: string): string;
-  /** The cost-allocation tag carrying the stack's name (`platform:costTagKey`, alerts/settings.ts). */
+  thresholds: Thresholds;
+  /** The cost-allocation tag carrying the stack's name (`platform:costTagKey`, thresholds/cost-tag-key.ts). */
   costTagKey: string;
 }
 
 /** A rule-group module: one group of rules from the thresholds. */
-export type RuleGroupBuilder = (context: RuleContext) => RuleGroup;
+export type RuleGroupBuilder = (context: RuleContext) => RuleGroup<RecordingRule | AlertDefinition>;
 
 export const isAlertingRule = (rule: Rule): rule is AlertingRule => "alert" in rule;
-
-/** A fraction as a percentage for people: 0.999 → "99.9%". */
-export const percent = (fraction: number) => `${Number((fraction * 100).toPrecision(6))}%`;
-
-/** A number as PromQL writes it, without floating-point noise such as 0.014400000000000001. */
-export const num = (value: number) => String(Number(value.toPrecision(12)));

@@ -1,17 +1,8 @@
-import { DASHBOARD_UIDS } from "../../dashboards/src/uids";
-import { type AlertingRule, num, percent, type RuleContext, type RuleGroupBuilder } from "./rule";
+import { BURN_RATE_WINDOWS } from "../../thresholds/burn-rates";
+import { num, percent } from "../../thresholds/units";
+import type { AlertDefinition, RuleContext, RuleGroupBuilder } from "./rule";
 
-/** The multiwindow, multi-burn-rate pairs from the Google SRE workbook (30-day objective). */
-export const BURN_RATE_WINDOWS = [
-  { severity: "critical", factor: 14.4, long: "1h", short: "5m" },
-  { severity: "critical", factor: 6, long: "6h", short: "30m" },
-  { severity: "warning", factor: 3, long: "1d", short: "2h" },
-  { severity: "warning", factor: 1, long: "3d", short: "6h" },
-] as const;
 const SLI_WINDOWS = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"] as const;
-
-/** The burn rate at which the fast (paging) alert's first window pair fires. */
-export const PAGING_BURN_RATE = BURN_RATE_WINDOWS[0].factor;
 
 /**
  * Availability and latency SLIs over every window an alert reads. Only the 5-minute rates read the raw request
@@ -19,7 +10,7 @@ export const PAGING_BURN_RATE = BURN_RATE_WINDOWS[0].factor;
  * 3-day window reads a few series per job however many pods serve it, instead of 3 days of every pod's samples.
  * Each numerator and its denominator are recorded in the same evaluation, so their ratio never mixes two instants.
  */
-export const sloSli: RuleGroupBuilder = ({ settings: { slo } }) => {
+export const sloSli: RuleGroupBuilder = ({ thresholds: { slo } }) => {
   const requests = "job:slo_requests:rate5m";
   const failed = "job:slo_requests_failed:rate5m";
   const timed = "job:slo_requests_timed:rate5m";
@@ -54,11 +45,11 @@ export const sloSli: RuleGroupBuilder = ({ settings: { slo } }) => {
 };
 
 function burnAlert(
-  { settings: { slo }, runbook }: RuleContext,
+  { thresholds: { slo } }: RuleContext,
   kind: "availability" | "latency",
   severity: "critical" | "warning",
   alert: string,
-): AlertingRule {
+): AlertDefinition {
   const metric = kind === "availability" ? "slo_availability_errors" : "slo_latency_slow";
   const objective = kind === "availability" ? slo.availabilityObjective : slo.latencyObjective;
   const budget = 1 - objective;
@@ -86,8 +77,6 @@ and
       summary: `{{ $labels.job }} is burning its ${kind} error budget ${severity === "critical" ? "fast" : "steadily"}`,
       description: `{{ $labels.job }}: {{ $value | humanizePercentage }} ${what} over the alert's long window. The objective is ${percent(objective)}; at this pace the 30-day error budget runs out early (burn rate ${pace}).`,
       value: "{{ $value | humanizePercentage }}",
-      runbook_url: runbook(alert),
-      dashboard_uid: DASHBOARD_UIDS.red,
     },
   };
 }

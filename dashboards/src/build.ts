@@ -1,19 +1,17 @@
 /**
- * Writes the dashboards `dashboards/*.json` from the default thresholds (alerts/settings.yaml) and the
+ * Writes the dashboards `dashboards/*.json` from the default thresholds (thresholds/thresholds.yaml) and the
  * catalogue. The JSON is what ships: Grafana's file provisioning and the kube-prometheus-stack sidecar
  * load it unchanged.
  *
  *   npm run generate:dashboards
  */
 import { writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { loadDefaultThresholds } from "../../alerts/settings";
+import { repositoryPath } from "@platform/repository";
+import { loadDefaultThresholds } from "../../thresholds/thresholds";
 import { buildDashboardFiles } from "./dashboards";
 
-/** The committed dashboards sit one level up, where Grafana and the tests find only dashboards. */
-const DASHBOARDS_DIR = join(dirname(__filename), "..");
-
+// The committed dashboards sit one level above their code, where Grafana and the tests find only dashboards.
 for (const [name, text] of Object.entries(buildDashboardFiles(loadDefaultThresholds()))) {
-  writeFileSync(join(DASHBOARDS_DIR, name), text);
+  writeFileSync(repositoryPath("dashboards", name), text);
   console.log(`wrote dashboards/${name}`);
 }

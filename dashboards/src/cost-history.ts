@@ -7,9 +7,9 @@
  */
 import type { DataSourceRef } from "@grafana/grafana-foundation-sdk/dashboard";
 import * as units from "@grafana/grafana-foundation-sdk/units";
+import { LONG_TERM_DATASOURCE } from "../../thresholds/dashboards";
 import type { DashboardRow } from "./dashboard";
 import { barGaugePanel, greenThen, instantQuery, rangeQuery, statPanel, timeseriesPanel } from "./panels";
-import { LONG_TERM_DATASOURCE } from "./uids";
 
 /** The long-term store by its uid (provisioned with it in both places), not the `${datasource}` variable. */
 const LONG_TERM: DataSourceRef = { uid: LONG_TERM_DATASOURCE.uid };

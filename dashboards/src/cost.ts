@@ -2,8 +2,8 @@
 import * as common from "@grafana/grafana-foundation-sdk/common";
 import { MappingType } from "@grafana/grafana-foundation-sdk/dashboard";
 import * as units from "@grafana/grafana-foundation-sdk/units";
-import { percent } from "../../alerts/rules/rule";
-import { SETTINGS_SERIES } from "../../alerts/rules/settings-series";
+import { COST_ESTIMATE_SERIES, THRESHOLD_SERIES } from "../../thresholds/series";
+import { percent } from "../../thresholds/units";
 import { costHistory } from "./cost-history";
 import { type DashboardContext, type DashboardRow, platformDashboard, withRows } from "./dashboard";
 import {
@@ -64,13 +64,13 @@ function spend(): DashboardRow {
         .withTarget(instantQuery("A", "sum by (day) (aws_cost_daily_amount)", "{{day}}")),
       timeseriesPanel(
         "Month-end forecast vs budget",
-        "Forecast month-end total (mean with lower and upper bounds), month to date and the stack's monthly budget (its thresholds; default in alerts/settings.yaml).",
+        "Forecast month-end total (mean with lower and upper bounds), month to date and the stack's monthly budget (its thresholds; default in thresholds/thresholds.yaml).",
         units.Dollars,
       )
         .span(12)
         .withTarget(rangeQuery("A", "sum by (bound) (aws_cost_month_forecast_amount)", "forecast {{bound}}"))
         .withTarget(rangeQuery("B", "sum(aws_cost_month_to_date_amount)", "month to date"))
-        .withTarget(rangeQuery("C", SETTINGS_SERIES.monthlyBudgetUsd, "budget")),
+        .withTarget(rangeQuery("C", THRESHOLD_SERIES.monthlyBudgetUsd, "budget")),
       byTag(
         "Month to date by tag",
         "Spend since the first of the month by the value of the cost-allocation tag set in COST_TAG_KEY (empty when no tag key is configured).",
@@ -301,7 +301,7 @@ function allocation(): DashboardRow {
 export const NO_COMPLETE_DAY =
   "no live cost recorded for yesterday (UTC): nothing to compare the bill with yet";
 
-function reconciliation({ settings: { cost } }: DashboardContext): DashboardRow {
+function reconciliation({ thresholds: { cost } }: DashboardContext): DashboardRow {
   return {
     title: "Reconciliation: estimated · live · billed",
     panels: [
@@ -315,7 +315,7 @@ function reconciliation({ settings: { cost } }: DashboardContext): DashboardRow 
           C: "billed (yesterday)",
         },
       )
-        .withTarget(tableQuery("A", "max by (stack) (platform:cost_estimate_monthly:usd)"))
+        .withTarget(tableQuery("A", `max by (stack) (${COST_ESTIMATE_SERIES.monthly})`))
         .withTarget(tableQuery("B", `platform:live_cost_stack:usd_per_hour * ${MONTH_HOURS}`))
         .withTarget(
           tableQuery("C", `sum by (stack) (platform:aws_cost_billed_yesterday:usd) / 24 * ${MONTH_HOURS}`),
@@ -339,7 +339,7 @@ function reconciliation({ settings: { cost } }: DashboardContext): DashboardRow 
         units.Dollars,
       )
         .span(16)
-        .withTarget(rangeQuery("A", "platform:cost_estimate:usd_per_hour", "estimated {{stack}}"))
+        .withTarget(rangeQuery("A", COST_ESTIMATE_SERIES.hourly, "estimated {{stack}}"))
         .withTarget(rangeQuery("B", "platform:live_cost_stack:usd_per_hour", "live {{stack}}"))
         .withTarget(rangeQuery("C", "platform:aws_cost_billed_yesterday:usd / 24", "billed {{stack}}")),
     ],

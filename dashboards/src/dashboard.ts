@@ -1,5 +1,5 @@
 /**
- * What every dashboard shares: uid and title from uids.ts, links to the other dashboards, the
+ * What every dashboard shares: uid and title from thresholds/dashboards.ts, links to the other dashboards, the
  * `${datasource}` variable, the time range and refresh, and rows of panels laid out by the SDK.
  */
 import type * as cog from "@grafana/grafana-foundation-sdk/cog";
@@ -15,14 +15,14 @@ import {
   VariableRefresh,
   VariableSort,
 } from "@grafana/grafana-foundation-sdk/dashboard";
-import type { Thresholds } from "../../alerts/settings";
 import type { Catalogue } from "../../catalogue/services";
+import { DASHBOARD_TITLES, DASHBOARD_UIDS, type DashboardKey } from "../../thresholds/dashboards";
+import type { Thresholds } from "../../thresholds/thresholds";
 import { DATASOURCE } from "./panels";
-import { DASHBOARD_TITLES, DASHBOARD_UIDS, type DashboardKey } from "./uids";
 
 /** What a dashboard is built from: the thresholds it draws and the services it lists. */
 export interface DashboardContext {
-  settings: Thresholds;
+  thresholds: Thresholds;
   catalogue: Catalogue;
 }
 

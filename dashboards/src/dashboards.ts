@@ -4,13 +4,13 @@
  * differ); the Pulumi program builds the same dashboards from a stack's thresholds for Grafana's sidecar.
  */
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
-import type { Thresholds } from "../../alerts/settings";
 import { type Catalogue, catalogue as platformCatalogue, validateCatalogue } from "../../catalogue/services";
+import { DASHBOARD_FILE_NAMES, type DashboardKey } from "../../thresholds/dashboards";
+import type { Thresholds } from "../../thresholds/thresholds";
 import { costDashboard } from "./cost";
 import type { DashboardContext } from "./dashboard";
 import { overviewDashboard } from "./overview";
 import { serviceRedDashboard } from "./service-red";
-import { DASHBOARD_FILE_NAMES, type DashboardKey } from "./uids";
 
 const BUILDERS: Record<DashboardKey, (context: DashboardContext) => Dashboard> = {
   overview: overviewDashboard,
@@ -25,10 +25,10 @@ export const DASHBOARD_FILES: Record<string, (context: DashboardContext) => Dash
 
 /** Every dashboard (file name → JSON object) for these thresholds and services. */
 export function buildDashboards(
-  settings: Thresholds,
+  thresholds: Thresholds,
   catalogue: Catalogue = platformCatalogue,
 ): Record<string, Dashboard> {
-  const context = { settings, catalogue: validateCatalogue(catalogue) };
+  const context = { thresholds, catalogue: validateCatalogue(catalogue) };
   return Object.fromEntries(Object.entries(DASHBOARD_FILES).map(([file, build]) => [file, build(context)]));
 }
 
@@ -36,8 +36,8 @@ export function buildDashboards(
 export const dashboardText = (json: unknown) => `${JSON.stringify(json, null, 2)}\n`;
 
 /** Every dashboard file's text (file name → JSON text). */
-export function buildDashboardFiles(settings: Thresholds, catalogue?: Catalogue): Record<string, string> {
+export function buildDashboardFiles(thresholds: Thresholds, catalogue?: Catalogue): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(buildDashboards(settings, catalogue)).map(([file, json]) => [file, dashboardText(json)]),
+    Object.entries(buildDashboards(thresholds, catalogue)).map(([file, json]) => [file, dashboardText(json)]),
   );
 }

@@ -1,7 +1,7 @@
 /** Platform overview: system, financial and business health and unit economics on one pane. */
 import * as units from "@grafana/grafana-foundation-sdk/units";
-import { num } from "../../alerts/rules/rule";
-import { SETTINGS_SERIES } from "../../alerts/rules/settings-series";
+import { THRESHOLD_SERIES } from "../../thresholds/series";
+import { num } from "../../thresholds/units";
 import {
   type DashboardContext,
   type DashboardRow,
@@ -24,7 +24,7 @@ import {
 } from "./panels";
 import { errorRatio, JOB, latencyQuantile, RI, requestRate } from "./promql";
 
-function systemHealth({ settings: { slo } }: DashboardContext): DashboardRow {
+function systemHealth({ thresholds: { slo } }: DashboardContext): DashboardRow {
   return {
     title: "System health",
     panels: [
@@ -84,7 +84,7 @@ function financialHealth(): DashboardRow {
         .withTarget(instantQuery("A", "sum(aws_cost_month_to_date_amount)", "month to date")),
       gaugePanel(
         "Forecast vs budget",
-        "Cost Explorer's month-end forecast (actual month to date plus the forecast of the rest) as a share of the stack's monthly budget (its thresholds; default in alerts/settings.yaml). Red above 100% (ForecastOverBudget).",
+        "Cost Explorer's month-end forecast (actual month to date plus the forecast of the rest) as a share of the stack's monthly budget (its thresholds; default in thresholds/thresholds.yaml). Red above 100% (ForecastOverBudget).",
         units.PercentUnit,
       )
         .span(4)
@@ -94,7 +94,7 @@ function financialHealth(): DashboardRow {
         .withTarget(
           instantQuery(
             "A",
-            `sum(aws_cost_month_forecast_amount{bound="mean"}) / scalar(${SETTINGS_SERIES.monthlyBudgetUsd})`,
+            `sum(aws_cost_month_forecast_amount{bound="mean"}) / scalar(${THRESHOLD_SERIES.monthlyBudgetUsd})`,
             "forecast / budget",
           ),
         ),
@@ -105,7 +105,7 @@ function financialHealth(): DashboardRow {
       )
         .withTarget(rangeQuery("A", "sum by (bound) (aws_cost_month_forecast_amount)", "forecast {{bound}}"))
         .withTarget(rangeQuery("B", "sum(aws_cost_month_to_date_amount)", "month to date"))
-        .withTarget(rangeQuery("C", SETTINGS_SERIES.monthlyBudgetUsd, "budget")),
+        .withTarget(rangeQuery("C", THRESHOLD_SERIES.monthlyBudgetUsd, "budget")),
     ],
   };
 }
@@ -185,7 +185,7 @@ function businessHealth(): DashboardRow {
   };
 }
 
-function unitEconomics({ settings: { cost } }: DashboardContext): DashboardRow {
+function unitEconomics({ thresholds: { cost } }: DashboardContext): DashboardRow {
   return {
     title: "Unit economics",
     panels: [

@@ -5,7 +5,7 @@
  * go) is the capacity model's answer: `npm run rightsize` and the pull request it opens say it.
  */
 import * as units from "@grafana/grafana-foundation-sdk/units";
-import { RIGHTSIZE_SERIES } from "../../alerts/rules/rightsize";
+import { RIGHTSIZE_SERIES } from "../../thresholds/series";
 import type { DashboardRow } from "./dashboard";
 import { barGaugePanel, instantQuery, statPanel, tablePanel, tableQuery } from "./panels";
 

@@ -1,8 +1,8 @@
 /** Service RED: rate, errors and duration of one service, with its Node.js runtime. */
 import * as units from "@grafana/grafana-foundation-sdk/units";
-import { percent } from "../../alerts/rules/rule";
-import { SETTINGS_SERIES } from "../../alerts/rules/settings-series";
-import { PAGING_BURN_RATE } from "../../alerts/rules/slo";
+import { PAGING_BURN_RATE } from "../../thresholds/burn-rates";
+import { THRESHOLD_SERIES } from "../../thresholds/series";
+import { percent } from "../../thresholds/units";
 import {
   type DashboardContext,
   type DashboardRow,
@@ -23,7 +23,7 @@ import {
 } from "./panels";
 import { errorRatio, JOB, latencyQuantile, RI, requestRate } from "./promql";
 
-function rateErrorsDuration({ settings: { slo } }: DashboardContext): DashboardRow {
+function rateErrorsDuration({ thresholds: { slo } }: DashboardContext): DashboardRow {
   return {
     title: "Rate, errors, duration",
     panels: [
@@ -52,7 +52,7 @@ function rateErrorsDuration({ settings: { slo } }: DashboardContext): DashboardR
         .withTarget(
           instantQuery(
             "A",
-            `job:slo_availability_errors:ratio_rate1h{${JOB}} / scalar(1 - ${SETTINGS_SERIES.availabilityObjective})`,
+            `job:slo_availability_errors:ratio_rate1h{${JOB}} / scalar(1 - ${THRESHOLD_SERIES.availabilityObjective})`,
             "burn rate",
           ),
         ),

@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import { costTagKeySchema } from "../../alerts/settings";
+import { costTagKeySchema } from "../../thresholds/cost-tag-key";
 import type { CiStack } from "../ci-stacks";
 import { readStackConfig } from "../stack-config";
 import { stackTags } from "../stack-tags";

@@ -9,7 +9,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { KEEP_REGEX, LONG_TERM_RETENTION_DAYS } from "../../alerts/long-term-store";
-import { LONG_TERM_DATASOURCE } from "../../dashboards/src/uids";
+import { LONG_TERM_DATASOURCE } from "../../thresholds/dashboards";
 import { type PolicyDocument, platformRolePath, podIdentityTrust } from "./iam";
 
 /** What each role may do on the workspace (service authorization reference, "Amazon Managed Service for Prometheus"). */

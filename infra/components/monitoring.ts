@@ -1,16 +1,19 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { parse as parseYaml } from "yaml";
 import { alertmanagerTemplates } from "../../alerts/alertmanager-templates";
-import { buildRuleFiles } from "../../alerts/rule-files";
 import { INVENTORY_NODE_LABELS, INVENTORY_SERVICE_ANNOTATIONS } from "../../alerts/rules/live-cost";
-import { DEFAULT_COST_TAG_KEY, type Thresholds } from "../../alerts/settings";
-import { buildDashboardFiles } from "../../dashboards/src/dashboards";
+import type { Thresholds } from "../../thresholds/thresholds";
 import { PORT_FORWARD_GRAFANA_URL } from "./endpoints";
 import { mergeValues } from "./merge-values";
+import {
+  alertmanagerConfig,
+  dashboardFiles,
+  objectNameFor,
+  ruleFiles,
+  telegramChatConfigured,
+} from "./monitoring-files";
 
 export const kubePrometheusStackRelease = "kube-prometheus-stack";
 export const kubePrometheusStackRepo = "https://prometheus-community.github.io/helm-charts";
@@ -59,63 +62,6 @@ export interface MonitoringArgs {
   /** The long-term store's chart values (merged over ours) and what the release waits for (its roles). */
   longTermStore?: { values: Record<string, unknown>; dependsOn: pulumi.Resource[] };
   provider: k8s.Provider;
-}
-
-export interface RepoFile {
-  file: string;
-  content: string;
-}
-
-const asRepoFiles = (files: Record<string, string>): RepoFile[] =>
-  Object.entries(files)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([file, content]) => ({ file, content }));
-
-/**
- * The dashboards for a stack's thresholds, built by the same code as the committed dashboards/*.json (which
- * are these with the defaults).
- */
-export const dashboardFiles = (thresholds: Thresholds) => asRepoFiles(buildDashboardFiles(thresholds));
-/** The rule files for a stack's thresholds, built as the committed alerts/*.rules.yml are from the defaults. */
-export const ruleFiles = (thresholds: Thresholds, costTagKey = DEFAULT_COST_TAG_KEY) =>
-  asRepoFiles(buildRuleFiles(thresholds, { costTagKey }));
-
-/** A Kubernetes object name from a file name: `cost-overview.json` → `cost-overview`. */
-export const objectNameFor = (file: string, suffix: string) =>
-  file
-    .slice(0, -suffix.length)
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 50);
-
-/** `platform:telegramChatId` is unset until it names a chat: Telegram has no chat 0. */
-export const telegramChatConfigured = (chatId: string) => chatId.trim() !== "" && Number(chatId) !== 0;
-
-/**
- * alerts/alertmanager.yml with the chat id from settings in every Telegram receiver. The file keeps
- * `chat_id: 0` so no real chat id ever sits in git. Without a chat id the Telegram receivers keep their
- * names but lose their `telegram_configs` (alerts routed there are dropped): Alertmanager refuses a
- * whole configuration with `chat_id: 0` ("missing chat_id on telegram_config"), Watchdog and routing
- * included.
- */
-export function alertmanagerConfig(root: string, chatId: string): Record<string, unknown> {
-  const file = path.join(root, "alerts", "alertmanager.yml");
-  if (!fs.existsSync(file)) {
-    throw new Error(`${file} is missing: the Alertmanager configuration is loaded from the repository`);
-  }
-  const config = parseYaml(fs.readFileSync(file, "utf8")) as {
-    receivers?: { telegram_configs?: Record<string, unknown>[] }[];
-  };
-  for (const receiver of config.receivers ?? []) {
-    if (!receiver.telegram_configs) continue;
-    if (!telegramChatConfigured(chatId)) {
-      delete receiver.telegram_configs;
-      continue;
-    }
-    for (const telegram of receiver.telegram_configs) telegram.chat_id = Number(chatId);
-  }
-  return config as Record<string, unknown>;
 }
 
 const resources = (cpu: string, memory: string, cpuLimit: string, memoryLimit: string) => ({
@@ -274,21 +220,7 @@ export class Monitoring extends pulumi.ComponentResource {
     super("platform:monitoring:Monitoring", name, {}, opts);
     const k8sOpts = { parent: this, provider: args.provider };
 
-    const namespace = new k8s.core.v1.Namespace(
-      `${name}-ns`,
-      {
-        metadata: {
-          name: args.namespace,
-          // node-exporter needs the host's network, PID namespace and /proc: privileged by design.
-          // Warnings still report anything below "restricted".
-          labels: {
-            "pod-security.kubernetes.io/enforce": "privileged",
-            "pod-security.kubernetes.io/warn": "restricted",
-          },
-        },
-      },
-      { ...k8sOpts, dependsOn: args.storage ? [args.storage] : [] },
-    );
+    const namespace = this.namespace(name, args, k8sOpts);
     this.namespaceResource = namespace;
     const inNamespace = { ...k8sOpts, dependsOn: [namespace] };
 
@@ -307,28 +239,7 @@ export class Monitoring extends pulumi.ComponentResource {
       inNamespace,
     );
 
-    if (!telegramChatConfigured(args.telegramChatId)) {
-      pulumi.log.warn(
-        "platform:telegramChatId is not set: Alertmanager runs without Telegram notifications (the telegram " +
-          "receiver has no telegram_configs) until it is",
-        this,
-      );
-    }
-    if (!args.telegramBotToken) {
-      pulumi.log.warn(
-        "platform:telegramBotToken is not set: Alertmanager starts, but Telegram notifications fail until it is",
-        this,
-      );
-    }
-    const telegram = new k8s.core.v1.Secret(
-      `${name}-telegram`,
-      {
-        metadata: { name: telegramSecretName, namespace: args.namespace },
-        type: "Opaque",
-        stringData: { [telegramTokenKey]: args.telegramBotToken ?? pulumi.secret("not-configured") },
-      },
-      inNamespace,
-    );
+    const telegram = this.telegramSecret(name, args, inNamespace);
 
     this.release = new k8s.helm.v3.Release(
       `${name}-kube-prometheus-stack`,
@@ -357,6 +268,78 @@ export class Monitoring extends pulumi.ComponentResource {
       },
     );
 
+    this.repositoryObjects(name, args, { ...inNamespace, dependsOn: [this.release] }, inNamespace);
+
+    this.grafanaAdminPassword = pulumi.secret(password.result);
+    this.grafanaAccess =
+      args.grafanaExposure === "cluster-ip"
+        ? pulumi.output(
+            `kubectl --namespace ${args.namespace} port-forward service/${grafanaServiceName} 3000:80, then open ${PORT_FORWARD_GRAFANA_URL}`,
+          )
+        : pulumi.output(
+            `open ${args.grafanaUrl} and log in as admin (pulumi stack output --show-secrets grafanaAdminPassword)`,
+          );
+    this.registerOutputs({
+      grafanaAccess: this.grafanaAccess,
+      grafanaAdminPassword: this.grafanaAdminPassword,
+    });
+  }
+
+  /** The namespace, privileged for node-exporter; created after the storage that provisions its volumes. */
+  private namespace(name: string, args: MonitoringArgs, k8sOpts: pulumi.CustomResourceOptions) {
+    return new k8s.core.v1.Namespace(
+      `${name}-ns`,
+      {
+        metadata: {
+          name: args.namespace,
+          // node-exporter needs the host's network, PID namespace and /proc: privileged by design.
+          // Warnings still report anything below "restricted".
+          labels: {
+            "pod-security.kubernetes.io/enforce": "privileged",
+            "pod-security.kubernetes.io/warn": "restricted",
+          },
+        },
+      },
+      { ...k8sOpts, dependsOn: args.storage ? [args.storage] : [] },
+    );
+  }
+
+  /** The Telegram bot token's Secret Alertmanager mounts, with a warning for each Telegram setting not set. */
+  private telegramSecret(name: string, args: MonitoringArgs, inNamespace: pulumi.CustomResourceOptions) {
+    if (!telegramChatConfigured(args.telegramChatId)) {
+      pulumi.log.warn(
+        "platform:telegramChatId is not set: Alertmanager runs without Telegram notifications (the telegram " +
+          "receiver has no telegram_configs) until it is",
+        this,
+      );
+    }
+    if (!args.telegramBotToken) {
+      pulumi.log.warn(
+        "platform:telegramBotToken is not set: Alertmanager starts, but Telegram notifications fail until it is",
+        this,
+      );
+    }
+    return new k8s.core.v1.Secret(
+      `${name}-telegram`,
+      {
+        metadata: { name: telegramSecretName, namespace: args.namespace },
+        type: "Opaque",
+        stringData: { [telegramTokenKey]: args.telegramBotToken ?? pulumi.secret("not-configured") },
+      },
+      inNamespace,
+    );
+  }
+
+  /**
+   * The stack's dashboards (ConfigMaps Grafana's sidecar loads) and rule files (PrometheusRules, whose CRD
+   * comes with the chart: `afterChart`).
+   */
+  private repositoryObjects(
+    name: string,
+    args: MonitoringArgs,
+    afterChart: pulumi.CustomResourceOptions,
+    inNamespace: pulumi.CustomResourceOptions,
+  ) {
     for (const { file, content } of dashboardFiles(args.thresholds)) {
       new k8s.core.v1.ConfigMap(
         `${name}-dashboard-${objectNameFor(file, ".json")}`,
@@ -388,23 +371,8 @@ export class Monitoring extends pulumi.ComponentResource {
           },
           spec: parseYaml(content) as Record<string, unknown>,
         },
-        // The PrometheusRule CRD comes with the chart.
-        { ...inNamespace, dependsOn: [this.release] },
+        afterChart,
       );
     }
-
-    this.grafanaAdminPassword = pulumi.secret(password.result);
-    this.grafanaAccess =
-      args.grafanaExposure === "cluster-ip"
-        ? pulumi.output(
-            `kubectl --namespace ${args.namespace} port-forward service/${grafanaServiceName} 3000:80, then open ${PORT_FORWARD_GRAFANA_URL}`,
-          )
-        : pulumi.output(
-            `open ${args.grafanaUrl} and log in as admin (pulumi stack output --show-secrets grafanaAdminPassword)`,
-          );
-    this.registerOutputs({
-      grafanaAccess: this.grafanaAccess,
-      grafanaAdminPassword: this.grafanaAdminPassword,
-    });
   }
 }

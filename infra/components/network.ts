@@ -32,6 +32,16 @@ export function subnetCidrs(
   };
 }
 
+/** What every subnet of the network is made with. */
+interface SubnetContext {
+  name: string;
+  args: NetworkArgs;
+  resourceOpts: pulumi.CustomResourceOptions;
+  vpcId: pulumi.Output<string>;
+  zones: pulumi.Output<string[]>;
+  clusterTag: Record<string, string>;
+}
+
 /** A VPC over 2–3 zones: public subnets for load balancers and NAT, private subnets for the nodes. */
 export class Network extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;
@@ -75,13 +85,37 @@ export class Network extends pulumi.ComponentResource {
       resourceOpts,
     );
 
-    const publicSubnets = publicCidrs.map((cidrBlock, i) => {
+    const at: SubnetContext = { name, args, resourceOpts, vpcId: vpc.id, zones: zones.names, clusterTag };
+    const publicSubnets = this.publicSubnets(at, publicCidrs, publicRouteTable);
+    const natCount = args.natGateways === "per-az" ? args.azCount : 1;
+    // One Elastic IP per NAT gateway: a public IPv4 address, billed by the hour.
+    this.billedParts = { nat_gateway: natCount, public_ipv4_address: natCount };
+    const natGateways = this.natGateways(at, natCount, publicSubnets, internetGateway);
+    const privateSubnets = this.privateSubnets(at, privateCidrs, natGateways);
+
+    this.vpcId = vpc.id;
+    this.publicSubnetIds = publicSubnets.map((subnet) => subnet.id);
+    this.privateSubnetIds = privateSubnets.map((subnet) => subnet.id);
+    this.registerOutputs({
+      vpcId: this.vpcId,
+      publicSubnetIds: this.publicSubnetIds,
+      privateSubnetIds: this.privateSubnetIds,
+    });
+  }
+
+  /** The public subnets, one per zone, for load balancers and NAT, routed to the internet gateway. */
+  private publicSubnets(
+    { name, args, resourceOpts, vpcId, zones, clusterTag }: SubnetContext,
+    publicCidrs: string[],
+    publicRouteTable: aws.ec2.RouteTable,
+  ): aws.ec2.Subnet[] {
+    return publicCidrs.map((cidrBlock, i) => {
       const subnet = new aws.ec2.Subnet(
         `${name}-public-${i}`,
         {
-          vpcId: vpc.id,
+          vpcId,
           cidrBlock,
-          availabilityZone: zones.names.apply((names) => names[i] as string),
+          availabilityZone: zones.apply((names) => names[i] as string),
           // Nodes never get public addresses; only load balancers and NAT live here.
           mapPublicIpOnLaunch: false,
           tags: { Name: `${args.clusterName}-public-${i}`, "kubernetes.io/role/elb": "1", ...clusterTag },
@@ -95,11 +129,16 @@ export class Network extends pulumi.ComponentResource {
       );
       return subnet;
     });
+  }
 
-    const natCount = args.natGateways === "per-az" ? args.azCount : 1;
-    // One Elastic IP per NAT gateway: a public IPv4 address, billed by the hour.
-    this.billedParts = { nat_gateway: natCount, public_ipv4_address: natCount };
-    const natGateways = Array.from({ length: natCount }, (_, i) => {
+  /** The NAT gateways (one, or one per zone), each with its Elastic IP, in the first public subnets. */
+  private natGateways(
+    { name, args, resourceOpts }: SubnetContext,
+    natCount: number,
+    publicSubnets: aws.ec2.Subnet[],
+    internetGateway: aws.ec2.InternetGateway,
+  ): aws.ec2.NatGateway[] {
+    return Array.from({ length: natCount }, (_, i) => {
       const eip = new aws.ec2.Eip(
         `${name}-nat-${i}`,
         { domain: "vpc", tags: { Name: `${args.clusterName}-nat-${i}` } },
@@ -115,14 +154,21 @@ export class Network extends pulumi.ComponentResource {
         { ...resourceOpts, dependsOn: [internetGateway] },
       );
     });
+  }
 
-    const privateSubnets = privateCidrs.map((cidrBlock, i) => {
+  /** The private subnets, one per zone, for the nodes, each leaving through a NAT gateway. */
+  private privateSubnets(
+    { name, args, resourceOpts, vpcId, zones, clusterTag }: SubnetContext,
+    privateCidrs: string[],
+    natGateways: aws.ec2.NatGateway[],
+  ): aws.ec2.Subnet[] {
+    return privateCidrs.map((cidrBlock, i) => {
       const subnet = new aws.ec2.Subnet(
         `${name}-private-${i}`,
         {
-          vpcId: vpc.id,
+          vpcId,
           cidrBlock,
-          availabilityZone: zones.names.apply((names) => names[i] as string),
+          availabilityZone: zones.apply((names) => names[i] as string),
           tags: {
             Name: `${args.clusterName}-private-${i}`,
             "kubernetes.io/role/internal-elb": "1",
@@ -137,7 +183,7 @@ export class Network extends pulumi.ComponentResource {
       const routeTable = new aws.ec2.RouteTable(
         `${name}-private-${i}`,
         {
-          vpcId: vpc.id,
+          vpcId,
           routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
           tags: { Name: `${args.clusterName}-private-${i}` },
         },
@@ -149,15 +195,6 @@ export class Network extends pulumi.ComponentResource {
         resourceOpts,
       );
       return subnet;
-    });
-
-    this.vpcId = vpc.id;
-    this.publicSubnetIds = publicSubnets.map((subnet) => subnet.id);
-    this.privateSubnetIds = privateSubnets.map((subnet) => subnet.id);
-    this.registerOutputs({
-      vpcId: this.vpcId,
-      publicSubnetIds: this.publicSubnetIds,
-      privateSubnetIds: this.privateSubnetIds,
     });
   }
 }

@@ -161,46 +161,8 @@ export class PlatformService extends pulumi.ComponentResource {
     const selector = { matchLabels: { [appLabel]: entry.name } };
     const serviceAccountName = entry.awsIdentity?.serviceAccount ?? entry.name;
 
-    const identity: pulumi.Resource[] = [];
-    if (entry.awsIdentity && args.aws) {
-      const awsOpts = { parent: this, provider: args.aws.provider };
-      JSON.parse(args.aws.policyText) as PolicyDocument;
-      const role = new aws.iam.Role(
-        `${name}-role`,
-        {
-          path: platformRolePath,
-          description: `${entry.name}: ${entry.awsIdentity.policyFile} through EKS Pod Identity`,
-          assumeRolePolicy: podIdentityTrust({
-            accountId: args.aws.accountId,
-            clusterName: args.aws.clusterName,
-            namespace: args.namespace,
-            serviceAccount: serviceAccountName,
-          }),
-          maxSessionDuration: 3600,
-        },
-        awsOpts,
-      );
-      // Passed as text, unchanged, so the role holds byte for byte what the service declares.
-      const policy = new aws.iam.RolePolicy(
-        `${name}-policy`,
-        { role: role.id, policy: args.aws.policyText },
-        awsOpts,
-      );
-      const association = new aws.eks.PodIdentityAssociation(
-        `${name}-pod-identity`,
-        {
-          clusterName: args.aws.clusterName,
-          namespace: args.namespace,
-          serviceAccount: serviceAccountName,
-          roleArn: role.arn,
-        },
-        awsOpts,
-      );
-      // EKS injects Pod Identity credentials when a pod is created: pods admitted before the association
-      // exists never get them (and IMDS is out of reach at hop limit 1), so the Deployment waits for it.
-      identity.push(policy, association);
-      this.roleArn = role.arn;
-    }
+    const { identity, roleArn } = this.awsIdentity(name, args, serviceAccountName);
+    this.roleArn = roleArn;
     new k8s.core.v1.ServiceAccount(
       `${name}-sa`,
       { metadata: { ...metadata, name: serviceAccountName }, automountServiceAccountToken: false },
@@ -246,6 +208,68 @@ export class PlatformService extends pulumi.ComponentResource {
       },
       { ...k8sOpts, dependsOn: [args.namespaceResource, args.monitoringCrds] },
     );
+    this.networkPolicy(name, args, selector, k8sOpts);
+
+    this.registerOutputs({ roleArn: this.roleArn });
+  }
+
+  /**
+   * The service's AWS role through EKS Pod Identity, when it declares one: the role, its policy and the
+   * association, which the Deployment waits for.
+   */
+  private awsIdentity(
+    name: string,
+    args: PlatformServiceArgs,
+    serviceAccountName: string,
+  ): { identity: pulumi.Resource[]; roleArn: pulumi.Output<string> | undefined } {
+    const { entry } = args;
+    if (!entry.awsIdentity || !args.aws) return { identity: [], roleArn: undefined };
+    const awsOpts = { parent: this, provider: args.aws.provider };
+    JSON.parse(args.aws.policyText) as PolicyDocument;
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        path: platformRolePath,
+        description: `${entry.name}: ${entry.awsIdentity.policyFile} through EKS Pod Identity`,
+        assumeRolePolicy: podIdentityTrust({
+          accountId: args.aws.accountId,
+          clusterName: args.aws.clusterName,
+          namespace: args.namespace,
+          serviceAccount: serviceAccountName,
+        }),
+        maxSessionDuration: 3600,
+      },
+      awsOpts,
+    );
+    // Passed as text, unchanged, so the role holds byte for byte what the service declares.
+    const policy = new aws.iam.RolePolicy(
+      `${name}-policy`,
+      { role: role.id, policy: args.aws.policyText },
+      awsOpts,
+    );
+    const association = new aws.eks.PodIdentityAssociation(
+      `${name}-pod-identity`,
+      {
+        clusterName: args.aws.clusterName,
+        namespace: args.namespace,
+        serviceAccount: serviceAccountName,
+        roleArn: role.arn,
+      },
+      awsOpts,
+    );
+    // EKS injects Pod Identity credentials when a pod is created: pods admitted before the association
+    // exists never get them (and IMDS is out of reach at hop limit 1), so the Deployment waits for it.
+    return { identity: [policy, association], roleArn: role.arn };
+  }
+
+  /** Who may reach the pods (anyone, or only Prometheus) and where they may connect (the entry's egress). */
+  private networkPolicy(
+    name: string,
+    args: PlatformServiceArgs,
+    selector: { matchLabels: Record<string, string> },
+    k8sOpts: pulumi.CustomResourceOptions,
+  ): void {
+    const { entry } = args;
     const ingress =
       entry.ingress === "anyone"
         ? [{ ports: [{ protocol: "TCP", port: entry.port }] }]
@@ -275,8 +299,6 @@ export class PlatformService extends pulumi.ComponentResource {
       },
       k8sOpts,
     );
-
-    this.registerOutputs({ roleArn: this.roleArn });
   }
 }
 

@@ -10,7 +10,7 @@ export async function resourcesUnderMocks(
 ): Promise<{ resources: PricedInput[]; messages: string[] }> {
   // Loaded on demand (it brings the Pulumi SDK and the program), with require: this is a CommonJS scope,
   // and a dynamic import() of an extensionless path fails when ES-module code loads this file through tsx.
-  const { runProgramUnderMocks } = require("../testing/mocks") as {
+  const { runProgramUnderMocks } = require("../under-mocks/mocks") as {
     runProgramUnderMocks: (stack: string) => Promise<PricedInput[]>;
   };
   const { result, messages } = await withProgramLogCaptured(() => runProgramUnderMocks(stack));

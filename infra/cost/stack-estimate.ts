@@ -9,9 +9,6 @@ import {
 } from "pulumi-cost";
 import { stackSettings, templateConfig, USAGE_FILE_PATH } from "./template-config";
 
-/** Where a region cannot be read from the stack file. */
-export const FALLBACK_REGION = "us-east-1";
-
 /** Today, 00:00 UTC: the first day of the 730 hours `npm run cost` prices by default. */
 export function todayUtc(now = new Date()): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
@@ -27,7 +24,7 @@ export function estimateOfStack(
   resources: readonly PricedInput[],
   {
     table = loadPriceTable(AWS_PRICE_TABLE),
-    region = stackSettings(stack).region ?? FALLBACK_REGION,
+    region = stackSettings(stack).region,
     usageFile = USAGE_FILE_PATH,
     monthStart = todayUtc(),
   }: { table?: PriceTable; region?: string; usageFile?: string; monthStart?: Date } = {},

@@ -14,9 +14,8 @@ import {
 } from "pulumi-cost";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { resolveThresholds } from "../../alerts/settings";
 import { ciStacksFile, readCiStacks } from "../ci-stacks";
-import { settingsSchema } from "../config";
+import { type ParsedSettings, parseStackFile } from "../config";
 import { EKS_VERSIONS } from "../kubernetes-versions";
 import { readStackConfig, repositoryRoot, requireStackFile } from "../stack-config";
 import { costExporterUsage } from "./exporter-usage";
@@ -40,18 +39,13 @@ const FREE_CUSTOM_RESOURCES = {
     "a prometheus-operator scrape target: an object in the cluster's API server",
 };
 
-/** What this template's stack file says that the cost engine needs. */
-export function stackSettings(stack: string) {
-  requireStackFile(stack);
-  const raw = readStackConfig(stack).config;
-  const region = raw["platform:region"] ?? raw["aws:region"];
-  const thresholds = raw["platform:thresholds"];
-  return {
-    region: region || undefined,
-    clusterMode: raw["platform:clusterMode"] ?? String(settingsSchema.shape.clusterMode.parse(undefined)),
-    monitoringNamespace: settingsSchema.shape.monitoringNamespace.parse(raw["platform:monitoringNamespace"]),
-    thresholds: thresholds === undefined ? undefined : (JSON.parse(thresholds) as unknown),
-  };
+/**
+ * The stack's settings as the program parses them from `Pulumi.<stack>.yaml`, thresholds resolved over the
+ * defaults; a missing file fails naming the stacks there are, a bad value naming its setting.
+ */
+export function stackSettings(stack: string, root?: string): ParsedSettings {
+  requireStackFile(stack, root);
+  return parseStackFile(stack, root);
 }
 
 /** The namespace the stack's Prometheus and its rules live in. */
@@ -61,24 +55,19 @@ export function monitoringNamespaceOf(stack: string): string {
 
 /**
  * The stack's monthly budget, as the program reads it: `platform:thresholds` (`cost.monthlyBudgetUsd`) laid
- * over the defaults in `alerts/settings.yaml`.
+ * over the defaults in `thresholds/thresholds.yaml`; the source says which of the two wrote the figure.
  */
-export function stackMonthlyBudget(stack: string): Budget {
-  const override = stackSettings(stack).thresholds;
-  const { thresholds, problems } = resolveThresholds(override);
-  if (!thresholds) {
-    throw new Error(
-      `Pulumi.${stack}.yaml platform:thresholds: ${problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`,
-    );
-  }
-  const fromStack = (override as { cost?: { monthlyBudgetUsd?: unknown } } | undefined)?.cost
-    ?.monthlyBudgetUsd;
+export function stackMonthlyBudget(stack: string, root?: string): Budget {
+  const { thresholds } = stackSettings(stack, root);
+  const written = readStackConfig(stack, root).config["platform:thresholds"];
+  const override =
+    written === undefined ? undefined : (JSON.parse(written) as { cost?: Record<string, unknown> });
   return {
     monthlyUsd: exact(String(thresholds.cost.monthlyBudgetUsd)),
     source:
-      fromStack !== undefined
+      override?.cost?.monthlyBudgetUsd !== undefined
         ? `Pulumi.${stack}.yaml platform:thresholds.cost.monthlyBudgetUsd`
-        : "cost.monthlyBudgetUsd default (alerts/settings.yaml)",
+        : "cost.monthlyBudgetUsd default (thresholds/thresholds.yaml)",
   };
 }
 
@@ -175,7 +164,7 @@ export function templateConfig(stack: string, options: TemplateConfigOptions): C
   const budget = existing ? undefined : stackMonthlyBudget(stack);
   const document: CostConfigInput = {
     stack,
-    region: options.region ?? settings.region ?? "us-east-1",
+    region: options.region ?? settings.region,
     ...(guardrail ? { guardrail } : {}),
     ...(budget ? { budget: { monthlyUsd: budget.monthlyUsd.toFixed(), source: budget.source } } : {}),
     approvalLabel: "cost-approved",

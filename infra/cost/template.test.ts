@@ -13,11 +13,11 @@ import {
   workloadsOf,
 } from "pulumi-cost";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadDefaultThresholds } from "../../alerts/settings";
+import { loadDefaultThresholds } from "../../thresholds/thresholds";
 import { kubePrometheusStackValues } from "../components/monitoring";
 import { repositoryRoot } from "../platform";
 import { listStacks } from "../stack-config";
-import { runProgramUnderMocks } from "../testing/mocks";
+import { runProgramUnderMocks } from "../under-mocks/mocks";
 import { costExporterUsage } from "./exporter-usage";
 import { inventoryGroups } from "./inventory";
 import {
@@ -66,12 +66,30 @@ describe("stack files, read by infra's one reader", () => {
     );
   });
 
+  it("reads a stack as the program parses it: platform:region (default us-east-1), never aws:region", () => {
+    const root = mkdtempSync(join(tmpdir(), "cost-stack-"));
+    try {
+      writeFileSync(
+        join(root, "Pulumi.other.yaml"),
+        'config:\n  aws:region: eu-west-1\n  platform:clusterAdminRoleArns: ["arn:aws:iam::123456789012:role/admin"]\n  platform:thresholds:\n    cost:\n      monthlyBudgetUsd: 420\n',
+      );
+      // The program creates everything through providers of platform:region; aws:region places nothing.
+      expect(stackSettings("other", root).region).toBe("us-east-1");
+      expect(stackMonthlyBudget("other", root)).toMatchObject({
+        source: "Pulumi.other.yaml platform:thresholds.cost.monthlyBudgetUsd",
+      });
+      expect(stackMonthlyBudget("other", root).monthlyUsd.toFixed(2)).toBe("420.00");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it("reads the monthly budget where the program reads it", () => {
     expect(stackMonthlyBudget("dev").monthlyUsd.toFixed(2)).toBe("300.00");
     expect(stackMonthlyBudget("prod").monthlyUsd.toFixed(2)).toBe("1500.00");
     // local sets none: the program's default
     expect(stackMonthlyBudget("local")).toMatchObject({
-      source: "cost.monthlyBudgetUsd default (alerts/settings.yaml)",
+      source: "cost.monthlyBudgetUsd default (thresholds/thresholds.yaml)",
     });
   });
 

@@ -8,7 +8,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { stringify as toYaml } from "yaml";
 // infra/ compiles as CommonJS with node10 resolution, which cannot see the package's `exports`.
 import { requireTool } from "../../packages/testkit/src/index";
-import { type ProgramRun, runProgram } from "../testing/mocks";
+import { type ProgramRun, runProgram } from "../under-mocks/mocks";
 import { monitoringRelease } from "./stacks";
 
 const execFileAsync = promisify(execFile);

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import type { PolicyDocument, PolicyStatement } from "../components/iam";
-import { type ProgramRun, repoRoot, runProgram } from "../testing/mocks";
+import { type ProgramRun, repoRoot, runProgram } from "../under-mocks/mocks";
 import { ofType } from "./stacks";
 
 const bootstrapDir = path.join(repoRoot, "infra", "bootstrap");

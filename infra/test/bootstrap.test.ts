@@ -4,8 +4,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { deploySessionSeconds } from "../bootstrap/bootstrap";
 import { platformRolePath } from "../components/iam";
 import { platformPolicies } from "../policy/policies";
-import { type ProgramRun, repoRoot } from "../testing/mocks";
-import { violations } from "../testing/policy-args";
+import { type ProgramRun, repoRoot } from "../under-mocks/mocks";
+import { violations } from "../under-mocks/policy-args";
 import { list, permissionsOf, roleNamed, runBootstrap, statementsOf, trustDocumentOf } from "./bootstrap-run";
 import { countByType, exampleStackRuns, ofType } from "./stacks";
 

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { catalogue, type ServiceEntry } from "../../catalogue/services";
-import { type ProgramRun, repoRoot, runProgram } from "../testing/mocks";
+import { type ProgramRun, repoRoot, runProgram } from "../under-mocks/mocks";
 import { ofType } from "./stacks";
 
 /**

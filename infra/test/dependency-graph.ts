@@ -1,4 +1,4 @@
-import type { MockedResource } from "../testing/mocks";
+import type { MockedResource } from "../under-mocks/mocks";
 
 /**
  * The program's dependency graph as the engine sees it (mocks.ts records what the SDK sends: `dependsOn`,

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { type RequiredAction, resourcePermissions } from "../bootstrap/resource-permissions";
-import { type ProgramRun, runProgram } from "../testing/mocks";
+import { type ProgramRun, runProgram } from "../under-mocks/mocks";
 import { permissionsOf, runBootstrap } from "./bootstrap-run";
 import { identityAllows } from "./iam-evaluator";
 import { exampleStackRuns, type StackRuns } from "./stacks";

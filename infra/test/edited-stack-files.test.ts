@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { estimateOfStack } from "../cost/stack-estimate";
-import { repoRoot, runProgram, runProgramUnderMocks } from "../testing/mocks";
+import { repoRoot, runProgram, runProgramUnderMocks } from "../under-mocks/mocks";
 import { ofType } from "./stacks";
 
 /**

@@ -5,7 +5,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { alertmanagerTemplates } from "../../alerts/alertmanager-templates";
 import { SSL_POLICY } from "../components/endpoints";
 import { kubePrometheusStackRelease } from "../components/monitoring";
-import { type Inputs, type MockedResource, type ProgramRun, repoRoot, runProgram } from "../testing/mocks";
+import {
+  type Inputs,
+  type MockedResource,
+  type ProgramRun,
+  repoRoot,
+  runProgram,
+} from "../under-mocks/mocks";
 import { exampleStackRuns, monitoringRelease, ofType, type StackRuns } from "./stacks";
 
 /**

@@ -13,7 +13,7 @@ import {
   workflowsDir,
 } from "../bootstrap/required-checks";
 import { readCiStacks } from "../ci-stacks";
-import { type ProgramRun, repoRoot } from "../testing/mocks";
+import { type ProgramRun, repoRoot } from "../under-mocks/mocks";
 import { githubIds, runBootstrap } from "./bootstrap-run";
 import { ofType } from "./stacks";
 

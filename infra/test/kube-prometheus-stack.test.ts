@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { repositoryPath } from "@platform/repository";
 import { beforeAll, describe, expect, it } from "vitest";
 import { kubeStateMetricsLabel } from "../../alerts/rules/live-cost";
-import { ALERTS_DIR } from "../../alerts/settings";
-import type { Inputs } from "../testing/mocks";
+import type { Inputs } from "../under-mocks/mocks";
 import { exampleStackRuns, monitoringRelease, type StackRuns } from "./stacks";
 
 /**
@@ -190,7 +189,7 @@ describe(`kube-prometheus-stack ${chartVersion} on EKS`, () => {
         ),
       ];
       // The labels the rules read are the quoted source labels of their label_replace calls.
-      const text = readFileSync(join(ALERTS_DIR, "live-cost.rules.yml"), "utf8");
+      const text = readFileSync(repositoryPath("alerts", "live-cost.rules.yml"), "utf8");
       const used = new Set([...text.matchAll(/"((?:label|annotation)_[a-z0-9_]+)"/g)].map((m) => m[1]));
       expect([...used].sort()).toEqual([...new Set(allowed)].sort());
     }

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { MockedResource } from "../testing/mocks";
+import type { MockedResource } from "../under-mocks/mocks";
 import { exampleStackRuns, isKubernetesObject, type StackRuns } from "./stacks";
 
 let runs: StackRuns;

@@ -9,7 +9,7 @@ import {
   supportPhase,
   tableReadOn,
 } from "../kubernetes-versions";
-import { repoRoot, runProgram } from "../testing/mocks";
+import { repoRoot, runProgram } from "../under-mocks/mocks";
 import { ofType } from "./stacks";
 
 const day = 24 * 60 * 60 * 1000;

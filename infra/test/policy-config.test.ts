@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { noPublicLoadBalancer, platformPolicies } from "../policy/policies";
 import { policyConfigOf } from "../policy-config";
-import { repoRoot } from "../testing/mocks";
+import { repoRoot } from "../under-mocks/mocks";
 
 /**
  * The policy pack reads the stack's settings through its config: every workflow step that runs the pack passes

@@ -10,8 +10,8 @@ import {
   workloadSecurity,
 } from "../policy/policies";
 import { policyPackConfig } from "../policy-config";
-import { type Inputs, type MockedResource, runProgram } from "../testing/mocks";
-import { violations } from "../testing/policy-args";
+import { type Inputs, type MockedResource, runProgram } from "../under-mocks/mocks";
+import { violations } from "../under-mocks/policy-args";
 import { exampleStackRuns, ofType, type StackRuns } from "./stacks";
 
 let runs: StackRuns;

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { callerPrincipalOf } from "../iam-arns";
 import { callerAdminProblem } from "../preflight";
 import { readStackConfig } from "../stack-config";
-import { mockCallerOf } from "../testing/mock-caller";
-import { runProgram } from "../testing/mocks";
+import { mockCallerOf } from "../under-mocks/mock-caller";
+import { runProgram } from "../under-mocks/mocks";
 import { ofType } from "./stacks";
 
 const admin = "arn:aws:iam::123456789012:role/platform-deploy";

@@ -4,13 +4,14 @@ import { isDeepStrictEqual } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { alertmanagerTemplates } from "../../alerts/alertmanager-templates";
-import { loadDefaultThresholds } from "../../alerts/settings";
+import { loadDefaultThresholds } from "../../thresholds/thresholds";
 import { eksClusterSupportType } from "../components/cluster";
 import { PORT_FORWARD_GRAFANA_URL } from "../components/endpoints";
-import { dashboardFiles, ruleFiles, telegramSecretName } from "../components/monitoring";
+import { telegramSecretName } from "../components/monitoring";
+import { dashboardFiles, ruleFiles } from "../components/monitoring-files";
 import { parseSettings } from "../config";
 import { readStackConfig } from "../stack-config";
-import { type Inputs, type ProgramRun, repoRoot } from "../testing/mocks";
+import { type Inputs, type ProgramRun, repoRoot } from "../under-mocks/mocks";
 import {
   countByType,
   exampleStackRuns,
@@ -192,7 +193,7 @@ describe("resource inventory", () => {
     const [nodeGroup] = ofType(runs.dev.resources, "aws:eks/nodeGroup:NodeGroup");
     expect(nodeGroup?.ignoreChanges ?? []).not.toContain("scalingConfig.desiredSize");
     expect(runs.dev.resources.filter((r) => r.ignoreChanges?.length)).toEqual([]);
-    const { runProgram } = await import("../testing/mocks");
+    const { runProgram } = await import("../under-mocks/mocks");
     const resized = await runProgram("dev", { nodeDesiredSize: "3" });
     expect(
       ofType(resized.resources, "aws:eks/nodeGroup:NodeGroup")[0]?.inputs.scalingConfig.desiredSize,
@@ -362,7 +363,7 @@ describe("dashboards, rules and Alertmanager configuration in the cluster", () =
   });
 
   it("Alertmanager gets alerts/alertmanager.yml with the chat id, the templates verbatim, the token Secret", async () => {
-    const { runProgram } = await import("../testing/mocks");
+    const { runProgram } = await import("../under-mocks/mocks");
     const run = await runProgram("dev", { telegramChatId: "-1001234567890" });
     const release = monitoringRelease(run.resources);
     const alertmanager = release?.inputs.values.alertmanager;
@@ -395,7 +396,7 @@ describe("dashboards, rules and Alertmanager configuration in the cluster", () =
   });
 
   it("the bot token comes from the secret setting", async () => {
-    const { runProgram } = await import("../testing/mocks");
+    const { runProgram } = await import("../under-mocks/mocks");
     const run = await runProgram("dev", { "platform:telegramBotToken": "123:token-from-config" });
     const secret = ofType(run.resources, "kubernetes:core/v1:Secret").find(
       (s) => s.inputs.metadata.name === telegramSecretName,

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { repoRoot } from "../testing/mocks";
+import { repoRoot } from "../under-mocks/mocks";
 
 /** What the Pulumi CLI sees: Pulumi.yaml, then infra/ loaded as the Node.js language host loads it. */
 describe("the program as the Pulumi Node.js runtime loads it", () => {
@@ -32,7 +32,7 @@ describe("the program as the Pulumi Node.js runtime loads it", () => {
     it(`${stack}: require("infra/") under CommonJS exports the program function, which registers the stack`, () => {
       const output = execFileSync(
         process.execPath,
-        [path.join(repoRoot, "infra", "testing", "load-like-pulumi.cjs"), stack],
+        [path.join(repoRoot, "infra", "under-mocks", "load-like-pulumi.cjs"), stack],
         {
           cwd: repoRoot,
           encoding: "utf8",
@@ -55,7 +55,7 @@ describe("the program as the Pulumi Node.js runtime loads it", () => {
   it('the bootstrap: require("infra/bootstrap/") under CommonJS registers the CI roles', () => {
     const output = execFileSync(
       process.execPath,
-      [path.join(repoRoot, "infra", "testing", "load-like-pulumi.cjs"), "ci", "infra/bootstrap"],
+      [path.join(repoRoot, "infra", "under-mocks", "load-like-pulumi.cjs"), "ci", "infra/bootstrap"],
       { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 60_000 },
     );
     const result = JSON.parse(output.trim().split("\n").pop() as string);

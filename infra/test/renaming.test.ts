@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readStackConfig } from "../stack-config";
-import { type ProgramRun, repoRoot, runProgram } from "../testing/mocks";
+import { type ProgramRun, repoRoot, runProgram } from "../under-mocks/mocks";
 import { ofType } from "./stacks";
 
 /**

@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { repositoryPath } from "@platform/repository";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ALERTS_DIR } from "../../alerts/settings";
-import { runProgram } from "../testing/mocks";
+import { runProgram } from "../under-mocks/mocks";
 import { ofType } from "./stacks";
 
 /**
@@ -23,7 +22,7 @@ const chartDropsByName = [
 
 /** The cAdvisor series (`container_*`) the committed right-sizing rules select. */
 function cadvisorSeriesRead(): string[] {
-  const doc = parse(readFileSync(join(ALERTS_DIR, "rightsize.rules.yml"), "utf8")) as {
+  const doc = parse(readFileSync(repositoryPath("alerts", "rightsize.rules.yml"), "utf8")) as {
     groups: { rules: { expr: string }[] }[];
   };
   const names = doc.groups.flatMap((g) =>

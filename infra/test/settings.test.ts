@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { DEMO_TRAFFIC_MAX_RATE } from "../../catalogue/services";
 import { parseSettings, SettingsError } from "../config";
-import { repoRoot, runProgram } from "../testing/mocks";
+import { repoRoot, runProgram } from "../under-mocks/mocks";
 import { monitoringRelease, ofType } from "./stacks";
 
 /** Runs the dev stack with overrides and returns the error and what was registered before it. */
@@ -191,7 +191,10 @@ describe("settings", () => {
       { thresholds: '{"slo":{"availabilityObjective":"high"}}' },
       "platform:thresholds.slo.availabilityObjective: Invalid input: expected number",
     ],
-    [{ thresholds: "[300]" }, "platform:thresholds: expected an object shaped like alerts/settings.yaml"],
+    [
+      { thresholds: "[300]" },
+      "platform:thresholds: expected an object shaped like thresholds/thresholds.yaml",
+    ],
     [
       { thresholds: '{"cost":{"monthlyBudgetUsd":"3e2"}}' },
       "platform:thresholds.cost.monthlyBudgetUsd: Invalid input: expected number",

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { stackTags } from "../stack-tags";
-import { type ProgramRun, runProgram } from "../testing/mocks";
+import { type ProgramRun, runProgram } from "../under-mocks/mocks";
 import { ofType, releaseOf } from "./stacks";
 
 /**

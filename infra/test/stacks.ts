@@ -1,4 +1,4 @@
-import { type MockedResource, type ProgramRun, runProgram } from "../testing/mocks";
+import { type MockedResource, type ProgramRun, runProgram } from "../under-mocks/mocks";
 
 export interface StackRuns {
   dev: ProgramRun;

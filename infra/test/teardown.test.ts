@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { controlPlaneLogGroupName } from "../components/cluster";
-import { type Inputs, type MockedResource, type ProgramRun, runProgram } from "../testing/mocks";
+import { type Inputs, type MockedResource, type ProgramRun, runProgram } from "../under-mocks/mocks";
 import { dependencyGraph } from "./dependency-graph";
 import { exampleStackRuns, monitoringRelease, ofType, type StackRuns } from "./stacks";
 

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadDefaultThresholds } from "../../alerts/settings";
-import type { MockedResource, ProgramRun } from "../testing/mocks";
+import { loadDefaultThresholds } from "../../thresholds/thresholds";
+import type { MockedResource, ProgramRun } from "../under-mocks/mocks";
 import { exampleStackRuns, ofType, type StackRuns } from "./stacks";
 
 /**
  * One budget per stack: the AWS Budget, ForecastOverBudget in the PrometheusRule the cluster loads, and
  * the budget line of the dashboards the cluster loads are the same number, read from the stack's
- * `platform:thresholds` (or the default in alerts/settings.yaml).
+ * `platform:thresholds` (or the default in thresholds/thresholds.yaml).
  */
 let runs: StackRuns;
 beforeAll(async () => {

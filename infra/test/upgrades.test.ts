@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { EKS_ADDON_VERSIONS, EKS_ADDONS } from "../eks-addon-versions";
 import { EKS_VERSIONS } from "../kubernetes-versions";
-import { type MockedResource, type ProgramRun, runProgram } from "../testing/mocks";
+import { type MockedResource, type ProgramRun, runProgram } from "../under-mocks/mocks";
 import { dependencyGraph, keyOf } from "./dependency-graph";
 import { ofType } from "./stacks";
 

@@ -4,7 +4,7 @@
  * the single pane, the dashboards' links and the alerts' dashboard links stay the same either way.
  */
 import { type RunningService, serveService } from "@platform/service-kit";
-import { DASHBOARD_UIDS, LONG_TERM_DATASOURCE } from "../../dashboards/src/uids.js";
+import { DASHBOARD_UIDS, LONG_TERM_DATASOURCE } from "../../thresholds/dashboards.js";
 import { createDashboardViewer } from "../dashboard-viewer/app.js";
 import type { LocalContext, Row } from "./types.js";
 

@@ -22,7 +22,7 @@ import {
 import type { RuleGroup } from "../../alerts/rules/rule.js";
 import { withProgramLogCaptured } from "../../infra/cost/program-log.js";
 import { estimateOfStack } from "../../infra/cost/stack-estimate.js";
-import { runProgramUnderMocks } from "../../infra/testing/mocks.js";
+import { runProgramUnderMocks } from "../../infra/under-mocks/mocks.js";
 import { type DemoInventory, demoInventoryOf } from "../demo-inventory.js";
 import type { LocalContext, Row } from "./types.js";
 
@@ -36,19 +36,11 @@ const CAPACITY_TYPE = kubeStateMetricsLabel("label", INVENTORY_NODE_LABELS.capac
 const LB_TYPE = kubeStateMetricsLabel("annotation", INVENTORY_SERVICE_ANNOTATIONS.loadBalancerType);
 const PHASES = ["Pending", "Running", "Succeeded", "Failed", "Unknown"] as const;
 
-/** The inventory as kube-state-metrics' series (the names and labels of kube-state-metrics v2). */
-export function kubeStateMetricsRegistry(inventory: DemoInventory): Registry {
-  const registry = new Registry();
-  const registers = [registry];
-  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
-    new Gauge({ name, help, labelNames, registers });
+/** A gauge of the inventory's registry. */
+type InventoryGauge = <L extends string>(name: string, help: string, labelNames: readonly L[]) => Gauge<L>;
 
-  gauge(
-    "demo_inventory_info",
-    "Always 1: this inventory is a demo, mirroring a stack's program under mocks.",
-    ["stack", "source"],
-  ).set({ stack: inventory.stack, source: `Pulumi.${inventory.stack}.yaml under mocks` }, 1);
-
+/** The nodes: their info, instance and capacity type labels, capacity and allocatable. */
+function nodeSeries(gauge: InventoryGauge, nodes: DemoInventory["nodes"]): void {
   const nodeInfo = gauge("kube_node_info", "Information about a cluster node.", ["node"]);
   const nodeLabels = gauge("kube_node_labels", "Kubernetes labels converted to Prometheus labels.", [
     "node",
@@ -65,7 +57,7 @@ export function kubeStateMetricsRegistry(inventory: DemoInventory): Registry {
     "The allocatable for different resources of a node that are available for scheduling.",
     ["node", "resource", "unit"],
   );
-  for (const node of inventory.nodes) {
+  for (const node of nodes) {
     nodeInfo.set({ node: node.name }, 1);
     nodeLabels.set(
       { node: node.name, [INSTANCE_TYPE]: node.instanceType, [CAPACITY_TYPE]: node.capacityType },
@@ -80,7 +72,10 @@ export function kubeStateMetricsRegistry(inventory: DemoInventory): Registry {
       series.set({ node: node.name, resource: "pods", unit: "integer" }, shape.pods);
     }
   }
+}
 
+/** The pods: their containers' requests, their phase, and who owns them (ReplicaSets' Deployments too). */
+function podSeries(gauge: InventoryGauge, pods: DemoInventory["pods"]): void {
   const requests = gauge(
     "kube_pod_container_resource_requests",
     "The number of requested request resource by a container.",
@@ -101,7 +96,7 @@ export function kubeStateMetricsRegistry(inventory: DemoInventory): Registry {
     "owner_name",
     "owner_is_controller",
   ]);
-  for (const pod of inventory.pods) {
+  for (const pod of pods) {
     const where = { namespace: pod.namespace, pod: pod.name };
     const name = pod.owner.kind === "ReplicaSet" ? (pod.replicaSet?.deployment ?? pod.name) : pod.owner.name;
     for (const container of pod.containers ?? [
@@ -129,7 +124,10 @@ export function kubeStateMetricsRegistry(inventory: DemoInventory): Registry {
       );
     }
   }
+}
 
+/** The persistent volumes: their size, storage class and claim. */
+function volumeSeries(gauge: InventoryGauge, volumes: DemoInventory["volumes"]): void {
   const pvCapacity = gauge("kube_persistentvolume_capacity_bytes", "Persistentvolume capacity in bytes.", [
     "persistentvolume",
   ]);
@@ -142,7 +140,7 @@ export function kubeStateMetricsRegistry(inventory: DemoInventory): Registry {
     "Information about the Persistent Volume Claim Reference.",
     ["persistentvolume", "name", "claim_namespace"],
   );
-  for (const volume of inventory.volumes) {
+  for (const volume of volumes) {
     pvCapacity.set({ persistentvolume: volume.name }, volume.sizeBytes);
     pvInfo.set({ persistentvolume: volume.name, storageclass: volume.storageClass }, 1);
     claimRef.set(
@@ -150,7 +148,10 @@ export function kubeStateMetricsRegistry(inventory: DemoInventory): Registry {
       1,
     );
   }
+}
 
+/** The Services of type LoadBalancer, with the annotation that says which kind. */
+function loadBalancerSeries(gauge: InventoryGauge, loadBalancers: DemoInventory["loadBalancers"]): void {
   const serviceType = gauge("kube_service_spec_type", "Type about service.", [
     "namespace",
     "service",
@@ -161,7 +162,7 @@ export function kubeStateMetricsRegistry(inventory: DemoInventory): Registry {
     "Kubernetes annotations converted to Prometheus labels.",
     ["namespace", "service", LB_TYPE],
   );
-  for (const lb of inventory.loadBalancers) {
+  for (const lb of loadBalancers) {
     serviceType.set({ namespace: lb.namespace, service: lb.service, type: "LoadBalancer" }, 1);
     serviceAnnotations.set(
       {
@@ -172,6 +173,24 @@ export function kubeStateMetricsRegistry(inventory: DemoInventory): Registry {
       1,
     );
   }
+}
+
+/** The inventory as kube-state-metrics' series (the names and labels of kube-state-metrics v2). */
+export function kubeStateMetricsRegistry(inventory: DemoInventory): Registry {
+  const registry = new Registry();
+  const registers = [registry];
+  const gauge: InventoryGauge = (name, help, labelNames) => new Gauge({ name, help, labelNames, registers });
+
+  gauge(
+    "demo_inventory_info",
+    "Always 1: this inventory is a demo, mirroring a stack's program under mocks.",
+    ["stack", "source"],
+  ).set({ stack: inventory.stack, source: `Pulumi.${inventory.stack}.yaml under mocks` }, 1);
+
+  nodeSeries(gauge, inventory.nodes);
+  podSeries(gauge, inventory.pods);
+  volumeSeries(gauge, inventory.volumes);
+  loadBalancerSeries(gauge, inventory.loadBalancers);
   return registry;
 }
 

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { installHint } from "@platform/supervisor";
-import { DASHBOARD_FILE_NAMES } from "../../dashboards/src/uids.js";
+import { DASHBOARD_FILE_NAMES } from "../../thresholds/dashboards.js";
 import { DASHBOARDS_DIR, grafanaProvisioning } from "../configs.js";
 import type { LocalContext, Row } from "./types.js";
 

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatDuration } from "@platform/service-kit";
 import { retentionForRules } from "../../alerts/retention.js";
-import { loadDefaultThresholds } from "../../alerts/settings.js";
+import { loadDefaultThresholds } from "../../thresholds/thresholds.js";
 import {
   prometheusConfig,
   ruleFiles,

@@ -5,9 +5,9 @@
  *
  * It answers Grafana's addresses (`/d/<uid>`, `/api/dashboards/uid/<uid>`), so the dashboards' links
  * between each other and the alerts' dashboard links work unchanged when it runs on Grafana's port. The
- * page's script is TypeScript (`browser/`, and the pure `grafana.ts` and `units.ts` it shares with the
- * tests), turned into JavaScript once, when first asked for; uPlot is served from node_modules. Nothing
- * comes from the network.
+ * page's script is TypeScript (`browser/`, and the pure `grafana.ts`, `grafana-variables.ts` and `units.ts`
+ * it shares with the tests), turned into JavaScript once, when first asked for; uPlot is served from
+ * node_modules. Nothing comes from the network.
  */
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
@@ -28,7 +28,16 @@ import { allPanels, type Dashboard, parseInterval } from "./grafana.js";
 const HERE = import.meta.dirname;
 
 /** The page's modules, by the path the browser asks for under /assets/app/ (no other file is served). */
-const BROWSER_MODULES = ["browser/viewer", "browser/panels", "grafana", "units"] as const;
+const BROWSER_MODULES = [
+  "browser/viewer",
+  "browser/panels",
+  "browser/panel-kit",
+  "browser/timeseries",
+  "browser/prometheus",
+  "grafana",
+  "grafana-variables",
+  "units",
+] as const;
 
 /** The Prometheus HTTP API paths the page may read through the viewer: queries and label values only. */
 const PROMETHEUS_READS =
@@ -95,6 +104,26 @@ async function transpile(file: string): Promise<string> {
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+/** A read passed on to one Prometheus: queries and label values only. */
+async function passOn(c: Context, base: string, prefix: string): Promise<Response> {
+  const url = new URL(c.req.url);
+  const path = url.pathname.slice(prefix.length);
+  if (!PROMETHEUS_READS.test(path)) {
+    return c.json({ status: "error", error: `not a read this viewer passes on: ${path}` }, 404);
+  }
+  try {
+    const res = await fetch(`${base}${path}${url.search}`, {
+      signal: AbortSignal.timeout(15_000),
+    });
+    return new Response(res.body, {
+      status: res.status,
+      headers: { "Content-Type": res.headers.get("Content-Type") ?? "application/json" },
+    });
+  } catch (err) {
+    return c.json({ status: "error", error: `Prometheus did not answer: ${(err as Error).message}` }, 502);
+  }
+}
+
 /** JSON inside a <script> element: `<` escaped so no value can close the element. */
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, "\\u003c");
 
@@ -228,25 +257,6 @@ export function createDashboardViewer({
     return c.json({ dashboard: found.dashboard, meta: { file: `dashboards/${found.file}` } });
   });
 
-  /** A read passed on to one Prometheus: queries and label values only. */
-  const passOn = async (c: Context, base: string, prefix: string) => {
-    const url = new URL(c.req.url);
-    const path = url.pathname.slice(prefix.length);
-    if (!PROMETHEUS_READS.test(path)) {
-      return c.json({ status: "error", error: `not a read this viewer passes on: ${path}` }, 404);
-    }
-    try {
-      const res = await fetch(`${base}${path}${url.search}`, {
-        signal: AbortSignal.timeout(15_000),
-      });
-      return new Response(res.body, {
-        status: res.status,
-        headers: { "Content-Type": res.headers.get("Content-Type") ?? "application/json" },
-      });
-    } catch (err) {
-      return c.json({ status: "error", error: `Prometheus did not answer: ${(err as Error).message}` }, 502);
-    }
-  };
   app.get("/api/prometheus/*", (c) => passOn(c, prometheusUrl, "/api/prometheus"));
   app.get("/api/datasources/:uid/*", (c) => {
     const uid = c.req.param("uid");

@@ -1,24 +1,26 @@
 import { describe, expect, it } from "vitest";
 import { loadDashboards } from "../check.js";
 import {
-  ALL,
   allPanels,
-  chooseValue,
   type Dashboard,
   formatInterval,
   goDuration,
   interpolateBuiltins,
-  interpolateVariables,
-  parseLabelValuesQuery,
   parseTime,
   queryTiming,
   reduce,
   renderLegend,
   roundInterval,
+} from "./grafana.js";
+import {
+  ALL,
+  chooseValue,
+  interpolateVariables,
+  parseLabelValuesQuery,
   staticOptions,
   type VariableValue,
   variableOptions,
-} from "./grafana.js";
+} from "./grafana-variables.js";
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 11, 1, 12, 0, 0);

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import type { PreviewDigest, PreviewStep } from "pulumi-cost";
-import { runProgram } from "../../testing/mocks";
+import { runProgram } from "../../under-mocks/mocks";
 import { withProgramLogCaptured } from "../program-log";
 
 /**

@@ -1,4 +1,4 @@
-import { exact } from "./money.js";
+import { exact, UNSIGNED_DECIMAL_TEXT } from "./money.js";
 import { declarationOf, type PriceKey, type PriceKeyDeclaration, priceKeyNames } from "./price-keys.js";
 
 /**
@@ -53,7 +53,7 @@ export function onDemandPrice(product: PriceListProduct): { usd: string; unit: s
     const dimensions = Object.values(onDemand.priceDimensions ?? {});
     const first = dimensions.find((d) => (d.beginRange ?? "0") === "0") ?? dimensions[0];
     const usd = first?.pricePerUnit?.USD;
-    if (usd !== undefined && /^\d+(\.\d+)?$/.test(usd))
+    if (usd !== undefined && UNSIGNED_DECIMAL_TEXT.test(usd))
       return { usd: exact(usd).toFixed(), unit: first?.unit ?? "" };
   }
   return undefined;

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { exact, type Money } from "./money.js";
+import { exact, type Money, UNSIGNED_DECIMAL_TEXT } from "./money.js";
 import {
   type PerPriceKey,
   PRICE_KEYS,
@@ -18,7 +18,9 @@ import type { LivePrices } from "./table-overlay.js";
  * read: `{ "usd": "0.0832", "source": "…", "read": "YYYY-MM-DD" }`. `loadPriceTable` validates a document and
  * turns every price into an exact amount.
  */
-const decimal = z.string().regex(/^\d+(\.\d+)?$/, "a decimal price such as 0.0832 (a string, not a number)");
+const decimal = z
+  .string()
+  .regex(UNSIGNED_DECIMAL_TEXT, "a decimal price such as 0.0832 (a string, not a number)");
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "the date the source was read, YYYY-MM-DD");
 const sourcedPrice = z.object({ usd: decimal, source: z.string().min(1), read: day }).strict();
 const price = z.union([decimal, sourcedPrice]);

@@ -1,5 +1,5 @@
 import { UNKNOWN } from "./inputs.js";
-import type { PreviewDigest, PreviewStep } from "./preview.js";
+import type { PreviewDigest, PreviewStep } from "./preview-document.js";
 
 /**
  * Where each resource is billed: the region its own provider is configured with. An AWS resource's `region`

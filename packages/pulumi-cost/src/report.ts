@@ -1,4 +1,4 @@
-import { centsString, exact, type Money } from "@platform/prices";
+import { centsString, DECIMAL_TEXT, exact, type Money } from "@platform/prices";
 import { z } from "zod";
 import type { NodeGroupAllocation, WorkloadShare } from "./allocation.js";
 import type { CostComponent } from "./components.js";
@@ -20,10 +20,7 @@ const cents = z
   .string()
   .regex(/^-?\d+\.\d{2}$/)
   .describe("US dollars, exactly two decimals");
-const decimal = z
-  .string()
-  .regex(/^-?\d+(\.\d+)?$/)
-  .describe("an exact decimal number");
+const decimal = z.string().regex(DECIMAL_TEXT).describe("an exact decimal number");
 
 const componentSchema = z
   .object({

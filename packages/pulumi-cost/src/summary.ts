@@ -7,7 +7,7 @@ import {
   type EstimateOptions,
   type UsageLine,
   type WorkloadRow,
-} from "./estimate.js";
+} from "./cost-estimate.js";
 import { liveWarning } from "./live/live-text.js";
 import type { ChangeKind } from "./preview.js";
 import type { Side } from "./side.js";

@@ -26,21 +26,23 @@ export {
   UNMATCHED_ENDPOINT,
 } from "./metrics.js";
 export {
-  createServiceKit,
   exitOnStartupError,
-  jsonError,
-  type Lifecycle,
   onParentExit,
-  RequestBindings,
   type RunningService,
   type ServeOptions,
+  type ShutdownOutcome,
+  StartupError,
+  serveService,
+} from "./serve.js";
+export {
+  createServiceKit,
+  jsonError,
+  type Lifecycle,
+  RequestBindings,
   type ServiceApp,
   type ServiceEnv,
   type ServiceKit,
   type ServiceKitOptions,
-  type ShutdownOutcome,
-  StartupError,
-  serveService,
 } from "./server.js";
 export {
   TERMINAL_COLUMNS,

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { baseServiceEnv, ConfigError, env, loadConfig, parseDuration } from "./config.js";
 import { createLogger } from "./logger.js";
 import { createServiceMetrics } from "./metrics.js";
-import { createServiceKit, type ServeOptions, serveService } from "./server.js";
+import { type ServeOptions, serveService } from "./serve.js";
+import { createServiceKit } from "./server.js";
 
 const quiet = createLogger({ service: "test", level: "silent" });
 

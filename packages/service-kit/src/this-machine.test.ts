@@ -2,7 +2,8 @@ import { request } from "node:http";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "./logger.js";
 import { createServiceMetrics } from "./metrics.js";
-import { createServiceKit, serveService } from "./server.js";
+import { serveService } from "./serve.js";
+import { createServiceKit } from "./server.js";
 import { addressesThisMachine, thisMachineOnly } from "./this-machine.js";
 
 function guardedKit() {

@@ -49,6 +49,33 @@ export function typescriptCommand(script: string, args: string[] = []): [string,
   return [process.execPath, ["--import", TSX_LOADER, "--conditions=development", script, ...args]];
 }
 
+/** This process's environment with `env` laid over it (undefined removes a name), and the guard's grace. */
+function childEnvironment(
+  env: Record<string, string | undefined>,
+  graceMs: number | undefined,
+): NodeJS.ProcessEnv {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env };
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) delete childEnv[name];
+    else childEnv[name] = value;
+  }
+  if (graceMs !== undefined) childEnv.SUPERVISOR_GRACE_MS = String(graceMs);
+  return childEnv;
+}
+
+/** The last `keepOutput` characters a child wrote. */
+function outputCapture(keepOutput: number): { capture: (text: string) => void; output: () => string } {
+  let captured = "";
+  return {
+    // Trimmed once twice the bound is reached, so each character is copied at most once more.
+    capture(text) {
+      captured += text;
+      if (captured.length > 2 * keepOutput) captured = captured.slice(-keepOutput);
+    },
+    output: () => captured.slice(-keepOutput),
+  };
+}
+
 /**
  * Starts a child process that never outlives this one: `stop()` ends it (escalating to SIGKILL), and
  * if this process dies first the child follows (see {@link ParentDeath}).
@@ -62,13 +89,8 @@ export function startProcess(command: string, args: string[], options: ProcessOp
     stopTimeoutMs = 10_000,
     keepOutput = DEFAULT_KEEP_OUTPUT,
   } = options;
-  const childEnv: NodeJS.ProcessEnv = { ...process.env };
-  for (const [name, value] of Object.entries(env)) {
-    if (value === undefined) delete childEnv[name];
-    else childEnv[name] = value;
-  }
   const guarded = parentDeath === "guard";
-  if (guarded) childEnv.SUPERVISOR_GRACE_MS = String(stopTimeoutMs);
+  const childEnv = childEnvironment(env, guarded ? stopTimeoutMs : undefined);
   const fd = logFile === undefined ? undefined : openSync(logFile, "a");
   const out = fd ?? "pipe";
   const child = spawn(guarded ? process.execPath : command, guarded ? [GUARD, command, ...args] : args, {
@@ -78,12 +100,7 @@ export function startProcess(command: string, args: string[], options: ProcessOp
   });
   if (fd !== undefined) closeSync(fd);
 
-  let captured = "";
-  // Trimmed once twice the bound is reached, so each character is copied at most once more.
-  const capture = (text: string) => {
-    captured += text;
-    if (captured.length > 2 * keepOutput) captured = captured.slice(-keepOutput);
-  };
+  const { capture, output } = outputCapture(keepOutput);
   child.stdout?.on("data", (chunk) => capture(String(chunk)));
   child.stderr?.on("data", (chunk) => capture(String(chunk)));
   let programPid = guarded ? undefined : child.pid;
@@ -121,7 +138,7 @@ export function startProcess(command: string, args: string[], options: ProcessOp
   return {
     child,
     pid: () => programPid,
-    output: () => captured.slice(-keepOutput),
+    output,
     exited,
     status: () => status,
     async stop(signal = "SIGTERM", timeoutMs = stopTimeoutMs) {

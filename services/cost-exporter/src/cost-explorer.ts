@@ -70,9 +70,8 @@ const BAD_CREDENTIALS = new Set([
 const ACCESS_DENIED = new Set(["AccessDeniedException", "AccessDenied", "UnauthorizedOperation"]);
 /**
  * What Cost Explorer answers an account that never opened it in the console: `AccessDeniedException` with
- * the message "User not enabled for cost explorer access" (as botocore reports it in aws-samples/
- * aws-cost-explorer-report#15 and cloudgraphdev/cli#91; AWS documents only that enabling takes the console,
- * "Enabling Cost Explorer", read 2026-12-07). Not a permission the role lacks: nothing but a person fixes it.
+ * the message "User not enabled for cost explorer access" (sources dated in the README). Not a permission the
+ * role lacks: nothing but a person fixes it.
  */
 const NOT_ENABLED = /not enabled for cost explorer/i;
 

@@ -47,12 +47,6 @@ export function amountToNumber(amount: Amount): number {
   return Number(formatAmount(amount));
 }
 
-export function sumAmounts(amounts: Iterable<Amount>): Amount {
-  let total = 0n;
-  for (const a of amounts) total += a;
-  return total;
-}
-
 /** amount × numerator / denominator, rounded half away from zero, exactly. */
 export function scaleAmount(amount: Amount, numerator: bigint, denominator: bigint): Amount {
   const product = amount * numerator;

@@ -1,4 +1,10 @@
-import { instanceTypeCapacity, type Money, type PriceTable, splitNodePrice } from "@platform/prices";
+import {
+  instanceTypeCapacity,
+  type Money,
+  type PriceTable,
+  type RegionPrices,
+  splitNodePrice,
+} from "@platform/prices";
 import { Gauge, type Registry } from "prom-client";
 import {
   type NodeRootVolume,
@@ -32,6 +38,13 @@ export function priceMetricsOptionsFrom(config: StackSettingsValues, now: () => 
   };
 }
 
+/** A gauge with a `region` label and `labelNames`, registered where the exporter's metrics are. */
+type PriceGauge = <L extends string>(
+  name: string,
+  help: string,
+  labelNames: readonly L[],
+) => Gauge<"region" | L>;
+
 /** A price as a float, made once from the exact decimal (the table's digits, e.g. 0.0832). */
 const float = (price: Money) => Number(price.toString());
 /** Sets a gauge only for a price the table has in the region (a missing price is no series, never 0). */
@@ -55,7 +68,7 @@ export function registerPriceMetrics(registry: Registry, options: PriceMetricsOp
   if (!prices) throw new Error(`no prices for region ${options.region} in the price table`);
   const registers = [registry];
   const region = options.region;
-  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+  const gauge: PriceGauge = (name, help, labelNames) =>
     new Gauge({ name, help, labelNames: ["region", ...labelNames] as const, registers });
 
   new Gauge({
@@ -70,31 +83,7 @@ export function registerPriceMetrics(registry: Registry, options: PriceMetricsOp
     registers,
   }).set(float(table.hoursPerMonth.times(3600)));
 
-  const instance = gauge(
-    "aws_price_ec2_instance_usd_per_hour",
-    "On-demand Linux price of an instance type, US dollars per instance-hour.",
-    ["instance_type"],
-  );
-  const vcpu = gauge(
-    "aws_price_ec2_instance_vcpu_usd_per_hour",
-    "The instance price's CPU part as OpenCost splits it, US dollars per vCPU-hour.",
-    ["instance_type"],
-  );
-  const memory = gauge(
-    "aws_price_ec2_instance_memory_usd_per_gib_hour",
-    "The instance price's memory part as OpenCost splits it, US dollars per GiB-hour.",
-    ["instance_type"],
-  );
-  for (const instance_type of new Set(options.instanceTypes)) {
-    const hourly = prices.ec2InstanceHour.get(instance_type);
-    if (hourly === undefined) continue;
-    instance.set({ region, instance_type }, float(hourly));
-    const shape = instanceTypeCapacity(instance_type);
-    if (!shape) continue;
-    const split = splitNodePrice(hourly, shape.vcpu, shape.memoryGiB);
-    vcpu.set({ region, instance_type }, float(split.perVcpuHour));
-    memory.set({ region, instance_type }, float(split.perGiBHour));
-  }
+  instancePrices(gauge, region, prices, options.instanceTypes);
 
   const ebs = gauge(
     "aws_price_ebs_usd_per_gib_month",
@@ -148,8 +137,50 @@ export function registerPriceMetrics(registry: Registry, options: PriceMetricsOp
     prices.kmsKeyMonth,
   );
 
-  const stack = options.stack;
-  if (stack === undefined) return;
+  if (options.stack !== undefined) stackMetrics(registers, options.stack, region, options);
+}
+
+/** Each configured instance type's hourly price, and its CPU and memory parts as OpenCost splits it. */
+function instancePrices(
+  gauge: PriceGauge,
+  region: string,
+  prices: RegionPrices,
+  instanceTypes: readonly string[],
+): void {
+  const instance = gauge(
+    "aws_price_ec2_instance_usd_per_hour",
+    "On-demand Linux price of an instance type, US dollars per instance-hour.",
+    ["instance_type"],
+  );
+  const vcpu = gauge(
+    "aws_price_ec2_instance_vcpu_usd_per_hour",
+    "The instance price's CPU part as OpenCost splits it, US dollars per vCPU-hour.",
+    ["instance_type"],
+  );
+  const memory = gauge(
+    "aws_price_ec2_instance_memory_usd_per_gib_hour",
+    "The instance price's memory part as OpenCost splits it, US dollars per GiB-hour.",
+    ["instance_type"],
+  );
+  for (const instance_type of new Set(instanceTypes)) {
+    const hourly = prices.ec2InstanceHour.get(instance_type);
+    if (hourly === undefined) continue;
+    instance.set({ region, instance_type }, float(hourly));
+    const shape = instanceTypeCapacity(instance_type);
+    if (!shape) continue;
+    const split = splitNodePrice(hourly, shape.vcpu, shape.memoryGiB);
+    vcpu.set({ region, instance_type }, float(split.perVcpuHour));
+    memory.set({ region, instance_type }, float(split.perGiBHour));
+  }
+}
+
+/** The stack this exporter reports for: its parts outside Kubernetes, counted at each scrape. */
+function stackMetrics(
+  registers: Registry[],
+  stack: string,
+  region: string,
+  options: PriceMetricsOptions,
+): void {
   new Gauge({
     name: "aws_stack_info",
     help: "Always 1: the stack this exporter reports for, and its region.",

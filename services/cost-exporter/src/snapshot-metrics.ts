@@ -22,58 +22,44 @@ export interface SnapshotMetricsOptions {
   now: () => number;
 }
 
+/** What the spend gauges share: where they register, the snapshot source, the basis, what is still current. */
+interface SpendContext {
+  registers: Registry[];
+  source: SnapshotSource;
+  cost_basis: string;
+  fresh: (snapshot: CostSnapshot) => { today: boolean; lastCompleteDay: boolean; month: boolean };
+}
+
 /**
- * Gauges filled from the last snapshot at each scrape. Series that describe a day or month which is
- * no longer the current one (the refresh after midnight failed) are left out instead of being shown
- * as today's; the dated daily series stay, and data age tells how old everything is.
+ * A spend gauge: at each scrape, the rows `rows` picks from the last snapshot (none when it has no
+ * snapshot, or when the rows describe a day or month that is over).
  */
-export function registerSnapshotMetrics(
-  registry: Registry,
-  source: SnapshotSource,
-  { mode, costBasisLabel, refreshIntervalMs, dailyRequestCap, now }: SnapshotMetricsOptions,
+function spendGauge<L extends string>(
+  { registers, source }: SpendContext,
+  name: string,
+  help: string,
+  labelNames: readonly L[],
+  rows: (snapshot: CostSnapshot) => [Record<L, string>, Amount][],
 ) {
-  const registers = [registry];
-  const cost_basis = costBasisLabel;
-  const fresh = (snapshot: CostSnapshot) => {
-    const today = utcDay(now());
-    return {
-      today: snapshot.calendar.today === today,
-      lastCompleteDay: snapshot.calendar.lastCompleteDay === addDays(today, -1),
-      month: snapshot.calendar.monthStart === firstOfMonth(today),
-    };
-  };
-
-  new Gauge({
-    name: "aws_cost_exporter_info",
-    help: "Always 1; mode says whether the numbers come from AWS or from the demo simulator.",
-    labelNames: ["mode", "cost_basis"] as const,
+  return new Gauge({
+    name,
+    help,
+    labelNames,
     registers,
-  }).set({ mode, cost_basis }, 1);
+    collect() {
+      this.reset();
+      const snapshot = source.snapshot();
+      if (!snapshot) return;
+      for (const [labels, amount] of rows(snapshot)) this.set(labels, amountToNumber(amount));
+    },
+  });
+}
 
-  /**
-   * A spend gauge: at each scrape, the rows `rows` picks from the last snapshot (none when it has no
-   * snapshot, or when the rows describe a day or month that is over).
-   */
-  const spendGauge = <L extends string>(
-    name: string,
-    help: string,
-    labelNames: readonly L[],
-    rows: (snapshot: CostSnapshot) => [Record<L, string>, Amount][],
-  ) =>
-    new Gauge({
-      name,
-      help,
-      labelNames,
-      registers,
-      collect() {
-        this.reset();
-        const snapshot = source.snapshot();
-        if (!snapshot) return;
-        for (const [labels, amount] of rows(snapshot)) this.set(labels, amountToNumber(amount));
-      },
-    });
-
+/** Spend per day and AWS service: the dated days, yesterday, today, the month so far and its forecast. */
+function serviceSpendMetrics(context: SpendContext) {
+  const { cost_basis, fresh } = context;
   spendGauge(
+    context,
     "aws_cost_daily_amount",
     "Spend per UTC day and AWS service (last HISTORY_DAYS complete days and today so far).",
     ["day", "service", "cost_basis", "currency", "estimated"],
@@ -85,6 +71,7 @@ export function registerSnapshotMetrics(
   );
 
   spendGauge(
+    context,
     "aws_cost_last_complete_day_amount",
     "Spend on the last complete UTC day (yesterday) per AWS service.",
     ["service", "cost_basis", "currency", "estimated"],
@@ -98,6 +85,7 @@ export function registerSnapshotMetrics(
   );
 
   spendGauge(
+    context,
     "aws_cost_today_amount",
     "Spend so far today (UTC) per AWS service; always an estimate.",
     ["service", "cost_basis", "currency"],
@@ -108,6 +96,7 @@ export function registerSnapshotMetrics(
   );
 
   spendGauge(
+    context,
     "aws_cost_month_to_date_amount",
     "Spend this UTC calendar month so far (today's estimate included) per AWS service.",
     ["service", "cost_basis", "currency"],
@@ -121,6 +110,7 @@ export function registerSnapshotMetrics(
   );
 
   spendGauge(
+    context,
     "aws_cost_month_forecast_amount",
     "Expected month-end total: actual spend of the month's complete days plus Cost Explorer's forecast from today on (80% interval for lower/upper).",
     ["cost_basis", "currency", "bound"],
@@ -135,8 +125,13 @@ export function registerSnapshotMetrics(
       ];
     },
   );
+}
 
+/** Spend per value of the cost-allocation tag: the month so far and yesterday. */
+function tagSpendMetrics(context: SpendContext) {
+  const { cost_basis, fresh } = context;
   spendGauge(
+    context,
     "aws_cost_tag_month_to_date_amount",
     'Spend this UTC month so far per value of the cost-allocation tag COST_TAG_KEY (untagged resources as tag_value="untagged").',
     ["tag_key", "tag_value", "cost_basis", "currency"],
@@ -151,6 +146,7 @@ export function registerSnapshotMetrics(
   );
 
   spendGauge(
+    context,
     "aws_cost_tag_last_complete_day_amount",
     "Spend on the last complete UTC day per value of the cost-allocation tag COST_TAG_KEY.",
     ["tag_key", "tag_value", "cost_basis", "currency"],
@@ -163,7 +159,14 @@ export function registerSnapshotMetrics(
       ]);
     },
   );
+}
 
+/** The exporter's own health: its last refresh, Cost Explorer's state, the data's age and its paid requests. */
+function exporterHealthMetrics(
+  registers: Registry[],
+  source: SnapshotSource,
+  { refreshIntervalMs, dailyRequestCap, now }: Omit<SnapshotMetricsOptions, "mode" | "costBasisLabel">,
+) {
   new Gauge({
     name: "aws_cost_exporter_last_refresh_success",
     help: "1 if the last refresh succeeded, 0 if it failed (the previous snapshot is still served) or none finished yet.",
@@ -222,4 +225,38 @@ export function registerSnapshotMetrics(
     help: "DAILY_REQUEST_CAP: most paid requests per UTC day (0 = no cap).",
     registers,
   }).set(dailyRequestCap);
+}
+
+/**
+ * Gauges filled from the last snapshot at each scrape. Series that describe a day or month which is
+ * no longer the current one (the refresh after midnight failed) are left out instead of being shown
+ * as today's; the dated daily series stay, and data age tells how old everything is.
+ */
+export function registerSnapshotMetrics(
+  registry: Registry,
+  source: SnapshotSource,
+  { mode, costBasisLabel, refreshIntervalMs, dailyRequestCap, now }: SnapshotMetricsOptions,
+) {
+  const registers = [registry];
+  const cost_basis = costBasisLabel;
+  const fresh = (snapshot: CostSnapshot) => {
+    const today = utcDay(now());
+    return {
+      today: snapshot.calendar.today === today,
+      lastCompleteDay: snapshot.calendar.lastCompleteDay === addDays(today, -1),
+      month: snapshot.calendar.monthStart === firstOfMonth(today),
+    };
+  };
+
+  new Gauge({
+    name: "aws_cost_exporter_info",
+    help: "Always 1; mode says whether the numbers come from AWS or from the demo simulator.",
+    labelNames: ["mode", "cost_basis"] as const,
+    registers,
+  }).set({ mode, cost_basis }, 1);
+
+  const context: SpendContext = { registers, source, cost_basis, fresh };
+  serviceSpendMetrics(context);
+  tagSpendMetrics(context);
+  exporterHealthMetrics(registers, source, { refreshIntervalMs, dailyRequestCap, now });
 }

@@ -113,7 +113,17 @@ export function createApp({
   // multipart bodies in a visitor's browser without asking, but never application/json. Such a post is
   // nobody's checkout, so it counts in no outcome: counting it as `invalid` would let any site move the
   // checkout success ratio and the alerts built on it.
-  app.post("/api/checkout", async (c) => {
+  app.post("/api/checkout", jsonCheckoutRoute(checkout));
+  // The same checkout for people: the Buy buttons of the shop's pages post here.
+  app.post("/checkout", orderFormRoute(checkout));
+
+  if (admin.enabled) adminRoutes(app, simulation, admin.token);
+  return { ...kit, simulation, checkout };
+}
+
+/** The JSON API's checkout: JSON bodies only, an aborted upload counted nowhere, malformed JSON a 400. */
+function jsonCheckoutRoute(checkout: Checkout) {
+  return async (c: Context<ServiceEnv>) => {
     if (mediaType(c.req.header("Content-Type")) !== "application/json") {
       return jsonError(
         c,
@@ -136,44 +146,41 @@ export function createApp({
       return checkoutAnswer(c, checkout.refuse(400, "malformed_json", "The request body is not valid JSON."));
     }
     return checkoutAnswer(c, await checkout.place(body, c.env.log));
+  };
+}
+
+/** The admin endpoints that read and replace the simulation: a bearer token, or this machine only without one. */
+function adminRoutes(app: ServiceKit["app"], simulation: Simulation, token: string | undefined) {
+  // Without a token the settings keep the shop on a loopback address, where any page in a local browser
+  // that re-points its own name at 127.0.0.1 (DNS rebinding) could still switch incidents on: only a
+  // request addressed to this machine reaches the admin endpoints then.
+  if (!token) app.use("/admin/*", thisMachineOnly());
+  const authorized = bearerTokenCheck(token);
+  app.use("/admin/*", async (c, next) => {
+    if (!authorized(c.req.header("Authorization"))) {
+      c.header("WWW-Authenticate", 'Bearer realm="storefront admin"');
+      return jsonError(c, 401, "unauthorized", "Send Authorization: Bearer <ADMIN_TOKEN>.");
+    }
+    return next();
   });
-  // The same checkout for people: the Buy buttons of the shop's pages post here.
-  app.post("/checkout", orderFormRoute(checkout));
-
-  if (admin.enabled) {
-    // Without a token the settings keep the shop on a loopback address, where any page in a local browser
-    // that re-points its own name at 127.0.0.1 (DNS rebinding) could still switch incidents on: only a
-    // request addressed to this machine reaches the admin endpoints then.
-    if (!admin.token) app.use("/admin/*", thisMachineOnly());
-    const authorized = bearerTokenCheck(admin.token);
-    app.use("/admin/*", async (c, next) => {
-      if (!authorized(c.req.header("Authorization"))) {
-        c.header("WWW-Authenticate", 'Bearer realm="storefront admin"');
-        return jsonError(c, 401, "unauthorized", "Send Authorization: Bearer <ADMIN_TOKEN>.");
-      }
-      return next();
-    });
-    app.get("/admin/simulation", (c) => c.json(simulation.settings));
-    app.put("/admin/simulation", async (c) => {
-      let body: unknown;
-      try {
-        body = JSON.parse(await c.req.text());
-      } catch {
-        return jsonError(c, 400, "malformed_json", "The request body is not valid JSON.");
-      }
-      const parsed = parseSimulation(body);
-      if (!parsed.ok) {
-        return jsonError(c, 400, "invalid_simulation", "The simulation settings are invalid.", {
-          problems: parsed.problems,
-        });
-      }
-      simulation.replace(parsed.settings);
-      c.env.log.warn("simulation replaced", { simulation: parsed.settings });
-      return c.json(simulation.settings);
-    });
-  }
-
-  return { ...kit, simulation, checkout };
+  app.get("/admin/simulation", (c) => c.json(simulation.settings));
+  app.put("/admin/simulation", async (c) => {
+    let body: unknown;
+    try {
+      body = JSON.parse(await c.req.text());
+    } catch {
+      return jsonError(c, 400, "malformed_json", "The request body is not valid JSON.");
+    }
+    const parsed = parseSimulation(body);
+    if (!parsed.ok) {
+      return jsonError(c, 400, "invalid_simulation", "The simulation settings are invalid.", {
+        problems: parsed.problems,
+      });
+    }
+    simulation.replace(parsed.settings);
+    c.env.log.warn("simulation replaced", { simulation: parsed.settings });
+    return c.json(simulation.settings);
+  });
 }
 
 /** The JSON answer to a checkout: the order with 201, or the error. */

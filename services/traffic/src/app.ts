@@ -8,7 +8,7 @@ import {
   type ServiceMetrics,
   thisMachineOnly,
 } from "@platform/service-kit";
-import { Counter, Gauge, Histogram } from "prom-client";
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import { controlHint, parseControl } from "./control.js";
 import { type RequestResult, startTraffic, type TrafficOptions, type TrafficRun } from "./engine.js";
 import { formatMix, type Mix } from "./mix.js";
@@ -46,30 +46,12 @@ const controlJson = (pace: Pace, mix: Mix) => {
   return { rate, shape, period: formatDuration(periodMs), rateNow: pace.rateNow(), mix: formatMix(mix) };
 };
 
-/** The long-lived demo-traffic service: the shared engine, reporting to metrics instead of a summary. */
-export function createApp({
-  traffic,
-  pace: initialPace,
-  maxRate,
-  logger,
-  metrics,
-  now = Date.now,
-}: TrafficServiceDeps): TrafficService {
-  const pace = createPace(initialPace, now);
-  // Read by the engine before every request, so a mix changed by PUT /control applies to the next one.
-  let mix = traffic.mix;
-  const kit = createServiceKit({
-    name: "traffic",
-    summary: () => {
-      const { rate, shape } = pace.settings();
-      return rate > 0
-        ? `→ ${traffic.target} at ${rate} requests/s, ${shape}`
-        : `→ ${traffic.target}: off (RATE=0)`;
-    },
-    ...(logger ? { logger } : {}),
-    ...(metrics ? { metrics } : {}),
-  });
-  const registers = [kit.metrics.registry];
+/**
+ * The generator's metrics: requests, latency, orders and revenue as it saw them, and the pace it follows; the
+ * function it returns records one request's result.
+ */
+function recordTraffic(registry: Registry, pace: Pace): (result: RequestResult) => void {
+  const registers = [registry];
   const requests = new Counter({
     name: "traffic_requests_total",
     help: "Requests the traffic generator sent, by kind (page, product, checkout) and status (or error).",
@@ -119,7 +101,7 @@ export function createApp({
     },
   });
 
-  const record = (result: RequestResult) => {
+  return (result: RequestResult) => {
     requests.inc({ kind: result.kind, status: String(result.status) });
     duration.observe({ kind: result.kind }, result.durationMs / 1000);
     if (result.orderCents !== undefined) {
@@ -127,6 +109,32 @@ export function createApp({
       revenueCents += result.orderCents;
     }
   };
+}
+
+/** The long-lived demo-traffic service: the shared engine, reporting to metrics instead of a summary. */
+export function createApp({
+  traffic,
+  pace: initialPace,
+  maxRate,
+  logger,
+  metrics,
+  now = Date.now,
+}: TrafficServiceDeps): TrafficService {
+  const pace = createPace(initialPace, now);
+  // Read by the engine before every request, so a mix changed by PUT /control applies to the next one.
+  let mix = traffic.mix;
+  const kit = createServiceKit({
+    name: "traffic",
+    summary: () => {
+      const { rate, shape } = pace.settings();
+      return rate > 0
+        ? `→ ${traffic.target} at ${rate} requests/s, ${shape}`
+        : `→ ${traffic.target}: off (RATE=0)`;
+    },
+    ...(logger ? { logger } : {}),
+    ...(metrics ? { metrics } : {}),
+  });
+  const record = recordTraffic(kit.metrics.registry, pace);
 
   let run: TrafficRun | undefined;
   // Only Prometheus may reach this port in a cluster (its NetworkPolicy), and only this machine locally,

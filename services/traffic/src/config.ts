@@ -11,7 +11,7 @@ export const RATE_LIMIT = 5000;
 /**
  * The demo shop's requests per second (RATE and --rate): about 17 orders a minute at the default mix
  * (README, "The demo shop in numbers"), busy enough that a full stop of orders is told from a chance
- * silence within 90 s locally (alerts/settings.yaml, business.minPredictedOrdersForFullStop). A stack that
+ * silence within 90 s locally (thresholds/thresholds.yaml, business.minPredictedOrdersForFullStop). A stack that
  * runs demo traffic and sets no `platform:demoTrafficRate` gets this one.
  */
 export const DEFAULT_RATE = 10;

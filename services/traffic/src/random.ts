@@ -13,11 +13,6 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-/** A whole number in [min, max]. */
-export function randomInt(random: () => number, min: number, max: number): number {
-  return min + Math.floor(random() * (max - min + 1));
-}
-
 export function pick<T>(random: () => number, items: readonly T[]): T {
   const item = items[Math.floor(random() * items.length)];
   if (item === undefined) throw new Error("pick from an empty list");

@@ -49,19 +49,8 @@ export interface SimulatorOptions {
   logger?: Logger;
 }
 
-export function createSimulatorApp({
-  now = Date.now,
-  pageSize = 200,
-  keepTargets = KEEP_TARGETS,
-  logger = createLogger({ service: "cost-explorer-simulator", level: "warn" }),
-}: SimulatorOptions = {}) {
-  const kit = createServiceKit({
-    name: "cost-explorer-simulator",
-    logger,
-    metrics: createServiceMetrics({ collectDefaults: false }),
-    maxBodyBytes: 256 * 1024,
-  });
-  const faults = createFaults();
+/** What the simulator was asked: requests per operation, and the targets it saw (bounded, each once). */
+function requestStats(keepTargets: KeepBounds, faults: ReturnType<typeof createFaults>) {
   const targets = new BoundedList<string>(keepTargets);
   const seen = new Set<string>();
   const stats: SimulatorStats = {
@@ -81,6 +70,23 @@ export function createSimulatorApp({
     if (!dropped.includes(target)) seen.add(target);
     for (const old of dropped) seen.delete(old);
   };
+  return { stats, recordTarget };
+}
+
+export function createSimulatorApp({
+  now = Date.now,
+  pageSize = 200,
+  keepTargets = KEEP_TARGETS,
+  logger = createLogger({ service: "cost-explorer-simulator", level: "warn" }),
+}: SimulatorOptions = {}) {
+  const kit = createServiceKit({
+    name: "cost-explorer-simulator",
+    logger,
+    metrics: createServiceMetrics({ collectDefaults: false }),
+    maxBodyBytes: 256 * 1024,
+  });
+  const faults = createFaults();
+  const { stats, recordTarget } = requestStats(keepTargets, faults);
 
   kit.app.post("/", async (c) => {
     const target = c.req.header("x-amz-target") ?? "";

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { awsError, type Operation } from "./protocol.js";
 
-/** AWS's answer to an account that never opened Cost Explorer (botocore's report of it, read 2026-12-07). */
+/** AWS's answer to an account that never opened Cost Explorer (as botocore reports it; dated in the README). */
 export const NOT_ENABLED_MESSAGE = "User not enabled for cost explorer access";
 
 /** Fault switches (`PUT /_simulator/faults` replaces them all): counts fail that many next requests. */

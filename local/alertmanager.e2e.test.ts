@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { freePort, requireTool, type StartedProcess, startProcess, waitFor } from "@platform/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { localAlertmanagerConfig, localTemplates } from "../local/configs.js";
+import { localAlertmanagerConfig, localTemplates } from "./configs.js";
 
 const execFileAsync = promisify(execFile);
 const scratch = mkdtempSync(join(tmpdir(), "alertmanager-test-"));

@@ -1,7 +1,7 @@
 /**
  * The dashboards' uids, titles and file names, declared once: the dashboards use them, their links to each
  * other use them, the alerts' `dashboard_uid` annotations (turned into Grafana links by the Telegram
- * message) use them, and so do the local runner's links and Grafana's home dashboard.
+ * message, alerts/alert-links.ts) use them, and so do the local runner's links and Grafana's home dashboard.
  */
 export const DASHBOARD_UIDS = {
   overview: "platform-overview",

@@ -5,15 +5,15 @@ import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { parse as parseYaml } from "yaml";
 import { readStackConfig } from "../stack-config";
+import { fakeInvoke, fakeState, type Inputs } from "./fake-cloud";
 import { type MockCaller, mockCallerOf } from "./mock-caller";
 
 /**
  * Runs the real Pulumi program under `pulumi.runtime.setMocks` (no CLI, no cloud) and returns every
- * resource it registered. Used by the infra tests and by the pull-request cost diff (`npm run cost`).
+ * resource it registered. Run by `npm start` (the demo inventory), the pull-request cost diff (`npm run cost`) and the tests.
  */
 
-// biome-ignore lint/suspicious/noExplicitAny: callers (tests, npm run cost) walk nested inputs of any resource type
-export type Inputs = Record<string, any>;
+export type { Inputs } from "./fake-cloud";
 
 export interface MockedResource {
   /** Pulumi type token, e.g. `aws:eks/nodeGroup:NodeGroup`, `kubernetes:apps/v1:Deployment`. */
@@ -58,98 +58,6 @@ const projectName = (projectDir: string): string => {
   };
   return project.name;
 };
-
-function fakeState(type: string, name: string, inputs: Inputs, region: string, accountId: string): Inputs {
-  const arnOf = (service: string, resource: string, regional = true) =>
-    `arn:aws:${service}:${regional ? region : ""}:${accountId}:${resource}`;
-  const state: Inputs = { ...inputs };
-  const physicalName = inputs.name ?? `${name}-mock`;
-  switch (type) {
-    case "aws:iam/role:Role":
-      state.name = physicalName;
-      state.arn = `arn:aws:iam::${accountId}:role/${physicalName}`;
-      break;
-    case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
-      state.arn = `arn:aws:iam::${accountId}:oidc-provider/${String(inputs.url ?? "").replace(/^https:\/\//, "")}`;
-      break;
-    case "aws:eks/cluster:Cluster":
-      state.name = physicalName;
-      state.arn = arnOf("eks", `cluster/${physicalName}`);
-      state.endpoint = `https://MOCK.gr7.${region}.eks.amazonaws.com`;
-      state.certificateAuthority = { data: Buffer.from("mock-ca").toString("base64") };
-      state.version = inputs.version;
-      break;
-    case "aws:s3/bucketV2:BucketV2":
-    case "aws:s3/bucket:Bucket":
-      state.bucket = inputs.bucket ?? physicalName;
-      state.arn = `arn:aws:s3:::${state.bucket}`;
-      break;
-    case "aws:kms/key:Key":
-      state.arn = arnOf("kms", `key/${name}-mock`);
-      state.keyId = `${name}-mock`;
-      break;
-    case "aws:ec2/launchTemplate:LaunchTemplate":
-      state.latestVersion = 1;
-      break;
-    case "aws:amp/workspace:Workspace":
-      state.arn = arnOf("aps", `workspace/ws-${name}-mock`);
-      state.prometheusEndpoint = `https://aps-workspaces.${region}.amazonaws.com/workspaces/ws-${name}-mock/`;
-      break;
-    case "random:index/randomPassword:RandomPassword":
-      state.result = `mock-password-${name}`;
-      break;
-    case "aws:acm/certificate:Certificate":
-      state.arn = arnOf("acm", `certificate/${name}-mock`);
-      // What ACM returns: one CNAME per name of the certificate.
-      state.domainValidationOptions = [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map(
-        (domainName: string) => ({
-          domainName,
-          resourceRecordName: `_mock-${domainName}.`,
-          resourceRecordType: "CNAME",
-          resourceRecordValue: `_mock.acm-validations.aws.`,
-        }),
-      );
-      break;
-    case "aws:acm/certificateValidation:CertificateValidation":
-      state.certificateArn = inputs.certificateArn;
-      break;
-    case "aws:route53/record:Record":
-      state.fqdn = String(inputs.name ?? "").replace(/\.$/, "");
-      break;
-    case "kubernetes:networking.k8s.io/v1:Ingress":
-      state.metadata = { ...inputs.metadata };
-      // What the load balancer controller writes once the ALB exists.
-      state.status = {
-        loadBalancer: { ingress: [{ hostname: `k8s-${name}-mock.${region}.elb.amazonaws.com` }] },
-      };
-      break;
-    default:
-      if (type.startsWith("aws:")) state.arn = arnOf(type.split(":")[1]?.split("/")[0] ?? "aws", name);
-      if (type.startsWith("kubernetes:") && inputs.metadata) {
-        state.metadata = { ...inputs.metadata, name: inputs.metadata.name ?? `${name}-mock` };
-      }
-  }
-  return state;
-}
-
-function fakeInvoke(token: string, inputs: Inputs, region: string, caller: MockCaller): Inputs {
-  switch (token) {
-    case "aws:index/getAvailabilityZones:getAvailabilityZones": {
-      const names = ["a", "b", "c", "d"].map((letter) => `${region}${letter}`);
-      return { id: region, names, zoneIds: names.map((_, i) => `use1-az${i + 1}`), groupNames: [region] };
-    }
-    case "aws:index/getCallerIdentity:getCallerIdentity":
-      return { id: caller.accountId, ...caller };
-    case "aws:index/getPartition:getPartition":
-      return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
-    case "aws:index/getRegion:getRegion":
-      return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com` };
-    case "aws:elb/getHostedZoneId:getHostedZoneId":
-      return { id: `ZMOCKELB${region.replace(/-/g, "").toUpperCase()}`, region };
-    default:
-      return inputs;
-  }
-}
 
 /** The runtime hands mocks secret inputs wrapped in its signature object; tests want the values. */
 const secretSignatureKey = "4dabf18193072939515e22adb298388d";
@@ -276,6 +184,77 @@ export function runProgram(
   return run;
 }
 
+/**
+ * Resource options never reach the mocks; a stack transformation sees them as the program set them. This
+ * records dependsOn, ignoreChanges and the parent of each resource, and puts them on the mocked resources.
+ */
+function resourceOptionsRecorder() {
+  const ignoredChanges = new Map<string, string[]>();
+  const parents = new Map<string, { type: string; name: string }>();
+  const dependencies = new Map<string, { type: string; name: string }[]>();
+  const transformation: pulumi.ResourceTransformation = ({ type, name, opts }) => {
+    // Programs here pass dependsOn as a plain resource or list, never as an Output.
+    const dependsOn = opts.dependsOn as pulumi.Resource | pulumi.Resource[] | undefined;
+    if (dependsOn) {
+      dependencies.set(
+        `${type}::${name}`,
+        (Array.isArray(dependsOn) ? dependsOn : [dependsOn]).map((resource) => ({
+          type: pulumi.resourceType(resource),
+          name: pulumi.resourceName(resource),
+        })),
+      );
+    }
+    if (opts.ignoreChanges?.length) ignoredChanges.set(`${type}::${name}`, [...opts.ignoreChanges]);
+    const parentType = opts.parent ? pulumi.resourceType(opts.parent) : undefined;
+    if (opts.parent && parentType && parentType !== "pulumi:pulumi:Stack") {
+      parents.set(`${type}::${name}`, { type: parentType, name: pulumi.resourceName(opts.parent) });
+    }
+    return undefined;
+  };
+  return {
+    transformation,
+    apply(resource: MockedResource) {
+      const ignoreChanges = ignoredChanges.get(`${resource.type}::${resource.name}`);
+      if (ignoreChanges) resource.ignoreChanges = ignoreChanges;
+      const parent = parents.get(`${resource.type}::${resource.name}`);
+      if (parent) resource.parent = parent;
+      const dependsOn = dependencies.get(`${resource.type}::${resource.name}`);
+      if (dependsOn) resource.dependsOn = dependsOn;
+    },
+  };
+}
+
+/** Runs the program's entry in a stack, under the transformation; a failure carries what it registered first. */
+async function runEntry(
+  options: RunOptions,
+  transformation: pulumi.ResourceTransformation,
+  resources: MockedResource[],
+): Promise<unknown> {
+  try {
+    const entry = await (options.entry ?? (() => loadProgram(options)))();
+    // A program that fails after registering something (preflight.ts: after its provider) would also reject
+    // the stack resource's own promises, unhandled; the host reports that as the run's error, a test runner
+    // as a stray one. So the failure is kept and thrown once, here.
+    let programError: unknown;
+    const stackOutputs = await pulumi.runtime.runInPulumiStack(async () => {
+      pulumi.runtime.registerStackTransformation(transformation);
+      try {
+        return await entry();
+      } catch (error) {
+        programError = error;
+        return {};
+      }
+    });
+    if (programError) throw programError;
+    return stackOutputs;
+  } catch (error) {
+    // Tests assert that a bad setting stops the program before it registers anything.
+    throw Object.assign(error as Error, {
+      registeredResources: resources.filter((r) => r.type !== "pulumi:pulumi:Stack"),
+    });
+  }
+}
+
 async function runOnce(
   stack: string,
   configOverrides: Record<string, string>,
@@ -325,62 +304,13 @@ async function runOnce(
   );
 
   const dependencyGraph = recordDependencies();
-  // Resource options never reach the mocks; a stack transformation sees them as the program set them.
-  const ignoredChanges = new Map<string, string[]>();
-  const parents = new Map<string, { type: string; name: string }>();
-  const dependencies = new Map<string, { type: string; name: string }[]>();
-  const recordOptions: pulumi.ResourceTransformation = ({ type, name, opts }) => {
-    // Programs here pass dependsOn as a plain resource or list, never as an Output.
-    const dependsOn = opts.dependsOn as pulumi.Resource | pulumi.Resource[] | undefined;
-    if (dependsOn) {
-      dependencies.set(
-        `${type}::${name}`,
-        (Array.isArray(dependsOn) ? dependsOn : [dependsOn]).map((resource) => ({
-          type: pulumi.resourceType(resource),
-          name: pulumi.resourceName(resource),
-        })),
-      );
-    }
-    if (opts.ignoreChanges?.length) ignoredChanges.set(`${type}::${name}`, [...opts.ignoreChanges]);
-    const parentType = opts.parent ? pulumi.resourceType(opts.parent) : undefined;
-    if (opts.parent && parentType && parentType !== "pulumi:pulumi:Stack") {
-      parents.set(`${type}::${name}`, { type: parentType, name: pulumi.resourceName(opts.parent) });
-    }
-    return undefined;
-  };
-  let stackOutputs: unknown;
-  try {
-    const entry = await (options.entry ?? (() => loadProgram(options)))();
-    // A program that fails after registering something (preflight.ts: after its provider) would also reject
-    // the stack resource's own promises, unhandled; the host reports that as the run's error, a test runner
-    // as a stray one. So the failure is kept and thrown once, here.
-    let programError: unknown;
-    stackOutputs = await pulumi.runtime.runInPulumiStack(async () => {
-      pulumi.runtime.registerStackTransformation(recordOptions);
-      try {
-        return await entry();
-      } catch (error) {
-        programError = error;
-        return {};
-      }
-    });
-    if (programError) throw programError;
-  } catch (error) {
-    // Tests assert that a bad setting stops the program before it registers anything.
-    throw Object.assign(error as Error, {
-      registeredResources: resources.filter((r) => r.type !== "pulumi:pulumi:Stack"),
-    });
-  }
+  const recorded = resourceOptionsRecorder();
+  const stackOutputs = await runEntry(options, recorded.transformation, resources);
   const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
   if (waitForRPCs) await waitForRPCs();
   const outputs = ((await resolveDeep(stackOutputs ?? {})) ?? {}) as Record<string, unknown>;
   for (const resource of resources) {
-    const ignoreChanges = ignoredChanges.get(`${resource.type}::${resource.name}`);
-    if (ignoreChanges) resource.ignoreChanges = ignoreChanges;
-    const parent = parents.get(`${resource.type}::${resource.name}`);
-    if (parent) resource.parent = parent;
-    const dependsOn = dependencies.get(`${resource.type}::${resource.name}`);
-    if (dependsOn) resource.dependsOn = dependsOn;
+    recorded.apply(resource);
     resource.dependencies = dependencyGraph.get(`${resource.type}::${resource.name}`) ?? [];
   }
   return { resources: resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs, invokes, caller };

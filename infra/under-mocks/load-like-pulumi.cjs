@@ -2,7 +2,7 @@
 // directory, as CommonJS (`require("<dir>/")`, so infra/package.json's `main` picks the entry), with
 // .ts compiled on require by the repository's TypeScript using infra/tsconfig.json (what ts-node
 // does for the CLI). Then runs the exported function under mocks and prints what was registered.
-// Usage: node infra/testing/load-like-pulumi.cjs <stack> [<program dir>]   (cwd: the repository root)
+// Usage: node infra/under-mocks/load-like-pulumi.cjs <stack> [<program dir>]   (cwd: the repository root)
 // The program dir is infra (the platform, project file at the root) or infra/bootstrap (its own Pulumi.yaml).
 const fs = require("node:fs");
 const path = require("node:path");

@@ -1,11 +1,9 @@
 /**
  * The thresholds of the platform, as one typed object: objectives, budget, ceilings and where runbooks
- * live. `settings.yaml` beside this file holds the defaults (what the committed rule files, the committed
+ * live. `thresholds.yaml` beside this file holds the defaults (what the committed rule files, the committed
  * dashboards, promtool's tests and `npm start` use); a stack overrides any of them with the structured
  * setting `platform:thresholds` in `Pulumi.<stack>.yaml`, and the program renders that stack's rules and
  * dashboards from the result. The rule groups and the dashboards read these values and never copy them.
- *
- * CommonJS on purpose (this directory's package.json): the Pulumi program loads it.
  */
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -13,8 +11,7 @@ import { parse } from "yaml";
 import { z } from "zod";
 
 // From __filename, not __dirname: tsx, loading this CommonJS file for an ES module, sets only __filename right.
-export const ALERTS_DIR = dirname(__filename);
-export const DEFAULT_SETTINGS_FILE = join(ALERTS_DIR, "settings.yaml");
+export const DEFAULT_THRESHOLDS_FILE = join(dirname(__filename), "thresholds.yaml");
 
 /** A number, also when a stack setting spells it as text (`pulumi config set --path` may store "300"). */
 const numeric = (schema: z.ZodNumber) =>
@@ -60,21 +57,6 @@ export const thresholdsSchema = z
   .strict();
 export type Thresholds = z.infer<typeof thresholdsSchema>;
 
-/**
- * The cost-allocation tag that carries the stack's name (`platform:costTagKey`): every resource of the stack
- * is tagged `<key>=<stack>` (infra/stack-tags.ts), the cost exporter groups the bill by it, the AWS Budget
- * filters by it, and the reconciliation rules read that tag's spend as the stack's bill. The committed rule
- * files are built with the default. No `=` or `,`: a load balancer's tag annotation splits on them. No `aws:`
- * prefix, in any case: AWS reserves it and refuses a tag that carries it, so the deploy would fail. (Keys the
- * program sets to other values, `Name` among them, are refused by infra/config.ts.)
- */
-export const costTagKeySchema = z
-  .string()
-  .regex(/^[\w.:/+@-]{1,128}$/, "an AWS tag key: up to 128 letters, digits and _ . : / + @ - (no = or ,)")
-  .refine((key) => !/^aws:/i.test(key), "the aws: prefix is reserved by AWS (in any case)")
-  .default("stack");
-export const DEFAULT_COST_TAG_KEY: string = costTagKeySchema.parse(undefined);
-
 /** A problem with one value, named by its path inside the thresholds (`cost.monthlyBudgetUsd`). */
 export interface ThresholdProblem {
   path: string;
@@ -110,20 +92,20 @@ function problemsOf(error: z.ZodError): ThresholdProblem[] {
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) => ({
         path: [...at, key].join("."),
-        message: "not a threshold (see alerts/settings.yaml for the list)",
+        message: "not a threshold (see thresholds/thresholds.yaml for the list)",
       }));
     }
     return [{ path: at.join(".") || "(root)", message: issue.message }];
   });
 }
 
-/** Raw defaults, as written in settings.yaml (before validation). */
+/** Raw defaults, as written in thresholds.yaml (before validation). */
 function readDefaults(file: string): unknown {
   return parse(readFileSync(file, "utf8"));
 }
 
-/** The defaults of `alerts/settings.yaml`, validated. */
-export function loadDefaultThresholds(file = DEFAULT_SETTINGS_FILE): Thresholds {
+/** The defaults of `thresholds/thresholds.yaml`, validated. */
+export function loadDefaultThresholds(file = DEFAULT_THRESHOLDS_FILE): Thresholds {
   const result = thresholdsSchema.safeParse(readDefaults(file));
   if (!result.success) throw new ThresholdsError(file, problemsOf(result.error));
   return result.data;
@@ -135,12 +117,12 @@ export function loadDefaultThresholds(file = DEFAULT_SETTINGS_FILE): Thresholds 
  */
 export function resolveThresholds(
   override: unknown,
-  file = DEFAULT_SETTINGS_FILE,
+  file = DEFAULT_THRESHOLDS_FILE,
 ): { thresholds: Thresholds; problems: [] } | { thresholds: undefined; problems: ThresholdProblem[] } {
   if (override !== undefined && !isRecord(override)) {
     return {
       thresholds: undefined,
-      problems: [{ path: "(root)", message: "expected an object shaped like alerts/settings.yaml" }],
+      problems: [{ path: "(root)", message: "expected an object shaped like thresholds/thresholds.yaml" }],
     };
   }
   const result = thresholdsSchema.safeParse(overlay(readDefaults(file), override));

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { loadDefaultThresholds, resolveThresholds } from "./settings.js";
+import { loadDefaultThresholds, resolveThresholds } from "./thresholds.js";
 
 describe("thresholds", () => {
   const defaults = loadDefaultThresholds();
 
-  it("defaults come from alerts/settings.yaml", () => {
+  it("defaults come from thresholds/thresholds.yaml", () => {
     expect(defaults.cost.monthlyBudgetUsd).toBe(1500);
     expect(defaults.slo.latencyThresholdSeconds).toBe(0.3);
     expect(defaults.runbookBaseUrl).not.toMatch(/\/$/);
