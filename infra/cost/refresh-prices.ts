@@ -1,44 +1,32 @@
-import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
-import {
-  AWS_PRICE_TABLE,
-  loadPriceTable,
-  type PriceTableDocument,
-  readPriceTableFile,
-} from "@platform/prices";
+import { PRICE_FACTS_FILE, type PriceFacts, readPriceFacts } from "@platform/price-facts";
+import { factsWithFigures, priceTableFromFacts, readPriceTableFile } from "@platform/prices";
 import { refreshPriceTable } from "pulumi-cost";
-import { repositoryRoot as REPO_ROOT } from "../stack-config";
 
-/** The module of @platform/prices that holds the table; this tool rewrites it. */
-export const PRICE_TABLE_MODULE = join(REPO_ROOT, "packages", "prices", "src", "aws-prices.ts");
-
-/** The table as the TypeScript module @platform/prices exports, formatted as the repository formats code. */
-export function renderPriceTableModule(table: PriceTableDocument): string {
-  loadPriceTable(table, "the refreshed table"); // never write a table the loader would refuse
-  const source = `import type { PriceTableDocument } from "./table.js";
-
-/**
- * The checked-in AWS price table: on-demand list prices per region, as decimal strings. Rewritten by
- * \`npm run cost:refresh-prices\` (AWS Price List API); edit by hand only to add a figure the API lacks, with
- * its source and the date you read it in \`sources\`.
- */
-export const AWS_PRICE_TABLE: PriceTableDocument = ${JSON.stringify(table, null, 2)};
-`;
-  // Biome formats it as it formats the file in place, so `npm run lint` stays clean after a refresh.
-  const biome = join(REPO_ROOT, "node_modules", ".bin", "biome");
-  const formatted = spawnSync(
-    biome,
-    ["format", `--stdin-file-path=${relative(REPO_ROOT, PRICE_TABLE_MODULE)}`],
+/** The facts of a refresh on `today`: the source every figure the API answered is cited with. */
+export function refreshSource(today: string): [string, PriceFacts["sources"][string]] {
+  return [
+    `aws-price-list-api-${today}`,
     {
-      cwd: REPO_ROOT,
-      input: source,
-      encoding: "utf8",
+      reference: "AWS Price List Query API, GetProducts (https://api.pricing.us-east-1.amazonaws.com)",
+      stated: today,
+      statedAs: `fetched ${today} by npm run cost:refresh-prices`,
+      read: today,
     },
-  );
-  if (formatted.status !== 0) throw new Error(`biome format failed: ${formatted.stderr}`);
-  return formatted.stdout;
+  ];
+}
+
+/** The facts with what the API answered; the figures it did not answer keep their value and source. */
+export async function refreshFacts(
+  facts: PriceFacts,
+  regions: readonly string[],
+  today: string,
+): Promise<{ facts: PriceFacts; missing: Record<string, string[]> }> {
+  // pulumi-cost's Price List client: us-east-1 answers for every region; AWS credentials from the environment.
+  const { found, missing } = await refreshPriceTable(priceTableFromFacts(facts), [...regions], today);
+  const [id, source] = refreshSource(today);
+  return { facts: factsWithFigures(facts, found, id, source), missing };
 }
 
 async function main(): Promise<void> {
@@ -48,17 +36,21 @@ async function main(): Promise<void> {
       prices: { type: "string" },
     },
   });
-  // --prices <file.json> refreshes a JSON table in place; by default the module of @platform/prices.
-  const table = values.prices ? readPriceTableFile(values.prices).document : AWS_PRICE_TABLE;
-  const regions = values.region ?? Object.keys(table.regions);
-  // pulumi-cost's Price List client: us-east-1 answers for every region; AWS credentials from the environment.
-  const { table: next, missing } = await refreshPriceTable(
-    table,
-    regions,
-    new Date().toISOString().slice(0, 10),
-  );
-  if (values.prices) writeFileSync(values.prices, `${JSON.stringify(next, null, 2)}\n`);
-  else writeFileSync(PRICE_TABLE_MODULE, renderPriceTableModule(next));
+  const today = new Date().toISOString().slice(0, 10);
+  let missing: Record<string, string[]>;
+  if (values.prices) {
+    // --prices <file.json> refreshes a JSON price table (pulumi-cost --prices) in place.
+    const table = readPriceTableFile(values.prices).document;
+    const refreshed = await refreshPriceTable(table, values.region ?? Object.keys(table.regions), today);
+    writeFileSync(values.prices, `${JSON.stringify(refreshed.table, null, 2)}\n`);
+    missing = refreshed.missing;
+  } else {
+    // By default the price facts, the one place the engine's and the exporter's prices come from.
+    const facts = readPriceFacts();
+    const refreshed = await refreshFacts(facts, values.region ?? Object.keys(facts.regions), today);
+    writeFileSync(PRICE_FACTS_FILE, `${JSON.stringify(refreshed.facts, null, 2)}\n`);
+    missing = refreshed.missing;
+  }
   for (const [region, keys] of Object.entries(missing)) {
     process.stdout.write(
       `${region}: ${keys.length === 0 ? "all prices refreshed" : `kept previous ${keys.join(", ")}`}\n`,

@@ -11,7 +11,14 @@ export {
 } from "./schema.js";
 
 /** The facts file this package ships. */
-export const PRICE_FACTS_FILE = new URL("../data/price-facts.json", import.meta.url);
+export const PRICE_FACTS_FILE = new URL(
+  "../data/price-facts.json",
+  // The template's Pulumi program type-checks the price table (which reads these facts) as CommonJS, where
+  // `import.meta` is refused at compile time; this package only ever runs as an ES module.
+  // biome-ignore lint/suspicious/noTsIgnore: an expect-error would fail the ES-module type-check, where it is valid
+  // @ts-ignore TS1343 under the CommonJS type-check only (an expect-error would fail the ES-module one)
+  import.meta.url,
+);
 
 /** The key of a component's price when it has no variants. */
 export const SINGLE_PRICE = "*";

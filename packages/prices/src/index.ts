@@ -1,4 +1,7 @@
 export { AWS_PRICE_TABLE } from "./aws-prices.js";
+export { PRICE_FACTS } from "./facts.js";
+export { factsPlaceOf, factsWithFigures } from "./facts-refresh.js";
+export { priceTableFromFacts } from "./facts-table.js";
 export { INSTANCE_TYPES, type InstanceTypeCapacity, instanceTypeCapacity } from "./instance-types.js";
 export {
   centsString,
@@ -32,6 +35,7 @@ export {
 } from "./node-price-split.js";
 export {
   declarationOf,
+  factsComponent,
   type PerPriceKey,
   PRICE_KEYS,
   type PriceKey,

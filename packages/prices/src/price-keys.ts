@@ -1,20 +1,30 @@
+import type { PriceComponent } from "@platform/price-facts";
+import { PRICE_FACTS } from "./facts.js";
 import { exact } from "./money.js";
+import { SERVICE_PRICE_KEYS } from "./service-price-keys.js";
 
 /**
- * Every price the table holds, declared once: what it is, its unit, and where the AWS Price List API keeps it.
- * The table's schema (table.ts), the refresh from the Price List API (price-list.ts) and the pricers all read
- * these declarations, so adding a price is its declaration here and the pricer that uses it; the snapshot then
- * gets its figures from a refresh (until then the price is missing, and what needs it is not priced).
+ * Every price the table holds, declared once: what it is, its unit, and the component of the price facts
+ * (@platform/price-facts, the one place figures live) it is read from. The table (facts-table.ts), the refresh
+ * from the Price List API (price-list.ts) and the pricers all read these declarations, so adding a price is its
+ * declaration here and the pricer that uses it; the facts then get its figures from a refresh (until then the
+ * price is missing, and what needs it is not priced).
  *
  * A price with `per` holds one figure per value of a product attribute (an instance type, a volume type), read
- * from that attribute of each Price List product. `required` prices must be in every region of a table.
+ * from that attribute of each Price List product. A declaration that names no `service` takes its Price List
+ * identification (service code, product family, usage type, attributes) from its facts component.
  */
 export interface PriceKeyDeclaration {
   description: string;
   /** the unit of the figure the table stores, as the comment writes it ("h", "GB", "GiB-month") */
   unit: string;
+  /**
+   * The price facts component holding the figures (for a `per` key, the component's variants are the
+   * dimension); or, for a `per` key whose types are separate components, dimension → component.
+   */
+  facts: string | Readonly<Record<string, string>>;
   /** the Price List service code */
-  service: string;
+  service?: string;
   /** the end of the product's `usagetype` (usage types carry a region prefix such as EUC1-) */
   usageType?: string;
   /** `productFamily` of the product, when the usage type alone does not single it out */
@@ -29,10 +39,13 @@ export interface PriceKeyDeclaration {
   per?: { attribute: string; what: string };
   /** from the API's price and unit to the stored unit (e.g. per request → per 10,000 requests) */
   scale?: (usd: string, apiUnit: string) => string;
+  /** from the stored unit back to the Price List's (the facts keep the API's unit) */
+  unscale?: (usd: string) => string;
   required?: boolean;
 }
 
 const times = (factor: number) => (usd: string) => exact(usd).times(factor).toFixed();
+const over = (factor: number) => (usd: string) => exact(usd).dividedBy(factor).toFixed();
 
 /** gp3 throughput is listed per GiB/s-month; the table holds it per MiB/s-month (gp3 is set in MiB/s). */
 const perMibps = (usd: string, apiUnit: string) =>
@@ -45,23 +58,24 @@ const LINUX_ON_DEMAND = {
   capacitystatus: "Used",
 } as const;
 
-export const PRICE_KEYS = {
+const CORE_PRICE_KEYS = {
   eksClusterHour: {
+    facts: "eks.cluster-hour",
     description: "EKS control plane, standard support, per cluster-hour",
     unit: "h",
     service: "AmazonEKS",
     usageType: "AmazonEKS-Hours:perCluster",
-    required: true,
   },
   eksExtendedSupportClusterHour: {
+    facts: "eks.extended-support-hour",
     description:
       "EKS extended-support surcharge per cluster-hour, billed on top of eksClusterHour while the cluster's version is in extended support (the surcharge alone, not the whole rate)",
     unit: "h",
     service: "AmazonEKS",
     usageType: "AmazonEKS-Hours:extendedSupport",
-    required: true,
   },
   ec2InstanceHour: {
+    facts: "ec2.instance-hour",
     description: "EC2 on-demand Linux, shared tenancy, per instance-hour",
     unit: "h",
     service: "AmazonEC2",
@@ -71,29 +85,37 @@ export const PRICE_KEYS = {
     per: { attribute: "instanceType", what: "instance type" },
   },
   natGatewayHour: {
+    facts: "ec2.nat-gateway-hour",
     description: "NAT gateway, per hour",
     unit: "h",
     service: "AmazonEC2",
     productFamily: "NAT Gateway",
     usageType: "NatGateway-Hours",
-    required: true,
   },
   natGatewayPerGb: {
+    facts: "ec2.nat-gateway-gb",
     description: "NAT gateway data processed, per GB",
     unit: "GB",
     service: "AmazonEC2",
     productFamily: "NAT Gateway",
     usageType: "NatGateway-Bytes",
-    required: true,
   },
   publicIpv4Hour: {
+    facts: "vpc.public-ipv4-hour",
     description: "public IPv4 address in use, per address-hour",
     unit: "h",
     service: "AmazonVPC",
     usageType: "PublicIPv4:InUseAddress",
-    required: true,
   },
   ebsStorageGbMonth: {
+    facts: {
+      gp2: "ebs.gp2-storage",
+      gp3: "ebs.gp3-storage",
+      io1: "ebs.io1-storage",
+      io2: "ebs.io2-storage",
+      st1: "ebs.st1-storage",
+      sc1: "ebs.sc1-storage",
+    },
     description: "EBS volume storage, per GiB-month, by volume type",
     unit: "GiB-month",
     service: "AmazonEC2",
@@ -102,6 +124,7 @@ export const PRICE_KEYS = {
     per: { attribute: "volumeApiName", what: "EBS volume type" },
   },
   ebsIopsMonth: {
+    facts: { gp3: "ebs.gp3-iops", io1: "ebs.io1-iops", io2: "ebs.io2-iops" },
     description: "EBS provisioned IOPS per IOPS-month, by volume type (gp3: above its free 3,000)",
     unit: "IOPS-month",
     service: "AmazonEC2",
@@ -110,6 +133,7 @@ export const PRICE_KEYS = {
     per: { attribute: "volumeApiName", what: "EBS volume type" },
   },
   ebsThroughputMibpsMonth: {
+    facts: { gp3: "ebs.gp3-throughput" },
     description: "EBS provisioned throughput per MB/s-month, by volume type (gp3: above its free 125 MB/s)",
     unit: "MB/s-month",
     service: "AmazonEC2",
@@ -117,101 +141,106 @@ export const PRICE_KEYS = {
     usageType: "EBS:VolumeP-Throughput",
     per: { attribute: "volumeApiName", what: "EBS volume type" },
     scale: perMibps,
+    unscale: times(1024),
   },
   albHour: {
+    facts: "elb.alb-hour",
     description: "Application Load Balancer, per hour",
     unit: "h",
     service: "AWSELB",
     productFamily: "Load Balancer-Application",
     usageType: "LoadBalancerUsage",
-    required: true,
   },
   albLcuHour: {
+    facts: "elb.alb-lcu-hour",
     description: "Application Load Balancer capacity unit, per LCU-hour",
     unit: "LCU-hour",
     service: "AWSELB",
     productFamily: "Load Balancer-Application",
     usageType: "LCUUsage",
-    required: true,
   },
   nlbHour: {
+    facts: "elb.nlb-hour",
     description: "Network Load Balancer, per hour",
     unit: "h",
     service: "AWSELB",
     productFamily: "Load Balancer-Network",
     usageType: "LoadBalancerUsage",
-    required: true,
   },
   nlbLcuHour: {
+    facts: "elb.nlb-lcu-hour",
     description: "Network Load Balancer capacity unit, per NLCU-hour",
     unit: "NLCU-hour",
     service: "AWSELB",
     productFamily: "Load Balancer-Network",
     usageType: "LCUUsage",
-    required: true,
   },
   clbHour: {
+    facts: "elb.clb-hour",
     description: "Classic Load Balancer, per hour",
     unit: "h",
     service: "AWSELB",
     productFamily: "Load Balancer",
     usageType: "LoadBalancerUsage",
-    required: true,
   },
   clbPerGb: {
+    facts: "elb.clb-gb",
     description: "Classic Load Balancer data processed, per GB",
     unit: "GB",
     service: "AWSELB",
     productFamily: "Load Balancer",
     usageType: "DataProcessing-Bytes",
-    required: true,
   },
   kmsKeyMonth: {
+    facts: "kms.key-month",
     description: "KMS customer managed key, per key-month",
     unit: "key-month",
     service: "awskms",
     usageType: "KMS-Keys",
-    required: true,
   },
   kmsPer10kRequests: {
+    facts: "kms.requests",
     description: "KMS requests, per 10,000 (the API lists the price per request)",
     unit: "10,000 requests",
     service: "awskms",
     usageType: "KMS-Requests",
     scale: times(10_000),
-    required: true,
+    unscale: over(10_000),
   },
   s3StandardGbMonth: {
+    facts: "s3.standard-storage",
     description: "S3 Standard storage, per GB-month (first tier)",
     unit: "GB-month",
     service: "AmazonS3",
     attributes: { storageClass: "General Purpose" },
     usageType: "TimedStorage-ByteHrs",
-    required: true,
   },
   cloudwatchLogsIngestPerGb: {
+    facts: "cloudwatch.logs-ingest-gb",
     description: "CloudWatch Logs ingestion (standard), per GB",
     unit: "GB",
     service: "AmazonCloudWatch",
     usageType: "DataProcessing-Bytes",
-    required: true,
   },
   cloudwatchMetricMonth: {
+    facts: "cloudwatch.metric-month",
     description: "CloudWatch custom metric, per metric-month (first tier)",
     unit: "metric-month",
     service: "AmazonCloudWatch",
     usageType: "CW:MetricMonitorUsage",
-    required: true,
   },
   ampSamplesIngestedPer10M: {
+    facts: "amp.samples-ingested",
     description:
       "Amazon Managed Service for Prometheus metric samples ingested, per 10 million samples (first tier: the first 2 billion a month; the API lists the price per sample)",
     unit: "10M samples",
     service: "AmazonPrometheus",
     usageType: "AMP:MetricSampleCount",
     scale: times(10_000_000),
+    unscale: over(10_000_000),
   },
   ampStorageGbMonth: {
+    facts: "amp.storage",
     description:
       "Amazon Managed Service for Prometheus metrics stored (samples and metadata), per GB-month (1 GB = 2^30 bytes)",
     unit: "GB-month",
@@ -219,22 +248,29 @@ export const PRICE_KEYS = {
     usageType: "AMP:MetricStorageByteHrs",
   },
   ampQuerySamplesPerBillion: {
+    facts: "amp.query-samples",
     description:
       "Amazon Managed Service for Prometheus query samples processed (QueryMetric API), per billion samples (the API lists the price per sample)",
     unit: "billion samples",
     service: "AmazonPrometheus",
     usageType: "AMP:QuerySamplesProcessed",
     scale: times(1_000_000_000),
+    unscale: over(1_000_000_000),
   },
   costExplorerApiRequest: {
+    facts: "costexplorer.api-request",
     description: "Cost Explorer API request",
     unit: "request",
     service: "AWSCostExplorer",
     usageType: "APIRequest",
     global: true,
-    required: true,
   },
 } as const satisfies Record<string, PriceKeyDeclaration>;
+
+export const PRICE_KEYS = { ...CORE_PRICE_KEYS, ...SERVICE_PRICE_KEYS } as const satisfies Record<
+  string,
+  PriceKeyDeclaration
+>;
 
 export type PriceKey = keyof typeof PRICE_KEYS;
 /** The prices that hold one figure per instance type, volume type, … */
@@ -248,6 +284,38 @@ export type RequiredPriceKey = {
 
 export const priceKeyNames = Object.keys(PRICE_KEYS) as PriceKey[];
 
+const resolved = new Map<PriceKey, PriceKeyDeclaration>();
+
+/** A key's declaration, its Price List identification filled in from its facts component when it names none. */
 export function declarationOf(key: PriceKey): PriceKeyDeclaration {
-  return PRICE_KEYS[key];
+  const known = resolved.get(key);
+  if (known) return known;
+  const declaration: PriceKeyDeclaration = PRICE_KEYS[key];
+  const made =
+    declaration.service || typeof declaration.facts !== "string"
+      ? declaration
+      : { ...identificationOf(factsComponent(declaration.facts)), ...declaration };
+  resolved.set(key, made);
+  return made;
+}
+
+/** A component of the price facts, by id; an unknown id is a defect of the declarations. */
+export function factsComponent(id: string): PriceComponent {
+  const component = PRICE_FACTS.components.find((c) => c.id === id);
+  if (!component) throw new Error(`the price facts have no component ${id}`);
+  return component;
+}
+
+/** What GetProducts is asked for a component: its usage type (unless it names the variant) and attributes. */
+function identificationOf(component: PriceComponent): Partial<PriceKeyDeclaration> {
+  const attributes = Object.fromEntries(
+    Object.entries(component.attributes).filter(([, value]) => !value.includes("{variant}")),
+  );
+  return {
+    service: component.servicecode,
+    productFamily: component.productFamily,
+    ...(component.usagetype.includes("{variant}") ? {} : { usageType: component.usagetype }),
+    ...(Object.keys(attributes).length > 0 ? { attributes } : {}),
+    ...(component.prefix === "never" ? { global: true } : {}),
+  };
 }

@@ -151,6 +151,7 @@ export function priceListQueries(
   };
   for (const key of keys) {
     const declaration = declarationOf(key);
+    if (!declaration.service) continue; // declarationOf fills it from the facts for every key
     const filters: PriceListFilter[] = declaration.global ? [] : [term("regionCode", region)];
     if (declaration.productFamily) filters.push(term("productFamily", declaration.productFamily));
     for (const [name, value] of Object.entries(declaration.attributes ?? {})) filters.push(term(name, value));

@@ -144,8 +144,8 @@ function mergedRegion(
       merged[key] = map;
     } else if (source?.[key] !== undefined || own[0]) {
       merged[key] = (source?.[key] as Money | undefined) ?? exact((own[0] as LiveFigure).usd);
-    } else if ("required" in declaration && declaration.required) {
-      // Only a region made of live figures lacks a required price; a pricer reading it cannot price.
+    } else if (!base) {
+      // A region made of live figures alone: a price it lacks says why when a pricer reads it.
       Object.defineProperty(merged, key, {
         get: () => {
           throw new MissingPriceError({ region, key }, whyMissing({ region, key }));

@@ -1,7 +1,7 @@
 // `npm run tarball -w packages/pulumi-cost [-- <destination directory>]`: the engine as one tarball that installs
 // into any project with `npm install <file>.tgz` and runs with no other file of this repository. The price
-// table package it reads (@platform/prices, shared with the cost exporter) goes inside it as a bundled
-// dependency; npm leaves a workspace's symlinked dependencies out of a pack, so the package is staged in a
+// table package it reads (@platform/prices, shared with the cost exporter) and the price facts that table is
+// made from (@platform/price-facts, its data file included) go inside it as bundled dependencies; npm leaves a workspace's symlinked dependencies out of a pack, so the package is staged in a
 // directory of its own first. Prints the tarball's path.
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 
 const engine = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const prices = resolve(engine, "..", "prices");
+const facts = resolve(engine, "..", "price-facts");
 const destination = resolve(process.argv[2] ?? engine);
 const tsc = resolve(engine, "..", "..", "node_modules", ".bin", "tsc");
 
@@ -24,7 +25,7 @@ function published(file, changes) {
   return JSON.stringify({ ...manifest, types: exports.types, ...changes }, null, 2);
 }
 
-for (const dir of [prices, engine]) {
+for (const dir of [facts, prices, engine]) {
   rmSync(join(dir, "dist"), { recursive: true, force: true });
   execFileSync(tsc, ["-p", join(dir, "tsconfig.build.json")], { stdio: "inherit" });
 }
@@ -38,6 +39,11 @@ try {
   cpSync(join(prices, "dist"), join(bundled, "dist"), { recursive: true });
   cpSync(join(prices, "README.md"), join(bundled, "README.md"));
   writeFileSync(join(bundled, "package.json"), published(join(prices, "package.json"), { files: ["dist"] }));
+  const bundledFacts = join(stage, "node_modules", "@platform", "price-facts");
+  mkdirSync(bundledFacts, { recursive: true });
+  for (const part of ["dist", "data", "README.md"])
+    cpSync(join(facts, part), join(bundledFacts, part), { recursive: true });
+  writeFileSync(join(bundledFacts, "package.json"), published(join(facts, "package.json"), {}));
   mkdirSync(destination, { recursive: true });
   const output = execFileSync("npm", ["pack", "--pack-destination", destination, "--json"], {
     cwd: stage,

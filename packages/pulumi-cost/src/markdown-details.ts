@@ -254,7 +254,11 @@ export function detailSections(estimate: CostEstimate): Section[] {
     "",
     source.note,
     "",
-    ...source.sources.map((s) => `- ${s.what}: ${s.source} (read ${s.read})`),
+    // A price table may come from a file (--prices): its words are shown, never its links or markup.
+    ...source.sources.map(
+      (s) =>
+        `- ${prose(s.what).markdown()}: ${prose(s.source).markdown()} (read ${prose(s.read).markdown()})`,
+    ),
     ...(source.live ? liveLines(source.live) : []),
   ];
   sections.push((room) => details("Price table", table, room));

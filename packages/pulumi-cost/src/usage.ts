@@ -1,5 +1,6 @@
 import { exact, type Money, PRICE_KEYS, type ScalarPriceKey } from "@platform/prices";
 import { z } from "zod";
+import { USAGE_QUANTITIES, USAGE_QUANTITY_NAMES } from "./usage-quantities.js";
 
 /**
  * Usage the engine prices apart from the fixed total, as Infracost's usage file does: amounts per kind of
@@ -33,6 +34,21 @@ export const usageSectionSchema = z
       })
       .strict()
       .optional(),
+    /** per resource type, the quantities every resource of the type is estimated with (usage-quantities.ts) */
+    byType: z
+      .object(
+        Object.fromEntries(
+          Object.entries(USAGE_QUANTITIES).map(([type, names]) => [
+            type,
+            z
+              .object(Object.fromEntries(Object.keys(names).map((name) => [name, usageAmount.optional()])))
+              .strict()
+              .optional(),
+          ]),
+        ),
+      )
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -52,6 +68,8 @@ export interface UsageAssumptions {
   ampSamplesIngested?: Money;
   ampStoredGb?: Money;
   ampQuerySamplesProcessed?: Money;
+  /** `byType`: resource type → quantity name → amount */
+  byType?: ReadonlyMap<string, ReadonlyMap<string, Money>>;
   /** where the figures come from, named in the comment */
   source?: string;
 }
@@ -69,7 +87,15 @@ export function usageAssumptions(section: UsageSection | undefined, source?: str
     ampStoredGb: section?.prometheusWorkspace?.storedGb,
     ampQuerySamplesProcessed: section?.prometheusWorkspace?.querySamplesProcessed,
   };
-  const given = Object.fromEntries(Object.entries(flat).filter(([, v]) => v !== undefined));
+  const given: UsageAssumptions = Object.fromEntries(Object.entries(flat).filter(([, v]) => v !== undefined));
+  if (section?.byType) {
+    given.byType = new Map(
+      Object.entries(section.byType).map(([type, names]) => [
+        type,
+        new Map(Object.entries(names ?? {}).filter((e): e is [string, Money] => e[1] !== undefined)),
+      ]),
+    );
+  }
   return source === undefined ? given : { ...given, source };
 }
 
@@ -105,9 +131,30 @@ export const resourceUsageSchema = z
     /** only before or only after the change (a figure that the change itself alters) */
     side: z.enum(["before", "after"]).optional(),
     charges: z.array(resourceCharge).max(20).default([]),
+    /** this resource's own usage quantities (usage-quantities.ts), over the type's in `usage.byType` */
+    quantities: z
+      .record(
+        z.string().refine((name) => USAGE_QUANTITY_NAMES.has(name), "not a usage quantity pulumi-cost knows"),
+        usageAmount,
+      )
+      .optional(),
     notes: z.array(z.string().min(1).max(400)).max(10).default([]),
   })
-  .strict();
+  .strict()
+  .superRefine((entry, context) => {
+    const names: Readonly<Record<string, string>> | undefined =
+      entry.type !== undefined && Object.hasOwn(USAGE_QUANTITIES, entry.type)
+        ? USAGE_QUANTITIES[entry.type as keyof typeof USAGE_QUANTITIES]
+        : undefined;
+    for (const name of Object.keys(entry.quantities ?? {})) {
+      if (entry.type !== undefined && !(names && Object.hasOwn(names, name)))
+        context.addIssue({
+          code: "custom",
+          path: ["quantities", name],
+          message: `not a usage quantity of ${entry.type}`,
+        });
+    }
+  });
 
 export type ResourceUsageEntry = z.output<typeof resourceUsageSchema>;
 
@@ -131,6 +178,18 @@ export class ResourceUsage {
 
   get size(): number {
     return this.byName.size;
+  }
+
+  /** A named resource's own usage quantity, when the configuration gives it. */
+  quantity(name: string, type: string, side: "before" | "after", quantity: string): Money | undefined {
+    for (const entry of this.of(name, type, side)) {
+      const amount =
+        entry.quantities && Object.hasOwn(entry.quantities, quantity)
+          ? entry.quantities[quantity]
+          : undefined;
+      if (amount !== undefined) return amount;
+    }
+    return undefined;
   }
 }
 

@@ -61,40 +61,44 @@ beforeAll(async () => {
 // = $156.22 + 2 × 50 GiB × $0.088 = $8.80, scratch gp2 100 GiB × $0.11 = $11.00, old IPv4 $3.65, archive in
 // eu-central-1 500 GiB × $0.0952 = $47.60: $338.96. After: the node group at 3 ($234.33 + $13.20), scratch gp3
 // $8.80, old IPv4 gone, the NLB $0.0252 × 730 = $18.40, the claim 20 GiB × $0.088 = $1.76, the Ingress `web`
-// (class alb) an ALB $0.0252 × 730 = $18.40 (its public addresses not known: no tagged subnet): $454.18,
-// +$115.22 (115.22 ÷ 338.96 = 34.0%).
+// (class alb) an ALB $0.0252 × 730 = $18.40 (its public addresses not known: no tagged subnet), the bastion in
+// ap-northeast-1 t3.micro $0.0136 × 730 = $9.93, the PostgreSQL db.t3.micro in eu-west-1 $0.02 × 730 = $14.60
+// (its gp2 storage has no eu-west-1 price: not priced): $478.71, +$139.75 (139.75 ÷ 338.96 = 41.2%).
 describe("pulumi-cost installed from its tarball into another project", () => {
   it("installs nothing of this repository but the engine and its bundled price table", () => {
     const manifest = JSON.parse(
       readFileSync(join(project, "node_modules", "pulumi-cost", "package.json"), "utf8"),
     );
-    expect(manifest.bundleDependencies).toEqual(["@platform/prices"]);
+    expect(manifest.bundleDependencies).toEqual(["@platform/price-facts", "@platform/prices"]);
     expect(Object.keys(manifest.exports["."])).toEqual(["types", "default"]);
   });
 
   it("prices the project's preview with its own settings: totals, regions, hedging, guardrail", async () => {
     const { code, stdout } = await cost(["production.preview.json", "--at", "2026-12-01"]);
     expect(code).toBe(3);
-    expect(stdout.split("\n")[0]).toBe("**Monthly cost will rise by $115.22 (+34%), to at least $454.18**");
-    expect(stdout).toContain("Stack `production` in eu-central-1, eu-west-1, at on-demand list prices");
-    expect(stdout).toContain("28 resources: 10 priced, 1 usage-based only, 13 free, 4 not priced.");
+    expect(stdout.split("\n")[0]).toBe("**Monthly cost will rise by $139.75 (+41.2%), to at least $478.71**");
     expect(stdout).toContain(
-      "❌ Over stack `production`'s cost guardrail: the monthly increase of +$115.22 is above the stack's guardrail of $75.00. The preview check fails until a maintainer adds the `spend-approved` label.",
+      "Stack `production` in ap-northeast-1, eu-central-1, eu-west-1, at on-demand list prices",
+    );
+    expect(stdout).toContain("28 resources: 12 priced, 1 usage-based only, 13 free, 2 not priced.");
+    expect(stdout).toContain(
+      "❌ Over stack `production`'s cost guardrail: the monthly increase of +$139.75 is above the stack's guardrail of $75.00. The preview check fails until a maintainer adds the `spend-approved` label.",
     );
     expect(stdout).toContain(
-      "⚠️ $454.18 is above the stack's monthly budget of $400.00 (the shop's FinOps plan).",
+      "⚠️ $478.71 is above the stack's monthly budget of $400.00 (the shop's FinOps plan).",
     );
     expect(stdout).toContain("3 × m6i.large × 730 h × $0.107/h = $234.33");
-    // the instance in Tokyo: a region the table does not have, never priced at another's
-    expect(stdout).toContain("bastion (aws:ec2/instance:Instance): no prices for region ap-northeast-1");
-    for (const type of [
-      "aws:rds/instance:Instance",
-      "aws:lambda/function:Function",
-      "aws:dynamodb/table:Table",
+    // the instance in Tokyo, at Tokyo's price
+    expect(stdout).toContain("t3.micro × 730 h × $0.0136/h = $9.93");
+    // the database's storage, the function and the tables: no eu-west-1 price in the facts, not priced there
+    for (const reason of [
+      "no rdsGp2GbMonth price for eu-west-1 in the price table",
+      "no lambdaRequest price for eu-west-1 in the price table",
+      "no dynamodbWriteRequestUnit price for eu-west-1 in the price table",
     ]) {
-      expect(stdout).toContain(`resource type ${type} is not priced`);
+      expect(stdout).toContain(reason);
     }
-    expect(stdout).toContain("| **total** | | | **$338.96** | **≥ $454.18** | **+$115.22** |");
+    expect(stdout).toContain("| **total** | | | **$338.96** | **≥ $478.71** | **+$139.75** |");
     expect(stdout).toContain("ALB × 730 h × $0.0252/h = $18.40");
     expect(stdout).toContain("internet-facing ALB: its public IPv4 addresses (one per subnet) are not known");
     expect(stdout).toContain("1,000 GB × $0.048/GB = $48.00 (natGateway.dataProcessedGb)");
@@ -116,9 +120,9 @@ describe("pulumi-cost in another project, with its settings and without them", (
     const report = JSON.parse(stdout);
     expect(report.totals).toEqual({
       before: "338.96",
-      after: "454.18",
-      change: "115.22",
-      changePercent: "34",
+      after: "478.71",
+      change: "139.75",
+      changePercent: "41.2",
       atLeast: true,
     });
     const regionOf = (name: string) =>
@@ -137,7 +141,7 @@ describe("pulumi-cost in another project, with its settings and without them", (
     rmSync(join(project, "pulumi-cost.yaml"));
     const { code, stdout } = await cost(["production.preview.json", "--at", "2026-12-01"]);
     expect(code).toBe(0);
-    expect(stdout.split("\n")[0]).toBe("**Monthly cost will rise by $115.22 (+34%), to at least $454.18**");
+    expect(stdout.split("\n")[0]).toBe("**Monthly cost will rise by $139.75 (+41.2%), to at least $478.71**");
     expect(stdout).not.toMatch(/guardrail|budget/);
     expect(stdout).toContain("Usage-based charges, not in the total (no usage configured: unit prices only)");
     // this repository's settings: its label, stacks, budget, usage file, settings namespace, files
@@ -182,10 +186,10 @@ describe("pulumi-cost --live-prices in another project", () => {
       );
       expect(code).toBe(0);
       expect(stderr).not.toContain("pulumi-cost:");
-      // t3.micro in Tokyo, $0.0136 × 730 = $9.93, on top of the $454.18 above (+$125.15, 125.15 ÷ 338.96 = 36.9%).
+      // t3.micro in Tokyo, $0.0136 × 730 = $9.93, from the API this time.
       expect(stdout).toContain("t3.micro × 730 h × $0.0136/h = $9.93");
       expect(stdout.split("\n")[0]).toBe(
-        "**Monthly cost will rise by $125.15 (+36.9%), to at least $464.11**",
+        "**Monthly cost will rise by $139.75 (+41.2%), to at least $478.71**",
       );
       expect(simulator.stats.requests.GetProducts).toBeGreaterThan(0);
     } finally {

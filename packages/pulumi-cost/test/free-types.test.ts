@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FREE_TYPES } from "../src/pricers/free.js";
 import { PRICERS } from "../src/pricers/registry.js";
+import { USAGE_QUANTITIES } from "../src/usage-quantities.js";
 import { estimateOf, step } from "./fixtures.js";
 
 /**
@@ -51,8 +52,9 @@ describe("the free list", () => {
     for (const [type, reason] of FREE_TYPES) expect(reason.length, type).toBeGreaterThan(10);
   });
 
-  it("prices only types the provider packages define", () => {
+  it("prices only types the provider packages define, and takes usage quantities only for types it prices", () => {
     expect([...PRICERS.keys()].filter((type) => !known.has(type))).toEqual([]);
+    expect(Object.keys(USAGE_QUANTITIES).filter((type) => !PRICERS.has(type))).toEqual([]);
   });
 
   it("calls no type both free and priced", () => {
@@ -60,21 +62,33 @@ describe("the free list", () => {
   });
 
   it("does not call free what AWS bills (a database, a cache, a function, a table, an endpoint)", () => {
-    const billed = [
-      "aws:rds/instance:Instance",
-      "aws:rds/cluster:Cluster",
-      "aws:elasticache/cluster:Cluster",
-      "aws:lambda/function:Function",
-      "aws:dynamodb/table:Table",
-      "aws:ec2/vpcEndpoint:VpcEndpoint",
-      "kubernetes:networking.k8s.io/v1:Ingress",
+    // With nothing known of them, each is usage-based or not priced with why: never free, never $0.
+    const billed: [string, Record<string, unknown>][] = [
+      ["aws:rds/instance:Instance", {}],
+      ["aws:rds/cluster:Cluster", {}],
+      ["aws:elasticache/cluster:Cluster", {}],
+      ["aws:lambda/function:Function", {}],
+      ["aws:dynamodb/table:Table", {}],
+      ["aws:ec2/vpcEndpoint:VpcEndpoint", { vpcEndpointType: "Interface" }],
+      ["kubernetes:networking.k8s.io/v1:Ingress", {}],
+      ["aws:neptune/cluster:Cluster", {}],
     ];
-    for (const type of billed) expect(known.has(type), type).toBe(true);
-    const e = estimateOf(billed.map((type, i) => step("create", type, `r${i}`, undefined, {})));
-    expect(e.counts).toMatchObject({ resources: billed.length, notPriced: billed.length, free: 0 });
+    for (const [type] of billed) expect(known.has(type), type).toBe(true);
+    const e = estimateOf(billed.map(([type, inputs], i) => step("create", type, `r${i}`, undefined, inputs)));
+    expect(e.counts).toMatchObject({
+      resources: billed.length,
+      usage: 1,
+      notPriced: billed.length - 1,
+      free: 0,
+    });
     expect(e.atLeast).toBe(true);
-    expect(e.notPriced.map((t) => t.plain)).toContain(
-      "r0 (aws:rds/instance:Instance): resource type aws:rds/instance:Instance is not priced: pulumi-cost has no price for it",
+    expect(e.notPriced.map((t) => t.plain)).toEqual(
+      expect.arrayContaining([
+        "r0 (aws:rds/instance:Instance): RDS engine (not known until apply) has no price key in pulumi-cost",
+        "r4 (aws:dynamodb/table:Table): write capacity: writeCapacity is not known until apply",
+        "r5 (aws:ec2/vpcEndpoint:VpcEndpoint): interface endpoint: subnetIds (one endpoint per AZ) are not known until apply",
+        "r7 (aws:neptune/cluster:Cluster): resource type aws:neptune/cluster:Cluster is not priced: pulumi-cost has no price for it",
+      ]),
     );
   });
 
@@ -83,7 +97,7 @@ describe("the free list", () => {
       step("create", "aws:iam/role:Role", "role", undefined, {}),
       step("create", "aws:ec2/natGateway:NatGateway", "nat", undefined, {}),
       step("create", "aws:s3/bucketV2:BucketV2", "bucket", undefined, {}),
-      step("create", "aws:sqs/queue:Queue", "queue", undefined, {}),
+      step("create", "aws:neptune/cluster:Cluster", "graph", undefined, {}),
       {
         op: "create",
         urn: "urn:pulumi:dev::p::acme:index:Platform::platform",

@@ -45,7 +45,8 @@ const STEPS = [
   create(INSTANCE, "tokyo-web-2", { instanceType: "t3.large", region: TOKYO }),
   // The simulator's facts have no m5.2xlarge in Tokyo: not priced, never at another region's price.
   create(INSTANCE, "tokyo-big", { instanceType: "m5.2xlarge", region: TOKYO }),
-  create("aws:ec2/natGateway:NatGateway", "tokyo-nat", { region: TOKYO }),
+  // The facts have no NAT gateway price for Tokyo; a public IPv4 address is priced in every region.
+  create("aws:ec2/eip:Eip", "tokyo-ip", { region: TOKYO }),
   create(INSTANCE, "virginia-small", { instanceType: "t3.small" }),
   create(INSTANCE, "virginia-large", { instanceType: "t3.large" }),
 ];
@@ -80,25 +81,24 @@ describe("--live-prices against the Price List simulator", () => {
   it("prices what the table lacks from the API, once per key and region, each price with its source", async () => {
     const before = simulator.stats.requests.GetProducts;
     const run = await price(tableLacking());
-    // t3.large in Tokyo $0.1088 × 730 = $79.42 (twice, one lookup); the NAT gateway $0.062 × 730 = $45.26;
+    // t3.large in Tokyo $0.1088 × 730 = $79.42 (twice, one lookup); the IPv4 address $0.005 × 730 = $3.65;
     // t3.small in us-east-1 $0.0208 × 730 = $15.18; t3.large in us-east-1 from the table, $0.0832 × 730 = $60.74.
     expect(monthly(run, "tokyo-web")).toBe("79.42");
     expect(monthly(run, "tokyo-web-2")).toBe("79.42");
-    expect(monthly(run, "tokyo-nat")).toBe("45.26");
+    expect(monthly(run, "tokyo-ip")).toBe("3.65");
     expect(monthly(run, "virginia-small")).toBe("15.18");
     expect(monthly(run, "virginia-large")).toBe("60.74");
-    expect(run.estimate.totalAfter.toFixed(2)).toBe("280.02");
+    expect(run.estimate.totalAfter.toFixed(2)).toBe("238.41");
     expect(run.estimate.atLeast).toBe(true);
     expect(reasons(run, "tokyo-big")).toEqual([
       "instance type m5.2xlarge is not in the price table for this region",
     ]);
-    // Instances in Tokyo (t3.large and m5.2xlarge in one ANY_OF), NAT hours, NAT data, instances in us-east-1.
-    expect(simulator.stats.requests.GetProducts - before).toBe(4);
+    // Instances in Tokyo (t3.large and m5.2xlarge in one ANY_OF), IPv4 hours, instances in us-east-1.
+    expect(simulator.stats.requests.GetProducts - before).toBe(3);
     const live = run.estimate.priceSource.live;
     expect(live?.found.map((f) => `${f.region}/${f.key}/${f.dimension ?? ""}=${f.usd}`).sort()).toEqual([
       "ap-northeast-1/ec2InstanceHour/t3.large=0.1088",
-      "ap-northeast-1/natGatewayHour/=0.062",
-      "ap-northeast-1/natGatewayPerGb/=0.062",
+      "ap-northeast-1/publicIpv4Hour/=0.005",
       "us-east-1/ec2InstanceHour/t3.small=0.0208",
     ]);
     expect(live?.notFound).toEqual([{ region: TOKYO, key: "ec2InstanceHour", dimension: "m5.2xlarge" }]);
@@ -117,7 +117,7 @@ describe("--live-prices against the Price List simulator", () => {
     const run = await price(tableLacking(), { maxAttempts: 4 });
     expect(simulator.stats.faultsInjected.throttle - injected).toBe(2);
     expect(monthly(run, "tokyo-web")).toBe("79.42");
-    expect(monthly(run, "tokyo-nat")).toBe("45.26");
+    expect(monthly(run, "tokyo-ip")).toBe("3.65");
     expect(run.estimate.priceSource.live?.failed).toEqual([]);
     expect(run.messages).toEqual([]);
   });
@@ -129,21 +129,21 @@ describe("--live-prices against the Price List simulator", () => {
     expect(reasons(run, "tokyo-web")).toEqual([
       "instance type t3.large is not in the price table for this region",
     ]);
-    expect(reasons(run, "tokyo-nat")[0]).toMatch(
-      /^no natGatewayHour price for region ap-northeast-1: ThrottlingException: Rate exceeded \(after 2 attempts\)$/,
+    expect(reasons(run, "tokyo-ip")[0]).toMatch(
+      /^no publicIpv4Hour price for region ap-northeast-1: ThrottlingException: Rate exceeded \(after 2 attempts\)$/,
     );
     // What the table has is priced as ever.
     expect(monthly(run, "virginia-large")).toBe("60.74");
     expect(run.estimate.atLeast).toBe(true);
-    expect(run.estimate.priceSource.live?.failed).toHaveLength(5);
+    expect(run.estimate.priceSource.live?.failed).toHaveLength(4);
     expect(run.output).toMatch(
-      /5 prices the price table lacks could not be fetched from the AWS Price List API/,
+      /4 prices the price table lacks could not be fetched from the AWS Price List API/,
     );
     expect(run.output).toMatch(
       /- ec2InstanceHour t3\.large in ap-northeast-1: not fetched \(.*ThrottlingException/,
     );
     expect(run.messages).toEqual([
-      "--live-prices: 5 of 5 prices could not be fetched (ThrottlingException: Rate exceeded (after 2 attempts)); what needs them is not priced",
+      "--live-prices: 4 of 4 prices could not be fetched (ThrottlingException: Rate exceeded (after 2 attempts)); what needs them is not priced",
     ]);
   });
 
@@ -195,7 +195,7 @@ describe("pulumi-cost --live-prices, the command", () => {
       AWS_SECRET_ACCESS_KEY: "not-a-secret",
     });
     expect(stdout).toContain("t3.large × 730 h × $0.1088/h = $79.42");
-    expect(stdout.split("\n")[0]).toBe("**Monthly cost will rise by $280.02, to at least $280.02**");
+    expect(stdout.split("\n")[0]).toBe("**Monthly cost will rise by $238.41, to at least $238.41**");
   });
 
   it("without AWS credentials: one clear line on standard error, the table's prices, exit 0", async () => {
@@ -211,6 +211,6 @@ describe("pulumi-cost --live-prices, the command", () => {
     // us-east-1's t3.large from the table ($60.74); everything else not priced.
     expect(stdout.split("\n")[0]).toBe("**Monthly cost will rise by $60.74, to at least $60.74**");
     expect(stdout).toContain("Live prices were asked for, but the AWS Price List API could not be used");
-    expect(stdout).toContain("no natGatewayHour price for region ap-northeast-1: `no AWS credentials (");
+    expect(stdout).toContain("no publicIpv4Hour price for region ap-northeast-1: `no AWS credentials (");
   });
 });

@@ -64,13 +64,35 @@ describe("the region of each resource", () => {
   it("never prices a resource at another region's prices: a region the table lacks is not priced", () => {
     const e = price([
       provider("default_7_48_0", "eu-west-1"),
+      provider("sao-paulo", "sa-east-1"),
+      nat("in-sao-paulo", { provider: "sao-paulo" }),
+    ]);
+    expect(regionOf(e, "in-sao-paulo")).toBe("sa-east-1");
+    expect(monthlyOf(e, "in-sao-paulo")).toBe("0.00");
+    expect(e.notPriced.map((t) => t.plain)).toEqual([
+      "in-sao-paulo (aws:ec2/natGateway:NatGateway): no prices for region sa-east-1 in the price table (never priced at another region's)",
+    ]);
+    expect(e.atLeast).toBe(true);
+  });
+
+  it("never borrows a price a region of the table lacks: the NAT gateway in Tokyo is not priced, its IPv4 is", () => {
+    // The price facts hold no NAT gateway price for ap-northeast-1 (us-east-1 has $0.045/h); a public IPv4
+    // address is $0.005/h in every region (AWS's announcement), 730 h = $3.65.
+    const e = price([
+      provider("default_7_48_0", "eu-west-1"),
       provider("tokyo", "ap-northeast-1"),
       nat("in-tokyo", { provider: "tokyo" }),
+      {
+        ...nat("ip", { region: "ap-northeast-1" }),
+        urn: urn("aws:ec2/eip:Eip", "ip"),
+        newState: { type: "aws:ec2/eip:Eip", inputs: { region: "ap-northeast-1" } },
+      },
     ]);
-    expect(regionOf(e, "in-tokyo")).toBe("ap-northeast-1");
+    expect(monthlyOf(e, "ip")).toBe("3.65");
     expect(monthlyOf(e, "in-tokyo")).toBe("0.00");
     expect(e.notPriced.map((t) => t.plain)).toEqual([
-      "in-tokyo (aws:ec2/natGateway:NatGateway): no prices for region ap-northeast-1 in the price table (never priced at another region's)",
+      "in-tokyo (aws:ec2/natGateway:NatGateway): no natGatewayHour price for ap-northeast-1 in the price table (never priced at another region's)",
+      "in-tokyo (aws:ec2/natGateway:NatGateway): no natGatewayPerGb price for ap-northeast-1 in the price table (never priced at another region's)",
     ]);
     expect(e.atLeast).toBe(true);
   });

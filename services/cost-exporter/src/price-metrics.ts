@@ -47,6 +47,14 @@ type PriceGauge = <L extends string>(
 
 /** A price as a float, made once from the exact decimal (the table's digits, e.g. 0.0832). */
 const float = (price: Money) => Number(price.toString());
+/** Sets a gauge only for a price the table has in the region (a missing price is no series, never 0). */
+function setKnown<L extends string>(
+  g: Gauge<L>,
+  labels: Partial<Record<L, string>>,
+  price: Money | undefined,
+) {
+  if (price !== undefined) g.set(labels, float(price));
+}
 
 /**
  * Prices from `@platform/prices` (the table `npm run cost` reads) and the stack's parts outside Kubernetes,
@@ -88,33 +96,46 @@ export function registerPriceMetrics(registry: Registry, options: PriceMetricsOp
     "Elastic Load Balancing hourly price by type (capacity units not included), US dollars per hour.",
     ["type"],
   );
-  loadBalancer.set({ region, type: "application" }, float(prices.albHour));
-  loadBalancer.set({ region, type: "network" }, float(prices.nlbHour));
-  loadBalancer.set({ region, type: "classic" }, float(prices.clbHour));
-  gauge("aws_price_nat_gateway_usd_per_hour", "NAT gateway price, US dollars per hour.", []).set(
+  setKnown(loadBalancer, { region, type: "application" }, prices.albHour);
+  setKnown(loadBalancer, { region, type: "network" }, prices.nlbHour);
+  setKnown(loadBalancer, { region, type: "classic" }, prices.clbHour);
+  setKnown(
+    gauge("aws_price_nat_gateway_usd_per_hour", "NAT gateway price, US dollars per hour.", []),
     { region },
-    float(prices.natGatewayHour),
+    prices.natGatewayHour,
   );
-  gauge(
-    "aws_price_public_ipv4_usd_per_hour",
-    "Public IPv4 address price, US dollars per address-hour.",
-    [],
-  ).set({ region }, float(prices.publicIpv4Hour));
-  gauge(
-    "aws_price_eks_cluster_usd_per_hour",
-    "EKS control plane price in standard support, US dollars per cluster-hour.",
-    [],
-  ).set({ region }, float(prices.eksClusterHour));
-  gauge(
-    "aws_price_eks_extended_support_usd_per_hour",
-    "Surcharge per cluster-hour, on top of the standard price, while the cluster's version is in extended support.",
-    [],
-  ).set({ region }, float(prices.eksExtendedSupportClusterHour));
-  gauge(
-    "aws_price_kms_key_usd_per_month",
-    "KMS customer managed key price, US dollars per key-month.",
-    [],
-  ).set({ region }, float(prices.kmsKeyMonth));
+  setKnown(
+    gauge(
+      "aws_price_public_ipv4_usd_per_hour",
+      "Public IPv4 address price, US dollars per address-hour.",
+      [],
+    ),
+    { region },
+    prices.publicIpv4Hour,
+  );
+  setKnown(
+    gauge(
+      "aws_price_eks_cluster_usd_per_hour",
+      "EKS control plane price in standard support, US dollars per cluster-hour.",
+      [],
+    ),
+    { region },
+    prices.eksClusterHour,
+  );
+  setKnown(
+    gauge(
+      "aws_price_eks_extended_support_usd_per_hour",
+      "Surcharge per cluster-hour, on top of the standard price, while the cluster's version is in extended support.",
+      [],
+    ),
+    { region },
+    prices.eksExtendedSupportClusterHour,
+  );
+  setKnown(
+    gauge("aws_price_kms_key_usd_per_month", "KMS customer managed key price, US dollars per key-month.", []),
+    { region },
+    prices.kmsKeyMonth,
+  );
 
   if (options.stack !== undefined) stackMetrics(registers, options.stack, region, options);
 }

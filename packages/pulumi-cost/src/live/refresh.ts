@@ -1,4 +1,5 @@
 import {
+  type LiveFigure,
   PRICE_KEYS,
   type PriceKey,
   type PriceLookup,
@@ -16,12 +17,19 @@ const REFRESH_LIMITS = { lookups: 20_000, queries: 2_000, deadlineMs: 15 * 60_00
 
 type Figures = Record<string, unknown>;
 
-/** Every declared price of a region, the instance and volume types those the previous entry holds. */
-function lookupsOf(region: string, previous: RegionPricesDocument): PriceLookup[] {
-  const old = previous as Figures;
+/** Every declared price of a region, the instance and volume types those any region of the table holds. */
+function lookupsOf(region: string, table: PriceTableDocument): PriceLookup[] {
+  const dimensions = (key: PriceKey) =>
+    [
+      ...new Set(
+        Object.values(table.regions).flatMap((prices) =>
+          Object.keys(((prices as Figures)[key] ?? {}) as Figures),
+        ),
+      ),
+    ].sort();
   return priceKeyNames.flatMap((key): PriceLookup[] =>
     "per" in PRICE_KEYS[key]
-      ? Object.keys((old[key] ?? {}) as Figures).map((dimension) => ({ region, key, dimension }))
+      ? dimensions(key).map((dimension) => ({ region, key, dimension }))
       : [{ region, key }],
   );
 }
@@ -36,14 +44,8 @@ export async function refreshPriceTable(
   regions: string[],
   today: string,
   options: LivePriceOptions = {},
-): Promise<{ table: PriceTableDocument; missing: Record<string, string[]> }> {
-  const starts = new Map<string, RegionPricesDocument>();
-  for (const region of regions) {
-    const previous = table.regions[region] ?? table.regions["us-east-1"];
-    if (!previous) throw new Error(`no existing entry to start ${region} from`);
-    starts.set(region, previous);
-  }
-  const lookups = regions.flatMap((region) => lookupsOf(region, starts.get(region) as RegionPricesDocument));
+): Promise<{ table: PriceTableDocument; missing: Record<string, string[]>; found: LiveFigure[] }> {
+  const lookups = regions.flatMap((region) => lookupsOf(region, table));
   const live = await fetchLivePrices(lookups, {
     ...options,
     limits: { ...REFRESH_LIMITS, ...options.limits },
@@ -81,7 +83,7 @@ export async function refreshPriceTable(
         .join("; ") || "none"
     }.`,
   };
-  return { table: next, missing };
+  return { table: next, missing, found: live.found };
 }
 
 const sorted = (figures: Figures) =>

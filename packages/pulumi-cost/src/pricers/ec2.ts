@@ -29,10 +29,9 @@ export function priceInstance(resource: PricedInput, context: PricingContext): R
 
 export function priceNatGateway(_resource: PricedInput, context: PricingContext): ResourcePrice | undefined {
   const sheet = new PriceSheet(context);
-  const p = context.prices;
-  sheet.hourly("NAT gateway", "NAT gateway", p.natGatewayHour);
+  sheet.hourly("NAT gateway", "NAT gateway", sheet.need("natGatewayHour"));
   sheet.usageFor(
-    { item: t`NAT gateway data processed`, unitPrice: p.natGatewayPerGb, unit: "GB" },
+    { item: t`NAT gateway data processed`, unitPrice: sheet.need("natGatewayPerGb"), unit: "GB" },
     context.usage.natGatewayDataProcessedGb,
     t`natGateway.dataProcessedGb`,
     (gb) => [[gb, "GB"]],
@@ -42,6 +41,6 @@ export function priceNatGateway(_resource: PricedInput, context: PricingContext)
 
 export function pricePublicIpv4(_resource: PricedInput, context: PricingContext): ResourcePrice | undefined {
   const sheet = new PriceSheet(context);
-  sheet.hourly("public IPv4 address", "address", context.prices.publicIpv4Hour);
+  sheet.hourly("public IPv4 address", "address", sheet.need("publicIpv4Hour"));
   return sheet.result();
 }

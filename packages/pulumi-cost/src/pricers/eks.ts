@@ -48,8 +48,8 @@ function hoursWithin(monthStart: Date, hoursPerMonth: Money, from: number, to: n
  */
 export function priceEksCluster(resource: PricedInput, context: PricingContext): ResourcePrice | undefined {
   const sheet = new PriceSheet(context);
-  const p = context.prices;
-  sheet.hourly("EKS control plane", "cluster", p.eksClusterHour);
+  sheet.hourly("EKS control plane", "cluster", sheet.need("eksClusterHour"));
+  const surcharge = sheet.need("eksExtendedSupportClusterHour");
   const version = stringAt(resource.inputs, "version");
   const row = version ? context.eks.versions.get(version) : undefined;
   const supportType = stringAt(resource.inputs, "upgradePolicy.supportType") ?? AWS_DEFAULT_SUPPORT_TYPE;
@@ -57,12 +57,14 @@ export function priceEksCluster(resource: PricedInput, context: PricingContext):
     sheet.note(t`no Kubernetes version set: EKS picks its default, priced at the standard-support rate`);
   } else if (supportType === "STANDARD") {
     sheet.note(automaticUpgradeNote(version, row, context.monthStart));
+  } else if (!surcharge) {
+    // `need` has said the surcharge is not in the table for this region
   } else if (!row) {
     sheet.cannotPrice(
-      t`Kubernetes ${version} is not in the configuration's EKS versions (eks.versions): whether the extended-support surcharge (${literal(formatUnitPrice(p.eksExtendedSupportClusterHour))}/h on top of the standard rate) applies is not known`,
+      t`Kubernetes ${version} is not in the configuration's EKS versions (eks.versions): whether the extended-support surcharge (${literal(formatUnitPrice(surcharge))}/h on top of the standard rate) applies is not known`,
     );
   } else {
-    priceExtendedSupport(sheet, version, row, context);
+    priceExtendedSupport(sheet, version, row, surcharge);
   }
   const logTypes = arrayAt(resource.inputs, "enabledClusterLogTypes");
   const name = stringAt(resource.inputs, "name");
@@ -77,7 +79,7 @@ export function priceEksCluster(resource: PricedInput, context: PricingContext):
     sheet.usageFor(
       {
         item: t`EKS control plane logs (CloudWatch Logs ingestion)`,
-        unitPrice: p.cloudwatchLogsIngestPerGb,
+        unitPrice: sheet.need("cloudwatchLogsIngestPerGb"),
         unit: "GB",
       },
       context.usage.eksControlPlaneLogsIngestedGb,
@@ -102,9 +104,10 @@ function priceExtendedSupport(
   sheet: PriceSheet,
   version: string,
   row: EksVersionRow,
-  context: PricingContext,
+  surcharge: Money,
 ): void {
-  const p = context.prices;
+  const { context } = sheet;
+  const standard = sheet.price("eksClusterHour") ?? exact(0);
   const extendedTo = dayStart(row.endOfExtendedSupport);
   const hours = hoursWithin(
     context.monthStart,
@@ -118,7 +121,7 @@ function priceExtendedSupport(
       component(
         t`EKS extended support (Kubernetes ${version}, past standard support from ${row.endOfStandardSupport})`,
         ["cluster", [hours, "h"]],
-        p.eksExtendedSupportClusterHour,
+        surcharge,
         { unit: "hours", priceUnit: "h" },
       ),
     );
@@ -129,7 +132,7 @@ function priceExtendedSupport(
     sheet.warn(
       phase === "standard"
         ? t`Kubernetes ${version} leaves standard support on ${row.endOfStandardSupport}: ${hours.toFixed()} of this month's hours are charged the extended-support surcharge. ${upgrade}`
-        : t`Kubernetes ${version} is in extended support (standard support ended ${row.endOfStandardSupport}): the control plane costs ${literal(formatUnitPrice(p.eksClusterHour.plus(p.eksExtendedSupportClusterHour)))}/h instead of ${literal(formatUnitPrice(p.eksClusterHour))}/h until the cluster is upgraded.`,
+        : t`Kubernetes ${version} is in extended support (standard support ended ${row.endOfStandardSupport}): the control plane costs ${literal(formatUnitPrice(standard.plus(surcharge)))}/h instead of ${literal(formatUnitPrice(standard))}/h until the cluster is upgraded.`,
     );
   }
   const endedAt = Math.max(context.monthStart.getTime(), extendedTo);

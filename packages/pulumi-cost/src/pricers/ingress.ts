@@ -74,7 +74,7 @@ export function priceIngress(resource: PricedInput, context: PricingContext): Re
   if (annotation(resource, "alb.ingress.kubernetes.io/scheme") === "internet-facing") {
     const subnets = publicSubnets(resource, context);
     if (subnets > 0)
-      sheet.hourly("ALB public IPv4 addresses", "address", context.prices.publicIpv4Hour, subnets);
+      sheet.hourly("ALB public IPv4 addresses", "address", sheet.need("publicIpv4Hour"), subnets);
     else
       sheet.cannotPrice(
         t`internet-facing ALB: its public IPv4 addresses (one per subnet) are not known: no alb.ingress.kubernetes.io/subnets annotation and no subnet tagged ${PUBLIC_SUBNET_TAG} in the preview`,

@@ -9,22 +9,21 @@ const NAMES: Record<LoadBalancerKind, string> = { application: "ALB", network: "
 
 /** Hours, plus capacity units (ALB LCU, NLB NLCU) or data processed (Classic) as usage. */
 export function priceLoadBalancerKind(sheet: PriceSheet, kind: LoadBalancerKind, label?: Label): void {
-  const p = sheet.prices;
   const prefix: Label[] = label ? [label, ": "] : [];
   const { usage, hoursPerMonth } = sheet.context;
   const name = NAMES[kind];
   if (kind === "classic") {
-    sheet.hourly(textOf(...prefix, name), name, p.clbHour);
+    sheet.hourly(textOf(...prefix, name), name, sheet.need("clbHour"));
     sheet.usageFor(
-      { item: textOf(...prefix, `${name} data processed`), unitPrice: p.clbPerGb, unit: "GB" },
+      { item: textOf(...prefix, `${name} data processed`), unitPrice: sheet.need("clbPerGb"), unit: "GB" },
       usage.classicLoadBalancerDataProcessedGb,
       t`loadBalancer.classicDataProcessedGb`,
       (gb) => [[gb, "GB"]],
     );
     return;
   }
-  const hourly = kind === "application" ? p.albHour : p.nlbHour;
-  const unitPrice = kind === "application" ? p.albLcuHour : p.nlbLcuHour;
+  const hourly = sheet.need(kind === "application" ? "albHour" : "nlbHour");
+  const unitPrice = sheet.need(kind === "application" ? "albLcuHour" : "nlbLcuHour");
   const unit = kind === "application" ? "LCU-hour" : "NLCU-hour";
   sheet.hourly(textOf(...prefix, name), name, hourly);
   sheet.usageFor(
@@ -61,6 +60,7 @@ export function priceAwsLoadBalancer(
   const sheet = new PriceSheet(context);
   const kind = stringAt(resource.inputs, "loadBalancerType") ?? "application";
   if (kind === "application" || kind === "network") priceLoadBalancerKind(sheet, kind);
+  else if (kind === "gateway") priceGatewayLoadBalancer(sheet);
   else sheet.cannotPrice(t`load balancer type ${kind} is not in the price table`);
   return sheet.result();
 }
@@ -82,4 +82,20 @@ export function priceKubernetesService(
   const sheet = new PriceSheet(context);
   priceKubernetesLoadBalancer(sheet, resource.inputs);
   return sheet.result();
+}
+
+/** A Gateway Load Balancer: hours, and its capacity units (GLCU) as usage. */
+function priceGatewayLoadBalancer(sheet: PriceSheet): void {
+  const { usage, hoursPerMonth } = sheet.context;
+  sheet.hourly("GWLB", "GWLB", sheet.need("gwlbHour"));
+  sheet.usageFor(
+    { item: t`GWLB capacity units`, unitPrice: sheet.need("gwlbLcuHour"), unit: "GLCU-hour" },
+    usage.loadBalancerCapacityUnitsPerHour,
+    t`loadBalancer.capacityUnitsPerHour`,
+    (units) => [
+      [units, "GLCU"],
+      [hoursPerMonth, "h"],
+    ],
+    { unit: "GLCU-hours", priceUnit: "GLCU-hour" },
+  );
 }

@@ -139,3 +139,31 @@ export function priceNodeGroup(resource: PricedInput, context: PricingContext): 
   }
   return sheet.result();
 }
+
+/**
+ * An Auto Scaling group: `desiredCapacity` (else `minSize`) instances of its launch template's instance type, and
+ * their root volumes, as a node group's. A group of several instance types (`mixedInstancesPolicy`) or a launch
+ * configuration is not priced: which types run is not known from the preview.
+ */
+export function priceAutoScalingGroup(
+  resource: PricedInput,
+  context: PricingContext,
+): ResourcePrice | undefined {
+  const sheet = new PriceSheet(context);
+  const { inputs } = resource;
+  if (at(inputs, "mixedInstancesPolicy") !== undefined || at(inputs, "launchTemplate") === undefined) {
+    sheet.cannotPrice(
+      t`only an Auto Scaling group with one launch template is priced (not mixedInstancesPolicy, not a launch configuration)`,
+    );
+    return sheet.result();
+  }
+  const count =
+    boundedAt(resource, "desiredCapacity", BOUNDS.exactUnits) ??
+    boundedAt(resource, "minSize", BOUNDS.exactUnits);
+  if (count === undefined) {
+    sheet.cannotPrice(t`desiredCapacity and minSize not known until apply`);
+    return sheet.result();
+  }
+  priceNodes(sheet, nodeSpecOf(resource, context.resources), count);
+  return sheet.result();
+}

@@ -2,6 +2,7 @@ import { MissingPriceError } from "@platform/prices";
 import type { PricedInput } from "../inputs.js";
 import { t } from "../text.js";
 import type { ResourceUsage } from "../usage.js";
+import { CATALOG_PRICERS } from "./catalog.js";
 import { priceEbsVolume } from "./ebs.js";
 import { priceInstance, priceNatGateway, pricePublicIpv4 } from "./ec2.js";
 import { priceEksCluster } from "./eks.js";
@@ -9,7 +10,7 @@ import { builtInFree, FREE_TYPES } from "./free.js";
 import { priceIngress } from "./ingress.js";
 import { priceHelmValues, pricePersistentVolumeClaim, priceStatefulSetClaims } from "./kubernetes-storage.js";
 import { priceAwsLoadBalancer, priceClassicLoadBalancer, priceKubernetesService } from "./load-balancers.js";
-import { priceNodeGroup } from "./nodes.js";
+import { priceAutoScalingGroup, priceNodeGroup } from "./nodes.js";
 import { addResourceUsage } from "./resource-usage.js";
 import { type Pricer, PriceSheet, type PricingContext, type ResourcePrice } from "./types.js";
 import { priceAmpWorkspace, priceKmsKey, priceLogGroup, priceS3Bucket } from "./usage-priced.js";
@@ -23,6 +24,7 @@ import { priceAmpWorkspace, priceKmsKey, priceLogGroup, priceS3Bucket } from "./
 export const PRICERS: ReadonlyMap<string, Pricer> = new Map<string, Pricer>([
   ["aws:eks/cluster:Cluster", priceEksCluster],
   ["aws:eks/nodeGroup:NodeGroup", priceNodeGroup],
+  ["aws:autoscaling/group:Group", priceAutoScalingGroup],
   ["aws:ec2/instance:Instance", priceInstance],
   ["aws:ec2/natGateway:NatGateway", priceNatGateway],
   ["aws:ec2/eip:Eip", pricePublicIpv4],
@@ -40,6 +42,8 @@ export const PRICERS: ReadonlyMap<string, Pricer> = new Map<string, Pricer>([
   ["kubernetes:core/v1:PersistentVolumeClaim", pricePersistentVolumeClaim],
   ["kubernetes:apps/v1:StatefulSet", priceStatefulSetClaims],
   ["kubernetes:helm.sh/v3:Release", priceHelmValues],
+  // the types written as data: a few lines each (catalog.ts)
+  ...CATALOG_PRICERS,
 ]);
 
 /** The verdict on one resource: its price, or undefined when AWS bills nothing for it. */

@@ -7,7 +7,7 @@ import {
 } from "@platform/prices";
 import { type CostComponent, component, type Factor, type Label } from "../components.js";
 import type { PricedInput } from "../inputs.js";
-import type { Text } from "../text.js";
+import { type Text, t } from "../text.js";
 import type { EksSupportCalendar, ResourceUsage, UsageAssumptions } from "../usage.js";
 
 /** The resources of one side of a change, by type: what a pricer looks up beside its own resource. */
@@ -109,8 +109,38 @@ export class PriceSheet {
     return priceIn(this.context.prices, key, dimension);
   }
 
-  /** `count × what × 730 h × $price/h`. */
-  hourly(name: Label, what: Label, unitPrice: Money, count: number | Money = 1): CostComponent {
+  /**
+   * A price the resource needs in its region; when the table lacks it there, that part of the resource is not
+   * priced, with why (never priced at another region's figure, never $0).
+   */
+  need(key: ScalarPriceKey): Money | undefined;
+  need(key: PerPriceKey, dimension: string): Money | undefined;
+  need(key: ScalarPriceKey | PerPriceKey, dimension?: string): Money | undefined {
+    const found = priceIn(this.context.prices, key, dimension);
+    if (!found) {
+      const which = dimension === undefined ? t`${key}` : t`${key} (${dimension})`;
+      this.cannotPrice(
+        t`no ${which} price for ${this.context.region} in the price table (never priced at another region's)`,
+      );
+    }
+    return found;
+  }
+
+  /** `count × what × 730 h × $price/h`; nothing when the price is missing (`need` has said so). */
+  hourly(name: Label, what: Label, unitPrice: Money, count?: number | Money): CostComponent;
+  hourly(
+    name: Label,
+    what: Label,
+    unitPrice: Money | undefined,
+    count?: number | Money,
+  ): CostComponent | undefined;
+  hourly(
+    name: Label,
+    what: Label,
+    unitPrice: Money | undefined,
+    count: number | Money = 1,
+  ): CostComponent | undefined {
+    if (!unitPrice) return undefined;
     const factors: (Factor | [Money | number, Label])[] = [];
     if (typeof count !== "number" || count !== 1) factors.push(count);
     factors.push(what, [this.context.hoursPerMonth, "h"]);
@@ -132,16 +162,23 @@ export class PriceSheet {
    * gives the amount (`basis` names its key there).
    */
   usageFor(
-    charge: { item: Text; unitPrice: Money; unit: string },
+    charge: { item: Text; unitPrice: Money | undefined; unit: string },
     amount: Money | undefined,
     basis: Text,
     factors: (amount: Money) => (Factor | [Money | number, Label])[],
     units: { unit: string; priceUnit: string } = { unit: charge.unit, priceUnit: charge.unit },
   ): void {
+    const { unitPrice } = charge;
+    if (!unitPrice) return; // `need` has said which price is missing
     this.usageCharge(
       amount
-        ? { ...charge, estimate: component(charge.item, factors(amount), charge.unitPrice, units), basis }
-        : charge,
+        ? {
+            ...charge,
+            unitPrice,
+            estimate: component(charge.item, factors(amount), unitPrice, units),
+            basis,
+          }
+        : { ...charge, unitPrice },
     );
   }
 

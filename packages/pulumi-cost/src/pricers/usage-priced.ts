@@ -1,20 +1,20 @@
 import { component } from "../components.js";
 import { type PricedInput, stringAt } from "../inputs.js";
 import { t } from "../text.js";
+import { addCharge, quantityOf } from "./declared.js";
 import { PriceSheet, type PricingContext, type ResourcePrice } from "./types.js";
 
 /** $1 per key-month, and requests per 10,000 as usage. */
 export function priceKmsKey(_resource: PricedInput, context: PricingContext): ResourcePrice | undefined {
   const sheet = new PriceSheet(context);
-  const p = context.prices;
-  sheet.add(
-    component("KMS key", ["key", [1, "month"]], p.kmsKeyMonth, {
-      unit: "key-months",
-      priceUnit: "key-month",
-    }),
-  );
+  const keyMonth = sheet.need("kmsKeyMonth");
+  if (keyMonth) {
+    sheet.add(
+      component("KMS key", ["key", [1, "month"]], keyMonth, { unit: "key-months", priceUnit: "key-month" }),
+    );
+  }
   sheet.usageFor(
-    { item: t`KMS requests`, unitPrice: p.kmsPer10kRequests, unit: "10,000 requests" },
+    { item: t`KMS requests`, unitPrice: sheet.need("kmsPer10kRequests"), unit: "10,000 requests" },
     context.usage.kmsRequestsPerKey,
     t`kms.requestsPerKey`,
     (requests) => [[requests.dividedBy(10_000), "× 10,000 requests"]],
@@ -22,10 +22,18 @@ export function priceKmsKey(_resource: PricedInput, context: PricingContext): Re
   return sheet.result();
 }
 
-export function priceS3Bucket(_resource: PricedInput, context: PricingContext): ResourcePrice | undefined {
+export function priceS3Bucket(resource: PricedInput, context: PricingContext): ResourcePrice | undefined {
   const sheet = new PriceSheet(context);
+  for (const [item, key, quantity] of [
+    ["S3 PUT, COPY, POST, LIST requests", "s3Tier1Request", "tier1Requests"],
+    ["S3 GET and other requests", "s3Tier2Request", "tier2Requests"],
+  ] as const) {
+    // Shown only when the configuration counts them: a bucket's requests are usually a small part of its bill.
+    if (quantityOf(resource, context, quantity))
+      addCharge(sheet, { kind: "usage", item, key, quantity, unit: "request" }, resource);
+  }
   sheet.usageFor(
-    { item: t`S3 Standard storage`, unitPrice: context.prices.s3StandardGbMonth, unit: "GB-month" },
+    { item: t`S3 Standard storage`, unitPrice: sheet.need("s3StandardGbMonth"), unit: "GB-month" },
     context.usage.s3StorageGbPerBucket,
     t`s3.storageGbPerBucket`,
     (gb) => [[gb, "GB"]],
@@ -43,7 +51,7 @@ const EKS_LOG_GROUP = /^\/aws\/eks\/[^/]+\/cluster$/;
  */
 export function priceLogGroup(resource: PricedInput, context: PricingContext): ResourcePrice | undefined {
   const sheet = new PriceSheet(context);
-  const unitPrice = context.prices.cloudwatchLogsIngestPerGb;
+  const unitPrice = sheet.need("cloudwatchLogsIngestPerGb");
   if (EKS_LOG_GROUP.test(stringAt(resource.inputs, "name") ?? "")) {
     sheet.usageFor(
       { item: t`EKS control plane logs (CloudWatch Logs ingestion)`, unitPrice, unit: "GB" },

@@ -1,0 +1,91 @@
+import { type PriceFacts, SINGLE_PRICE } from "@platform/price-facts";
+import { exact } from "./money.js";
+import { declarationOf, PRICE_KEYS, type PriceKey, priceKeyNames } from "./price-keys.js";
+import type { PriceTableDocument, RegionPricesDocument } from "./table.js";
+
+/**
+ * The price table made from the price facts, the one place the figures live: each declared price key reads its
+ * component (or, for the EBS keys, one component per volume type), region by region. A region where a
+ * component has no figure has no such price: what needs it is not priced there, never at another region's
+ * price. Every figure carries its source's id and the day it was read; the sources themselves are listed once.
+ */
+type Sourced = { usd: string; source: string; read: string };
+
+/** dimension ("*" for a scalar key) → the component and variant it is read from */
+function partsOf(key: PriceKey, facts: PriceFacts): [string, string, string][] {
+  const declaration = PRICE_KEYS[key];
+  if (typeof declaration.facts !== "string") {
+    return Object.entries(declaration.facts).map(([dimension, id]) => [dimension, id, SINGLE_PRICE]);
+  }
+  const component = facts.components.find((c) => c.id === declaration.facts);
+  if (!component) throw new Error(`${key}: the price facts have no component ${declaration.facts}`);
+  if (!("per" in declaration)) return [[SINGLE_PRICE, component.id, SINGLE_PRICE]];
+  return Object.keys(component.prices).map((variant) => [variant, component.id, variant]);
+}
+
+function figure(facts: PriceFacts, key: PriceKey, id: string, variant: string, region: string) {
+  const component = facts.components.find((c) => c.id === id);
+  if (!component) throw new Error(`${key}: the price facts have no component ${id}`);
+  const { scale, global } = declarationOf(key);
+  // A global service (Cost Explorer) is billed the same whatever the region: its one figure serves every region.
+  const byRegion = component.prices[variant];
+  const entry = byRegion?.[region] ?? (global ? Object.values(byRegion ?? {})[0] : undefined);
+  if (!entry) return undefined;
+  const read = facts.sources[entry.source]?.read ?? facts.compiled;
+  // As the Price List API's figures are read ("0.50" is 0.5), so a refresh compares like with like.
+  const usd = scale ? scale(entry.usd, component.unit) : exact(entry.usd).toFixed();
+  return { usd, source: entry.source, read };
+}
+
+function regionOf(facts: PriceFacts, region: string): RegionPricesDocument {
+  const prices: Record<string, Sourced | Record<string, Sourced>> = {};
+  for (const key of priceKeyNames) {
+    const found = new Map<string, Sourced>();
+    for (const [dimension, id, variant] of partsOf(key, facts)) {
+      const value = figure(facts, key, id, variant, region);
+      if (value) found.set(dimension, value);
+    }
+    if (found.size === 0) continue;
+    prices[key] =
+      "per" in PRICE_KEYS[key]
+        ? Object.fromEntries([...found].sort(([a], [b]) => a.localeCompare(b)))
+        : (found.get(SINGLE_PRICE) as Sourced);
+  }
+  return prices as RegionPricesDocument;
+}
+
+/** Which price keys read a source, for the table's list of sources. */
+function keysBySource(table: Record<string, RegionPricesDocument>): Map<string, Set<string>> {
+  const bySource = new Map<string, Set<string>>();
+  const note = (source: string, key: string) =>
+    bySource.set(source, (bySource.get(source) ?? new Set()).add(key));
+  for (const prices of Object.values(table)) {
+    for (const [key, value] of Object.entries(prices as Record<string, Sourced | Record<string, Sourced>>)) {
+      if ("usd" in value) note((value as Sourced).source, key);
+      else for (const one of Object.values(value as Record<string, Sourced>)) note(one.source, key);
+    }
+  }
+  return bySource;
+}
+
+export function priceTableFromFacts(facts: PriceFacts): PriceTableDocument {
+  const regions = Object.fromEntries(Object.keys(facts.regions).map((r) => [r, regionOf(facts, r)]));
+  const used = keysBySource(regions);
+  return {
+    currency: "USD",
+    hoursPerMonth: "730",
+    recorded: `price facts compiled ${facts.compiled}`,
+    source: {
+      kind: "published on-demand list prices, each with its source",
+      note: "Every figure comes from the price facts of @platform/price-facts with the source it was read from; a price a region lacks there is not priced in that region. `npm run cost:refresh-prices` rewrites the facts from the AWS Price List API.",
+    },
+    sources: Object.entries(facts.sources)
+      .filter(([id]) => used.has(id))
+      .map(([id, source]) => ({
+        what: `${id} (${[...(used.get(id) ?? [])].join(", ")})`,
+        source: source.reference,
+        read: source.read,
+      })),
+    regions,
+  };
+}

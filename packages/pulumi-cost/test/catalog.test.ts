@@ -1,0 +1,314 @@
+import { describe, expect, it } from "vitest";
+import type { CostConfigInput } from "../src/config.js";
+import { costConfig } from "../src/config.js";
+import { estimateOf, step } from "./fixtures.js";
+
+/**
+ * The resource types priced from the catalogue, each worked out by hand from the price facts' figure and the
+ * source it cites (packages/price-facts/data/price-facts.json; the Price List attribute or page named beside
+ * each). 730 hours a month. A figure the facts lack in a region is not priced there, never borrowed.
+ */
+function one(type: string, inputs: Record<string, unknown>, config: CostConfigInput = {}, name = "r") {
+  const e = estimateOf([step("create", type, name, undefined, inputs)], config);
+  const row = e.rows.find((r) => r.name === name);
+  return {
+    monthly: row?.afterMonthly.toFixed(2),
+    lines: row?.after?.components.map((c) => `${c.name.plain}: ${c.arithmetic.plain}`) ?? [],
+    usage: e.usage.lines.map((l) => ({
+      item: l.charge.item.plain,
+      unitPrice: l.charge.unitPrice.toFixed(),
+      estimate: l.charge.estimate?.monthly.toFixed(2),
+    })),
+    notPriced: e.notPriced.map((t) => t.plain),
+    atLeast: e.atLeast,
+    counts: e.counts,
+  };
+}
+
+describe("Route 53, KMS, WAF, ACM Private CA, Secrets Manager (by the month)", () => {
+  // Route 53 HostedZone $0.50 per zone-month (the May 2025 bill, region "Any": Route 53 is global).
+  it.each(["us-east-1", "eu-west-2", "ap-south-1"])("a hosted zone is $0.50 a month in %s", (region) => {
+    const r = one("aws:route53/zone:Zone", { name: "example.com", region });
+    expect(r.monthly).toBe("0.50");
+    expect(r.lines).toEqual(["hosted zone: zone × 1 month × $0.50/month = $0.50"]);
+  });
+
+  // WAF: $5 per web ACL-month, $1 per rule-month, $0.60 per million requests (usage types WebACL, Rule,
+  // Request; AWS: "consistent across all AWS Regions"). 3 rules: $5 + $3 = $8.00; 10M requests $6.00.
+  it.each(["us-east-1", "eu-central-1", "ap-northeast-1"])(
+    "a web ACL with 3 rules is $8.00 in %s",
+    (region) => {
+      const r = one(
+        "aws:wafv2/webAcl:WebAcl",
+        { region, scope: "REGIONAL", rules: [{ name: "a" }, { name: "b" }, { name: "c" }] },
+        { usage: { byType: { "aws:wafv2/webAcl:WebAcl": { requests: 10_000_000 } } } },
+      );
+      expect(r.monthly).toBe("8.00");
+      expect(r.usage).toEqual([{ item: "requests", unitPrice: "0.0000006", estimate: "6.00" }]);
+    },
+  );
+
+  it("a private CA is $400 a month; short-lived certificate mode is not priced", () => {
+    // aws.amazon.com/private-ca/pricing: "$400 per private CA per month for general-purpose mode"
+    expect(one("aws:acmpca/certificateAuthority:CertificateAuthority", {}).monthly).toBe("400.00");
+    const short = one("aws:acmpca/certificateAuthority:CertificateAuthority", {
+      usageMode: "SHORT_LIVED_CERTIFICATE",
+    });
+    expect(short.notPriced).toEqual([
+      "r (aws:acmpca/certificateAuthority:CertificateAuthority): short-lived certificate mode has no price key in pulumi-cost",
+    ]);
+  });
+
+  it("a KMS replica key or a key with imported material is a $1 key-month", () => {
+    // KMS-Keys: "Each AWS KMS key … costs $1/month" (aws.amazon.com/kms/pricing)
+    expect(one("aws:kms/replicaKey:ReplicaKey", { region: "eu-west-2" }).monthly).toBe("1.00");
+    expect(one("aws:kms/externalKey:ExternalKey", {}).monthly).toBe("1.00");
+  });
+
+  it("a secret is $0.40 a month in ap-southeast-1, and not priced where the facts have no figure", () => {
+    // APS1-AWSSecretsManager-Secrets $0.40 per secret-month and API requests $0.05 per 10,000 (the bill).
+    const singapore = one(
+      "aws:secretsmanager/secret:Secret",
+      { region: "ap-southeast-1" },
+      { resourceUsage: [{ resource: "r", quantities: { apiRequests: 100_000 } }] },
+    );
+    expect(singapore.monthly).toBe("0.40");
+    expect(singapore.usage).toEqual([{ item: "API requests", unitPrice: "0.000005", estimate: "0.50" }]);
+    const virginia = one("aws:secretsmanager/secret:Secret", {});
+    expect(virginia.monthly).toBe("0.00");
+    expect(virginia.notPriced).toEqual([
+      "r (aws:secretsmanager/secret:Secret): no secretsManagerSecretMonth price for us-east-1 in the price table (never priced at another region's)",
+    ]);
+    expect(virginia.atLeast).toBe(true);
+  });
+});
+
+describe("databases and caches (by the hour)", () => {
+  // RDS for PostgreSQL db.t3.small Single-AZ (InstanceUsage:db.t3.small, databaseEngine PostgreSQL): eu-west-1
+  // $0.039 and eu-west-2 $0.041 (GOV.UK PaaS's copy of AWS's prices), ap-southeast-1 $0.056 (the bill).
+  it.each([
+    ["eu-west-1", "28.47"],
+    ["eu-west-2", "29.93"],
+    ["ap-southeast-1", "40.88"],
+  ])("a PostgreSQL db.t3.small in %s is $%s a month", (region, monthly) => {
+    const r = one("aws:rds/instance:Instance", {
+      engine: "postgres",
+      instanceClass: "db.t3.small",
+      region,
+      allocatedStorage: 20,
+      storageType: "gp3",
+    });
+    expect(r.lines[0]).toBe(
+      `db.t3.small instance: db.t3.small × 730 h × $${{ "eu-west-1": "0.039", "eu-west-2": "0.041", "ap-southeast-1": "0.056" }[region]}/h = $${monthly}`,
+    );
+    if (region === "ap-southeast-1") {
+      // APS1-RDS:GP3-Storage $0.138 per GB-month (the bill): 20 GB = $2.76
+      expect(r.lines[1]).toBe("gp3 storage: 20 GB × 1 month × $0.138/month = $2.76");
+      expect(r.monthly).toBe("43.64");
+    } else {
+      expect(r.monthly).toBe(monthly);
+      expect(r.notPriced).toEqual([
+        `r (aws:rds/instance:Instance): no rdsGp3GbMonth price for ${region} in the price table (never priced at another region's)`,
+      ]);
+    }
+  });
+
+  it("a Multi-AZ MySQL db.m5.large in eu-west-2 is billed at the Multi-AZ rate; its storage is not priced", () => {
+    // Multi-AZUsage:db.m5.large, databaseEngine MySQL: eu-west-2 $0.396 (GOV.UK PaaS) × 730 = $289.08
+    const r = one("aws:rds/instance:Instance", {
+      engine: "mysql",
+      instanceClass: "db.m5.large",
+      multiAz: true,
+      region: "eu-west-2",
+      allocatedStorage: 100,
+    });
+    expect(r.lines).toEqual(["db.m5.large instance (Multi-AZ): db.m5.large × 730 h × $0.396/h = $289.08"]);
+    expect(r.notPriced).toEqual([
+      "r (aws:rds/instance:Instance): gp2 storage (Multi-AZ): RDS gp2 Multi-AZ storage has no price key in pulumi-cost",
+    ]);
+  });
+
+  it("a PostgreSQL instance is not priced in us-east-1, where the facts have no RDS price, and never at eu-west-1's", () => {
+    const r = one("aws:rds/instance:Instance", { engine: "postgres", instanceClass: "db.t3.micro" });
+    expect(r.monthly).toBe("0.00");
+    expect(r.notPriced[0]).toBe(
+      "r (aws:rds/instance:Instance): no rdsPostgresqlHour (db.t3.micro) price for us-east-1 in the price table (never priced at another region's)",
+    );
+  });
+
+  it("a Redis replication group of two cache.m5.large in eu-west-1 is $251.12; Memcached is not priced", () => {
+    // NodeUsage:cache.m5.large, cacheEngine Redis: eu-west-1 $0.172 (GOV.UK PaaS): 2 × 0.172 × 730 = $251.12
+    const r = one("aws:elasticache/replicationGroup:ReplicationGroup", {
+      nodeType: "cache.m5.large",
+      numCacheClusters: 2,
+      region: "eu-west-1",
+    });
+    expect(r.lines).toEqual(["cache.m5.large node: 2 × cache.m5.large × 730 h × $0.172/h = $251.12"]);
+    // 3 shards of a primary and one replica: 6 nodes × 0.172 × 730 = $753.36
+    const sharded = one("aws:elasticache/replicationGroup:ReplicationGroup", {
+      nodeType: "cache.m5.large",
+      numNodeGroups: 3,
+      replicasPerNodeGroup: 1,
+      region: "eu-west-1",
+    });
+    expect(sharded.monthly).toBe("753.36");
+    const memcached = one("aws:elasticache/cluster:Cluster", {
+      engine: "memcached",
+      nodeType: "cache.m5.large",
+      region: "eu-west-1",
+    });
+    expect(memcached.notPriced).toEqual([
+      "r (aws:elasticache/cluster:Cluster): ElastiCache engine memcached has no price key in pulumi-cost",
+    ]);
+  });
+
+  it("Aurora storage is usage: 100 GB × $0.10 = $10.00 in us-east-1 (Aurora:StorageUsage, Infracost's rate)", () => {
+    const r = one(
+      "aws:rds/cluster:Cluster",
+      { engine: "aurora-postgresql" },
+      { usage: { byType: { "aws:rds/cluster:Cluster": { storageGb: 100 } } } },
+    );
+    expect(r.monthly).toBe("0.00");
+    expect(r.usage).toEqual([{ item: "Aurora storage", unitPrice: "0.1", estimate: "10.00" }]);
+    expect(r.counts.usage).toBe(1);
+  });
+
+  it("DynamoDB on demand in ap-southeast-1 is usage; provisioned capacity has no price in us-east-1", () => {
+    // APS1-WriteRequestUnits $1.42 and ReadRequestUnits $0.285 per million (the bill): 1M each = $0.71 + $0.14
+    const r = one(
+      "aws:dynamodb/table:Table",
+      { billingMode: "PAY_PER_REQUEST", region: "ap-southeast-1" },
+      {
+        usage: {
+          byType: { "aws:dynamodb/table:Table": { writeRequestUnits: 500_000, readRequestUnits: 1_000_000 } },
+        },
+      },
+    );
+    expect(r.usage.slice(0, 2)).toEqual([
+      { item: "write request units", unitPrice: "0.00000071", estimate: "0.36" },
+      { item: "read request units", unitPrice: "0.0000001425", estimate: "0.14" },
+    ]);
+    const provisioned = one("aws:dynamodb/table:Table", { writeCapacity: 5, readCapacity: 5 });
+    expect(provisioned.notPriced).toContain(
+      "r (aws:dynamodb/table:Table): no dynamodbWcuHour price for us-east-1 in the price table (never priced at another region's)",
+    );
+  });
+});
+
+describe("serverless, messaging and APIs (usage)", () => {
+  it("Lambda: requests and GB-seconds from the usage file, a named function's own quantities first", () => {
+    // us-east-1: Request $0.20 per million, Lambda-GB-Second $0.0000166667, -ARM $0.0000133334 (Infracost's rates)
+    const config: CostConfigInput = {
+      usage: { byType: { "aws:lambda/function:Function": { requests: 1_000_000, gbSeconds: 400_000 } } },
+      resourceUsage: [{ resource: "arm", quantities: { gbSeconds: 1_000_000 } }],
+    };
+    const x86 = one("aws:lambda/function:Function", { memorySize: 512 }, config, "x86");
+    expect(x86.usage).toEqual([
+      { item: "requests", unitPrice: "0.0000002", estimate: "0.20" },
+      { item: "duration (x86)", unitPrice: "0.0000166667", estimate: "6.67" },
+    ]);
+    const arm = one("aws:lambda/function:Function", { architectures: ["arm64"] }, config, "arm");
+    expect(arm.usage[1]).toEqual({ item: "duration (Arm)", unitPrice: "0.0000133334", estimate: "13.33" });
+  });
+
+  it("with no usage given, a usage-based type is listed at its unit prices, never as $0", () => {
+    const r = one("aws:sqs/queue:Queue", {});
+    expect(r.usage).toEqual([{ item: "requests", unitPrice: "0.0000004", estimate: undefined }]);
+    expect(r.counts).toMatchObject({ usage: 1, free: 0, notPriced: 0 });
+  });
+
+  it.each([
+    // Requests-RBP $0.40 per million (us-east-1), SNS Requests-Tier1 $0.50 per million (eu-west-1),
+    // ApiGatewayRequest $3.50 and ApiGatewayHttpRequest $1.00 per million (us-east-1): Infracost's rates
+    ["aws:sqs/queue:Queue", {}, "0.40"],
+    ["aws:sns/topic:Topic", { region: "eu-west-1" }, "0.50"],
+    ["aws:apigateway/restApi:RestApi", {}, "3.50"],
+    ["aws:apigatewayv2/api:Api", { protocolType: "HTTP" }, "1.00"],
+  ])("%s: a million requests cost $%s", (type, inputs, estimate) => {
+    const r = one(type, inputs as Record<string, unknown>, {
+      usage: { byType: { [type]: { requests: 1_000_000 } } },
+    });
+    expect(r.usage[0]?.estimate).toBe(estimate);
+  });
+
+  it("FIFO queues and WebSocket APIs are not priced", () => {
+    expect(one("aws:sqs/queue:Queue", { fifoQueue: true }).notPriced).toEqual([
+      "r (aws:sqs/queue:Queue): FIFO queue requests have no price key in pulumi-cost",
+    ]);
+    expect(one("aws:apigatewayv2/api:Api", { protocolType: "WEBSOCKET" }).atLeast).toBe(true);
+  });
+});
+
+describe("networking", () => {
+  it("an interface endpoint in two AZs: its hours have no us-east-1 price, its data is usage; a gateway endpoint is free", () => {
+    // VpcEndpoint-Bytes $0.01 per GB (us-east-1, Infracost's rate); VpcEndpoint-Hours: no source in the facts
+    const r = one(
+      "aws:ec2/vpcEndpoint:VpcEndpoint",
+      { vpcEndpointType: "Interface", subnetIds: ["subnet-a", "subnet-b"] },
+      { usage: { byType: { "aws:ec2/vpcEndpoint:VpcEndpoint": { dataProcessedGb: 100 } } } },
+    );
+    expect(r.notPriced).toEqual([
+      "r (aws:ec2/vpcEndpoint:VpcEndpoint): no interfaceEndpointHour price for us-east-1 in the price table (never priced at another region's)",
+    ]);
+    expect(r.usage).toEqual([{ item: "data processed", unitPrice: "0.01", estimate: "1.00" }]);
+    expect(one("aws:ec2/vpcEndpoint:VpcEndpoint", { vpcEndpointType: "Gateway" }).counts).toMatchObject({
+      free: 1,
+    });
+  });
+
+  it("a Gateway Load Balancer, a VPN connection and a Transit Gateway attachment are not priced (no figure yet)", () => {
+    for (const [type, inputs] of [
+      ["aws:lb/loadBalancer:LoadBalancer", { loadBalancerType: "gateway" }],
+      ["aws:ec2/vpnConnection:VpnConnection", {}],
+      ["aws:ec2transitgateway/vpcAttachment:VpcAttachment", {}],
+    ] as const) {
+      const r = one(type, inputs);
+      expect(r.monthly, type).toBe("0.00");
+      expect(r.atLeast, type).toBe(true);
+      expect(r.notPriced.length, type).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe("usage quantities in the configuration", () => {
+  it("refuses an unknown quantity or type, naming it", () => {
+    expect(() =>
+      costConfig({ usage: { byType: { "aws:lambda/function:Function": { invocations: 5 } } } }),
+    ).toThrow(/usage.byType.aws:lambda\/function:Function/);
+    expect(() => costConfig({ usage: { byType: { "aws:ec2/vpc:Vpc": { requests: 5 } } } })).toThrow(
+      /usage.byType/,
+    );
+    expect(() =>
+      costConfig({
+        resourceUsage: [{ resource: "q", type: "aws:sqs/queue:Queue", quantities: { gbSeconds: 1 } }],
+      }),
+    ).toThrow(/quantities.gbSeconds: not a usage quantity of aws:sqs\/queue:Queue/);
+  });
+});
+
+describe("Auto Scaling groups", () => {
+  it("price desiredCapacity instances of the launch template's type and their root volumes", () => {
+    // BoxUsage:t3.large $0.0832 (us-east-1): 3 × 0.0832 × 730 = $182.21; gp3 $0.08: 3 × 30 GiB = $7.20
+    const e = estimateOf([
+      step("create", "aws:ec2/launchTemplate:LaunchTemplate", "workers", undefined, {
+        name: "workers",
+        instanceType: "t3.large",
+        blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 30, volumeType: "gp3" } }],
+      }),
+      step("create", "aws:autoscaling/group:Group", "asg", undefined, {
+        desiredCapacity: 3,
+        minSize: 1,
+        maxSize: 5,
+        launchTemplate: { name: "workers", version: "$Latest" },
+      }),
+      step("create", "aws:autoscaling/group:Group", "mixed", undefined, {
+        minSize: 2,
+        mixedInstancesPolicy: { launchTemplate: { overrides: [{ instanceType: "m5.large" }] } },
+      }),
+    ]);
+    expect(e.rows.find((r) => r.name === "asg")?.afterMonthly.toFixed(2)).toBe("189.41");
+    expect(e.notPriced.map((t) => t.plain)).toEqual([
+      "mixed (aws:autoscaling/group:Group): only an Auto Scaling group with one launch template is priced (not mixedInstancesPolicy, not a launch configuration)",
+    ]);
+  });
+});
