@@ -465,7 +465,7 @@ describe("preview (items 7 and 12, the cost guardrail)", () => {
       stack: "${{ matrix.stack }}",
       command: expect.stringMatching(/^npm run --silent cost -- --stack "\$STACK_NAME"/),
       "max-chars": "40000",
-      // The preview role may call pricing:GetProducts (infra/bootstrap/permissions.ts).
+      // The preview role may call pricing:GetProducts (infra/bootstrap/preview-permissions.ts).
       "live-prices": "true",
       "policy-outcome": "${{ steps.preview.outcome == 'success' && 'passed' || 'failed, see the log' }}",
     });

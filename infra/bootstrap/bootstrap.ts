@@ -27,16 +27,12 @@ import {
   type GitHubSettingsArgs,
   type ManagedEnvironment,
 } from "./github-settings";
-import {
-  deployStatements,
-  livePriceStatements,
-  previewStatements,
-  type Scope,
-  stateStatements,
-} from "./permissions";
+import { deployStatements, type Scope } from "./permissions";
+import { livePriceStatements, previewStatements } from "./preview-permissions";
 import { requiredCheckNames } from "./required-checks";
 import type { BootstrapSettings } from "./settings";
 import { StateBackend, secretsKeyAlias } from "./state-backend";
+import { stateStatements } from "./state-permissions";
 
 /**
  * The one-time program an administrator runs before CI can: the GitHub Actions OIDC provider, three roles
