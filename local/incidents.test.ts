@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp as createStorefront } from "../services/storefront/src/app.js";
 import { createApp as createTraffic } from "../services/traffic/src/app.js";
 import { DEFAULT_MIX_TEXT, parseMix } from "../services/traffic/src/mix.js";
+import { pausedTrafficDeps } from "../services/traffic/src/paused.js";
 import { causeIncident, INCIDENTS } from "./incidents.js";
 
 const silent = () => ({
@@ -12,19 +13,14 @@ const silent = () => ({
 
 // The real storefront and traffic generator apps, in process on 127.0.0.1 sockets, as `npm start` reaches them.
 const storefront = createStorefront({ ...silent(), admin: { enabled: true } });
-const traffic = createTraffic({
-  ...silent(),
-  traffic: {
-    target: "http://127.0.0.1:9",
-    concurrency: 1,
+const traffic = createTraffic(
+  pausedTrafficDeps({
+    ...silent(),
     // Not the default, so undoing is seen to put back what ran before, not the default.
-    mix: { page: 0.5, product: 0.25, checkout: 0.25 },
-    seed: 1,
-    badCheckoutRate: 0,
-  },
-  pace: { rate: 0, shape: "steady", periodMs: 0 },
-  maxRate: 10,
-});
+    traffic: { mix: { page: 0.5, product: 0.25, checkout: 0.25 } },
+    maxRate: 10,
+  }),
+);
 const running: Record<string, RunningService> = {};
 const config = { PORT: 0, HOST: "127.0.0.1", SHUTDOWN_TIMEOUT: 1_000 };
 const urlOf = (component: string) => {

@@ -16,6 +16,7 @@ import { startTestbed, type Testbed } from "../services/cost-exporter/test/suppo
 import { createApp as createStorefront } from "../services/storefront/src/app.js";
 import { FORM_TOKEN_COOKIE } from "../services/storefront/src/shop-form.js";
 import { createApp as createTraffic } from "../services/traffic/src/app.js";
+import { pausedTrafficDeps } from "../services/traffic/src/paused.js";
 
 const PROTOTYPE_NAMES = ["__proto__", "constructor", "toString", "hasOwnProperty"];
 /** An unknown name of the same shape (letters and underscores): what each prototype name must be answered as. */
@@ -112,18 +113,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => prometheus.listen(0, "127.0.0.1", resolve));
   const prometheusUrl = `http://127.0.0.1:${(prometheus.address() as AddressInfo).port}`;
   testbed = await startTestbed({ now: Date.parse("2099-01-15T10:00:00Z") });
-  traffic = createTraffic({
-    logger: quiet,
-    traffic: {
-      target: "http://127.0.0.1:9",
-      concurrency: 1,
-      mix: { page: 1, product: 0, checkout: 0 },
-      seed: 1,
-      badCheckoutRate: 0,
-    },
-    pace: { rate: 0, shape: "steady", periodMs: 0 },
-    maxRate: 20,
-  });
+  traffic = createTraffic(pausedTrafficDeps({ logger: quiet }));
   servers = [
     {
       name: "storefront",

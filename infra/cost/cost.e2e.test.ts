@@ -32,6 +32,16 @@ const run = (script: string, args: string[]): Promise<Result> =>
     }),
   );
 
+/** A preview of a never-deployed stack: one node group of 2 × t3.large ($124.67 a month with its volumes). */
+function firstDeployPreview(): string {
+  const file = join(scratch, "first-deploy.json");
+  writeFileSync(
+    file,
+    JSON.stringify(preview([step("create", NODE_GROUP, "nodes", undefined, nodeGroup("t3.large", 2))])),
+  );
+  return file;
+}
+
 describe("npm run cost", () => {
   it("prints the dev stack's monthly estimate without the program's Telegram warnings", async () => {
     const { code, stdout, stderr } = await run("cost", ["--at", "2026-12-01"]);
@@ -119,11 +129,7 @@ describe("npm run cost", () => {
     expect(over.code).toBe(3);
     expect(over.stdout).toContain("the monthly increase of +$64.74 is above the stack's guardrail of $60.00");
     // A never-deployed stack is held to the base commit's budget: $124.67 is over its $100.
-    const file = join(scratch, "first-deploy-base.json");
-    writeFileSync(
-      file,
-      JSON.stringify(preview([step("create", NODE_GROUP, "nodes", undefined, nodeGroup("t3.large", 2))])),
-    );
+    const file = firstDeployPreview();
     const first = await run("cost", [
       "--preview",
       file,
@@ -202,11 +208,7 @@ describe("npm run cost", () => {
 
   it("judges the first preview of a never-deployed stack against the stack's budget, not its increase guardrail", async () => {
     // 2 × 730 h × $0.0832 = $121.47 and 2 × 20 GiB × $0.08 = $3.20: $124.67 from $0, +$124.67 over dev's $50.
-    const file = join(scratch, "first-deploy.json");
-    writeFileSync(
-      file,
-      JSON.stringify(preview([step("create", NODE_GROUP, "nodes", undefined, nodeGroup("t3.large", 2))])),
-    );
+    const file = firstDeployPreview();
     const { code, stdout } = await run("cost", [
       "--preview",
       file,

@@ -248,6 +248,24 @@ export function cadvisorText(cluster: SyntheticCluster, pods: readonly DemoPod[]
   const cpu: string[] = [];
   const memory: string[] = [];
   const rss: string[] = [];
+  // What a cgroup (the pod's, or one container's) has used since the pod started: 60% of its CPU request
+  // and 70% of its memory request.
+  const use = (
+    labels: Record<string, string>,
+    requested: { cpuCores: number; memoryBytes: number },
+    seconds: number,
+  ) => {
+    cpu.push(
+      series(
+        "container_cpu_usage_seconds_total",
+        { ...labels, cpu: "total" },
+        seconds * requested.cpuCores * 0.6,
+      ),
+    );
+    memory.push(
+      series("container_memory_working_set_bytes", labels, Math.round(requested.memoryBytes * 0.7)),
+    );
+  };
   for (const pod of pods) {
     const id = cluster.podIdentity.get(`${pod.namespace}/${pod.name}`);
     if (!id) continue;
@@ -261,14 +279,7 @@ export function cadvisorText(cluster: SyntheticCluster, pods: readonly DemoPod[]
       namespace: pod.namespace,
       pod: pod.name,
     };
-    cpu.push(
-      series(
-        "container_cpu_usage_seconds_total",
-        { ...podLabels, cpu: "total" },
-        seconds * pod.cpuCores * 0.6,
-      ),
-    );
-    memory.push(series("container_memory_working_set_bytes", podLabels, Math.round(pod.memoryBytes * 0.7)));
+    use(podLabels, pod, seconds);
     for (const container of containersOf(pod)) {
       const labels = {
         container: container.name,
@@ -278,16 +289,7 @@ export function cadvisorText(cluster: SyntheticCluster, pods: readonly DemoPod[]
         namespace: pod.namespace,
         pod: pod.name,
       };
-      cpu.push(
-        series(
-          "container_cpu_usage_seconds_total",
-          { ...labels, cpu: "total" },
-          seconds * container.cpuCores * 0.6,
-        ),
-      );
-      memory.push(
-        series("container_memory_working_set_bytes", labels, Math.round(container.memoryBytes * 0.7)),
-      );
+      use(labels, container, seconds);
       rss.push(series("container_memory_rss", labels, Math.round(container.memoryBytes * 0.5)));
     }
   }

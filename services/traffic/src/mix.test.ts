@@ -4,6 +4,7 @@ import { createApp } from "./app.js";
 import { parseCliArgs, UsageError } from "./cli-options.js";
 import { loadTrafficConfig } from "./config.js";
 import { formatMix, MAX_WEIGHT, parseMix } from "./mix.js";
+import { pausedTrafficDeps } from "./paused.js";
 
 /**
  * Mix texts every place that takes a mix refuses: weights that are not plain decimal digits, weights so
@@ -71,18 +72,9 @@ describe("a mix's weights: decimal digits, bounded so that their sum stays finit
   });
 
   it("PUT /control refuses each with a 400 naming mix, and the mix it shows stays one PUT takes", async () => {
-    const traffic = createApp({
-      logger: createLogger({ service: "traffic", level: "silent" }),
-      traffic: {
-        target: "http://127.0.0.1:9",
-        concurrency: 1,
-        mix: { page: 1, product: 0, checkout: 0 },
-        seed: 1,
-        badCheckoutRate: 0,
-      },
-      pace: { rate: 0, shape: "steady", periodMs: 0 },
-      maxRate: 20,
-    });
+    const traffic = createApp(
+      pausedTrafficDeps({ logger: createLogger({ service: "traffic", level: "silent" }) }),
+    );
     const put = (body: unknown) =>
       traffic.app.request("/control", {
         method: "PUT",

@@ -8,6 +8,7 @@ import { parseCliArgs, UsageError } from "./cli-options.js";
 import { loadTrafficConfig } from "./config.js";
 import { startTraffic } from "./engine.js";
 import type { Mix } from "./mix.js";
+import { pausedTrafficDeps } from "./paused.js";
 import { createPace, NIGHT_MULTIPLIER, shapeMultiplier } from "./shape.js";
 
 const HOUR = 3_600_000;
@@ -159,18 +160,12 @@ describe("the control endpoint", () => {
   let traffic: ReturnType<typeof createApp>;
   beforeAll(async () => {
     target = await countingTarget();
-    traffic = createApp({
-      logger: createLogger({ service: "traffic", level: "silent" }),
-      traffic: {
-        target: target.url,
-        concurrency: 2,
-        mix: { page: 1, product: 0, checkout: 0 },
-        seed: 3,
-        badCheckoutRate: 0,
-      },
-      pace: { rate: 0, shape: "steady", periodMs: 0 },
-      maxRate: 20,
-    });
+    traffic = createApp(
+      pausedTrafficDeps({
+        logger: createLogger({ service: "traffic", level: "silent" }),
+        traffic: { target: target.url, concurrency: 2, seed: 3 },
+      }),
+    );
   });
   afterAll(async () => {
     await traffic.stop();
