@@ -254,6 +254,43 @@ describe("networking", () => {
   });
 });
 
+describe("containers on Fargate (us-east-1)", () => {
+  // Fargate Linux x86: $0.04048 per vCPU-hour, $0.004445 per GB-hour (the price facts' source
+  // fargate-factualminds-2026-06; Infracost's ecs_service golden: "Per vCPU per hour 2 CPU $59.10",
+  // "Per GB per hour 4 GB $12.98")
+  it("an ECS service of 2 tasks of 1 vCPU and 2 GB is $59.10 + $12.98 = $72.08", () => {
+    const e = estimateOf([
+      step("create", "aws:ecs/taskDefinition:TaskDefinition", "task", undefined, {
+        family: "web",
+        cpu: "1024",
+        memory: "2048",
+        requiresCompatibilities: ["FARGATE"],
+      }),
+      step("create", "aws:ecs/service:Service", "web", undefined, {
+        launchType: "FARGATE",
+        taskDefinition: "web:1",
+        desiredCount: 2,
+      }),
+    ]);
+    const row = e.rows.find((r) => r.name === "web");
+    expect(row?.after?.components.map((c) => c.arithmetic.plain)).toEqual([
+      "2 × vCPU × 730 h × $0.04048/h = $59.10",
+      "4 × GB × 730 h × $0.004445/h = $12.98",
+    ]);
+    expect(row?.afterMonthly.toFixed(2)).toBe("72.08");
+  });
+
+  it("an EKS Fargate profile is usage: 730 vCPU-hours are $29.55 and 730 GB-hours $3.24", () => {
+    const type = "aws:eks/fargateProfile:FargateProfile";
+    const r = one(type, {}, { usage: { byType: { [type]: { vcpuHours: 730, gbHours: 730 } } } });
+    expect(r.usage).toEqual([
+      { item: "Fargate vCPU of its pods", unitPrice: "0.04048", estimate: "29.55" },
+      { item: "Fargate memory of its pods", unitPrice: "0.004445", estimate: "3.24" },
+    ]);
+    expect(one(type, { region: "eu-west-1" }).atLeast).toBe(true);
+  });
+});
+
 describe("usage quantities in the configuration", () => {
   it("refuses an unknown quantity or type, naming it", () => {
     expect(() =>
