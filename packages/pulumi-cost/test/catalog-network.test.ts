@@ -80,6 +80,8 @@ describe("security, monitoring and DNS (by the month)", () => {
     // route53_health_check golden: "Health check 1 months $0.50"; cloudwatch_metric_alarm golden: "Standard
     // resolution 2 alarm metrics $0.20"; cloudwatch_dashboard golden: "Dashboard 1 months $3.00"
     expect(one("aws:route53/healthCheck:HealthCheck", { type: "HTTPS" }).monthly).toBe("0.50");
+    // Route 53 is global (usage type without a region prefix): the one figure holds in every region
+    expect(one("aws:route53/healthCheck:HealthCheck", { region: "ap-south-1" }).monthly).toBe("0.50");
     expect(
       one("aws:cloudwatch/metricAlarm:MetricAlarm", { metricQueries: [{ id: "a" }, { id: "b" }] }).monthly,
     ).toBe("0.20");
