@@ -292,6 +292,7 @@ export const SERVICE_PRICE_KEYS = {
     "GB-month",
     "EBS snapshot storage (standard tier), per GB-month",
   ),
+  cloudHsmHour: one("cloudhsm.hsm-hour", "h", "CloudHSM (v2) HSM, per HSM-hour"),
   apiGatewayCacheHour: {
     facts: "apigateway.cache-hour",
     unit: "h",

@@ -76,6 +76,13 @@ describe("security, monitoring and DNS (by the month)", () => {
     expect(r.usage).toEqual([{ item: "requests", unitPrice: "0.0000006", estimate: "0.60" }]);
   });
 
+  it("a CloudHSM HSM is $1,168.00 a month", () => {
+    // cloudhsm_v2_hsm golden: "HSM usage 730 hours $1,168.00" (CloudHSMv2Usage $1.60)
+    expect(one("aws:cloudhsmv2/hsm:Hsm", { clusterId: "c" }).lines).toEqual([
+      "HSM: HSM × 730 h × $1.60/h = $1,168.00",
+    ]);
+  });
+
   it("a Route 53 health check is $0.50, a CloudWatch alarm of two metrics $0.20, a dashboard $3.00", () => {
     // route53_health_check golden: "Health check 1 months $0.50"; cloudwatch_metric_alarm golden: "Standard
     // resolution 2 alarm metrics $0.20"; cloudwatch_dashboard golden: "Dashboard 1 months $3.00"

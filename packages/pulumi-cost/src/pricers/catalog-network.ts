@@ -3,9 +3,9 @@ import { hourly, monthly, usage } from "./charges.js";
 import type { Declared } from "./declared.js";
 
 /**
- * The catalogue's connectivity and edge types (catalog.ts reads them): each billed by the hour per attachment,
- * association, IP address, endpoint or protocol, with its traffic as usage. A list input not known until apply
- * leaves that part not priced.
+ * The catalogue's connectivity, edge and security types (catalog.ts reads them): each billed by the hour per
+ * attachment, association, IP address, endpoint, protocol or HSM, or by the month, with its traffic as usage.
+ * A list input not known until apply leaves that part not priced.
  */
 export const NETWORK_CATALOG: readonly (readonly [string, Declared])[] = [
   [
@@ -49,6 +49,7 @@ export const NETWORK_CATALOG: readonly (readonly [string, Declared])[] = [
     // CreateServer: SFTP when Protocols is left out.
     (i) => [hourly("protocols enabled", "protocol", "transferProtocolHour", i.length("protocols") ?? 1)],
   ],
+  ["aws:cloudhsmv2/hsm:Hsm", () => [hourly("HSM", "HSM", "cloudHsmHour")]],
   [
     "aws:waf/webAcl:WebAcl",
     (i) => [
