@@ -215,4 +215,88 @@ export const SERVICE_PRICE_KEYS = {
     "request",
     "API Gateway HTTP API request (first tier)",
   ),
+  transitGatewayPeeringHour: one(
+    "vpc.transit-gateway-peering-hour",
+    "h",
+    "Transit Gateway peering attachment, per attachment-hour",
+  ),
+  clientVpnAssociationHour: one(
+    "vpc.client-vpn-association-hour",
+    "h",
+    "Client VPN endpoint association with a subnet, per association-hour",
+  ),
+  clientVpnConnectionHour: one(
+    "vpc.client-vpn-connection-hour",
+    "h",
+    "Client VPN connection, per connection-hour",
+  ),
+  resolverEndpointEniHour: one(
+    "route53.resolver-endpoint-eni-hour",
+    "h",
+    "Route 53 Resolver endpoint, per IP address (network interface)-hour",
+  ),
+  resolverQuery: one(
+    "route53.resolver-queries",
+    "query",
+    "Route 53 Resolver endpoint DNS query (first billion)",
+  ),
+  networkFirewallEndpointHour: one(
+    "networkfirewall.endpoint-hour",
+    "h",
+    "Network Firewall endpoint, per endpoint (AZ)-hour",
+  ),
+  networkFirewallPerGb: one("networkfirewall.traffic-gb", "GB", "Network Firewall traffic processed, per GB"),
+  transferProtocolHour: one(
+    "transfer.protocol-hour",
+    "h",
+    "Transfer Family server, per protocol enabled, per hour",
+  ),
+  wafClassicWebAclMonth: one(
+    "waf-classic.web-acl-month",
+    "web ACL-month",
+    "AWS WAF Classic web ACL, per month",
+  ),
+  wafClassicRuleMonth: one("waf-classic.rule-month", "rule-month", "AWS WAF Classic rule, per month"),
+  wafClassicRequest: one("waf-classic.requests", "request", "AWS WAF Classic request inspected"),
+  neptuneInstanceHour: byType(
+    "neptune.instance-hour",
+    "h",
+    "Neptune instance (standard storage configuration), per instance-hour",
+    "DB instance class",
+  ),
+  neptuneStorageGbMonth: one("neptune.storage", "GB-month", "Neptune storage (standard), per GB-month"),
+  neptuneIoRequest: one("neptune.io-requests", "I/O request", "Neptune I/O request (standard)"),
+  eventBridgeCustomEvent: one(
+    "eventbridge.custom-events",
+    "event",
+    "EventBridge custom event published (per 64 KB chunk)",
+  ),
+  sfnStateTransition: one(
+    "stepfunctions.state-transitions",
+    "state transition",
+    "Step Functions standard workflow state transition",
+  ),
+  sfnExpressRequest: one(
+    "stepfunctions.express-requests",
+    "request",
+    "Step Functions express workflow request",
+  ),
+  sfnExpressGbSecond: one(
+    "stepfunctions.express-gb-second",
+    "GB-second",
+    "Step Functions express workflow duration, per GB-second (first tier)",
+  ),
+  ecrStorageGbMonth: one("ecr.storage", "GB-month", "ECR repository storage, per GB-month"),
+  ebsSnapshotGbMonth: one(
+    "ebs.snapshot-storage",
+    "GB-month",
+    "EBS snapshot storage (standard tier), per GB-month",
+  ),
+  cloudHsmHour: one("cloudhsm.hsm-hour", "h", "CloudHSM (v2) HSM, per HSM-hour"),
+  apiGatewayCacheHour: {
+    facts: "apigateway.cache-hour",
+    unit: "h",
+    description: "API Gateway stage cache, per cache-hour, by cache size (GB)",
+    per: { attribute: "cacheMemorySizeGb", what: "cache size (GB)" },
+  },
 } as const;

@@ -2,29 +2,13 @@ import { describe, expect, it } from "vitest";
 import type { CostConfigInput } from "../src/config.js";
 import { costConfig } from "../src/config.js";
 import { estimateOf, step } from "./fixtures.js";
+import { one } from "./one-resource.js";
 
 /**
  * The resource types priced from the catalogue, each worked out by hand from the price facts' figure and the
  * source it cites (packages/price-facts/data/price-facts.json; the Price List attribute or page named beside
  * each). 730 hours a month. A figure the facts lack in a region is not priced there, never borrowed.
  */
-function one(type: string, inputs: Record<string, unknown>, config: CostConfigInput = {}, name = "r") {
-  const e = estimateOf([step("create", type, name, undefined, inputs)], config);
-  const row = e.rows.find((r) => r.name === name);
-  return {
-    monthly: row?.afterMonthly.toFixed(2),
-    lines: row?.after?.components.map((c) => `${c.name.plain}: ${c.arithmetic.plain}`) ?? [],
-    usage: e.usage.lines.map((l) => ({
-      item: l.charge.item.plain,
-      unitPrice: l.charge.unitPrice.toFixed(),
-      estimate: l.charge.estimate?.monthly.toFixed(2),
-    })),
-    notPriced: e.notPriced.map((t) => t.plain),
-    atLeast: e.atLeast,
-    counts: e.counts,
-  };
-}
-
 describe("Route 53, KMS, WAF, ACM Private CA, Secrets Manager (by the month)", () => {
   // Route 53 HostedZone $0.50 per zone-month (the May 2025 bill, region "Any": Route 53 is global).
   it.each(["us-east-1", "eu-west-2", "ap-south-1"])("a hosted zone is $0.50 a month in %s", (region) => {
@@ -240,33 +224,70 @@ describe("serverless, messaging and APIs (usage)", () => {
 });
 
 describe("networking", () => {
-  it("an interface endpoint in two AZs: its hours have no us-east-1 price, its data is usage; a gateway endpoint is free", () => {
-    // VpcEndpoint-Bytes $0.01 per GB (us-east-1, Infracost's rate); VpcEndpoint-Hours: no source in the facts
+  it("an interface endpoint in two AZs is 2 × 730 endpoint-hours, its data usage; a gateway endpoint is free", () => {
+    // vpc_endpoint golden: "Endpoint (Interface) 1,460 hours $14.60" (VpcEndpoint-Hours $0.01) and
+    // "Data processed (first 1PB) $0.01 per GB" (VpcEndpoint-Bytes), us-east-1
     const r = one(
       "aws:ec2/vpcEndpoint:VpcEndpoint",
       { vpcEndpointType: "Interface", subnetIds: ["subnet-a", "subnet-b"] },
       { usage: { byType: { "aws:ec2/vpcEndpoint:VpcEndpoint": { dataProcessedGb: 100 } } } },
     );
-    expect(r.notPriced).toEqual([
-      "r (aws:ec2/vpcEndpoint:VpcEndpoint): no interfaceEndpointHour price for us-east-1 in the price table (never priced at another region's)",
-    ]);
+    expect(r.monthly).toBe("14.60");
     expect(r.usage).toEqual([{ item: "data processed", unitPrice: "0.01", estimate: "1.00" }]);
     expect(one("aws:ec2/vpcEndpoint:VpcEndpoint", { vpcEndpointType: "Gateway" }).counts).toMatchObject({
       free: 1,
     });
   });
 
-  it("a Gateway Load Balancer, a VPN connection and a Transit Gateway attachment are not priced (no figure yet)", () => {
-    for (const [type, inputs] of [
-      ["aws:lb/loadBalancer:LoadBalancer", { loadBalancerType: "gateway" }],
-      ["aws:ec2/vpnConnection:VpnConnection", {}],
-      ["aws:ec2transitgateway/vpcAttachment:VpcAttachment", {}],
-    ] as const) {
-      const r = one(type, inputs);
-      expect(r.monthly, type).toBe("0.00");
-      expect(r.atLeast, type).toBe(true);
-      expect(r.notPriced.length, type).toBeGreaterThan(0);
-    }
+  it("a VPN connection and a Transit Gateway attachment are $36.50 each in us-east-1; a Gateway Load Balancer is not priced", () => {
+    // vpn_connection golden: "VPN connection 730 hours $36.50" (VPN-Usage-Hours $0.05);
+    // ec2_transit_gateway_vpc_attachment golden: "Transit gateway attachment 730 hours $36.50" ($0.05)
+    expect(one("aws:ec2/vpnConnection:VpnConnection", {}).monthly).toBe("36.50");
+    expect(one("aws:ec2transitgateway/vpcAttachment:VpcAttachment", {}).monthly).toBe("36.50");
+    // no source in the facts states a GWLB price
+    const gwlb = one("aws:lb/loadBalancer:LoadBalancer", { loadBalancerType: "gateway" });
+    expect(gwlb.monthly).toBe("0.00");
+    expect(gwlb.atLeast).toBe(true);
+    expect(one("aws:ec2/vpnConnection:VpnConnection", { region: "eu-west-1" }).notPriced).toEqual([
+      "r (aws:ec2/vpnConnection:VpnConnection): no vpnConnectionHour price for eu-west-1 in the price table (never priced at another region's)",
+    ]);
+  });
+});
+
+describe("containers on Fargate (us-east-1)", () => {
+  // Fargate Linux x86: $0.04048 per vCPU-hour, $0.004445 per GB-hour (the price facts' source
+  // fargate-factualminds-2026-06; Infracost's ecs_service golden: "Per vCPU per hour 2 CPU $59.10",
+  // "Per GB per hour 4 GB $12.98")
+  it("an ECS service of 2 tasks of 1 vCPU and 2 GB is $59.10 + $12.98 = $72.08", () => {
+    const e = estimateOf([
+      step("create", "aws:ecs/taskDefinition:TaskDefinition", "task", undefined, {
+        family: "web",
+        cpu: "1024",
+        memory: "2048",
+        requiresCompatibilities: ["FARGATE"],
+      }),
+      step("create", "aws:ecs/service:Service", "web", undefined, {
+        launchType: "FARGATE",
+        taskDefinition: "web:1",
+        desiredCount: 2,
+      }),
+    ]);
+    const row = e.rows.find((r) => r.name === "web");
+    expect(row?.after?.components.map((c) => c.arithmetic.plain)).toEqual([
+      "2 × vCPU × 730 h × $0.04048/h = $59.10",
+      "4 × GB × 730 h × $0.004445/h = $12.98",
+    ]);
+    expect(row?.afterMonthly.toFixed(2)).toBe("72.08");
+  });
+
+  it("an EKS Fargate profile is usage: 730 vCPU-hours are $29.55 and 730 GB-hours $3.24", () => {
+    const type = "aws:eks/fargateProfile:FargateProfile";
+    const r = one(type, {}, { usage: { byType: { [type]: { vcpuHours: 730, gbHours: 730 } } } });
+    expect(r.usage).toEqual([
+      { item: "Fargate vCPU of its pods", unitPrice: "0.04048", estimate: "29.55" },
+      { item: "Fargate memory of its pods", unitPrice: "0.004445", estimate: "3.24" },
+    ]);
+    expect(one(type, { region: "eu-west-1" }).atLeast).toBe(true);
   });
 });
 

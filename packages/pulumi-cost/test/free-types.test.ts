@@ -71,7 +71,7 @@ describe("the free list", () => {
       ["aws:dynamodb/table:Table", {}],
       ["aws:ec2/vpcEndpoint:VpcEndpoint", { vpcEndpointType: "Interface" }],
       ["kubernetes:networking.k8s.io/v1:Ingress", {}],
-      ["aws:neptune/cluster:Cluster", {}],
+      ["aws:memorydb/cluster:Cluster", {}],
     ];
     for (const [type] of billed) expect(known.has(type), type).toBe(true);
     const e = estimateOf(billed.map(([type, inputs], i) => step("create", type, `r${i}`, undefined, inputs)));
@@ -87,7 +87,7 @@ describe("the free list", () => {
         "r0 (aws:rds/instance:Instance): RDS engine (not known until apply) has no price key in pulumi-cost",
         "r4 (aws:dynamodb/table:Table): write capacity: writeCapacity is not known until apply",
         "r5 (aws:ec2/vpcEndpoint:VpcEndpoint): interface endpoint: subnetIds (one endpoint per AZ) are not known until apply",
-        "r7 (aws:neptune/cluster:Cluster): resource type aws:neptune/cluster:Cluster is not priced: pulumi-cost has no price for it",
+        "r7 (aws:memorydb/cluster:Cluster): resource type aws:memorydb/cluster:Cluster is not priced: pulumi-cost has no price for it",
       ]),
     );
   });
@@ -97,7 +97,7 @@ describe("the free list", () => {
       step("create", "aws:iam/role:Role", "role", undefined, {}),
       step("create", "aws:ec2/natGateway:NatGateway", "nat", undefined, {}),
       step("create", "aws:s3/bucketV2:BucketV2", "bucket", undefined, {}),
-      step("create", "aws:neptune/cluster:Cluster", "graph", undefined, {}),
+      step("create", "aws:memorydb/cluster:Cluster", "graph", undefined, {}),
       {
         op: "create",
         urn: "urn:pulumi:dev::p::acme:index:Platform::platform",

@@ -1,7 +1,7 @@
 import type { PerPriceKey, ScalarPriceKey } from "@platform/prices";
 import { type Text, t } from "../text.js";
 import { hourly, isText, monthly, named, storage, typed, usage } from "./charges.js";
-import type { Charge, Declared } from "./declared.js";
+import type { Charge, Declared, Inputs } from "./declared.js";
 
 /** The declared types whose charges depend on several inputs (engine, deployment, node counts). */
 export const RDS_ENGINES: Readonly<Record<string, readonly [PerPriceKey, PerPriceKey]>> = {
@@ -92,14 +92,20 @@ export const replicationGroup: Declared = (i) => {
   return [typed(key, type, "node", nodes)];
 };
 
+/** The Price List names OpenSearch instance types `….search`; an Elasticsearch domain names them `….elasticsearch`. */
+const searchType = (i: Inputs, path: string): string | Text => {
+  const type = named(i, path);
+  return isText(type) ? type : type.replace(/\.elasticsearch$/, ".search");
+};
+
 /** OpenSearch (and Elasticsearch) domains: data nodes, dedicated masters, gp3 EBS storage per data node. */
 export const searchDomain: Declared = (i) => {
-  const type = named(i, "clusterConfig.instanceType");
+  const type = searchType(i, "clusterConfig.instanceType");
   if (isText(type)) return type;
   const nodes = i.count("clusterConfig.instanceCount", 1);
   const charges = [typed("opensearchInstanceHour", type, "data node", nodes)];
   if (i.bool("clusterConfig.dedicatedMasterEnabled")) {
-    const master = named(i, "clusterConfig.dedicatedMasterType");
+    const master = searchType(i, "clusterConfig.dedicatedMasterType");
     if (isText(master)) return master;
     charges.push(
       typed(
@@ -228,3 +234,34 @@ export const webAcl: Declared = (i) => [
   monthly("rules", "rule", "wafRuleMonth", i.length("rules") ?? t`rules are not known until apply`),
   usage("requests", "wafRequest", "requests", "request"),
 ];
+
+/** Neptune's I/O-Optimized storage (`storageType: iopt1`) bills other instance and storage rates. */
+const IO_OPTIMIZED = t`Neptune I/O-Optimized (storageType iopt1) has no price key in pulumi-cost`;
+
+export const neptuneInstance: Declared = (i, _resource, context) => {
+  const id = i.string("clusterIdentifier");
+  const cluster = context.resources
+    .ofType("aws:neptune/cluster:Cluster")
+    .find((c) => id !== undefined && (c.inputs as { clusterIdentifier?: unknown }).clusterIdentifier === id);
+  if ((cluster?.inputs as { storageType?: unknown } | undefined)?.storageType === "iopt1")
+    return IO_OPTIMIZED;
+  const type = named(i, "instanceClass");
+  return isText(type) ? type : [typed("neptuneInstanceHour", type, "instance")];
+};
+
+export const neptuneCluster: Declared = (i) =>
+  i.string("storageType") === "iopt1"
+    ? IO_OPTIMIZED
+    : [
+        usage("storage", "neptuneStorageGbMonth", "storageGb", "GB-month"),
+        usage("I/O requests", "neptuneIoRequest", "ioRequests", "I/O request"),
+      ];
+
+/** Standard workflows bill state transitions; express workflows requests and GB-seconds (CreateStateMachine: STANDARD by default). */
+export const stateMachine: Declared = (i) =>
+  (i.string("type") ?? "STANDARD") === "EXPRESS"
+    ? [
+        usage("requests (express)", "sfnExpressRequest", "requests", "request"),
+        usage("duration (express)", "sfnExpressGbSecond", "gbSeconds", "GB-second"),
+      ]
+    : [usage("state transitions", "sfnStateTransition", "stateTransitions", "state transition")];

@@ -1,4 +1,5 @@
 import { t } from "../text.js";
+import { NETWORK_CATALOG } from "./catalog-network.js";
 import {
   AURORA_ENGINES,
   cacheCluster,
@@ -7,11 +8,14 @@ import {
   ecsService,
   lambdaFunction,
   mskCluster,
+  neptuneCluster,
+  neptuneInstance,
   own,
   provisionedConcurrency,
   rdsInstance,
   replicationGroup,
   searchDomain,
+  stateMachine,
   webAcl,
 } from "./catalog-services.js";
 import { hourly, isText, monthly, named, typed, usage } from "./charges.js";
@@ -96,6 +100,8 @@ export const CATALOG: ReadonlyMap<string, Declared> = new Map<string, Declared>(
     },
   ],
   ["aws:dynamodb/table:Table", dynamodbTable],
+  ["aws:neptune/clusterInstance:ClusterInstance", neptuneInstance],
+  ["aws:neptune/cluster:Cluster", neptuneCluster],
   // analytics and messaging
   ["aws:opensearch/domain:Domain", searchDomain],
   ["aws:elasticsearch/domain:Domain", searchDomain],
@@ -130,6 +136,11 @@ export const CATALOG: ReadonlyMap<string, Declared> = new Map<string, Declared>(
         : [usage("requests", "sqsRequest", "requests", "request")],
   ],
   ["aws:sns/topic:Topic", () => [usage("publish requests", "snsRequest", "requests", "request")]],
+  [
+    "aws:cloudwatch/eventBus:EventBus",
+    () => [usage("custom events published", "eventBridgeCustomEvent", "customEvents", "event")],
+  ],
+  ["aws:sfn/stateMachine:StateMachine", stateMachine],
   // serverless and APIs
   ["aws:lambda/function:Function", lambdaFunction],
   ["aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig", provisionedConcurrency],
@@ -143,6 +154,14 @@ export const CATALOG: ReadonlyMap<string, Declared> = new Map<string, Declared>(
       i.string("protocolType") === "HTTP"
         ? [usage("HTTP API requests", "apiGatewayHttpRequest", "requests", "request")]
         : t`WebSocket APIs have no price key in pulumi-cost`,
+  ],
+  [
+    "aws:apigateway/stage:Stage",
+    (i) =>
+      i.bool("cacheClusterEnabled")
+        ? // CreateStage: a 0.5 GB cache when cacheClusterSize is left out
+          [typed("apiGatewayCacheHour", i.string("cacheClusterSize") ?? "0.5", "GB cache")]
+        : undefined, // a stage without a cache bills only its API's requests
   ],
   // DNS, security, management
   ["aws:route53/zone:Zone", () => [monthly("hosted zone", "zone", "route53HostedZoneMonth")]],
@@ -175,11 +194,17 @@ export const CATALOG: ReadonlyMap<string, Declared> = new Map<string, Declared>(
         ? t`short-lived certificate mode has no price key in pulumi-cost`
         : [monthly("private CA (general-purpose)", "CA", "acmPcaMonth")],
   ],
-  // storage
+  // storage and registries
+  ["aws:ecr/repository:Repository", () => [usage("storage", "ecrStorageGbMonth", "storageGb", "GB-month")]],
+  [
+    "aws:ebs/snapshot:Snapshot",
+    () => [usage("snapshot storage (the blocks it holds)", "ebsSnapshotGbMonth", "storageGb", "GB-month")],
+  ],
   [
     "aws:efs/fileSystem:FileSystem",
     () => [usage("Standard storage", "efsStandardGbMonth", "storageGb", "GB-month")],
   ],
+  ...NETWORK_CATALOG,
 ]);
 
 export const CATALOG_PRICERS: ReadonlyMap<string, Pricer> = new Map(
