@@ -49,6 +49,15 @@ describe("the shipped price facts", () => {
     expect(find("kms.key-month", "eu-west-1")).toBe("eu-west-1-KMS-Keys");
   });
 
+  it("name each Price List product once (a live query of one component must not answer for another)", () => {
+    const owner = new Map<string, string>();
+    for (const c of facts.components) {
+      const identity = JSON.stringify([c.servicecode, c.productFamily, c.usagetype, c.attributes, c.unit]);
+      expect(owner.get(identity), `${c.id} is identified as ${owner.get(identity)} is`).toBeUndefined();
+      owner.set(identity, c.id);
+    }
+  });
+
   const examples = JSON.parse(readFileSync(new URL("../data/worked-examples.json", import.meta.url), "utf8"));
   interface Term {
     component: string;
