@@ -210,7 +210,21 @@ const mib = (bytes: number | Money) =>
   (typeof bytes === "number" ? exact(bytes) : bytes).dividedBy(MIB).toFixed();
 const plain = (texts: readonly Text[]) => texts.map((text) => text.plain);
 
+/**
+ * A line, a price or a share is often the same object on both sides of an unchanged resource (or many alike
+ * workloads): its JSON is made once and written wherever it appears.
+ */
+const componentJsons = new WeakMap<CostComponent, ReturnType<typeof writeComponent>>();
 function componentJson(c: CostComponent) {
+  let json = componentJsons.get(c);
+  if (!json) {
+    json = writeComponent(c);
+    componentJsons.set(c, json);
+  }
+  return json;
+}
+
+function writeComponent(c: CostComponent) {
   return {
     name: c.name.plain,
     quantity: c.quantity.toFixed(),
@@ -232,8 +246,17 @@ function usageJson(u: UsageCharge) {
   };
 }
 
+const pricedJsons = new WeakMap<ResourcePrice, { monthly: Money; json: ReturnType<typeof writePriced> }>();
 function pricedJson(p: ResourcePrice | undefined, monthly: Money) {
   if (!p) return null;
+  const known = pricedJsons.get(p);
+  if (known && known.monthly === monthly) return known.json;
+  const json = writePriced(p, monthly);
+  pricedJsons.set(p, { monthly, json });
+  return json;
+}
+
+function writePriced(p: ResourcePrice, monthly: Money) {
   return {
     monthly: centsString(monthly),
     components: p.components.map(componentJson),
