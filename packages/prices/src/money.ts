@@ -47,9 +47,21 @@ export function toCents(value: Money): Money {
   return rounded.isZero() ? ZERO : rounded;
 }
 
+/**
+ * An amount of at most two decimals as `toFixed(2)` writes it, without the new Decimal `toFixed` rounds into
+ * (a report writes thousands of these).
+ */
+function twoDecimals(cents: Money): string {
+  if (cents.e >= 21) return cents.toFixed(2); // toString would write an exponent
+  const plain = cents.toString();
+  const point = plain.indexOf(".");
+  if (point === -1) return `${plain}.00`;
+  return plain.length - point === 2 ? `${plain}0` : plain;
+}
+
 /** The cents-exact decimal string of an amount: "129.47", "-3.00", "0.00". */
 export function centsString(value: Money): string {
-  return toCents(value).toFixed(2);
+  return twoDecimals(toCents(value));
 }
 
 function groupThousands(digits: string): string {
@@ -66,8 +78,8 @@ function groupThousands(digits: string): string {
 
 /** "$1,234.50", "-$2.00". */
 export function formatUsd(value: Money): string {
-  const cents = toCents(value);
-  return `${cents.isNegative() ? "-" : ""}$${groupThousands(cents.abs().toFixed(2))}`;
+  const digits = twoDecimals(toCents(value));
+  return digits.startsWith("-") ? `-$${groupThousands(digits.slice(1))}` : `$${groupThousands(digits)}`;
 }
 
 /** "+$1.00", "-$1.00", "$0.00": a change. */
