@@ -1,6 +1,7 @@
 import { centsString, DECIMAL_TEXT, exact, type Money } from "@platform/prices";
 import { z } from "zod";
 import type { NodeGroupAllocation, WorkloadShare } from "./allocation.js";
+import { mibText } from "./binary-units.js";
 import type { CostComponent } from "./components.js";
 import type { Budget } from "./config.js";
 import { type CostEstimate, type CostRow, classify } from "./estimate.js";
@@ -205,9 +206,7 @@ export const costReportSchema = z
 
 export type CostReport = z.infer<typeof costReportSchema>;
 
-const MIB = 2 ** 20;
-const mib = (bytes: number | Money) =>
-  (typeof bytes === "number" ? exact(bytes) : bytes).dividedBy(MIB).toFixed();
+const mib = mibText;
 const plain = (texts: readonly Text[]) => texts.map((text) => text.plain);
 
 /**
