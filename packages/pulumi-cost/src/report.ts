@@ -1,4 +1,4 @@
-import { centsString, DECIMAL_TEXT, exact, type Money } from "@platform/prices";
+import { centsString, DECIMAL_TEXT, type Money } from "@platform/prices";
 import { z } from "zod";
 import type { NodeGroupAllocation, WorkloadShare } from "./allocation.js";
 import { mibText } from "./binary-units.js";
@@ -206,7 +206,6 @@ export const costReportSchema = z
 
 export type CostReport = z.infer<typeof costReportSchema>;
 
-const mib = mibText;
 const plain = (texts: readonly Text[]) => texts.map((text) => text.plain);
 
 /**
@@ -272,7 +271,7 @@ function shareJson(s: WorkloadShare | undefined) {
     nodeGroup: s.nodeGroup,
     pods: s.pods,
     cpuMillicoresPerPod: s.workload.pod.cpuMillicores,
-    memoryMiBPerPod: mib(s.workload.pod.memoryBytes),
+    memoryMiBPerPod: mibText(s.workload.pod.memoryBytes),
     monthly: centsString(s.monthly),
     components: s.components.map(componentJson),
   };
@@ -293,7 +292,7 @@ function capacityJson(side: "before" | "after", a: NodeGroupAllocation) {
     allocatablePerNode: fit.allocatable ? { ...fit.allocatable.allocatable } : null,
     requested: {
       cpuMillicores: fit.requested.cpuMillicores.toNumber(),
-      memoryMiB: mib(fit.requested.memoryBytes),
+      memoryMiB: mibText(fit.requested.memoryBytes),
     },
     rates: a.split
       ? { perVcpuHour: a.split.perVcpuHour.toFixed(), perGiBHour: a.split.perGiBHour.toFixed() }
