@@ -179,14 +179,14 @@ function requestedTotal(
 ): Money {
   let small = 0;
   let big: bigint | undefined;
-  const add = (count: number, each: number) => {
+  for (let i = 0; i <= scheduled.length; i++) {
+    const w = scheduled[i];
+    const [count, each] = w ? [w.replicas, pick(w)] : [nodes, perNode];
     const product = count * each;
     if (big === undefined && Number.isSafeInteger(product) && Number.isSafeInteger(small + product))
       small += product;
     else big = (big ?? BigInt(small)) + BigInt(count) * BigInt(each);
-  };
-  for (const w of scheduled) add(w.replicas, pick(w));
-  add(nodes, perNode);
+  }
   return big === undefined ? exact(small) : exact(big.toString());
 }
 
