@@ -26,6 +26,8 @@ function splitOf(key: string, hourly: Money, vcpu: number, memoryGiB: number): N
   return split;
 }
 
+const nodeMonths = new Map<string, Money>();
+
 /**
  * Pods of the same requests at the same rates cost the same: an unchanged workload, or many alike, make their
  * lines once (exact decimals, so a division and a few products each).
@@ -112,8 +114,13 @@ export function allocateNodeGroup(
     const { components, monthly } = linesOf(key, workload, pods, split, context.hoursPerMonth);
     return { workload, nodeGroup: fit.nodeGroup.name, pods, components, monthly };
   });
-  // As the nodes' own line would round it: nodes × hours × hourly, to the cent.
-  const nodesMonthly = toCents(exact(fit.nodes).times(context.hoursPerMonth).times(hourly));
+  // As the nodes' own line would round it: nodes × hours × hourly, to the cent (the same for many groups).
+  const nodesKey = `${rates}|${fit.nodes}`;
+  let nodesMonthly = nodeMonths.get(nodesKey);
+  if (!nodesMonthly) {
+    nodesMonthly = toCents(exact(fit.nodes).times(context.hoursPerMonth).times(hourly));
+    if (nodeMonths.size < 10_000) nodeMonths.set(nodesKey, nodesMonthly);
+  }
   const allocated = sum(shares.map((s) => s.monthly));
   return {
     fit,
