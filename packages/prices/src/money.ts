@@ -12,6 +12,18 @@ export type Money = Decimal;
 export const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
 export const UNSIGNED_DECIMAL_TEXT = /^\d+(\.\d+)?$/;
 
+/** Counts (nodes, GiB, replicas) are mostly small whole numbers: one immutable Decimal each, made once. */
+const SMALL_WHOLES = 4096;
+const smallWholes: (Money | undefined)[] = [];
+function smallWhole(value: number): Money {
+  let made = smallWholes[value];
+  if (!made) {
+    made = new Money(value);
+    smallWholes[value] = made;
+  }
+  return made;
+}
+
 /**
  * An exact amount from a decimal string, a whole number or another amount. A fractional JavaScript number is
  * refused: it is already a binary approximation (0.1 + 0.2), which is what this module exists to avoid.
@@ -23,7 +35,8 @@ export function exact(value: string | number | Decimal): Money {
         `exact(${value}): pass fractional amounts as decimal strings, not as JavaScript numbers`,
       );
     }
-    return new Money(value);
+    // (-0 stays a Decimal of its own: it prints its sign)
+    return (value > 0 || Object.is(value, 0)) && value < SMALL_WHOLES ? smallWhole(value) : new Money(value);
   }
   if (typeof value === "string" && !DECIMAL_TEXT.test(value.trim())) {
     throw new Error(`exact(${JSON.stringify(value)}): not a decimal number`);
@@ -47,9 +60,21 @@ export function toCents(value: Money): Money {
   return rounded.isZero() ? ZERO : rounded;
 }
 
+/**
+ * An amount of at most two decimals as `toFixed(2)` writes it, without the new Decimal `toFixed` rounds into
+ * (a report writes thousands of these).
+ */
+function twoDecimals(cents: Money): string {
+  if (cents.e >= 21) return cents.toFixed(2); // toString would write an exponent
+  const plain = cents.toString();
+  const point = plain.indexOf(".");
+  if (point === -1) return `${plain}.00`;
+  return plain.length - point === 2 ? `${plain}0` : plain;
+}
+
 /** The cents-exact decimal string of an amount: "129.47", "-3.00", "0.00". */
 export function centsString(value: Money): string {
-  return toCents(value).toFixed(2);
+  return twoDecimals(toCents(value));
 }
 
 function groupThousands(digits: string): string {
@@ -66,8 +91,8 @@ function groupThousands(digits: string): string {
 
 /** "$1,234.50", "-$2.00". */
 export function formatUsd(value: Money): string {
-  const cents = toCents(value);
-  return `${cents.isNegative() ? "-" : ""}$${groupThousands(cents.abs().toFixed(2))}`;
+  const digits = twoDecimals(toCents(value));
+  return digits.startsWith("-") ? `-$${groupThousands(digits.slice(1))}` : `$${groupThousands(digits)}`;
 }
 
 /** "+$1.00", "-$1.00", "$0.00": a change. */
@@ -79,10 +104,17 @@ export function formatSignedUsd(value: Money): string {
 
 /** A unit price as AWS lists it: at least cents, and every digit it has ("$0.0832", "$1.00"). */
 export function formatUnitPrice(value: Money): string {
-  const plain = value.toFixed();
-  const [whole = "0", fraction = ""] = plain.replace(/^-/, "").split(".");
-  return `${value.isNegative() ? "-" : ""}$${groupThousands(whole)}.${fraction.padEnd(2, "0")}`;
+  // Unit prices are the table's own few Decimals, each written on thousands of lines.
+  let written = unitPrices.get(value);
+  if (written === undefined) {
+    const plain = value.toFixed();
+    const [whole = "0", fraction = ""] = plain.replace(/^-/, "").split(".");
+    written = `${value.isNegative() ? "-" : ""}$${groupThousands(whole)}.${fraction.padEnd(2, "0")}`;
+    unitPrices.set(value, written);
+  }
+  return written;
 }
+const unitPrices = new WeakMap<Money, string>();
 
 /** A quantity with every digit it has and thousands grouped: "1,460", "0.125". */
 export function formatQuantity(value: Money | number): string {

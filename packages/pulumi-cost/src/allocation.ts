@@ -17,14 +17,30 @@ const GIB = 2 ** 30;
 
 /** Node groups of one instance type share its split; OpenCost's is a division, worth doing once. */
 const splits = new Map<string, NodePriceSplit>();
-function splitOf(hourly: Money, vcpu: number, memoryGiB: number): NodePriceSplit {
-  const key = `${hourly.toString()}|${vcpu}|${memoryGiB}`;
+function splitOf(key: string, hourly: Money, vcpu: number, memoryGiB: number): NodePriceSplit {
   let split = splits.get(key);
   if (!split) {
     split = splitNodePrice(hourly, vcpu, memoryGiB);
     if (splits.size < 10_000) splits.set(key, split);
   }
   return split;
+}
+
+const nodeMonths = new Map<string, Money>();
+
+/**
+ * Pods of the same requests at the same rates cost the same: an unchanged workload, or many alike, make their
+ * lines once (exact decimals, so a division and a few products each).
+ */
+const shareLines = new Map<string, { components: CostComponent[]; monthly: Money }>();
+function linesOf(key: string, workload: Workload, pods: number, split: NodePriceSplit, hours: Money) {
+  let lines = shareLines.get(key);
+  if (!lines) {
+    const components = shareOf(workload, pods, split, hours);
+    lines = { components, monthly: sum(components.map((c) => c.monthly)) };
+    if (shareLines.size < 10_000) shareLines.set(key, lines);
+  }
+  return lines;
 }
 
 /**
@@ -89,20 +105,22 @@ export function allocateNodeGroup(
   if (!instanceType || !hourly || !typeFigures || !context) {
     return { fit, split: undefined, shares: [], nodesMonthly: ZERO, allocated: ZERO, idle: ZERO };
   }
-  const split = splitOf(hourly, typeFigures.vcpu, typeFigures.memoryGiB);
+  const splitKey = `${hourly.toString()}|${typeFigures.vcpu}|${typeFigures.memoryGiB}`;
+  const split = splitOf(splitKey, hourly, typeFigures.vcpu, typeFigures.memoryGiB);
+  const rates = `${splitKey}|${context.hoursPerMonth.toString()}`;
   const shares: WorkloadShare[] = [...fit.workloads, ...fit.daemonSets].map((workload) => {
     const pods = workload.kind === "DaemonSet" ? fit.nodes : workload.replicas;
-    const components = shareOf(workload, pods, split, context.hoursPerMonth);
-    return {
-      workload,
-      nodeGroup: fit.nodeGroup.name,
-      pods,
-      components,
-      monthly: sum(components.map((c) => c.monthly)),
-    };
+    const key = `${rates}|${pods}|${workload.pod.cpuMillicores}|${workload.pod.memoryBytes}`;
+    const { components, monthly } = linesOf(key, workload, pods, split, context.hoursPerMonth);
+    return { workload, nodeGroup: fit.nodeGroup.name, pods, components, monthly };
   });
-  // As the nodes' own line would round it: nodes × hours × hourly, to the cent.
-  const nodesMonthly = toCents(exact(fit.nodes).times(context.hoursPerMonth).times(hourly));
+  // As the nodes' own line would round it: nodes × hours × hourly, to the cent (the same for many groups).
+  const nodesKey = `${rates}|${fit.nodes}`;
+  let nodesMonthly = nodeMonths.get(nodesKey);
+  if (!nodesMonthly) {
+    nodesMonthly = toCents(exact(fit.nodes).times(context.hoursPerMonth).times(hourly));
+    if (nodeMonths.size < 10_000) nodeMonths.set(nodesKey, nodesMonthly);
+  }
   const allocated = sum(shares.map((s) => s.monthly));
   return {
     fit,

@@ -143,11 +143,9 @@ function fitOne(
         : t`instance type not known until apply: whether the pods fit is not checked`,
     );
   }
-  const sumOf = (pick: (w: Workload) => number) =>
-    scheduled.reduce((total, w) => total.plus(exact(w.replicas).times(pick(w))), exact(0));
   const requested = {
-    cpuMillicores: sumOf((w) => w.pod.cpuMillicores).plus(exact(perNode.cpuMillicores).times(nodes)),
-    memoryBytes: sumOf((w) => w.pod.memoryBytes).plus(exact(perNode.memoryBytes).times(nodes)),
+    cpuMillicores: requestedTotal(scheduled, (w) => w.pod.cpuMillicores, perNode.cpuMillicores, nodes),
+    memoryBytes: requestedTotal(scheduled, (w) => w.pod.memoryBytes, perNode.memoryBytes, nodes),
   };
   return {
     nodeGroup: group,
@@ -167,6 +165,29 @@ function fitOne(
     checked,
     notes,
   };
+}
+
+/**
+ * Σ replicas × request + per node × nodes, exactly: in a double while every step stays a safe integer (a
+ * product of two that is not one is never taken for one), else in a BigInt; one decimal at the end.
+ */
+function requestedTotal(
+  scheduled: readonly Workload[],
+  pick: (w: Workload) => number,
+  perNode: number,
+  nodes: number,
+): Money {
+  let small = 0;
+  let big: bigint | undefined;
+  for (let i = 0; i <= scheduled.length; i++) {
+    const w = scheduled[i];
+    const [count, each] = w ? [w.replicas, pick(w)] : [nodes, perNode];
+    const product = count * each;
+    if (big === undefined && Number.isSafeInteger(product) && Number.isSafeInteger(small + product))
+      small += product;
+    else big = (big ?? BigInt(small)) + BigInt(count) * BigInt(each);
+  }
+  return big === undefined ? exact(small) : exact(big.toString());
 }
 
 /** One fit per node group on one side of a change. */

@@ -44,7 +44,9 @@ function shown(value: Money | number): string {
 const isLabel = (factor: Factor): factor is Label =>
   typeof factor === "string" || factor instanceof Text || (typeof factor === "object" && "kind" in factor);
 
-export const textOf = (...labels: Label[]): Text => new Text(labels.flatMap(partsOf));
+export const textOf = (...labels: Label[]): Text =>
+  // a Text is immutable: one label that is a Text already is its own text
+  labels.length === 1 && labels[0] instanceof Text ? labels[0] : new Text(labels.flatMap(partsOf));
 
 /** A component whose arithmetic is written out only when something reads it (most are never shown). */
 class Line implements CostComponent {

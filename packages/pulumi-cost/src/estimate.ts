@@ -1,7 +1,7 @@
 import { type Money, type PriceTable, ZERO } from "@platform/prices";
 import { componentsTotal } from "./components.js";
 import type { CostEstimate, CostRow, EstimateOptions } from "./cost-estimate.js";
-import type { PricedInput } from "./inputs.js";
+import { type PricedInput, sameResource } from "./inputs.js";
 import type { ChangeKind, ResourceChange } from "./preview.js";
 import type { ResourcePrice } from "./pricers/types.js";
 import { priceSide, type Side } from "./side.js";
@@ -19,8 +19,16 @@ export { classify } from "./cost-estimate.js";
 
 export const SCALE_OUT_TYPE = "autoscaler:nodes";
 
+/** A price shared by both sides of an unchanged resource is totalled once (and is then the same figure). */
+const monthlies = new WeakMap<ResourcePrice, Money>();
 export function monthlyOf(price: ResourcePrice | undefined): Money {
-  return price ? componentsTotal(price.components) : ZERO;
+  if (!price) return ZERO;
+  let monthly = monthlies.get(price);
+  if (!monthly) {
+    monthly = componentsTotal(price.components);
+    monthlies.set(price, monthly);
+  }
+  return monthly;
 }
 
 function scaleOutRows(before: Side | undefined, after: Side, mode: CostEstimate["mode"]): CostRow[] {
@@ -72,12 +80,16 @@ export function estimateChanges(
 ): CostEstimate {
   const beforeAll: PricedInput[] = [];
   const afterAll: PricedInput[] = [];
+  const twinOf = new Map<PricedInput, PricedInput>();
   for (const change of changes) {
     if (change.before) beforeAll.push(change.before);
     if (change.after) afterAll.push(change.after);
+    if (change.before && change.after && sameResource(change.before, change.after))
+      twinOf.set(change.after, change.before);
   }
   const before = priceSide(beforeAll, table, options, "before");
-  const after = priceSide(afterAll, table, options, "after");
+  // Most of a preview is unchanged: a resource priced by itself alone is priced once, for both sides.
+  const after = priceSide(afterAll, table, options, "after", { side: before, twinOf });
   const rows = changes.map((change) => rowOf(change, before, after));
   rows.push(...scaleOutRows(before, after, "diff"));
   return summarise("diff", table, options, rows, before, after);

@@ -127,3 +127,39 @@ export function quantityToMillicores(quantity: unknown): number | undefined {
   const cores = /^\s*([0-9]+(?:\.[0-9]+)?)\s*$/.exec(quantity);
   return cores ? Math.ceil(Number(cores[1]) * 1000) : undefined;
 }
+
+/** Deeper than this, two inputs are taken as different (only a missed reuse, never a wrong price). */
+const SAME_DEPTH = 64;
+
+function sameValue(a: unknown, b: unknown, depth: number): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
+  if (depth > SAME_DEPTH || Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    if (a.length !== other.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], other[i], depth + 1)) return false;
+    return true;
+  }
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) {
+    if (!Object.hasOwn(b, key)) return false;
+    const x = (a as Record<string, unknown>)[key];
+    const y = (b as Record<string, unknown>)[key];
+    if (!sameValue(x, y, depth + 1)) return false;
+  }
+  return true;
+}
+
+/** Whether two sides of a resource are the same to a pricer: type, name, region, kind and inputs. */
+export function sameResource(a: PricedInput, b: PricedInput): boolean {
+  return (
+    a === b ||
+    (a.type === b.type &&
+      a.name === b.name &&
+      a.region === b.region &&
+      a.custom === b.custom &&
+      sameValue(a.inputs, b.inputs, 0))
+  );
+}

@@ -7,6 +7,7 @@ import {
   type Money,
 } from "@platform/prices";
 import type { NodeGroupAllocation } from "./allocation.js";
+import { gibText, mibText } from "./binary-units.js";
 import type { CostEstimate, WorkloadRow } from "./estimate.js";
 import { liveLines } from "./live/live-text.js";
 import { code, codeSpan, joinText, literal, prose, type Text, t } from "./text.js";
@@ -42,11 +43,7 @@ export function details(
   return lines.join("\n");
 }
 
-const gib = (bytes: number | Money) =>
-  (typeof bytes === "number" ? exact(bytes) : bytes)
-    .dividedBy(2 ** 30)
-    .toDecimalPlaces(2)
-    .toFixed();
+const gib = gibText;
 
 /** As Number.prototype.toLocaleString("en-US"), without a formatter made per call. */
 const enUs = new Intl.NumberFormat("en-US");
@@ -95,9 +92,7 @@ function capacityLine(allocation: NodeGroupAllocation, side: string): string {
 function workloadRow(row: WorkloadRow): string {
   const describe = (share: WorkloadRow["before"]) =>
     share
-      ? `${share.pods} × (${share.workload.pod.cpuMillicores}m, ${exact(share.workload.pod.memoryBytes)
-          .dividedBy(2 ** 20)
-          .toFixed()} MiB)`
+      ? `${share.pods} × (${share.workload.pod.cpuMillicores}m, ${mibText(share.workload.pod.memoryBytes)} MiB)`
       : "";
   const b = describe(row.before);
   const a = describe(row.after);

@@ -145,32 +145,39 @@ class RoomTree {
 
 const power2AtLeast = (n: number) => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
 
+/** A pod's share of a node, for ordering largest first. */
+const sizeOf = (r: PodShape, scale: PlacementOptions["scale"]) =>
+  r.cpuMillicores / scale.cpuMillicores + r.memoryBytes / scale.memoryBytes;
+
+const fitsEmpty = (pod: PodShape, room: NodeRoom) =>
+  room.cpuMillicores >= pod.cpuMillicores && room.memoryBytes >= pod.memoryBytes && room.pods >= 1;
+
+// Closures are made outside: this runs once per node group, most of them with nothing to place.
 export function placePods<K>(groups: readonly PodGroup<K>[], options: PlacementOptions): Placement<K> {
   const { room, scale, desired, max, budget } = options;
-  const size = (r: PodShape) => r.cpuMillicores / scale.cpuMillicores + r.memoryBytes / scale.memoryBytes;
-  const ordered = [...groups].sort((a, b) => size(b.requests) - size(a.requests));
+  const ordered =
+    groups.length > 1
+      ? [...groups].sort((a, b) => sizeOf(b.requests, scale) - sizeOf(a.requests, scale))
+      : groups;
   const tooLarge = new Set<K>();
   const opened = Math.min(desired, max);
-  const incomplete = () => ({ nodes: used, pending, tooLarge, complete: false });
   let used = opened;
   let pending = 0;
   const initial = power2AtLeast(Math.max(opened, 1));
-  if (budget && !budget.allocate(initial)) return incomplete();
+  if (budget && !budget.allocate(initial)) return { nodes: used, pending, tooLarge, complete: false };
   const tree = new RoomTree(room, initial, budget);
-  const fitsEmpty = (pod: PodShape) =>
-    room.cpuMillicores >= pod.cpuMillicores && room.memoryBytes >= pod.memoryBytes && room.pods >= 1;
   for (const group of ordered) {
     let left = group.count;
-    if (left > 0 && !fitsEmpty(group.requests)) {
+    if (left > 0 && !fitsEmpty(group.requests, room)) {
       tooLarge.add(group.key);
       pending += left;
       continue;
     }
     while (left > 0) {
       let node = tree.firstFit(group.requests, used < max ? used + 1 : used);
-      if (node === undefined) return incomplete();
+      if (node === undefined) return { nodes: used, pending, tooLarge, complete: false };
       if (node === EMPTY && used < max && used >= tree.size) {
-        if (budget && !budget.allocate(tree.size)) return incomplete();
+        if (budget && !budget.allocate(tree.size)) return { nodes: used, pending, tooLarge, complete: false };
         tree.grow();
         node = used;
       }

@@ -157,6 +157,19 @@ function changeOf(steps: readonly PreviewStep[]): ChangeKind {
   return update ? "update" : "same";
 }
 
+function pricedInput(
+  change: ResourceChange,
+  parent: PricedInput["parent"],
+  side: Side,
+  region: string | undefined,
+): PricedInput {
+  const made: PricedInput = { type: change.type, name: change.name, urn: change.urn, inputs: side.inputs };
+  if (parent) made.parent = parent;
+  if (side.custom !== undefined) made.custom = side.custom;
+  if (region) made.region = region;
+  return made;
+}
+
 /**
  * One change per resource, each side billed in its own region. A replacement can appear as up to three steps
  * with the same URN (create-replacement, replace, delete-replaced); they are folded into one "replace" so the
@@ -180,14 +193,6 @@ export function changesFromPreview(digest: PreviewDigest, options: RegionOptions
     const name = nameFromUrn(urn);
     const change = changeOf(steps);
     const parent = fromUrn.parent ? { type: fromUrn.parent, name: "" } : undefined;
-    const make = (side: Side, which: "before" | "after"): PricedInput => {
-      const made: PricedInput = { type, name, urn, inputs: side.inputs };
-      if (parent) made.parent = parent;
-      if (side.custom !== undefined) made.custom = side.custom;
-      const region = regions.regionOf(type, side.inputs, side.provider, which);
-      if (region) made.region = region;
-      return made;
-    };
     const old =
       change === "create"
         ? undefined
@@ -204,8 +209,20 @@ export function changesFromPreview(digest: PreviewDigest, options: RegionOptions
       if (!next && change === "same") next = old;
     }
     const resource: ResourceChange = { urn, type, name, change };
-    if (old) resource.before = make(old, "before");
-    if (next) resource.after = make(next, "after");
+    if (old)
+      resource.before = pricedInput(
+        resource,
+        parent,
+        old,
+        regions.regionOf(type, old.inputs, old.provider, "before"),
+      );
+    if (next)
+      resource.after = pricedInput(
+        resource,
+        parent,
+        next,
+        regions.regionOf(type, next.inputs, next.provider, "after"),
+      );
     changes.push(resource);
   }
   return changes;

@@ -1,6 +1,7 @@
-import { centsString, DECIMAL_TEXT, exact, type Money } from "@platform/prices";
+import { centsString, DECIMAL_TEXT, type Money } from "@platform/prices";
 import { z } from "zod";
 import type { NodeGroupAllocation, WorkloadShare } from "./allocation.js";
+import { mibText } from "./binary-units.js";
 import type { CostComponent } from "./components.js";
 import type { Budget } from "./config.js";
 import { type CostEstimate, type CostRow, classify } from "./estimate.js";
@@ -205,12 +206,23 @@ export const costReportSchema = z
 
 export type CostReport = z.infer<typeof costReportSchema>;
 
-const MIB = 2 ** 20;
-const mib = (bytes: number | Money) =>
-  (typeof bytes === "number" ? exact(bytes) : bytes).dividedBy(MIB).toFixed();
 const plain = (texts: readonly Text[]) => texts.map((text) => text.plain);
 
+/**
+ * A line, a price or a share is often the same object on both sides of an unchanged resource (or many alike
+ * workloads): its JSON is made once and written wherever it appears.
+ */
+const componentJsons = new WeakMap<CostComponent, ReturnType<typeof writeComponent>>();
 function componentJson(c: CostComponent) {
+  let json = componentJsons.get(c);
+  if (!json) {
+    json = writeComponent(c);
+    componentJsons.set(c, json);
+  }
+  return json;
+}
+
+function writeComponent(c: CostComponent) {
   return {
     name: c.name.plain,
     quantity: c.quantity.toFixed(),
@@ -232,8 +244,17 @@ function usageJson(u: UsageCharge) {
   };
 }
 
+const pricedJsons = new WeakMap<ResourcePrice, { monthly: Money; json: ReturnType<typeof writePriced> }>();
 function pricedJson(p: ResourcePrice | undefined, monthly: Money) {
   if (!p) return null;
+  const known = pricedJsons.get(p);
+  if (known && known.monthly === monthly) return known.json;
+  const json = writePriced(p, monthly);
+  pricedJsons.set(p, { monthly, json });
+  return json;
+}
+
+function writePriced(p: ResourcePrice, monthly: Money) {
   return {
     monthly: centsString(monthly),
     components: p.components.map(componentJson),
@@ -250,7 +271,7 @@ function shareJson(s: WorkloadShare | undefined) {
     nodeGroup: s.nodeGroup,
     pods: s.pods,
     cpuMillicoresPerPod: s.workload.pod.cpuMillicores,
-    memoryMiBPerPod: mib(s.workload.pod.memoryBytes),
+    memoryMiBPerPod: mibText(s.workload.pod.memoryBytes),
     monthly: centsString(s.monthly),
     components: s.components.map(componentJson),
   };
@@ -271,7 +292,7 @@ function capacityJson(side: "before" | "after", a: NodeGroupAllocation) {
     allocatablePerNode: fit.allocatable ? { ...fit.allocatable.allocatable } : null,
     requested: {
       cpuMillicores: fit.requested.cpuMillicores.toNumber(),
-      memoryMiB: mib(fit.requested.memoryBytes),
+      memoryMiB: mibText(fit.requested.memoryBytes),
     },
     rates: a.split
       ? { perVcpuHour: a.split.perVcpuHour.toFixed(), perGiBHour: a.split.perGiBHour.toFixed() }

@@ -32,6 +32,14 @@ export interface Side {
   unchecked: Text[];
   /** the regions something was priced in */
   regions: Set<string>;
+  /** resources whose price depends on nothing but themselves: the same on the other side when they are */
+  selfPriced: Set<PricedInput>;
+}
+
+/** The other side of a change, already priced, and each resource's twin there (what it was before). */
+export interface PricedTwins {
+  side: Side;
+  twinOf: ReadonlyMap<PricedInput, PricedInput>;
 }
 
 function contexts(table: PriceTable, index: ResourceIndex, options: SideOptions, side: "before" | "after") {
@@ -49,7 +57,10 @@ function contexts(table: PriceTable, index: ResourceIndex, options: SideOptions,
       resourceUsage: options.config.resourceUsage,
       eks: options.config.eks,
       monthStart: options.monthStart,
-      side,
+      get side() {
+        index.sideReads++;
+        return side;
+      },
     };
     made.set(region, context);
     return context;
@@ -97,11 +108,20 @@ function scaleOutPrice(fit: NodeGroupFit, context: PricingContext | undefined, r
   return sheet.result();
 }
 
+/** The twin's price, when pricing the resource again would give the same. */
+function twinPrice(resource: PricedInput, twins: PricedTwins | undefined, options: SideOptions) {
+  const twin = twins?.twinOf.get(resource);
+  if (!twin || !twins?.side.selfPriced.has(twin) || options.config.resourceUsage.mentions(resource.name))
+    return undefined;
+  return { price: twins.side.prices.get(twin) };
+}
+
 export function priceSide(
   resources: readonly PricedInput[],
   table: PriceTable,
   options: SideOptions,
   side: "before" | "after",
+  twins?: PricedTwins,
 ): Side {
   const index = new ResourceIndex(resources);
   const contextIn = contexts(table, index, options, side);
@@ -109,6 +129,7 @@ export function priceSide(
   const { freeTypes, resourceUsage } = options.config;
   const prices = new Map<PricedInput, ResourcePrice | undefined>();
   const regions = new Set<string>();
+  const selfPriced = new Set<PricedInput>();
   const setups = new Map<string | undefined, PricingSetup>();
   for (const resource of resources) {
     const region = regionOf(resource);
@@ -117,7 +138,10 @@ export function priceSide(
       setup = { context: contextIn(region), region, freeTypes, resourceUsage, side };
       setups.set(region, setup);
     }
-    const price = priceResource(resource, setup);
+    const reads = index.sideReads;
+    const reused = twinPrice(resource, twins, options);
+    const price = reused ? reused.price : priceResource(resource, setup);
+    if (index.sideReads === reads) selfPriced.add(resource);
     if (region && price && price.components.length > 0) regions.add(region);
     prices.set(resource, price);
   }
@@ -132,6 +156,7 @@ export function priceSide(
     warnings: [],
     unchecked: [],
     regions,
+    selfPriced,
   };
   for (const fit of fitNodeGroups(index, workloads, budget)) {
     const group = fit.nodeGroup.name;

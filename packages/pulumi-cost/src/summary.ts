@@ -1,4 +1,4 @@
-import { type Money, type PriceTable, percentOf, sum, ZERO } from "@platform/prices";
+import { centsString, type Money, type PriceTable, percentOf, sum, ZERO } from "@platform/prices";
 import type { WorkloadShare } from "./allocation.js";
 import {
   type CostEstimate,
@@ -31,7 +31,8 @@ const collator = new Intl.Collator();
 function sortRows(rows: CostRow[]): CostRow[] {
   const amount = (money: Money) => (money.isZero() ? 0 : money.toNumber());
   const keyed = rows.map((row) => {
-    const unchanged = row.afterMonthly.equals(row.beforeMonthly);
+    // one figure when both sides share a price (an unchanged resource)
+    const unchanged = row.afterMonthly === row.beforeMonthly || row.afterMonthly.equals(row.beforeMonthly);
     const delta = unchanged ? 0 : Math.abs(amount(row.afterMonthly.minus(row.beforeMonthly)));
     return { row, delta, after: amount(row.afterMonthly) };
   });
@@ -49,7 +50,7 @@ function workloadRows(mode: CostEstimate["mode"], before: Side | undefined, afte
   const keys = new Set([...(before?.shares.keys() ?? []), ...after.shares.keys()]);
   const shape = (s: WorkloadShare | undefined) =>
     s
-      ? `${s.pods}|${s.workload.pod.cpuMillicores}|${s.workload.pod.memoryBytes}|${s.monthly.toFixed(2)}`
+      ? `${s.pods}|${s.workload.pod.cpuMillicores}|${s.workload.pod.memoryBytes}|${centsString(s.monthly)}`
       : "";
   const rows: WorkloadRow[] = [...keys].map((key) => {
     const b = before?.shares.get(key);

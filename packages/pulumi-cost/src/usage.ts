@@ -180,6 +180,11 @@ export class ResourceUsage {
     return this.byName.size;
   }
 
+  /** Whether the configuration gives usage for a resource of this name, on either side. */
+  mentions(name: string): boolean {
+    return this.byName.has(name);
+  }
+
   /** A named resource's own usage quantity, when the configuration gives it. */
   quantity(name: string, type: string, side: "before" | "after", quantity: string): Money | undefined {
     for (const entry of this.of(name, type, side)) {

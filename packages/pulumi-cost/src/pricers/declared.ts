@@ -69,7 +69,10 @@ export function quantityOf(
   context: PricingContext,
   name: string,
 ): [Money, Text] | undefined {
-  const own = context.resourceUsage.quantity(resource.name, resource.type, context.side, name);
+  // The side is asked only of a resource the configuration names: any other is priced alike on both sides.
+  const own = context.resourceUsage.mentions(resource.name)
+    ? context.resourceUsage.quantity(resource.name, resource.type, context.side, name)
+    : undefined;
   if (own) return [own, t`resourceUsage ${resource.name}.quantities.${name}`];
   const byType = context.usage.byType?.get(resource.type)?.get(name);
   return byType ? [byType, t`usage.byType.${resource.type}.${name}`] : undefined;

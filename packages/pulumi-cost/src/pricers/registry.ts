@@ -95,7 +95,7 @@ export function priceResource(resource: PricedInput, setup: PricingSetup): Resou
   }
   try {
     const base = pricer ? pricer(resource, context) : undefined;
-    const configured = context.resourceUsage.of(resource.name, resource.type, context.side).length > 0;
+    const configured = setup.resourceUsage.of(resource.name, resource.type, setup.side).length > 0;
     return configured ? withUsage(base, resource, context) : base;
   } catch (error) {
     // Only a region made of live prices lacks a price the pricers take for granted.

@@ -13,25 +13,41 @@ import type { EksSupportCalendar, ResourceUsage, UsageAssumptions } from "../usa
 /** The resources of one side of a change, by type: what a pricer looks up beside its own resource. */
 export class ResourceIndex {
   private readonly byType = new Map<string, PricedInput[]>();
-  private readonly memos = new WeakMap<object, unknown>();
+  private readonly memos = new WeakMap<object, { made: unknown; readSide: boolean }>();
+  /**
+   * How often pricing looked beyond its own resource (the side's other resources, or which side it is): a price
+   * made without doing so is the same on both sides of an unchanged resource (see side.ts).
+   */
+  sideReads = 0;
 
-  constructor(readonly all: readonly PricedInput[]) {
-    for (const resource of all) {
+  constructor(private readonly resources: readonly PricedInput[]) {
+    for (const resource of resources) {
       const list = this.byType.get(resource.type);
       if (list) list.push(resource);
       else this.byType.set(resource.type, [resource]);
     }
   }
 
+  get all(): readonly PricedInput[] {
+    this.sideReads++;
+    return this.resources;
+  }
+
   ofType(type: string): readonly PricedInput[] {
+    this.sideReads++;
     return this.byType.get(type) ?? [];
   }
 
   /** What `make` says of a resource, made once per side (a node group's spec, for its price and its fit). */
   memo<T>(resource: PricedInput, make: () => T): T {
-    if (this.memos.has(resource)) return this.memos.get(resource) as T;
+    const known = this.memos.get(resource);
+    if (known) {
+      if (known.readSide) this.sideReads++;
+      return known.made as T;
+    }
+    const reads = this.sideReads;
     const made = make();
-    this.memos.set(resource, made);
+    this.memos.set(resource, { made, readSide: this.sideReads !== reads });
     return made;
   }
 }
