@@ -345,6 +345,25 @@ describe("EC2 instances per region (BoxUsage:<type>, on-demand Linux, shared ten
     ]);
   });
 
+  // r5.large: eu-west-1 $0.141, ap-northeast-1 $0.152, ap-south-1 $0.13 (SkyPilot catalogue; us-east-1's
+  // $0.126 is Karpenter's and the catalogue's alike)
+  it.each([
+    ["eu-west-1", "0.141", "102.93"],
+    ["ap-northeast-1", "0.152", "110.96"],
+    ["ap-south-1", "0.13", "94.90"],
+  ])("an r5.large in %s is $%s/h × 730 h", (region, hourly, monthly) => {
+    const r = instance("r5.large", region);
+    expect(r.lines).toEqual([`r5.large instance: r5.large × 730 h × $${hourly}/h = $${monthly}`]);
+    expect(r.monthly).toBe(monthly);
+  });
+
+  it("an r6a.large is priced in eu-west-1 ($0.1269/h) and not in eu-west-2, which the catalogue does not list", () => {
+    expect(instance("r6a.large", "eu-west-1").monthly).toBe("92.64");
+    expect(instance("r6a.large", "eu-west-2").notPriced).toEqual([
+      "r (aws:ec2/instance:Instance): instance type r6a.large is not in the price table for this region",
+    ]);
+  });
+
   it("an m7i.metal-24xl has Karpenter's us-east-1 price only: the catalogue's figure disagreed and was not taken", () => {
     // us-east-1 $5.32224 × 730 = $3,885.2352 (Karpenter snapshot of 2026-07-20)
     expect(instance("m7i.metal-24xl", "us-east-1").monthly).toBe("3885.24");
