@@ -333,3 +333,61 @@ describe("Auto Scaling groups", () => {
     ]);
   });
 });
+
+describe("EC2 instances per region (BoxUsage:<type>, on-demand Linux, shared tenancy)", () => {
+  const instance = (instanceType: string, region: string) =>
+    one("aws:ec2/instance:Instance", { instanceType, region });
+
+  // c7g.large: us-east-2 $0.0723, ap-south-1 $0.0491, eu-west-2 $0.0859 (SkyPilot catalogue; Ohio is not
+  // Virginia's $0.0725, so nothing is carried between regions)
+  it.each([
+    ["us-east-2", "0.0723", "52.78"],
+    ["ap-south-1", "0.0491", "35.84"],
+    ["eu-west-2", "0.0859", "62.71"],
+  ])("a c7g.large in %s is $%s/h × 730 h", (region, hourly, monthly) => {
+    const r = instance("c7g.large", region);
+    expect(r.lines).toEqual([`c7g.large instance: c7g.large × 730 h × $${hourly}/h = $${monthly}`]);
+    expect(r.monthly).toBe(monthly);
+  });
+
+  // m7i.xlarge: ap-northeast-1 $0.2604, ap-southeast-2 $0.252, ap-south-1 $0.2121 (SkyPilot catalogue)
+  it.each([
+    ["ap-northeast-1", "190.09"],
+    ["ap-southeast-2", "183.96"],
+    ["ap-south-1", "154.83"],
+  ])("an m7i.xlarge in %s is $%s a month", (region, monthly) => {
+    expect(instance("m7i.xlarge", region).monthly).toBe(monthly);
+  });
+
+  it("an m8g.large is priced in ap-south-1 ($0.06416/h) and not in ap-southeast-1, which the catalogue does not list", () => {
+    expect(instance("m8g.large", "ap-south-1").monthly).toBe("46.84");
+    expect(instance("m8g.large", "ap-southeast-1").notPriced).toEqual([
+      "r (aws:ec2/instance:Instance): instance type m8g.large is not in the price table for this region",
+    ]);
+  });
+
+  // r5.large: eu-west-1 $0.141, ap-northeast-1 $0.152, ap-south-1 $0.13 (SkyPilot catalogue; us-east-1's
+  // $0.126 is Karpenter's and the catalogue's alike)
+  it.each([
+    ["eu-west-1", "0.141", "102.93"],
+    ["ap-northeast-1", "0.152", "110.96"],
+    ["ap-south-1", "0.13", "94.90"],
+  ])("an r5.large in %s is $%s/h × 730 h", (region, hourly, monthly) => {
+    const r = instance("r5.large", region);
+    expect(r.lines).toEqual([`r5.large instance: r5.large × 730 h × $${hourly}/h = $${monthly}`]);
+    expect(r.monthly).toBe(monthly);
+  });
+
+  it("an r6a.large is priced in eu-west-1 ($0.1269/h) and not in eu-west-2, which the catalogue does not list", () => {
+    expect(instance("r6a.large", "eu-west-1").monthly).toBe("92.64");
+    expect(instance("r6a.large", "eu-west-2").notPriced).toEqual([
+      "r (aws:ec2/instance:Instance): instance type r6a.large is not in the price table for this region",
+    ]);
+  });
+
+  it("an m7i.metal-24xl has Karpenter's us-east-1 price only: the catalogue's figure disagreed and was not taken", () => {
+    // us-east-1 $5.32224 × 730 = $3,885.2352 (Karpenter snapshot of 2026-07-20)
+    expect(instance("m7i.metal-24xl", "us-east-1").monthly).toBe("3885.24");
+    expect(instance("m7i.metal-24xl", "eu-west-1").notPriced).toHaveLength(1);
+  });
+});

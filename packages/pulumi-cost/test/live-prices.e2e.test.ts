@@ -43,8 +43,8 @@ const INSTANCE = "aws:ec2/instance:Instance";
 const STEPS = [
   create(INSTANCE, "tokyo-web", { instanceType: "t3.large", region: TOKYO }),
   create(INSTANCE, "tokyo-web-2", { instanceType: "t3.large", region: TOKYO }),
-  // The simulator's facts have no m5.2xlarge in Tokyo: not priced, never at another region's price.
-  create(INSTANCE, "tokyo-big", { instanceType: "m5.2xlarge", region: TOKYO }),
+  // The simulator's facts price m7i.metal-24xl in us-east-1 only: not priced in Tokyo, never at Virginia's price.
+  create(INSTANCE, "tokyo-big", { instanceType: "m7i.metal-24xl", region: TOKYO }),
   // The facts have no NAT gateway price for Tokyo; a public IPv4 address is priced in every region.
   create("aws:ec2/eip:Eip", "tokyo-ip", { region: TOKYO }),
   create(INSTANCE, "virginia-small", { instanceType: "t3.small" }),
@@ -91,9 +91,9 @@ describe("--live-prices against the Price List simulator", () => {
     expect(run.estimate.totalAfter.toFixed(2)).toBe("238.41");
     expect(run.estimate.atLeast).toBe(true);
     expect(reasons(run, "tokyo-big")).toEqual([
-      "instance type m5.2xlarge is not in the price table for this region",
+      "instance type m7i.metal-24xl is not in the price table for this region",
     ]);
-    // Instances in Tokyo (t3.large and m5.2xlarge in one ANY_OF), IPv4 hours, instances in us-east-1.
+    // Instances in Tokyo (t3.large and m7i.metal-24xl in one ANY_OF), IPv4 hours, instances in us-east-1.
     expect(simulator.stats.requests.GetProducts - before).toBe(3);
     const live = run.estimate.priceSource.live;
     expect(live?.found.map((f) => `${f.region}/${f.key}/${f.dimension ?? ""}=${f.usd}`).sort()).toEqual([
@@ -101,12 +101,12 @@ describe("--live-prices against the Price List simulator", () => {
       "ap-northeast-1/publicIpv4Hour/=0.005",
       "us-east-1/ec2InstanceHour/t3.small=0.0208",
     ]);
-    expect(live?.notFound).toEqual([{ region: TOKYO, key: "ec2InstanceHour", dimension: "m5.2xlarge" }]);
+    expect(live?.notFound).toEqual([{ region: TOKYO, key: "ec2InstanceHour", dimension: "m7i.metal-24xl" }]);
     expect(run.output).toContain(
       "- ec2InstanceHour t3.large in ap-northeast-1: $0.1088 per h, AWS Price List API, 2026-12-07 16:40 UTC",
     );
     expect(run.output).toContain(
-      "- ec2InstanceHour m5.2xlarge in ap-northeast-1: not in the AWS Price List API, not priced (never priced at another region's)",
+      "- ec2InstanceHour m7i.metal-24xl in ap-northeast-1: not in the AWS Price List API, not priced (never priced at another region's)",
     );
     expect(run.messages).toEqual([]);
   });
