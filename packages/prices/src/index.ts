@@ -55,7 +55,10 @@ export {
 } from "./price-list.js";
 export {
   DIMENSION_NAME,
+  type LiveFigure,
+  type LivePrices,
   loadPriceTable,
+  type PriceLookup,
   type PriceTable,
   type PriceTableDocument,
   priceIn,
@@ -68,10 +71,7 @@ export {
   regionPrices,
 } from "./table.js";
 export {
-  type LiveFigure,
-  type LivePrices,
   MissingPriceError,
-  type PriceLookup,
   recordingTable,
   tableWithLivePrices,
 } from "./table-overlay.js";
