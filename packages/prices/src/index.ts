@@ -5,7 +5,6 @@ export { priceTableFromFacts } from "./facts-table.js";
 export { INSTANCE_TYPES, type InstanceTypeCapacity, instanceTypeCapacity } from "./instance-types.js";
 export {
   centsString,
-  DECIMAL_TEXT,
   exact,
   formatQuantity,
   formatSignedUsd,
@@ -15,7 +14,6 @@ export {
   percentOf,
   sum,
   toCents,
-  UNSIGNED_DECIMAL_TEXT,
   ZERO,
 } from "./money.js";
 export {

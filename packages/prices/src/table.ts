@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
+import { UNSIGNED_DECIMAL_TEXT } from "@platform/numbers";
 import { z } from "zod";
-import { exact, type Money, UNSIGNED_DECIMAL_TEXT } from "./money.js";
+import { exact, type Money } from "./money.js";
 import {
   type PerPriceKey,
   PRICE_KEYS,

@@ -1,4 +1,5 @@
-import { centsString, DECIMAL_TEXT, exact, type Money } from "@platform/prices";
+import { DECIMAL_TEXT } from "@platform/numbers";
+import { centsString, exact, type Money } from "@platform/prices";
 import { z } from "zod";
 import type { NodeGroupAllocation, WorkloadShare } from "./allocation.js";
 import type { CostComponent } from "./components.js";
