@@ -152,12 +152,10 @@ sum by (job) (rate(app_checkouts_total[5m]))`,
  * product views predict at the shop's own conversion by more than a number of standard deviations, a test
  * that scales with traffic and cannot fire while too few orders are expected), orders stopped (not one in
  * one of the last 60 to 120 seconds while the product views of the span it observed predict at least a set
- * number N: a healthy shop's chance silences reach that at λ·e^-(N + λD) a second with the `for:`'s D, once
- * in years at the demo's traffic, and it pages a full stop before the 3-minute shortfall can), or orders
- * worth nothing (45
- * seconds of accepted orders that brought in under 1% of what orders are usually worth: a pricing or
- * payment-capture fault with every checkout answered 201; order values vary too much for a smaller drop to
- * be told from chance in minutes). All only while 5xx errors are normal: a failing shop is the availability
+ * number, which pages a full stop before the 3-minute shortfall can; alerts/README.md has the false rates),
+ * or orders worth nothing (45 seconds of accepted orders that brought in under 1% of what orders are usually
+ * worth: a pricing or payment-capture fault with every checkout answered 201; order values vary too much for
+ * a smaller drop to be told from chance in minutes). All only while 5xx errors are normal: a failing shop is the availability
  * alerts' page. The value is the share of sales lost.
  */
 export const businessAlerts: RuleGroupBuilder = ({ thresholds: { business } }) => ({
