@@ -64,9 +64,8 @@ const settingsObject = z
     // "RoleArns" for the roles they mostly hold; an IAM user's ARN is taken too (a new account's access keys).
     clusterAdminRoleArns: z.array(iamPrincipalArn).default([]),
     clusterViewerRoleArns: z.array(iamPrincipalArn).default([]),
-    // 88.5.3 was the chart's newest version in prometheus-community/helm-charts (charts/kube-prometheus-stack/
-    // Chart.yaml, repository snapshot of 2026-08-22, read 2026-12-01); infra/test/kube-prometheus-stack.test.ts
-    // checks its values against that version's templates.
+    // The chart's newest version when read (README.md, "Documentation this relies on");
+    // infra/test/kube-prometheus-stack.test.ts checks its values against that version's templates.
     kubePrometheusStackVersion: z
       .string()
       .regex(/^\d+\.\d+\.\d+$/, "an exact chart version such as 88.5.3 (no ranges)")

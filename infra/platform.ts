@@ -35,7 +35,7 @@ const camelCase = (name: string) => name.replace(/-([a-z0-9])/g, (_, c: string) 
 
 /**
  * The stack's monthly budget in US dollars: `platform:thresholds.cost.monthlyBudgetUsd`, or the default in
- * thresholds/thresholds.yaml. The AWS Budget, ForecastOverBudget and the dashboards' budget line all read it.
+ * thresholds/thresholds.yaml.
  */
 export function monthlyBudgetUsd(settings: Pick<Settings, "thresholds">): number {
   return settings.thresholds.cost.monthlyBudgetUsd;

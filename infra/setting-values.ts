@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS } from "@platform/numbers";
 import { z } from "zod";
 import { iamPrincipalArnHint, iamPrincipalArnPattern } from "./iam-arns";
 
@@ -60,12 +61,10 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-/** The longest delay Node's timers take (2^31-1 ms, about 24.8 days); longer ones fire at once. */
-const maxTimerMs = 2 ** 31 - 1;
 export const refreshInterval = z
   .string()
   .regex(/^\d+(m|h)$/, "a duration in whole minutes or hours such as 8h")
   .refine((value) => {
     const ms = Number(value.slice(0, -1)) * (value.endsWith("h") ? 3_600_000 : 60_000);
-    return ms >= 60_000 && ms <= maxTimerMs;
+    return ms >= 60_000 && ms <= MAX_TIMER_MS;
   }, "from 1m (the exporter's minimum) to 596h (the longest timer Node keeps)");

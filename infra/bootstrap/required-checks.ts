@@ -5,12 +5,11 @@ import { parse } from "yaml";
 /**
  * The status checks the ruleset on the deploy branch requires, derived from the workflow files as GitHub names
  * them, so renaming a job or adding a matrix value changes the ruleset with it instead of leaving it waiting for
- * a check that never comes. GitHub's rules, read 2026-12-07:
- * - a job's check run is named by its `name:` (the job id when it has none), not by its workflow (dbt-labs/
- *   dbt-adapters#58);
+ * a check that never comes. GitHub's rules (sources dated in README.md, "Documentation this relies on"):
+ * - a job's check run is named by its `name:` (the job id when it has none), not by its workflow;
  * - a matrix job whose name uses `${{ matrix.<key> }}` reports the evaluated name, one check per combination;
- *   one whose name does not gets ` (<value>, <value>)` appended (a3tai/openclaw-go#6,
- *   facebookresearch/fairchem#2059, where object-valued entries expand field by field, cut at 100 characters).
+ *   one whose name does not gets ` (<value>, <value>)` appended (object-valued entries field by field, cut at
+ *   100 characters).
  * Forms these workflows do not use (`include`/`exclude`, a whole matrix from an expression, reusable workflows,
  * whose checks are named `<caller> / <callee>`) are refused rather than guessed.
  */

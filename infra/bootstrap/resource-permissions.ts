@@ -5,8 +5,8 @@
  * policy evaluator, on the resources written here, and checks that every type the program declares has
  * a row. Placeholders: {partition} {region} {account} {cluster} {project} {id}.
  *
- * Sources (read 2026-12-01): the AWS Service Authorization Reference for each service
- * (docs.aws.amazon.com/service-authorization/latest/reference/) and the pages named per row.
+ * Sources: the AWS Service Authorization Reference for each service and the pages named per row (dated in
+ * README.md, "Documentation this relies on").
  */
 
 export interface RequiredAction {

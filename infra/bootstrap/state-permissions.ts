@@ -8,9 +8,8 @@ import type { PolicyStatement } from "../components/iam";
 /**
  * Where Pulumi's self-managed (DIY) backend keeps a stack of a project: its state at
  * `.pulumi/stacks/<project>/<stack>.json` (or .json.gz/.zst, .bak) and its lock files under
- * `.pulumi/locks/organization/<project>/<stack>/` (the stack's fully qualified name; pulumi/pulumi
- * pkg/backend/diy/store.go and lock.go, read 2026-12-01; which operations lock: backend.go at commit
- * 002d849298513ad2419f5c500f737534d7b83920, read 2026-12-07).
+ * `.pulumi/locks/organization/<project>/<stack>/` (the stack's fully qualified name; sources dated in
+ * README.md, "Documentation this relies on").
  */
 export const stackStatePath = (project: string, stack: string) => `.pulumi/stacks/${project}/${stack}.json`;
 export const stackLockPath = (project: string, stack: string) =>

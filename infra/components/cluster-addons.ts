@@ -101,9 +101,7 @@ export function clusterServiceAddons(
       podIdentityAssociations: [{ roleArn: ebsCsiRole.arn, serviceAccount: "ebs-csi-controller-sa" }],
       // The driver creates the persistent volumes itself (CreateVolume), out of the provider's reach. Its
       // chart value controller.extraVolumeTags, which the add-on's configuration schema accepts, becomes
-      // --extra-tags on every volume it provisions (read 2026-12-01:
-      // https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/charts/aws-ebs-csi-driver/values.yaml
-      // and values.schema.json beside it; https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/docs/tagging.md).
+      // --extra-tags on every volume it provisions (dated in README.md, "Documentation this relies on").
       configurationValues: JSON.stringify({ controller: { extraVolumeTags: args.volumeTags } }),
     },
     [args.nodeGroup, args.podIdentityAgent, ...ebsCsiPolicies],

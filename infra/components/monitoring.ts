@@ -121,8 +121,8 @@ function grafanaIni(grafanaUrl: string): Record<string, unknown> {
 /**
  * What EKS does not let Prometheus scrape: the managed control plane's kube-controller-manager,
  * kube-scheduler and etcd (no endpoints in the cluster), and kube-proxy, whose EKS add-on keeps its metrics
- * on 127.0.0.1:10249 and resets a changed metricsBindAddress (aws/containers-roadmap#657,
- * prometheus-community/helm-charts#977: "10249: connect: connection refused" on EKS; read 2026-12-01). Scraping them would leave targets down forever and fire their
+ * on 127.0.0.1:10249 and resets a changed metricsBindAddress (dated in README.md, "Documentation this relies
+ * on"). Scraping them would leave targets down forever and fire their
  * "…Down" alerts and TargetDown on every node; their recording and alerting rules would never have data.
  * The API server (its /metrics) and the kubelets are scrapeable on EKS and stay on.
  */
@@ -143,8 +143,8 @@ const eksUnscrapeableRules = {
 /**
  * What kube-state-metrics must expose for the live-cost rules (alerts/rules/live-cost.ts): by default it
  * exports no Kubernetes labels or annotations of an object, only those on its allowlists. The chart joins the
- * lists into `--metric-labels-allowlist` and `--metric-annotations-allowlist`
- * (prometheus-community/helm-charts, charts/kube-state-metrics/templates/deployment.yaml; read 2026-12-01).
+ * lists into `--metric-labels-allowlist` and `--metric-annotations-allowlist` (dated in README.md,
+ * "Documentation this relies on").
  */
 export const kubeStateMetricsAllowlists = {
   metricLabelsAllowlist: [`nodes=[${Object.values(INVENTORY_NODE_LABELS).join(",")}]`],

@@ -4,8 +4,8 @@ import { exampleRepository, roleNamed, runBootstrap, trustDocumentOf } from "./b
 import { assumeRoleWithWebIdentity } from "./iam-evaluator";
 
 /**
- * The bootstrap's trust policies against the claim sets GitHub's OIDC tokens carry (docs.github.com/en/
- * actions/reference/security/oidc, read 2026-12-01), evaluated by an IAM policy evaluator: what each
+ * The bootstrap's trust policies against the claim sets GitHub's OIDC tokens carry (README.md, "Documentation
+ * this relies on"), evaluated by an IAM policy evaluator: what each
  * workflow's token presents is allowed, in every subject format; another repository, a recycled name,
  * another workflow file, another environment and another branch are denied.
  */

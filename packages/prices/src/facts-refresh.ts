@@ -1,6 +1,6 @@
 import { type PriceFacts, type PriceSource, SINGLE_PRICE } from "@platform/price-facts";
 import { declarationOf, PRICE_KEYS } from "./price-keys.js";
-import type { LiveFigure } from "./table-overlay.js";
+import type { LiveFigure } from "./table.js";
 
 /** The facts component and variant a figure of the table is kept under, or undefined when none is declared. */
 export function factsPlaceOf(figure: Pick<LiveFigure, "key" | "dimension">): [string, string] | undefined {

@@ -5,7 +5,6 @@ export { priceTableFromFacts } from "./facts-table.js";
 export { INSTANCE_TYPES, type InstanceTypeCapacity, instanceTypeCapacity } from "./instance-types.js";
 export {
   centsString,
-  DECIMAL_TEXT,
   exact,
   formatQuantity,
   formatSignedUsd,
@@ -15,7 +14,6 @@ export {
   percentOf,
   sum,
   toCents,
-  UNSIGNED_DECIMAL_TEXT,
   ZERO,
 } from "./money.js";
 export {
@@ -55,7 +53,10 @@ export {
 } from "./price-list.js";
 export {
   DIMENSION_NAME,
+  type LiveFigure,
+  type LivePrices,
   loadPriceTable,
+  type PriceLookup,
   type PriceTable,
   type PriceTableDocument,
   priceIn,
@@ -68,10 +69,7 @@ export {
   regionPrices,
 } from "./table.js";
 export {
-  type LiveFigure,
-  type LivePrices,
   MissingPriceError,
-  type PriceLookup,
   recordingTable,
   tableWithLivePrices,
 } from "./table-overlay.js";

@@ -1,3 +1,4 @@
+import { DECIMAL_TEXT } from "@platform/numbers";
 import { Decimal } from "decimal.js";
 
 /**
@@ -7,10 +8,6 @@ import { Decimal } from "decimal.js";
  */
 export const Money = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -30 });
 export type Money = Decimal;
-
-/** How every exact figure is written: digits with an optional fraction, no exponent or hex; a sign where allowed. */
-export const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
-export const UNSIGNED_DECIMAL_TEXT = /^\d+(\.\d+)?$/;
 
 /** Counts (nodes, GiB, replicas) are mostly small whole numbers: one immutable Decimal each, made once. */
 const SMALL_WHOLES = 4096;

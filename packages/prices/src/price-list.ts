@@ -1,4 +1,5 @@
-import { exact, UNSIGNED_DECIMAL_TEXT } from "./money.js";
+import { UNSIGNED_DECIMAL_TEXT } from "@platform/numbers";
+import { exact } from "./money.js";
 import { declarationOf, type PriceKey, type PriceKeyDeclaration, priceKeyNames } from "./price-keys.js";
 
 /**

@@ -1,6 +1,15 @@
 import { exact, type Money } from "./money.js";
-import { PRICE_KEYS, type PriceKey, priceKeyNames } from "./price-keys.js";
-import { DIMENSION_NAME, type PriceTable, priceIn, REGION_NAME, type RegionPrices } from "./table.js";
+import { PRICE_KEYS, priceKeyNames } from "./price-keys.js";
+import {
+  DIMENSION_NAME,
+  type LiveFigure,
+  type LivePrices,
+  type PriceLookup,
+  type PriceTable,
+  priceIn,
+  REGION_NAME,
+  type RegionPrices,
+} from "./table.js";
 
 /**
  * Views of a price table for live prices: one that records every price a run looks up and the table lacks
@@ -8,33 +17,6 @@ import { DIMENSION_NAME, type PriceTable, priceIn, REGION_NAME, type RegionPrice
  * API answered. Both keep the lookups pricers already use (`priceIn`, `prices.natGatewayHour`, the per-type
  * maps), so a pricer prices with live figures without knowing where they came from.
  */
-
-/** A price a run looked up: its region, its key and, for a key held per instance type or volume type, which. */
-export interface PriceLookup {
-  region: string;
-  key: PriceKey;
-  dimension?: string;
-}
-
-/** A figure answered by the AWS Price List API: a decimal string in the table's unit. */
-export interface LiveFigure extends PriceLookup {
-  usd: string;
-}
-
-/** What the live lookups of a run found, did not find, and could not ask; shown with the price table. */
-export interface LivePrices {
-  /** when the lookups were made, ISO 8601 to the minute (UTC) */
-  at: string;
-  /** how every live figure is cited: "AWS Price List API, 2026-12-07 16:40 UTC" */
-  source: string;
-  found: LiveFigure[];
-  /** the API answered, without this price: it stays not priced, never borrowed from another region */
-  notFound: PriceLookup[];
-  /** never answered (throttled past the retries, over a limit, …), with why */
-  failed: (PriceLookup & { reason: string })[];
-  /** a problem of the whole run (no credentials, access denied): nothing was asked */
-  error?: string;
-}
 
 /** A required price a live-made region lacks, read by a pricer: that resource is not priced, with `reason`. */
 export class MissingPriceError extends Error {

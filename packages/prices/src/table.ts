@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
+import { UNSIGNED_DECIMAL_TEXT } from "@platform/numbers";
 import { z } from "zod";
-import { exact, type Money, UNSIGNED_DECIMAL_TEXT } from "./money.js";
+import { exact, type Money } from "./money.js";
 import {
   type PerPriceKey,
   PRICE_KEYS,
@@ -9,7 +10,6 @@ import {
   type RequiredPriceKey,
   type ScalarPriceKey,
 } from "./price-keys.js";
-import type { LivePrices } from "./table-overlay.js";
 
 /**
  * The shape of a price table, derived from the declared price keys (price-keys.ts): per region, one decimal
@@ -83,6 +83,33 @@ export interface PriceTableDocument {
 export type RegionPrices = { readonly [K in RequiredPriceKey]: Money } & {
   readonly [K in Exclude<ScalarPriceKey, RequiredPriceKey>]?: Money;
 } & { readonly [K in PerPriceKey]: ReadonlyMap<string, Money> };
+
+/** A price a run looked up: its region, its key and, for a key held per instance type or volume type, which. */
+export interface PriceLookup {
+  region: string;
+  key: PriceKey;
+  dimension?: string;
+}
+
+/** A figure answered by the AWS Price List API: a decimal string in the table's unit. */
+export interface LiveFigure extends PriceLookup {
+  usd: string;
+}
+
+/** What the live lookups of a run found, did not find, and could not ask; shown with the price table. */
+export interface LivePrices {
+  /** when the lookups were made, ISO 8601 to the minute (UTC) */
+  at: string;
+  /** how every live figure is cited: "AWS Price List API, 2026-12-07 16:40 UTC" */
+  source: string;
+  found: LiveFigure[];
+  /** the API answered, without this price: it stays not priced, never borrowed from another region */
+  notFound: PriceLookup[];
+  /** never answered (throttled past the retries, over a limit, …), with why */
+  failed: (PriceLookup & { reason: string })[];
+  /** a problem of the whole run (no credentials, access denied): nothing was asked */
+  error?: string;
+}
 
 export interface PriceTable {
   currency: "USD";

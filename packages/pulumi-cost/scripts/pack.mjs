@@ -1,8 +1,9 @@
 // `npm run tarball -w packages/pulumi-cost [-- <destination directory>]`: the engine as one tarball that installs
 // into any project with `npm install <file>.tgz` and runs with no other file of this repository. The price
-// table package it reads (@platform/prices, shared with the cost exporter) and the price facts that table is
-// made from (@platform/price-facts, its data file included) go inside it as bundled dependencies; npm leaves a workspace's symlinked dependencies out of a pack, so the package is staged in a
-// directory of its own first. Prints the tarball's path.
+// table package it reads (@platform/prices, shared with the cost exporter), the price facts that table is
+// made from (@platform/price-facts, its data file included) and the decimal-text rule both read
+// (@platform/numbers) go inside it as bundled dependencies; npm leaves a workspace's symlinked dependencies
+// out of a pack, so the package is staged in a directory of its own first. Prints the tarball's path.
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,6 +13,7 @@ import { fileURLToPath } from "node:url";
 const engine = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const prices = resolve(engine, "..", "prices");
 const facts = resolve(engine, "..", "price-facts");
+const numbers = resolve(engine, "..", "numbers");
 const destination = resolve(process.argv[2] ?? engine);
 const tsc = resolve(engine, "..", "..", "node_modules", ".bin", "tsc");
 
@@ -25,7 +27,7 @@ function published(file, changes) {
   return JSON.stringify({ ...manifest, types: exports.types, ...changes }, null, 2);
 }
 
-for (const dir of [facts, prices, engine]) {
+for (const dir of [numbers, facts, prices, engine]) {
   rmSync(join(dir, "dist"), { recursive: true, force: true });
   execFileSync(tsc, ["-p", join(dir, "tsconfig.build.json")], { stdio: "inherit" });
 }
@@ -44,6 +46,19 @@ try {
   for (const part of ["dist", "data", "README.md"])
     cpSync(join(facts, part), join(bundledFacts, part), { recursive: true });
   writeFileSync(join(bundledFacts, "package.json"), published(join(facts, "package.json"), {}));
+  // Its source entry (what the Pulumi program requires in this repository) does not ship: the build only.
+  const build = { types: "./dist/index.d.ts", default: "./dist/index.js" };
+  const bundledNumbers = join(stage, "node_modules", "@platform", "numbers");
+  mkdirSync(bundledNumbers, { recursive: true });
+  cpSync(join(numbers, "dist"), join(bundledNumbers, "dist"), { recursive: true });
+  writeFileSync(
+    join(bundledNumbers, "package.json"),
+    published(join(numbers, "package.json"), {
+      main: build.default,
+      exports: { ".": build },
+      files: ["dist"],
+    }),
+  );
   mkdirSync(destination, { recursive: true });
   const output = execFileSync("npm", ["pack", "--pack-destination", destination, "--json"], {
     cwd: stage,

@@ -1,4 +1,5 @@
-import { centsString, DECIMAL_TEXT, type Money } from "@platform/prices";
+import { DECIMAL_TEXT } from "@platform/numbers";
+import { centsString, type Money } from "@platform/prices";
 import { z } from "zod";
 import type { NodeGroupAllocation, WorkloadShare } from "./allocation.js";
 import { mibText } from "./binary-units.js";

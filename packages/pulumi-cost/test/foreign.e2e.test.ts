@@ -65,11 +65,15 @@ beforeAll(async () => {
 // ap-northeast-1 t3.micro $0.0136 × 730 = $9.93, the PostgreSQL db.t3.micro in eu-west-1 $0.02 × 730 = $14.60
 // (its gp2 storage has no eu-west-1 price: not priced): $478.71, +$139.75 (139.75 ÷ 338.96 = 41.2%).
 describe("pulumi-cost installed from its tarball into another project", () => {
-  it("installs nothing of this repository but the engine and its bundled price table", () => {
+  it("installs nothing of this repository but the engine, its bundled price table and the decimal rule", () => {
     const manifest = JSON.parse(
       readFileSync(join(project, "node_modules", "pulumi-cost", "package.json"), "utf8"),
     );
-    expect(manifest.bundleDependencies).toEqual(["@platform/price-facts", "@platform/prices"]);
+    expect(manifest.bundleDependencies).toEqual([
+      "@platform/numbers",
+      "@platform/price-facts",
+      "@platform/prices",
+    ]);
     expect(Object.keys(manifest.exports["."])).toEqual(["types", "default"]);
   });
 

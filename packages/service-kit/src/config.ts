@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { MAX_TIMER_MS, parseDecimal } from "@platform/numbers";
 import { z } from "zod";
 
 /** Thrown when the environment does not hold valid settings; the message names every bad variable. */
@@ -14,12 +15,6 @@ const unsetIfEmpty = (value: unknown) =>
   typeof value === "string" && value.trim() === "" ? undefined : value;
 const fromEnv = <T extends z.ZodType>(schema: T) => z.preprocess(unsetIfEmpty, schema);
 
-/**
- * The longest wait a Node.js timer holds: a longer one fires after 1 ms instead (a refresh interval of 30
- * days would call a paid API a hundred times a second). Every duration setting stays within it.
- */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
-
 /** The port every service listens on unless PORT says otherwise; `npm start` and the cluster set PORT. */
 export const DEFAULT_PORT = 8080;
 
@@ -32,19 +27,6 @@ export function parseDuration(text: string): number | undefined {
   if (!match) return undefined;
   const unit = (match[2] ?? "s") as keyof typeof DURATION_UNITS_MS;
   return Number(match[1]) * DURATION_UNITS_MS[unit];
-}
-
-const WHOLE_NUMBER = /^-?\d+$/;
-const DECIMAL_NUMBER = /^-?\d+(?:\.\d+)?$/;
-
-/**
- * A number written in plain decimal digits ("8080", "0.25", "-3"), or undefined: JavaScript's Number()
- * also reads "0x50" as 80 and "1e3" as 1000, which a setting must not silently accept.
- */
-export function parseDecimal(text: string, { int = false } = {}): number | undefined {
-  if (!(int ? WHOLE_NUMBER : DECIMAL_NUMBER).test(text)) return undefined;
-  const n = Number(text);
-  return Number.isFinite(n) ? n : undefined;
 }
 
 interface NumberRange {

@@ -8,8 +8,6 @@ export {
   formatDuration,
   isLoopbackHost,
   loadConfig,
-  MAX_TIMER_MS,
-  parseDecimal,
   parseDuration,
   SERVER_LIMIT_DEFAULTS,
 } from "./config.js";

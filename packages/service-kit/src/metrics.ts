@@ -53,8 +53,7 @@ interface RouteSeries {
  * The two HTTP metrics of the metric contract, kept in plain maps and rendered by prom-client's registry
  * at scrape time. Recording a request is three map lookups and a few additions, keyed by the route
  * template, the method and the status as they come (no key string is built per request): prom-client's
- * own Counter and Histogram validate and hash the label object on every call, which on a fast route
- * costs a fifth of the throughput (`npm run bench`).
+ * own Counter and Histogram validate and hash the label object on every call (its cost: README.md, "Benchmarks").
  */
 class HttpRequestMetrics {
   /** Route template → method → series. */

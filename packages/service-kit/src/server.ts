@@ -170,8 +170,7 @@ type Observe = (
 /**
  * Observes every request around the app's fetch rather than in a middleware: a Hono app whose route is the
  * only handler for a request calls it directly, while any middleware puts every request through Hono's
- * promise-based compose, which alone costs about a tenth of the throughput of a fast route (`npm run
- * bench` compares the storefront with a bare Hono app). The synchronous path creates no closure.
+ * promise-based compose (its cost: README.md, "Benchmarks"). The synchronous path creates no closure.
  */
 function meterFetch(
   app: ServiceApp,

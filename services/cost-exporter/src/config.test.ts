@@ -10,7 +10,7 @@ describe("cost exporter settings", () => {
     expect(DEFAULT_DAILY_REQUEST_CAP).toBeGreaterThan(0);
   });
 
-  // REFRESH_INTERVAL=30d overflowed the timer to 1 ms: 1,650 paid requests in 17 seconds.
+  // A longer wait than a timer holds fires after 1 ms: a paid request as fast as the loop turns (README.md).
   it.each(["REFRESH_INTERVAL", "REFRESH_RETRY_INTERVAL", "API_TIMEOUT", "SHUTDOWN_TIMEOUT"])(
     "refuses a %s no timer can hold",
     (name) => {

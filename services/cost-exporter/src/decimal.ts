@@ -5,14 +5,15 @@
  */
 export const AMOUNT_DECIMALS = 10;
 const SCALE = 10n ** BigInt(AMOUNT_DECIMALS);
-const DECIMAL = /^([+-])?(\d+)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+// Cost Explorer's own amount text, exponent included: wider than the decimal text of @platform/numbers on purpose.
+const COST_EXPLORER_AMOUNT = /^([+-])?(\d+)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
 /** An exact amount: an integer count of 10⁻¹⁰ currency units. */
 export type Amount = bigint;
 
 /** Parses a decimal string exactly (digits beyond 10 decimals round half away from zero); undefined if it is not a number. */
 export function parseAmount(text: string): Amount | undefined {
-  const match = DECIMAL.exec(text.trim());
+  const match = COST_EXPLORER_AMOUNT.exec(text.trim());
   if (!match) return undefined;
   const [, sign, whole = "0", fraction = "", exponentText] = match;
   // Cost Explorer sometimes writes tiny amounts in exponent form ("1.2E-7"); move the point instead of using floats.

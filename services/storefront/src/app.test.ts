@@ -239,7 +239,7 @@ describe("checkout", () => {
     expect(await counters(front.app)).toMatchObject({ revenue: 3.8, accepted: 1, invalid: 1 });
   });
 
-  // 3,050 phantom invalid checkouts came from clients that went away mid-upload in one run.
+  // A client that goes away mid-upload placed nothing: counted, it would look like a refused checkout.
   it("does not count uploads the client aborted as checkouts", async () => {
     const front = storefront();
     const running = await serveService(front, {

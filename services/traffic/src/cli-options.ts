@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
-import { formatDuration, parseDecimal, parseDuration } from "@platform/service-kit";
+import { parseDecimal } from "@platform/numbers";
+import { formatDuration, parseDuration } from "@platform/service-kit";
 import {
   CONCURRENCY,
   DEFAULT_BAD_CHECKOUT_RATE,

@@ -1,4 +1,5 @@
-import { formatDuration, MAX_TIMER_MS, parseDuration } from "@platform/service-kit";
+import { MAX_TIMER_MS } from "@platform/numbers";
+import { formatDuration, parseDuration } from "@platform/service-kit";
 import { z } from "zod";
 import { type Mix, mixFromText } from "./mix.js";
 import { MAX_PERIOD_MS, MIN_PERIOD_MS, type PaceSettings, SHAPES } from "./shape.js";

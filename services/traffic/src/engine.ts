@@ -89,7 +89,7 @@ export function startTraffic(options: TrafficOptions, onResult: (result: Request
   const inFlight = new Set<Promise<void>>();
   let wake: (() => void) | undefined;
   // The deadline ends waits and aborts requests in flight, so a target that never answers cannot keep a
-  // bounded run going (a 2 s run against one once took 30 s).
+  // bounded run going past its duration.
   const deadlineReached = new AbortController();
   let endSlotWait: () => void = () => {};
   const slotWaitEnded = new Promise<void>((resolve) => {
