@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { AWS_PRICE_TABLE, loadPriceTable } from "@platform/prices";
+import { loadShippedPriceTable } from "@platform/prices";
 import {
   type CostConfig,
   costConfig,
@@ -64,7 +64,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 /** What the CLI does with a preview file: read, check, price and write the comment; then the JSON report too. */
 function costDiff(file: string, config: CostConfig, report: boolean): void {
-  const table = loadPriceTable(AWS_PRICE_TABLE);
+  const table = loadShippedPriceTable();
   const preview = parsePreview(readFileSync(file, "utf8"));
   const options = { preview, config, table, monthStart, format: "markdown" as const };
   const { estimate } = costOfPreview(options);

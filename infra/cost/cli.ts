@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { AWS_PRICE_TABLE, loadPriceTable, type PriceTable, readPriceTableFile } from "@platform/prices";
+import { loadShippedPriceTable, type PriceTable, readPriceTableFile } from "@platform/prices";
 import {
   type CostEstimate,
   changesFromPreview,
@@ -81,9 +81,7 @@ export async function costFromArgs(argv: string[]): Promise<CostRun> {
   const values = options(argv);
   const stack = values.stack;
   const settings = stackSettings(stack); // fails first, naming Pulumi.<stack>.yaml and the stacks there are
-  const table: PriceTable = values.prices
-    ? readPriceTableFile(values.prices)
-    : loadPriceTable(AWS_PRICE_TABLE);
+  const table: PriceTable = values.prices ? readPriceTableFile(values.prices) : loadShippedPriceTable();
   const monthStart = monthStartFrom(values.at);
   const common = { usageFile: values.usage, hoursPerMonth: table.hoursPerMonth, monthStart };
   if (values.preview) {

@@ -1,4 +1,4 @@
-import { AWS_PRICE_TABLE, loadPriceTable, type PriceTable } from "@platform/prices";
+import { loadShippedPriceTable, type PriceTable } from "@platform/prices";
 import {
   type CostEstimate,
   type CostReport,
@@ -23,7 +23,7 @@ export function estimateOfStack(
   stack: string,
   resources: readonly PricedInput[],
   {
-    table = loadPriceTable(AWS_PRICE_TABLE),
+    table = loadShippedPriceTable(),
     region = stackSettings(stack).region,
     usageFile = USAGE_FILE_PATH,
     monthStart = todayUtc(),

@@ -1,9 +1,17 @@
 import { PRICE_FACTS } from "./facts.js";
 import { priceTableFromFacts } from "./facts-table.js";
-import type { PriceTableDocument } from "./table.js";
+import { loadPriceTable, type PriceTable, type PriceTableDocument } from "./table.js";
 
 /**
  * The AWS price table the engine and the cost exporter read: made from the price facts (@platform/price-facts),
  * the one place the figures and their sources live. `npm run cost:refresh-prices` rewrites the facts.
  */
 export const AWS_PRICE_TABLE: PriceTableDocument = priceTableFromFacts(PRICE_FACTS);
+
+/**
+ * The shipped table for one run: its facts were checked when they loaded, so each region is checked and made
+ * exact only when a lookup first asks for it (a preview in one region does not pay for ten).
+ */
+export function loadShippedPriceTable(): PriceTable {
+  return loadPriceTable(AWS_PRICE_TABLE, "the shipped price table", { regions: "on first use" });
+}

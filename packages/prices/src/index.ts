@@ -1,4 +1,4 @@
-export { AWS_PRICE_TABLE } from "./aws-prices.js";
+export { AWS_PRICE_TABLE, loadShippedPriceTable } from "./aws-prices.js";
 export { PRICE_FACTS } from "./facts.js";
 export { factsPlaceOf, factsWithFigures } from "./facts-refresh.js";
 export { priceTableFromFacts } from "./facts-table.js";

@@ -11,6 +11,8 @@ import {
   formatUsd,
   INSTANCE_TYPES,
   loadPriceTable,
+  loadShippedPriceTable,
+  type Money,
   percentOf,
   priceIn,
   priceKeyNames,
@@ -78,6 +80,32 @@ describe("the price table", () => {
     expect(() => loadPriceTable(bad, "prices.json")).toThrow(
       /prices.json is not a valid price table:[\s\S]*regions.us-east-1.natGatewayHour[\s\S]*regions.us-east-1.albHour/,
     );
+  });
+
+  it("checks a region on first use when asked to, with the same figures and the same errors", () => {
+    const now = loadPriceTable(AWS_PRICE_TABLE);
+    const shipped = loadShippedPriceTable();
+    expect([...shipped.regions.keys()]).toEqual([...now.regions.keys()]);
+    for (const [region, prices] of now.regions) {
+      for (const key of priceKeyNames) {
+        const [a, b] = [prices[key], regionPrices(shipped, region)[key]];
+        const text = (v: typeof a) =>
+          v instanceof Map
+            ? [...v].map(([n, p]) => `${n}=${p.toFixed()}`)
+            : (v as Money | undefined)?.toFixed();
+        expect(text(b), `${region} ${key}`).toEqual(text(a));
+      }
+    }
+    const bad = structuredClone(AWS_PRICE_TABLE) as unknown as {
+      regions: Record<string, Record<string, unknown>>;
+    };
+    (bad.regions["eu-west-2"] as Record<string, unknown>).natGatewayHour = 0.045;
+    const lazy = loadPriceTable(bad, "prices.json", { regions: "on first use" });
+    expect(regionPrices(lazy, "us-east-1").ec2InstanceHour.get("t3.large")?.toFixed()).toBe("0.0832");
+    expect(() => lazy.regions.get("eu-west-2")).toThrow(
+      /prices.json is not a valid price table:[\s\S]*regions.eu-west-2.natGatewayHour/,
+    );
+    expect(() => loadPriceTable(bad, "prices.json")).toThrow(/regions.eu-west-2.natGatewayHour/);
   });
 
   it("says which regions it has when asked for another", () => {

@@ -154,29 +154,90 @@ function loadRegion(
   return prices as unknown as RegionPrices;
 }
 
-/** Validates a price table document; the error names every bad field. */
-export function loadPriceTable(document: unknown, origin = "the price table"): PriceTable {
-  const parsed = priceTableDocument.safeParse(document);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${issue.path.join(".") || "(top)"}: ${issue.message}`,
-    );
-    throw new Error(`${origin} is not a valid price table:\n  ${problems.join("\n  ")}`);
+function problemsOf(issues: z.core.$ZodIssue[], prefix: (string | number)[] = []): string {
+  return issues
+    .map((issue) => `${[...prefix, ...issue.path].map(String).join(".") || "(top)"}: ${issue.message}`)
+    .join("\n  ");
+}
+
+/** Everything but the regions' prices, which are checked region by region (see `RegionsOnFirstUse`). */
+const priceTableHead = priceTableDocument.extend({
+  regions: z.record(z.string().regex(REGION_NAME, "an AWS region such as us-east-1"), z.unknown()),
+});
+
+/**
+ * The regions of a table, each checked and turned into exact amounts the first time it is asked for: a run
+ * that prices one region of ten pays for one (the shipped table holds thousands of prices).
+ */
+class RegionsOnFirstUse implements ReadonlyMap<string, RegionPrices> {
+  readonly #loaded = new Map<string, RegionPrices>();
+  constructor(
+    private readonly documents: Record<string, unknown>,
+    private readonly priceSources: Map<string, { source: string; read: string }>,
+    private readonly origin: string,
+  ) {}
+  get size() {
+    return Object.keys(this.documents).length;
   }
-  const table = parsed.data as PriceTableDocument;
+  has(region: string) {
+    return Object.hasOwn(this.documents, region);
+  }
+  get(region: string): RegionPrices | undefined {
+    if (!this.has(region)) return undefined;
+    let prices = this.#loaded.get(region);
+    if (!prices) {
+      const parsed = regionPricesDocument.safeParse(this.documents[region]);
+      if (!parsed.success) {
+        throw new Error(
+          `${this.origin} is not a valid price table:\n  ${problemsOf(parsed.error.issues, ["regions", region])}`,
+        );
+      }
+      prices = loadRegion(region, parsed.data as RegionPricesDocument, this.priceSources);
+      this.#loaded.set(region, prices);
+    }
+    return prices;
+  }
+  keys() {
+    return Object.keys(this.documents)[Symbol.iterator]();
+  }
+  *entries(): MapIterator<[string, RegionPrices]> {
+    for (const region of Object.keys(this.documents)) yield [region, this.get(region) as RegionPrices];
+  }
+  *values(): MapIterator<RegionPrices> {
+    for (const [, prices] of this.entries()) yield prices;
+  }
+  [Symbol.iterator]() {
+    return this.entries();
+  }
+  forEach(each: (prices: RegionPrices, region: string, map: ReadonlyMap<string, RegionPrices>) => void) {
+    for (const [region, prices] of this.entries()) each(prices, region, this);
+  }
+}
+
+/**
+ * Validates a price table document; the error names every bad field. `regions: "on first use"` checks and
+ * loads a region when a lookup first asks for it (for the shipped table, whose facts are checked when they load);
+ * by default every region is checked now, so a bad file fails before anything is priced.
+ */
+export function loadPriceTable(
+  document: unknown,
+  origin = "the price table",
+  { regions = "now" }: { regions?: "now" | "on first use" } = {},
+): PriceTable {
+  const parsed = priceTableHead.safeParse(document);
+  if (!parsed.success)
+    throw new Error(`${origin} is not a valid price table:\n  ${problemsOf(parsed.error.issues)}`);
+  const table = parsed.data as unknown as PriceTableDocument;
   const priceSources = new Map<string, { source: string; read: string }>();
+  const byRegion = new RegionsOnFirstUse(table.regions, priceSources, origin);
+  if (regions === "now") for (const _ of byRegion.values());
   return {
     currency: table.currency,
     hoursPerMonth: exact(table.hoursPerMonth),
     recorded: table.recorded,
     source: table.source,
     sources: table.sources,
-    regions: new Map(
-      Object.entries(table.regions).map(([region, prices]) => [
-        region,
-        loadRegion(region, prices, priceSources),
-      ]),
-    ),
+    regions: byRegion,
     priceSources,
     document: table,
   };

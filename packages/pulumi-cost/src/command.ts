@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { AWS_PRICE_TABLE, loadPriceTable, type PriceTable, readPriceTableFile } from "@platform/prices";
+import { loadShippedPriceTable, type PriceTable, readPriceTableFile } from "@platform/prices";
 import { DEFAULT_CONFIG_FILE, findConfig } from "./config.js";
 import { BadInputError, LIMITS } from "./limits.js";
 import { GITHUB_COMMENT_LIMIT } from "./markdown.js";
@@ -85,7 +85,7 @@ export async function run(argv: string[]): Promise<CommandResult> {
   const config = findConfig(values.config);
   let table: PriceTable;
   try {
-    table = values.prices ? readPriceTableFile(values.prices) : loadPriceTable(AWS_PRICE_TABLE);
+    table = values.prices ? readPriceTableFile(values.prices) : loadShippedPriceTable();
   } catch (error) {
     throw new BadInputError((error as Error).message);
   }
