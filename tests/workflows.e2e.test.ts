@@ -557,11 +557,12 @@ describe("deploy builds and pushes what the program references (items 2 and 3)",
     const log = join(scratch, "calls.log");
     writeFileSync(log, "");
     const registry = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+    type Line = [string, string, string, string, string];
     const images = imageList(["--registry", registry], root)
       .trim()
       .split("\n")
-      .map((line) => line.split("\t") as [string, string, string, string, string]);
-    const existingTag = (images.find(([s]) => s === "cost-exporter") as string[])[2].split(":").pop();
+      .map((line) => line.split("\t") as Line);
+    const existingTag = (images.find(([s]) => s === "cost-exporter") as Line)[2].split(":").pop();
     // aws: storefront's repository is missing; cost-exporter's current image is already pushed.
     writeFileSync(
       join(bin, "aws"),
