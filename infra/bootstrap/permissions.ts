@@ -57,7 +57,7 @@ function networkWrites({ partition, account, region }: Scope): PolicyStatement[]
   ];
 }
 
-/** The EKS cluster and what hangs on it. */
+/** The EKS cluster, its node group, add-ons, access entries and Pod Identity associations. */
 function clusterWrites({ partition, account, region }: Scope): PolicyStatement[] {
   const eks = `arn:${partition}:eks:${region}:${account}`;
   return [
