@@ -89,7 +89,7 @@ export interface ServiceEntry {
   runsIn: readonly Place[];
   /** In a cluster: whether the stack deploys it at all (default: always). */
   deployedWhen?: (settings: ClusterSettings) => boolean;
-  /** How its image is built: the Dockerfile and its `--build-arg`s, with the repository root as build context. */
+  /** How its image is built: the Dockerfile and its `--build-arg`s (the repository root is the context). */
   image: { dockerfile: string; buildArgs?: Readonly<Record<string, string>> };
   probes: { liveness: string; readiness: string };
   resources: Resources;

@@ -10,11 +10,11 @@ import { imagePlatform } from "./node-architecture";
 /**
  * Image references computed from what is in git, identically wherever the program runs (a pull-request
  * preview, the drift check, the deploy, a laptop): `<registry>/<project>/<service>:src-<hash>`, where the
- * hash covers the platform it is built for (the nodes', node-architecture.ts), the build arguments and exactly the
- * files that go into that service's image — the sources the Dockerfile's stages for that service COPY
- * (dockerfile.ts; less what .dockerignore keeps out of the build context, such as tests) and the Dockerfile
- * itself — identified by their git blob ids at HEAD. Uncommitted edits, file times and line-ending conversion of
- * the working tree change nothing; a change to one service's source changes only that service's tag, a
+ * hash covers the platform it is built for (the nodes', node-architecture.ts), the build arguments and
+ * exactly the files that go into that service's image — the sources the Dockerfile's stages for that
+ * service COPY (dockerfile.ts; less what .dockerignore keeps out of the build context, such as tests) and
+ * the Dockerfile itself — identified by their git blob ids at HEAD. Uncommitted edits, file times and
+ * line-ending conversion of the working tree change nothing; a change to one service's source changes only that service's tag, a
  * change to the Dockerfile, the lock file or the shared kit changes every image.
  *
  * The deploy builds and pushes exactly these references (`npm run images`) and skips the ones the registry
