@@ -89,8 +89,8 @@ export interface ServiceEntry {
   runsIn: readonly Place[];
   /** In a cluster: whether the stack deploys it at all (default: always). */
   deployedWhen?: (settings: ClusterSettings) => boolean;
-  /** How its image is built: the Dockerfile, with the repository root as build context. */
-  image: { dockerfile: string };
+  /** How its image is built: the Dockerfile and its `--build-arg`s (the repository root is the context). */
+  image: { dockerfile: string; buildArgs?: Readonly<Record<string, string>> };
   probes: { liveness: string; readiness: string };
   resources: Resources;
   replicas: Replicas;
@@ -109,13 +109,19 @@ export interface ServiceEntry {
   awsIdentity?: { serviceAccount: string; policyFile: string };
 }
 
+/** The one Dockerfile of services/, building the image of the folder `services/<folder>`. */
+const serviceImage = (folder: string) => ({
+  dockerfile: "services/Dockerfile",
+  buildArgs: { SERVICE: folder },
+});
+
 export const services = [
   {
     name: "storefront",
     description: "A small shop that earns simulated revenue; RED metrics and a revenue counter.",
     port: 8080,
     runsIn: ["cluster", "local"],
-    image: { dockerfile: "services/storefront/Dockerfile" },
+    image: serviceImage("storefront"),
     probes: { liveness: "/health", readiness: "/ready" },
     resources: { requests: { cpu: "50m", memory: "96Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
     replicas: { default: 2, max: 20 },
@@ -131,7 +137,7 @@ export const services = [
     description: "AWS Cost Explorer to Prometheus; refreshes on its own budget, a scrape never pays.",
     port: 8081,
     runsIn: ["cluster", "local"],
-    image: { dockerfile: "services/cost-exporter/Dockerfile" },
+    image: serviceImage("cost-exporter"),
     probes: { liveness: "/health", readiness: "/ready" },
     resources: { requests: { cpu: "20m", memory: "96Mi" }, limits: { cpu: "250m", memory: "192Mi" } },
     replicas: { fixed: 1, reason: "each replica would make its own paid Cost Explorer requests" },
@@ -162,7 +168,7 @@ export const services = [
     port: 8082,
     runsIn: ["cluster", "local"],
     deployedWhen: (settings) => settings.demoTraffic,
-    image: { dockerfile: "services/traffic/Dockerfile" },
+    image: serviceImage("traffic"),
     probes: { liveness: "/health", readiness: "/ready" },
     resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { cpu: "250m", memory: "128Mi" } },
     replicas: { fixed: 1, reason: "the rate is per replica; more replicas would multiply it" },

@@ -5,9 +5,10 @@ import { ecrRegistry, imageSourceAt, imagesToBuild, platformProject, repositoryR
 
 /**
  * `npm run images -- --registry <host>`: the images the deploy builds and pushes, one line per cluster
- * service (`<service>\t<dockerfile>\t<reference>\t<platform>`, or `--format json`), computed by the same
- * function as the references the program deploys, from HEAD of this repository; `<platform>` is what
- * push-images.sh passes to `docker buildx build --platform` (the nodes' architecture).
+ * service (`<service>\t<dockerfile>\t<reference>\t<platform>\t<build args>`, or `--format json`), computed by
+ * the same function as the references the program deploys, from HEAD of this repository; `<platform>` is what
+ * push-images.sh passes to `docker buildx build --platform` (the nodes' architecture), `<build args>` the
+ * space-separated `NAME=value` it passes as `--build-arg`s.
  */
 const USAGE = `Usage: npm run images -- --registry <registry, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com> [--format tsv|json]
        npm run images -- --registry-of <stack> --account <id> [--partition aws|aws-cn|aws-us-gov]
@@ -54,7 +55,11 @@ export function imageList(argv: string[], root = repositoryRoot, services = cata
   );
   return values.format === "json"
     ? `${JSON.stringify(images, null, 2)}\n`
-    : images.map((i) => `${i.service}\t${i.dockerfile}\t${i.reference}\t${i.platform}\n`).join("");
+    : images
+        .map(
+          (i) => `${i.service}\t${i.dockerfile}\t${i.reference}\t${i.platform}\t${i.buildArgs.join(" ")}\n`,
+        )
+        .join("");
 }
 
 if (require.main === module) {

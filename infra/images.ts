@@ -4,16 +4,18 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { type Catalogue, type ServiceEntry, servicesIn } from "../catalogue/services";
+import { copiedSources } from "./dockerfile";
 import { imagePlatform } from "./node-architecture";
 
 /**
  * Image references computed from what is in git, identically wherever the program runs (a pull-request
  * preview, the drift check, the deploy, a laptop): `<registry>/<project>/<service>:src-<hash>`, where the
- * hash covers the platform it is built for (the nodes', node-architecture.ts) and exactly the files that go into that service's image — the sources its Dockerfile COPYs
- * (less what .dockerignore keeps out of the build context, such as tests) and the Dockerfile itself —
- * identified by their git blob ids at HEAD. Uncommitted edits, file times and line-ending conversion of
- * the working tree change nothing; a change to one service's source changes only that service's tag, a
- * change to the lock file or the shared kit changes every image that copies them.
+ * hash covers the platform it is built for (the nodes', node-architecture.ts), the build arguments and
+ * exactly the files that go into that service's image — the sources the Dockerfile's stages for that
+ * service COPY (dockerfile.ts; less what .dockerignore keeps out of the build context, such as tests) and
+ * the Dockerfile itself — identified by their git blob ids at HEAD. Uncommitted edits, file times and
+ * line-ending conversion of the working tree change nothing; a change to one service's source changes only that service's tag, a
+ * change to the Dockerfile, the lock file or the shared kit changes every image.
  *
  * The deploy builds and pushes exactly these references (`npm run images`) and skips the ones the registry
  * already has; the program only names them.
@@ -58,21 +60,6 @@ function gitShow(root: string, treeish: string, file: string): string | undefine
   } catch {
     return undefined;
   }
-}
-
-/** The build-stage sources of a Dockerfile's COPY instructions (not `COPY --from=`): files or directories. */
-export function copiedSources(dockerfile: string): string[] {
-  const instructions = dockerfile.replace(/\\\r?\n/g, " ").split(/\r?\n/);
-  const sources: string[] = [];
-  for (const line of instructions) {
-    const words = line.trim().split(/\s+/);
-    if (words[0]?.toUpperCase() !== "COPY") continue;
-    const args = words.slice(1);
-    if (args.some((a) => a.startsWith("--from="))) continue;
-    const paths = args.filter((a) => !a.startsWith("--"));
-    sources.push(...paths.slice(0, -1).map((p) => p.replace(/^\.\//, "").replace(/\/$/, "")));
-  }
-  return sources;
 }
 
 /** A .dockerignore pattern as a regular expression over context-relative paths (Go filepath.Match plus `**`). */
@@ -132,7 +119,11 @@ export function imageInputs(source: ImageSource, entry: ServiceEntry): TreeFile[
   const text = source.read(dockerfile);
   if (text === undefined)
     throw new Error(`${entry.name}: ${dockerfile} is not committed (the image is built from it)`);
-  const copied = copiedSources(text);
+  const copied = copiedSources(text, entry.image.buildArgs);
+  for (const src of copied) {
+    if (!source.tree.some((file) => file.path === src || file.path.startsWith(`${src}/`)))
+      throw new Error(`${entry.name}: ${dockerfile} copies ${src}, which is not committed`);
+  }
   const inputs = source.tree.filter(
     (file) =>
       file.path === dockerfile ||
@@ -143,19 +134,29 @@ export function imageInputs(source: ImageSource, entry: ServiceEntry): TreeFile[
 }
 
 /**
- * `src-` and 24 hex digits of the SHA-256 over the platform the image is built for and the inputs' paths and
- * blob ids: the same sources built for another architecture are another image, under another tag.
+ * `src-` and 24 hex digits of the SHA-256 over the platform the image is built for, its build arguments and
+ * the inputs' paths and blob ids: the same sources built for another architecture are another image, under
+ * another tag.
  */
 export function imageTag(source: ImageSource, entry: ServiceEntry, platform: string = imagePlatform): string {
   const hash = createHash("sha256");
   hash.update(`platform\0${platform}\n`);
+  for (const arg of buildArgList(entry)) hash.update(`build-arg\0${arg}\n`);
   for (const file of imageInputs(source, entry)) hash.update(`${file.path}\0${file.blob}\n`);
   return `src-${hash.digest("hex").slice(0, 24)}`;
 }
 
+/** `NAME=value` per build argument, sorted by name: what `docker buildx build --build-arg` takes. */
+export const buildArgList = (entry: ServiceEntry): string[] =>
+  Object.entries(entry.image.buildArgs ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, value]) => `${name}=${value}`);
+
 export interface ImageToBuild {
   service: string;
   dockerfile: string;
+  /** `NAME=value` for each `--build-arg`. */
+  buildArgs: string[];
   /** The full reference the program deploys and the deploy pushes. */
   reference: string;
   /** `docker buildx build --platform`: the nodes' (node-architecture.ts). */
@@ -177,6 +178,7 @@ export function imagesToBuild(
   return servicesIn("cluster", catalogue).map((entry) => ({
     service: entry.name,
     dockerfile: entry.image.dockerfile,
+    buildArgs: buildArgList(entry),
     reference: `${registry}/${project}/${entry.name}:${imageTag(source, entry, platform)}`,
     platform,
   }));

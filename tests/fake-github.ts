@@ -162,129 +162,154 @@ export function fakePullRequest(headRef = "feature") {
   return Object.assign(state, { github: { rest, paginate }, label, unlabel, push, headRef });
 }
 
+type Commit = { sha: string; tree: string; parents: string[]; message: string };
+type Pull = { number: number; title: string; body: string; head: string; base: string; state: string };
+
+/** What the fake repository holds; `next` numbers trees, commits and pull requests alike. */
+interface RepositoryState {
+  trees: Map<string, Record<string, string>>;
+  commits: Map<string, Commit>;
+  refs: Map<string, string>;
+  pulls: Pull[];
+  comments: { issue_number: number; body: string }[];
+  calls: string[];
+  next: number;
+}
+
+const notFound = () => Object.assign(new Error("Not Found"), { status: 404 });
+
+/** Refs, commits and trees (`rest.git`). */
+function fakeGitData(repo: RepositoryState) {
+  return {
+    getRef: async ({ ref }: { ref: string }) => {
+      const sha = repo.refs.get(ref);
+      if (!sha) throw notFound();
+      return { data: { ref: `refs/${ref}`, object: { sha } } };
+    },
+    getCommit: async ({ commit_sha }: { commit_sha: string }) => {
+      const commit = repo.commits.get(commit_sha);
+      if (!commit) throw notFound();
+      return { data: { sha: commit.sha, tree: { sha: commit.tree } } };
+    },
+    createTree: async ({
+      base_tree,
+      tree,
+    }: {
+      base_tree: string;
+      tree: { path: string; content: string }[];
+    }) => {
+      repo.calls.push("createTree");
+      const sha = `t${repo.next++}`;
+      repo.trees.set(sha, {
+        ...repo.trees.get(base_tree),
+        ...Object.fromEntries(tree.map((entry) => [entry.path, entry.content])),
+      });
+      return { data: { sha } };
+    },
+    createCommit: async ({
+      message,
+      tree,
+      parents,
+    }: {
+      message: string;
+      tree: string;
+      parents: string[];
+    }) => {
+      repo.calls.push("createCommit");
+      const sha = `c${repo.next++}`;
+      repo.commits.set(sha, { sha, tree, parents, message });
+      return { data: { sha } };
+    },
+    updateRef: async ({ ref, sha, force }: { ref: string; sha: string; force?: boolean }) => {
+      repo.calls.push("updateRef");
+      if (!repo.refs.has(ref)) throw Object.assign(new Error("Reference does not exist"), { status: 422 });
+      if (!force) throw new Error("the script must force the branch to the new commit");
+      repo.refs.set(ref, sha);
+      return { data: {} };
+    },
+    createRef: async ({ ref, sha }: { ref: string; sha: string }) => {
+      repo.calls.push("createRef");
+      repo.refs.set(ref.replace(/^refs\//, ""), sha);
+      return { data: {} };
+    },
+  };
+}
+
+/** Pull requests (`rest.pulls`). */
+function fakePulls(repo: RepositoryState) {
+  return {
+    list: async ({ head, base, state }: { head: string; base: string; state: string }) => ({
+      data: repo.pulls.filter((p) => `o:${p.head}` === head && p.base === base && p.state === state),
+    }),
+    create: async ({
+      title,
+      body,
+      head,
+      base,
+    }: {
+      title: string;
+      body: string;
+      head: string;
+      base: string;
+    }) => {
+      repo.calls.push("pulls.create");
+      const pull = { number: repo.next++, title, body, head, base, state: "open" };
+      repo.pulls.push(pull);
+      return { data: pull };
+    },
+    update: async ({
+      pull_number,
+      ...change
+    }: {
+      pull_number: number;
+      title?: string;
+      body?: string;
+      state?: string;
+    }) => {
+      repo.calls.push("pulls.update");
+      const pull = repo.pulls.find((p) => p.number === pull_number);
+      if (!pull) throw notFound();
+      Object.assign(pull, change);
+      return { data: pull };
+    },
+  };
+}
+
+/** Comments (`rest.issues`). */
+function fakeIssues(repo: RepositoryState) {
+  return {
+    createComment: async (comment: { issue_number: number; body: string }) => {
+      repo.calls.push("issues.createComment");
+      repo.comments.push({ issue_number: comment.issue_number, body: comment.body });
+      return { data: {} };
+    },
+  };
+}
+
 /**
  * Just enough of Octokit's git data and pull request API for rightsize-pr.cjs: refs, commits made from
  * trees, pull requests and their comments, in memory. A commit's files are the base tree's plus the tree's
  * entries; GitHub's errors are modelled where the script relies on them (updateRef of a missing branch: 422).
  */
 export function fakeRepository(files: Record<string, string>) {
-  type Commit = { sha: string; tree: string; parents: string[]; message: string };
-  const trees = new Map<string, Record<string, string>>([["t0", { ...files }]]);
-  const commits = new Map<string, Commit>([
-    ["c0", { sha: "c0", tree: "t0", parents: [], message: "initial" }],
-  ]);
-  const refs = new Map<string, string>([["heads/main", "c0"]]);
-  const pulls: { number: number; title: string; body: string; head: string; base: string; state: string }[] =
-    [];
-  const comments: { issue_number: number; body: string }[] = [];
-  const calls: string[] = [];
-  let next = 1;
-  const notFound = () => Object.assign(new Error("Not Found"), { status: 404 });
-  const rest = {
-    git: {
-      getRef: async ({ ref }: { ref: string }) => {
-        const sha = refs.get(ref);
-        if (!sha) throw notFound();
-        return { data: { ref: `refs/${ref}`, object: { sha } } };
-      },
-      getCommit: async ({ commit_sha }: { commit_sha: string }) => {
-        const commit = commits.get(commit_sha);
-        if (!commit) throw notFound();
-        return { data: { sha: commit.sha, tree: { sha: commit.tree } } };
-      },
-      createTree: async ({
-        base_tree,
-        tree,
-      }: {
-        base_tree: string;
-        tree: { path: string; content: string }[];
-      }) => {
-        calls.push("createTree");
-        const sha = `t${next++}`;
-        trees.set(sha, {
-          ...trees.get(base_tree),
-          ...Object.fromEntries(tree.map((entry) => [entry.path, entry.content])),
-        });
-        return { data: { sha } };
-      },
-      createCommit: async ({
-        message,
-        tree,
-        parents,
-      }: {
-        message: string;
-        tree: string;
-        parents: string[];
-      }) => {
-        calls.push("createCommit");
-        const sha = `c${next++}`;
-        commits.set(sha, { sha, tree, parents, message });
-        return { data: { sha } };
-      },
-      updateRef: async ({ ref, sha, force }: { ref: string; sha: string; force?: boolean }) => {
-        calls.push("updateRef");
-        if (!refs.has(ref)) throw Object.assign(new Error("Reference does not exist"), { status: 422 });
-        if (!force) throw new Error("the script must force the branch to the new commit");
-        refs.set(ref, sha);
-        return { data: {} };
-      },
-      createRef: async ({ ref, sha }: { ref: string; sha: string }) => {
-        calls.push("createRef");
-        refs.set(ref.replace(/^refs\//, ""), sha);
-        return { data: {} };
-      },
-    },
-    pulls: {
-      list: async ({ head, base, state }: { head: string; base: string; state: string }) => ({
-        data: pulls.filter((p) => `o:${p.head}` === head && p.base === base && p.state === state),
-      }),
-      create: async ({
-        title,
-        body,
-        head,
-        base,
-      }: {
-        title: string;
-        body: string;
-        head: string;
-        base: string;
-      }) => {
-        calls.push("pulls.create");
-        const pull = { number: next++, title, body, head, base, state: "open" };
-        pulls.push(pull);
-        return { data: pull };
-      },
-      update: async ({
-        pull_number,
-        ...change
-      }: {
-        pull_number: number;
-        title?: string;
-        body?: string;
-        state?: string;
-      }) => {
-        calls.push("pulls.update");
-        const pull = pulls.find((p) => p.number === pull_number);
-        if (!pull) throw notFound();
-        Object.assign(pull, change);
-        return { data: pull };
-      },
-    },
-    issues: {
-      createComment: async (comment: { issue_number: number; body: string }) => {
-        calls.push("issues.createComment");
-        comments.push({ issue_number: comment.issue_number, body: comment.body });
-        return { data: {} };
-      },
-    },
+  const repo: RepositoryState = {
+    trees: new Map([["t0", { ...files }]]),
+    commits: new Map([["c0", { sha: "c0", tree: "t0", parents: [], message: "initial" }]]),
+    refs: new Map([["heads/main", "c0"]]),
+    pulls: [],
+    comments: [],
+    calls: [],
+    next: 1,
   };
+  const rest = { git: fakeGitData(repo), pulls: fakePulls(repo), issues: fakeIssues(repo) };
   const paginate = async (method: (args: never) => Promise<{ data: unknown[] }>, args: unknown) =>
     (await method(args as never)).data;
   /** The files of a branch's commit. */
   const filesOf = (branch: string) => {
-    const sha = refs.get(`heads/${branch}`);
-    const commit = sha ? commits.get(sha) : undefined;
-    return commit ? trees.get(commit.tree) : undefined;
+    const sha = repo.refs.get(`heads/${branch}`);
+    const commit = sha ? repo.commits.get(sha) : undefined;
+    return commit ? repo.trees.get(commit.tree) : undefined;
   };
+  const { refs, commits, pulls, comments, calls } = repo;
   return { github: { rest, paginate }, refs, commits, pulls, comments, calls, filesOf };
 }

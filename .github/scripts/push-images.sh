@@ -17,9 +17,10 @@ lifecycle='{"rules":[{"rulePriority":1,"description":"keep the newest 50 images"
 
 list="$(mktemp)"
 npm run --silent images -- --registry "$registry" > "$list"
-# Each line: service, Dockerfile, reference, and the platform the nodes run (linux/amd64 for AL2023 x86_64),
-# which is also in the tag: built on any machine (an Apple-Silicon laptop too), the image runs on the nodes.
-while IFS=$'\t' read -r service dockerfile reference platform; do
+# Each line: service, Dockerfile, reference, the platform the nodes run (linux/amd64 for AL2023 x86_64),
+# which is also in the tag: built on any machine (an Apple-Silicon laptop too), the image runs on the nodes;
+# and the build arguments (NAME=value, space-separated; SERVICE picks the folder services/Dockerfile builds).
+while IFS=$'\t' read -r service dockerfile reference platform build_args; do
   path="${reference#"$registry"/}"
   repository="${path%:*}"
   tag="${path##*:}"
@@ -35,7 +36,9 @@ while IFS=$'\t' read -r service dockerfile reference platform; do
     echo "$reference is already pushed: skipped"
     continue
   fi
-  echo "building $reference ($platform) from $dockerfile"
-  docker buildx build --platform "$platform" --file "$dockerfile" --tag "$reference" --push . < /dev/null
+  arg_flags=()
+  for arg in $build_args; do arg_flags+=(--build-arg "$arg"); done
+  echo "building $reference ($platform) from $dockerfile ${build_args}"
+  docker buildx build --platform "$platform" --file "$dockerfile" "${arg_flags[@]}" --tag "$reference" --push . < /dev/null
 done < "$list"
 rm -f "$list"

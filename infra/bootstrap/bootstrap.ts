@@ -1,24 +1,20 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type CiStack, readCiStacks } from "../ci-stacks";
-import type { PolicyDocument, PolicyStatement } from "../components/iam";
 import { platformProject } from "../images";
 import {
   deploySessionSeconds,
   deployWorkflowPath,
   driftEnvironment,
   driftWorkflowPath,
-  type GitHubRepository,
   githubOidcHost,
-  githubTrust,
   previewEnvironment,
-  rightsizeWorkflowPath,
-  workflowRef,
 } from "./github-trust";
 
 export { deploySessionSeconds, deployWorkflowPath, driftEnvironment, driftWorkflowPath, previewEnvironment };
 
 import { SettingsError } from "../settings-loader";
+import { ciRoles } from "./ci-roles";
 import { activateCostAllocationTags, costAllocationTagKeys } from "./cost-allocation-tags";
 import {
   checkReviewerTeams,
@@ -27,12 +23,10 @@ import {
   type GitHubSettingsArgs,
   type ManagedEnvironment,
 } from "./github-settings";
-import { deployStatements, type Scope } from "./permissions";
-import { livePriceStatements, previewStatements } from "./preview-permissions";
+import type { Scope } from "./permissions";
 import { requiredCheckNames } from "./required-checks";
 import type { BootstrapSettings } from "./settings";
 import { StateBackend, secretsKeyAlias } from "./state-backend";
-import { stateStatements } from "./state-permissions";
 
 /**
  * The one-time program an administrator runs before CI can: the GitHub Actions OIDC provider, three roles
@@ -110,11 +104,8 @@ function githubSettingsArgs(
   };
 }
 
-export function defineBootstrap(settings: BootstrapSettings, stacks: CiStack[] = readCiStacks()) {
-  checkApprovers(settings, stacks);
-  const environments = managedEnvironments(stacks, settings.deployApproval === "environment-reviewers");
-  const environmentSecrets = environmentSecretsSetting(environments.map((e) => e.name));
-  const provider = new aws.Provider("aws-bootstrap", {
+function bootstrapProvider(settings: BootstrapSettings): aws.Provider {
+  return new aws.Provider("aws-bootstrap", {
     region: settings.region as aws.Region,
     defaultTags: {
       tags: {
@@ -125,26 +116,45 @@ export function defineBootstrap(settings: BootstrapSettings, stacks: CiStack[] =
       },
     },
   });
-  const opts = { provider };
-  const project = platformProject();
+}
+
+/** The account, partition and region the roles' statements name, and the image repositories' prefix. */
+function accountScope(settings: BootstrapSettings, project: string, opts: pulumi.InvokeOptions) {
   const caller = aws.getCallerIdentityOutput({}, opts);
   const partition = aws.getPartitionOutput({}, opts);
-  const scope: pulumi.Output<Scope> = pulumi
-    .all([partition.partition, caller.accountId])
-    .apply(([p, account]) => ({
+  return pulumi.all([partition.partition, caller.accountId]).apply(
+    ([p, account]): Scope => ({
       partition: p,
       account,
       region: settings.region,
       imageRepositoryPrefix: project,
-    }));
+    }),
+  );
+}
 
-  const oidcProviderArn: pulumi.Output<string> = settings.existingOidcProviderArn
+/** GitHub Actions' OIDC provider: the account's existing one, or a new one. */
+function oidcProvider(
+  settings: BootstrapSettings,
+  opts: pulumi.CustomResourceOptions,
+): pulumi.Output<string> {
+  return settings.existingOidcProviderArn
     ? pulumi.output(settings.existingOidcProviderArn)
     : new aws.iam.OpenIdConnectProvider(
         "github-actions",
         { url: `https://${githubOidcHost}`, clientIdLists: ["sts.amazonaws.com"] },
         opts,
       ).arn;
+}
+
+export function defineBootstrap(settings: BootstrapSettings, stacks: CiStack[] = readCiStacks()) {
+  checkApprovers(settings, stacks);
+  const environments = managedEnvironments(stacks, settings.deployApproval === "environment-reviewers");
+  const environmentSecrets = environmentSecretsSetting(environments.map((e) => e.name));
+  const provider = bootstrapProvider(settings);
+  const opts = { provider };
+  const project = platformProject();
+  const scope = accountScope(settings, project, opts);
+  const oidcProviderArn = oidcProvider(settings, opts);
 
   const backend = settings.stateBackend
     ? new StateBackend("state-backend", {
@@ -154,106 +164,20 @@ export function defineBootstrap(settings: BootstrapSettings, stacks: CiStack[] =
       })
     : undefined;
 
-  /** State statements for a role, once the backend's ARNs are known; none with Pulumi Cloud. */
-  const withState = (
-    statements: pulumi.Output<PolicyStatement[]>,
-    readable: CiStack[],
-    write: boolean,
-  ): pulumi.Output<PolicyStatement[]> => {
-    if (!backend) return statements;
-    const keyArns = readable.map((s) => (backend.secretsKeys[s.name] as aws.kms.Key).arn);
-    return pulumi
-      .all([statements, backend.bucket.arn, backend.stateKey.arn, pulumi.all(keyArns)])
-      .apply(([list, bucketArn, stateKeyArn, secretsKeyArns]) => [
-        ...list,
-        ...stateStatements({
-          bucketArn,
-          stateKeyArn,
-          project,
-          stacks: readable.map((s, i) => ({ name: s.name, secretsKeyArn: secretsKeyArns[i] as string })),
-          write,
-        }),
-      ]);
-  };
-
-  const repository: GitHubRepository = {
-    fullName: settings.githubRepository,
-    repositoryId: settings.githubRepositoryId,
-    ownerId: settings.githubOwnerId,
-  };
-  const role = (
-    name: string,
-    description: string,
-    trust: { contexts: string[]; jobWorkflowRef?: string | string[] },
-    statements: pulumi.Output<PolicyStatement[]>,
-    maxSessionDuration = 3600,
-  ) => {
-    const created = new aws.iam.Role(
-      name,
-      {
-        description,
-        assumeRolePolicy: oidcProviderArn.apply((providerArn) =>
-          githubTrust({ providerArn, repository, ...trust }),
-        ),
-        maxSessionDuration,
-      },
-      opts,
-    );
-    new aws.iam.RolePolicy(
-      name,
-      {
-        role: created.id,
-        policy: statements.apply((list) =>
-          JSON.stringify({ Version: "2012-10-17", Statement: list } satisfies PolicyDocument),
-        ),
-      },
-      opts,
-    );
-    return created;
-  };
-
-  const previewed = stacks.filter((s) => s.pullRequestPreview);
-  const previewRole = role(
-    "ci-preview",
-    `pulumi preview of ${previewed.map((s) => s.name).join(", ") || "no stack"} for pull requests of ${repository.fullName}`,
-    // preview.yml itself is pull-request code, so pinning its workflow file would add nothing here.
-    { contexts: [`environment:${previewEnvironment}`] },
-    // Only the preview prices a pull request's change, so only its role may ask the Price List API.
-    withState(
-      scope.apply((s) => [...previewStatements(s), ...livePriceStatements()]),
-      previewed,
-      false,
-    ),
-  );
-  const driftRole = role(
-    "ci-drift",
-    `scheduled drift check and right-sizing of every stack of ${repository.fullName}`,
-    {
-      contexts: [`environment:${driftEnvironment}`],
-      // Both read-only and both as merged on the deploy branch: the drift check, and right-sizing, which
-      // reads each cluster's Prometheus through the API server (the previewer group's one proxy rule).
-      jobWorkflowRef: [driftWorkflowPath, rightsizeWorkflowPath].map((file) =>
-        workflowRef(repository, file, settings.deployBranch),
-      ),
+  const { previewRole, driftRole, deployRole } = ciRoles({
+    repository: {
+      fullName: settings.githubRepository,
+      repositoryId: settings.githubRepositoryId,
+      ownerId: settings.githubOwnerId,
     },
-    withState(scope.apply(previewStatements), stacks, false),
-  );
-  const deployRole = role(
-    "ci-deploy",
-    `pulumi up and image pushes for ${repository.fullName}`,
-    {
-      contexts: [...new Set(stacks.map((s) => s.environment))].map((e) => `environment:${e}`),
-      // Only the deploy workflow as merged on the deploy branch: a workflow written on another branch that
-      // declares `environment: dev` gets the environment subject, never this claim.
-      jobWorkflowRef: workflowRef(repository, deployWorkflowPath, settings.deployBranch),
-    },
-    withState(
-      scope.apply((s) => [...previewStatements(s), ...deployStatements(s)]),
-      stacks,
-      true,
-    ),
-    deploySessionSeconds,
-  );
+    oidcProviderArn,
+    opts,
+    stacks,
+    scope,
+    backend,
+    project,
+    deployBranch: settings.deployBranch,
+  });
 
   const repositorySettings = new GitHubRepositorySettings(
     "repository",

@@ -15,16 +15,9 @@ export interface Scope {
   imageRepositoryPrefix: string;
 }
 
-/** What `pulumi up` needs beyond the reads: the writes of every resource type the program declares. */
-export function deployStatements({
-  partition,
-  account,
-  region,
-  imageRepositoryPrefix,
-}: Scope): PolicyStatement[] {
+/** The VPC, its subnets, gateways, routes and addresses, and the nodes' launch templates. */
+function networkWrites({ partition, account, region }: Scope): PolicyStatement[] {
   const ec2 = `arn:${partition}:ec2:${region}:${account}`;
-  const eks = `arn:${partition}:eks:${region}:${account}`;
-  const platformRoles = `arn:${partition}:iam::${account}:role${platformRolePath}*`;
   return [
     {
       Sid: "WriteNetwork",
@@ -61,6 +54,13 @@ export function deployStatements({
       ],
       Resource: `${ec2}:*`,
     },
+  ];
+}
+
+/** The EKS cluster, its node group, add-ons, access entries and Pod Identity associations. */
+function clusterWrites({ partition, account, region }: Scope): PolicyStatement[] {
+  const eks = `arn:${partition}:eks:${region}:${account}`;
+  return [
     {
       Sid: "WriteCluster",
       Effect: "Allow",
@@ -97,6 +97,14 @@ export function deployStatements({
       Resource: "*",
       Condition: { StringEquals: { "aws:RequestTag/managed-by": "pulumi" } },
     },
+  ];
+}
+
+/** The platform's own roles (under its path), the AWS managed policies it attaches, and passing them on. */
+function roleWrites({ partition, account, region }: Scope): PolicyStatement[] {
+  const ec2 = `arn:${partition}:ec2:${region}:${account}`;
+  const platformRoles = `arn:${partition}:iam::${account}:role${platformRolePath}*`;
+  return [
     {
       Sid: "WritePlatformRoles",
       Effect: "Allow",
@@ -156,6 +164,12 @@ export function deployStatements({
         },
       },
     },
+  ];
+}
+
+/** Pushing the services' images to their ECR repositories. */
+function imageWrites({ partition, account, region, imageRepositoryPrefix }: Scope): PolicyStatement[] {
+  return [
     {
       Sid: "RegistryLogin",
       Effect: "Allow",
@@ -183,6 +197,12 @@ export function deployStatements({
       ],
       Resource: `arn:${partition}:ecr:${region}:${account}:repository/${imageRepositoryPrefix}/*`,
     },
+  ];
+}
+
+/** What EKS needs around a cluster: its service-linked roles and the key that encrypts its secrets. */
+function clusterPrerequisiteWrites({ partition, account, region }: Scope): PolicyStatement[] {
+  return [
     {
       Sid: "EksServiceLinkedRoles",
       Effect: "Allow",
@@ -213,6 +233,12 @@ export function deployStatements({
       Resource: "*",
       Condition: { StringEquals: { "aws:RequestTag/managed-by": "pulumi" } },
     },
+  ];
+}
+
+/** The long-term metrics store, the budget and the control-plane log groups. */
+function observabilityWrites({ partition, account, region }: Scope): PolicyStatement[] {
+  return [
     {
       Sid: "LongTermStore",
       Effect: "Allow",
@@ -252,6 +278,12 @@ export function deployStatements({
       ],
       Resource: `arn:${partition}:logs:${region}:${account}:log-group:/aws/eks/*`,
     },
+  ];
+}
+
+/** The stack's domain: its certificate and DNS records. */
+function domainWrites({ partition, account, region }: Scope): PolicyStatement[] {
+  return [
     {
       Sid: "Certificates",
       Effect: "Allow",
@@ -277,5 +309,18 @@ export function deployStatements({
         "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsRecordTypes": ["A", "CNAME"] },
       },
     },
+  ];
+}
+
+/** What `pulumi up` needs beyond the reads: the writes of every resource type the program declares. */
+export function deployStatements(scope: Scope): PolicyStatement[] {
+  return [
+    ...networkWrites(scope),
+    ...clusterWrites(scope),
+    ...roleWrites(scope),
+    ...imageWrites(scope),
+    ...clusterPrerequisiteWrites(scope),
+    ...observabilityWrites(scope),
+    ...domainWrites(scope),
   ];
 }

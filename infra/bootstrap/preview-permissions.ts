@@ -3,11 +3,8 @@ import type { Scope } from "./permissions";
 
 /** What the read-only CI roles (pull-request previews, the drift check) may do, beyond reading the state. */
 
-/**
- * What `pulumi preview` (and a drift check's `preview --refresh`) reads for the platform program.
- * Describe/List calls of EC2 have no resource-level permissions, hence Resource "*" for them only.
- */
-export function previewStatements({ partition, account, region }: Scope): PolicyStatement[] {
+/** What every Pulumi provider reads at start-up, and the network. */
+function providerAndNetworkReads(): PolicyStatement[] {
   return [
     {
       Sid: "ProviderStartupAndInvokes",
@@ -38,6 +35,12 @@ export function previewStatements({ partition, account, region }: Scope): Policy
       ],
       Resource: "*",
     },
+  ];
+}
+
+/** The cluster, its node group and add-ons, and the add-on versions EKS offers. */
+function clusterReads({ partition, account, region }: Scope): PolicyStatement[] {
+  return [
     {
       Sid: "ReadCluster",
       Effect: "Allow",
@@ -66,6 +69,12 @@ export function previewStatements({ partition, account, region }: Scope): Policy
       Action: "eks:DescribeAddonVersions",
       Resource: "*",
     },
+  ];
+}
+
+/** The platform's roles and the control-plane log groups. */
+function roleAndLogReads({ partition, account }: Scope): PolicyStatement[] {
+  return [
     {
       Sid: "ReadPlatformRoles",
       Effect: "Allow",
@@ -79,6 +88,12 @@ export function previewStatements({ partition, account, region }: Scope): Policy
       Action: "logs:DescribeLogGroups",
       Resource: "*",
     },
+  ];
+}
+
+/** The stack's certificate and DNS records. */
+function domainReads({ partition, account, region }: Scope): PolicyStatement[] {
+  return [
     {
       Sid: "ReadCertificatesAndRecords",
       Effect: "Allow",
@@ -97,6 +112,12 @@ export function previewStatements({ partition, account, region }: Scope): Policy
         `arn:${partition}:route53:::change/*`,
       ],
     },
+  ];
+}
+
+/** The long-term metrics store, the cluster's key and the budget. */
+function storeKeyAndBudgetReads({ partition, account, region }: Scope): PolicyStatement[] {
+  return [
     {
       Sid: "ReadLongTermStore",
       Effect: "Allow",
@@ -119,6 +140,20 @@ export function previewStatements({ partition, account, region }: Scope): Policy
         `arn:${partition}:budgets::${account}:budget/*`,
       ],
     },
+  ];
+}
+
+/**
+ * What `pulumi preview` (and a drift check's `preview --refresh`) reads for the platform program.
+ * Describe/List calls of EC2 have no resource-level permissions, hence Resource "*" for them only.
+ */
+export function previewStatements(scope: Scope): PolicyStatement[] {
+  return [
+    ...providerAndNetworkReads(),
+    ...clusterReads(scope),
+    ...roleAndLogReads(scope),
+    ...domainReads(scope),
+    ...storeKeyAndBudgetReads(scope),
   ];
 }
 

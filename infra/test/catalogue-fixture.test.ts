@@ -14,7 +14,7 @@ const fixture: ServiceEntry = {
   description: "a fixture service added only in this test",
   port: 8099,
   runsIn: ["cluster", "local"],
-  image: { dockerfile: "services/storefront/Dockerfile" },
+  image: { dockerfile: "services/Dockerfile", buildArgs: { SERVICE: "storefront" } },
   probes: { liveness: "/livez", readiness: "/readyz" },
   resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
   replicas: { default: 2, max: 5 },

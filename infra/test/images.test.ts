@@ -162,6 +162,17 @@ describe("what goes into an image", () => {
     for (const service of Object.keys(amd64)) expect(arm64[service], service).not.toBe(amd64[service]);
   });
 
+  it("a package only the cost exporter copies changes only its reference; the shared Dockerfile changes all", () => {
+    const before = tags();
+    commit("packages/prices/src/index.ts", (text) => `${text}\n// a price table change\n`);
+    const priced = tags();
+    expect(priced["cost-exporter"]).not.toBe(before["cost-exporter"]);
+    expect({ ...priced, "cost-exporter": undefined }).toEqual({ ...before, "cost-exporter": undefined });
+    commit("services/Dockerfile", (text) => `${text}# a comment\n`);
+    const rebuilt = tags();
+    for (const service of Object.keys(before)) expect(rebuilt[service], service).not.toBe(priced[service]);
+  });
+
   it("working-tree noise (uncommitted edits, CRLF line endings) changes nothing", () => {
     const before = tags();
     const file = path.join(clone, "services/traffic/src/main.ts");
@@ -176,12 +187,28 @@ describe("what goes into an image", () => {
     expect(inputs).toEqual(
       expect.arrayContaining([
         "package-lock.json",
-        "services/storefront/Dockerfile",
+        "services/Dockerfile",
         "packages/service-kit/src/index.ts",
+        "services/storefront/src/main.ts",
       ]),
     );
     expect(inputs.some((p) => p.endsWith(".test.ts"))).toBe(false);
     expect(inputs.some((p) => p.startsWith("services/cost-exporter/"))).toBe(false);
+    // The stage of the cost exporter's libraries is not the storefront's: the price table is not its input.
+    expect(inputs.some((p) => p.startsWith("packages/prices/"))).toBe(false);
+    const exporter = catalogue.find((s) => s.name === "cost-exporter") as ServiceEntry;
+    const exporterInputs = imageInputs(imageSourceAt(repoRoot), exporter).map((f) => f.path);
+    expect(exporterInputs).toEqual(
+      expect.arrayContaining(["packages/prices/src/index.ts", "packages/price-facts/data/price-facts.json"]),
+    );
+    expect(exporterInputs.some((p) => p.startsWith("services/storefront/"))).toBe(false);
+    // A build argument naming no folder of services/ copies nothing committed: no tag is made up for it.
+    expect(() =>
+      imageInputs(imageSourceAt(repoRoot), {
+        ...storefront,
+        image: { ...storefront.image, buildArgs: { SERVICE: "shop" } },
+      }),
+    ).toThrow(/copies services\/shop\/package\.json, which is not committed/);
     const patterns = ["**/*.test.ts", "services/*/test", "*.md", "!keep.md"];
     expect(dockerIgnored(patterns, "services/x/src/a.test.ts")).toBe(true);
     expect(dockerIgnored(patterns, "services/x/test/support.ts")).toBe(true);
