@@ -107,10 +107,13 @@ describe("prices as metrics", () => {
     const bare = await samples({});
     expect(bare.filter((s) => s.name.startsWith("aws_price_ec2_"))).toEqual([]);
     expect(bare.filter((s) => s.name.startsWith("aws_stack_"))).toEqual([]);
-    expect(bare).toHaveLength(12);
+    // One series per EBS volume type the region has a price for, and ten others (table, NAT, IPv4, EKS, ...).
+    const ebsTypes = usEast.ebsStorageGbMonth.size;
+    expect(bare.filter((s) => s.name === "aws_price_ebs_usd_per_gib_month")).toHaveLength(ebsTypes);
+    expect(bare).toHaveLength(10 + ebsTypes);
     const dev = await samples(DEV);
     // Three series per instance type, one per stack resource (plus extended support), info and root volume.
-    expect(dev).toHaveLength(12 + 3 * 2 + 1 + 5 + 1);
+    expect(dev).toHaveLength(10 + ebsTypes + 3 * 2 + 1 + 5 + 1);
   });
 
   it("refuse settings they cannot price, naming the setting", () => {
