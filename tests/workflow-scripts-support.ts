@@ -8,7 +8,7 @@ import { afterAll } from "vitest";
 /**
  * Shared by the workflow-scripts.*.test.ts files, which drive the scripts the workflows run through
  * actions/github-script and node (.github/scripts/*.cjs) with a fake GitHub client; no process is started.
- * tests/workflows.e2e.test.ts checks that the workflows call them.
+ * tests/workflows.*.e2e.test.ts check that the workflows call them.
  */
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const require = createRequire(import.meta.url);

@@ -11,7 +11,7 @@ const scratch = scratchDir();
 
 describe("the deploy's estimate record (npm run cost:record-estimate)", () => {
   // The JSON npm run cost writes for a stack (infra/cost/README.md, schema version 1), built in process
-  // the way it builds it (tests/workflows.e2e.test.ts runs the real npm run cost).
+  // the way it builds it (tests/workflows.deploy-estimate.e2e.test.ts runs the real npm run cost).
   const stackReport = async () =>
     JSON.parse(
       JSON.stringify(reportOfEstimate(estimateOfStack("dev", await runProgramUnderMocks("dev")))),
