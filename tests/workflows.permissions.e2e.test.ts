@@ -11,6 +11,7 @@ import {
   files,
   job,
   jobs,
+  type Permissions,
   root,
   run,
   stacks,
