@@ -4,7 +4,7 @@
 // approver could see: a later push (a bigger increase, or a force push back to an older commit) needs a new
 // one. Loaded by actions/github-script in the pulumi-cost action (.github/actions/pulumi-cost), whose
 // approval-label input can name another label; tests drive it with a fake client
-// (tests/workflow-scripts.test.ts, tests/fake-github.ts).
+// (tests/workflow-scripts.cost-approval.test.ts, tests/fake-github.ts).
 //
 // When the head was pushed comes from the repository activity API (GitHub's record of pushes, force pushes
 // and branch creations, with the time it received them), never from commit dates, which the pusher writes,

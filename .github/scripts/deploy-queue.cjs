@@ -7,7 +7,7 @@
 //   run (`shouldRequeue`): a newer deploy run already covers main's head, and cannot loop with this one.
 // - every deploy deploys main's head once CI has passed for it (`commitToDeploy`), so runs finishing out of
 //   order never roll back to an older commit.
-// Loaded by actions/github-script in drift.yml and deploy.yml; tests/workflow-scripts.test.ts drives it with a fake client.
+// Loaded by actions/github-script in drift.yml and deploy.yml; tests/workflow-scripts.deploy-queue.test.ts drives it with a fake client.
 
 const DEPLOY_WORKFLOW = "deploy.yml";
 const CI_WORKFLOW = "ci.yml";

@@ -1,6 +1,6 @@
 // Keeps exactly one open issue about infrastructure drift: opened on the first drift, its body
 // replaced on later drift, and closed with a note once every stack previews clean again.
-// Loaded by actions/github-script in drift.yml; tests/workflow-scripts.test.ts drives it with a fake client.
+// Loaded by actions/github-script in drift.yml; tests/workflow-scripts.drift.test.ts drives it with a fake client.
 
 const DRIFT_LABEL = "drift";
 const DRIFT_TITLE = "Infrastructure drift detected";

@@ -101,7 +101,7 @@ export function checkNamesOf(args: {
 
 /**
  * Every check the ruleset requires. The preview matrix is the `stacks` job's output, the stacks with
- * `pullRequestPreview` (its jq over .github/stacks.json; tests/workflows.e2e.test.ts runs it).
+ * `pullRequestPreview` (its jq over .github/stacks.json; tests/workflows.permissions.e2e.test.ts runs it).
  */
 export function requiredCheckNames(previewedStacks: readonly string[], dir = workflowsDir): string[] {
   const outputs = { "needs.stacks.outputs.names": previewedStacks };

@@ -136,7 +136,8 @@ describe("what goes into an image", () => {
 
   it("tests, READMEs and other folders change no reference; the lock file and the shared kit change all", () => {
     const before = tags();
-    commit("services/storefront/src/app.test.ts", (text) => `${text}\n// a test\n`);
+    commit("services/storefront/src/app.checkout.test.ts", (text) => `${text}\n// a test\n`);
+    commit("services/storefront/src/test-support.ts", (text) => `${text}\n// a test helper\n`);
     commit("services/storefront/README.md", (text) => `${text}\nmore words\n`);
     commit("dashboards/README.md", (text) => `${text}\nmore words\n`);
     expect(tags()).toEqual(before);
