@@ -15,7 +15,7 @@ import { prometheusProxyName } from "../infra/components/preview-access.js";
 import { platformProject } from "../infra/images.js";
 import { defaultClusterName } from "../infra/platform.js";
 import { editCatalogueRequests } from "./catalogue-edit.js";
-import { AWS_PRICE_TABLE, loadPriceTable, stackSettingsOf } from "./cost-engine.js";
+import { loadShippedPriceTable, stackSettingsOf } from "./cost-engine.js";
 import { nodeEffects } from "./nodes.js";
 import { observe, recordedResolution } from "./observe.js";
 import { prometheusClient } from "./prometheus.js";
@@ -92,7 +92,7 @@ export async function rightsizeFromArgs(argv: string[]): Promise<RightsizeRun> {
   const client = prometheusClient(opts.prometheus);
   const settings = loadRightsizeSettings({ window, resolution: await recordedResolution(client) });
   const observed = await observe(client, settings);
-  const hoursPerMonth = loadPriceTable(AWS_PRICE_TABLE).hoursPerMonth.toNumber();
+  const hoursPerMonth = loadShippedPriceTable().hoursPerMonth.toNumber();
   const proposals = propose(observed, validateCatalogue(catalogue), settings, {
     appsNamespace: opts.appsNamespace,
     hoursPerMonth,

@@ -16,7 +16,7 @@ import {
 import { type ParsedSettings, parseStackFile } from "../infra/config.js";
 import { requireStackFile } from "../infra/stack-config.js";
 
-export { AWS_PRICE_TABLE, exact, loadPriceTable, type Money, regionPrices } from "@platform/prices";
+export { exact, loadShippedPriceTable, type Money, regionPrices } from "@platform/prices";
 export {
   type NodeGroupFit,
   type PricedInput,

@@ -7,9 +7,8 @@
 import type { Catalogue } from "../catalogue/services.js";
 import type { RequestEdit } from "./catalogue-edit.js";
 import {
-  AWS_PRICE_TABLE,
   fitNodeGroups,
-  loadPriceTable,
+  loadShippedPriceTable,
   type NodeGroupFit,
   type PricedInput,
   quantityToBytes,
@@ -146,7 +145,7 @@ export interface NodeEffectOptions {
 
 export async function nodeEffects(options: NodeEffectOptions): Promise<NodeGroupEffect[]> {
   const resources = options.resources ?? (await resourcesUnderMocks(options.stack)).resources;
-  const table = loadPriceTable(AWS_PRICE_TABLE);
+  const table = loadShippedPriceTable();
   const prices = regionPrices(table, stackSettingsOf(options.stack).region);
   const hours = table.hoursPerMonth.toNumber();
   const { workloads } = workloadsOf(resources);

@@ -1,4 +1,4 @@
-import { AWS_PRICE_TABLE, loadPriceTable, type PriceTable } from "@platform/prices";
+import { loadShippedPriceTable, type PriceTable } from "@platform/prices";
 import { env } from "@platform/service-kit";
 
 /**
@@ -10,7 +10,7 @@ import { env } from "@platform/service-kit";
  */
 
 /** The one price table of the platform, the one `npm run cost` reads. */
-export const PRICE_TABLE: PriceTable = loadPriceTable(AWS_PRICE_TABLE);
+export const PRICE_TABLE: PriceTable = loadShippedPriceTable();
 
 /** The stack resources the exporter can report, each priced by one series of the table. */
 export const STACK_RESOURCE_KINDS = ["eks_cluster", "nat_gateway", "public_ipv4_address", "kms_key"] as const;
