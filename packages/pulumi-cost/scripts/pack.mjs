@@ -15,7 +15,6 @@ const prices = resolve(engine, "..", "prices");
 const facts = resolve(engine, "..", "price-facts");
 const numbers = resolve(engine, "..", "numbers");
 const destination = resolve(process.argv[2] ?? engine);
-const tsc = resolve(engine, "..", "..", "node_modules", ".bin", "tsc");
 
 /** A package.json as it ships: compiled JavaScript only, no source condition, no workspace scripts. */
 function published(file, changes) {
@@ -27,10 +26,11 @@ function published(file, changes) {
   return JSON.stringify({ ...manifest, types: exports.types, ...changes }, null, 2);
 }
 
-for (const dir of [numbers, facts, prices, engine]) {
+// The package's own `build` script compiles it and the packages it bundles, from clean (its output goes to
+// standard error: standard output is the tarball's path alone).
+for (const dir of [numbers, facts, prices, engine])
   rmSync(join(dir, "dist"), { recursive: true, force: true });
-  execFileSync(tsc, ["-p", join(dir, "tsconfig.build.json")], { stdio: "inherit" });
-}
+execFileSync("npm", ["run", "build"], { cwd: engine, stdio: ["ignore", process.stderr, "inherit"] });
 const stage = mkdtempSync(join(tmpdir(), "pulumi-cost-pack-"));
 try {
   cpSync(join(engine, "dist"), join(stage, "dist"), { recursive: true });
