@@ -11,21 +11,33 @@ import type { PriceTableDocument, RegionPricesDocument } from "./table.js";
  */
 type Sourced = { usd: string; source: string; read: string };
 
+type Component = PriceFacts["components"][number];
+
+/** The facts' components by id, looked up once per price rather than searched for. */
+function componentsById(facts: PriceFacts) {
+  const byId = new Map(facts.components.map((c) => [c.id, c]));
+  return (key: PriceKey, id: string): Component => {
+    const component = byId.get(id);
+    if (!component) throw new Error(`${key}: the price facts have no component ${id}`);
+    return component;
+  };
+}
+
 /** dimension ("*" for a scalar key) → the component and variant it is read from */
-function partsOf(key: PriceKey, facts: PriceFacts): [string, string, string][] {
+function partsOf(
+  key: PriceKey,
+  component: (key: PriceKey, id: string) => Component,
+): [string, string, string][] {
   const declaration = PRICE_KEYS[key];
   if (typeof declaration.facts !== "string") {
     return Object.entries(declaration.facts).map(([dimension, id]) => [dimension, id, SINGLE_PRICE]);
   }
-  const component = facts.components.find((c) => c.id === declaration.facts);
-  if (!component) throw new Error(`${key}: the price facts have no component ${declaration.facts}`);
-  if (!("per" in declaration)) return [[SINGLE_PRICE, component.id, SINGLE_PRICE]];
-  return Object.keys(component.prices).map((variant) => [variant, component.id, variant]);
+  const { id, prices } = component(key, declaration.facts);
+  if (!("per" in declaration)) return [[SINGLE_PRICE, id, SINGLE_PRICE]];
+  return Object.keys(prices).map((variant) => [variant, id, variant]);
 }
 
-function figure(facts: PriceFacts, key: PriceKey, id: string, variant: string, region: string) {
-  const component = facts.components.find((c) => c.id === id);
-  if (!component) throw new Error(`${key}: the price facts have no component ${id}`);
+function figure(facts: PriceFacts, key: PriceKey, component: Component, variant: string, region: string) {
   const { scale, global } = declarationOf(key);
   // A global service (Cost Explorer) is billed the same whatever the region: its one figure serves every region.
   const byRegion = component.prices[variant];
@@ -37,12 +49,16 @@ function figure(facts: PriceFacts, key: PriceKey, id: string, variant: string, r
   return { usd, source: entry.source, read };
 }
 
-function regionOf(facts: PriceFacts, region: string): RegionPricesDocument {
+function regionOf(
+  facts: PriceFacts,
+  region: string,
+  parts: ReadonlyMap<PriceKey, [string, Component, string][]>,
+): RegionPricesDocument {
   const prices: Record<string, Sourced | Record<string, Sourced>> = {};
   for (const key of priceKeyNames) {
     const found = new Map<string, Sourced>();
-    for (const [dimension, id, variant] of partsOf(key, facts)) {
-      const value = figure(facts, key, id, variant, region);
+    for (const [dimension, component, variant] of parts.get(key) ?? []) {
+      const value = figure(facts, key, component, variant, region);
       if (value) found.set(dimension, value);
     }
     if (found.size === 0) continue;
@@ -69,7 +85,18 @@ function keysBySource(table: Record<string, RegionPricesDocument>): Map<string, 
 }
 
 export function priceTableFromFacts(facts: PriceFacts): PriceTableDocument {
-  const regions = Object.fromEntries(Object.keys(facts.regions).map((r) => [r, regionOf(facts, r)]));
+  const component = componentsById(facts);
+  const parts = new Map(
+    priceKeyNames.map((key) => [
+      key,
+      partsOf(key, component).map(([dimension, id, variant]): [string, Component, string] => [
+        dimension,
+        component(key, id),
+        variant,
+      ]),
+    ]),
+  );
+  const regions = Object.fromEntries(Object.keys(facts.regions).map((r) => [r, regionOf(facts, r, parts)]));
   const used = keysBySource(regions);
   return {
     currency: "USD",
