@@ -69,6 +69,14 @@ describe("NAT gateways and EBS in new regions", () => {
     );
   });
 
+  it("a 100 GB gp3 volume in us-east-2 is $8.00", () => {
+    // opencost-offer-use2-2023-03-22 (the AmazonEC2 offer excerpt in OpenCost's provider_test.go): "$0.08 per
+    // GB-month of General Purpose (gp3) provisioned storage - US East (Ohio)": 100 × 0.08 = $8.00
+    expect(one("aws:ebs/volume:Volume", { type: "gp3", size: 100, region: "us-east-2" }).monthly).toBe(
+      "8.00",
+    );
+  });
+
   it("EBS in Tokyo: 50 GB gp2 are $6.00 and 1,000 GB io1 with 800 IOPS $201.20; gp3 there is not priced", () => {
     // infracost-golden-apne1-2024-07-01 (breakdown_with_multiple_providers golden, ap-northeast-1): "Storage
     // (general purpose SSD, gp2) 50 GB $6.00", "Storage (provisioned IOPS SSD, io1) 1,000 GB $142.00",
