@@ -84,7 +84,6 @@ describe("the shipped price facts", () => {
   // except where no source publishes one; those are named with the reason.
   const noPublishedFigure: Record<string, string> = {
     AWSCostExplorer: "no published monthly figure found",
-    AmazonElastiCache: "no published figure for a node in eu-west-1 or eu-west-2, the only regions priced",
     AWSLambda: "only Infracost's per-unit rate lines for us-east-1, no monthly figure",
     AWSQueueService: "only Infracost's per-unit rate line for us-east-1, no monthly figure",
     AmazonPrometheus: "only the pricing page's rates, no published monthly figure",

@@ -45,7 +45,7 @@ describe("databases (by the hour)", () => {
     },
   );
 
-  it("a Neptune db.r4.large is $297.84 in eu-west-2 and not priced in us-east-1; I/O-Optimized is not priced", () => {
+  it("a Neptune db.r4.large is $297.84 in eu-west-2 and $254.04 in us-east-1; I/O-Optimized is not priced", () => {
     // neptune_cluster_instance golden (eu-west-2): "Database instance (on-demand, db.r4.large) 730 hours $297.84"
     expect(
       one("aws:neptune/clusterInstance:ClusterInstance", {
@@ -53,8 +53,9 @@ describe("databases (by the hour)", () => {
         region: "eu-west-2",
       }).monthly,
     ).toBe("297.84");
-    expect(one("aws:neptune/clusterInstance:ClusterInstance", { instanceClass: "db.r4.large" }).atLeast).toBe(
-      true,
+    // AWS's pricing-page data (aws-pricing-pages-2025-06-18), Neptune db.r4.large us-east-1 $0.348 × 730 = $254.04
+    expect(one("aws:neptune/clusterInstance:ClusterInstance", { instanceClass: "db.r4.large" }).monthly).toBe(
+      "254.04",
     );
     // neptune_cluster golden: "Storage 100 GB $11.60", "I/O requests 10 1M request $2.32"
     const cluster = one(
@@ -73,13 +74,13 @@ describe("databases (by the hour)", () => {
     ]);
   });
 
-  it("DynamoDB provisioned: 20 WCU in us-east-2 are $9.49; its RCU have no source", () => {
-    // dynamodb_table golden (us-east-2): "Write capacity unit (WCU) 20 WCU $9.49": 20 × 730 × 0.00065
+  it("DynamoDB provisioned: 20 WCU in us-east-2 are $9.49 and 30 RCU $2.85", () => {
+    // dynamodb_table golden (us-east-2): "Write capacity unit (WCU) 20 WCU $9.49": 20 × 730 × 0.00065;
+    // AWS's pricing-page data (aws-pricing-pages-2025-06-18): "Provisioned Read Units" us-east-2 $0.00013,
+    // 30 × 730 × 0.00013 = $2.847
     const r = one("aws:dynamodb/table:Table", { writeCapacity: 20, readCapacity: 30, region: "us-east-2" });
-    expect(r.monthly).toBe("9.49");
-    expect(r.notPriced).toEqual([
-      "r (aws:dynamodb/table:Table): no dynamodbRcuHour price for us-east-2 in the price table (never priced at another region's)",
-    ]);
+    expect(r.monthly).toBe("12.34");
+    expect(r.notPriced).toEqual([]);
   });
 });
 

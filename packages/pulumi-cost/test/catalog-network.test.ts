@@ -59,8 +59,12 @@ describe("connectivity (by the hour)", () => {
     expect(one("aws:transfer/server:Server", { protocols: ["SFTP", "FTPS", "FTP"] }).monthly).toBe("657.00");
   });
 
-  it("a VPN connection in us-east-2 is not priced: the facts hold its us-east-1 figure only", () => {
-    expect(one("aws:ec2/vpnConnection:VpnConnection", { region: "us-east-2" }).atLeast).toBe(true);
+  it("a VPN connection is $36.50 in us-east-2 and $35.04 in ap-northeast-1, and not priced outside the ten regions", () => {
+    // AWS's pricing-page data (aws-pricing-pages-2025-06-18): "CreateVpnConnection per Hrs" us-east-2 $0.05,
+    // ap-northeast-1 $0.048
+    expect(one("aws:ec2/vpnConnection:VpnConnection", { region: "us-east-2" }).monthly).toBe("36.50");
+    expect(one("aws:ec2/vpnConnection:VpnConnection", { region: "ap-northeast-1" }).monthly).toBe("35.04");
+    expect(one("aws:ec2/vpnConnection:VpnConnection", { region: "sa-east-1" }).atLeast).toBe(true);
   });
 });
 

@@ -49,7 +49,7 @@ describe("Route 53, KMS, WAF, ACM Private CA, Secrets Manager (by the month)", (
     expect(one("aws:kms/externalKey:ExternalKey", {}).monthly).toBe("1.00");
   });
 
-  it("a secret is $0.40 a month in ap-southeast-1, and not priced where the facts have no figure", () => {
+  it("a secret is $0.40 a month in ap-southeast-1 and us-east-1, and not priced outside the table's regions", () => {
     // APS1-AWSSecretsManager-Secrets $0.40 per secret-month and API requests $0.05 per 10,000 (the bill).
     const singapore = one(
       "aws:secretsmanager/secret:Secret",
@@ -58,23 +58,27 @@ describe("Route 53, KMS, WAF, ACM Private CA, Secrets Manager (by the month)", (
     );
     expect(singapore.monthly).toBe("0.40");
     expect(singapore.usage).toEqual([{ item: "API requests", unitPrice: "0.000005", estimate: "0.50" }]);
-    const virginia = one("aws:secretsmanager/secret:Secret", {});
-    expect(virginia.monthly).toBe("0.00");
-    expect(virginia.notPriced).toEqual([
-      "r (aws:secretsmanager/secret:Secret): no secretsManagerSecretMonth price for us-east-1 in the price table (never priced at another region's)",
+    // us-east-1 "Secret" $0.40 (AWS's pricing-page data, aws-pricing-pages-2025-06-18)
+    expect(one("aws:secretsmanager/secret:Secret", {}).monthly).toBe("0.40");
+    const saoPaulo = one("aws:secretsmanager/secret:Secret", { region: "sa-east-1" });
+    expect(saoPaulo.monthly).toBe("0.00");
+    expect(saoPaulo.notPriced).toEqual([
+      "r (aws:secretsmanager/secret:Secret): no prices for region sa-east-1 in the price table (never priced at another region's)",
     ]);
-    expect(virginia.atLeast).toBe(true);
+    expect(saoPaulo.atLeast).toBe(true);
   });
 });
 
 describe("databases and caches (by the hour)", () => {
   // RDS for PostgreSQL db.t3.small Single-AZ (InstanceUsage:db.t3.small, databaseEngine PostgreSQL): eu-west-1
   // $0.039 and eu-west-2 $0.041 (GOV.UK PaaS's copy of AWS's prices), ap-southeast-1 $0.056 (the bill).
+  // RDS:GP3-Storage per GB-month: eu-west-1 $0.127, eu-west-2 $0.133 (AWS's pricing-page data), ap-southeast-1
+  // $0.138 (the bill).
   it.each([
-    ["eu-west-1", "28.47"],
-    ["eu-west-2", "29.93"],
-    ["ap-southeast-1", "40.88"],
-  ])("a PostgreSQL db.t3.small in %s is $%s a month", (region, monthly) => {
+    ["eu-west-1", "0.039", "28.47", "0.127", "2.54", "31.01"],
+    ["eu-west-2", "0.041", "29.93", "0.133", "2.66", "32.59"],
+    ["ap-southeast-1", "0.056", "40.88", "0.138", "2.76", "43.64"],
+  ])("a PostgreSQL db.t3.small in %s is $%s/h", (region, hourly, instance, gb, storage, total) => {
     const r = one("aws:rds/instance:Instance", {
       engine: "postgres",
       instanceClass: "db.t3.small",
@@ -82,19 +86,12 @@ describe("databases and caches (by the hour)", () => {
       allocatedStorage: 20,
       storageType: "gp3",
     });
-    expect(r.lines[0]).toBe(
-      `db.t3.small instance: db.t3.small × 730 h × $${{ "eu-west-1": "0.039", "eu-west-2": "0.041", "ap-southeast-1": "0.056" }[region]}/h = $${monthly}`,
-    );
-    if (region === "ap-southeast-1") {
-      // APS1-RDS:GP3-Storage $0.138 per GB-month (the bill): 20 GB = $2.76
-      expect(r.lines[1]).toBe("gp3 storage: 20 GB × 1 month × $0.138/month = $2.76");
-      expect(r.monthly).toBe("43.64");
-    } else {
-      expect(r.monthly).toBe(monthly);
-      expect(r.notPriced).toEqual([
-        `r (aws:rds/instance:Instance): no rdsGp3GbMonth price for ${region} in the price table (never priced at another region's)`,
-      ]);
-    }
+    expect(r.lines).toEqual([
+      `db.t3.small instance: db.t3.small × 730 h × $${hourly}/h = $${instance}`,
+      `gp3 storage: 20 GB × 1 month × $${gb}/month = $${storage}`,
+    ]);
+    expect(r.monthly).toBe(total);
+    expect(r.notPriced).toEqual([]);
   });
 
   it("a Multi-AZ MySQL db.m5.large in eu-west-2 is billed at the Multi-AZ rate; its storage is not priced", () => {
@@ -112,11 +109,11 @@ describe("databases and caches (by the hour)", () => {
     ]);
   });
 
-  it("a PostgreSQL instance is not priced in us-east-1, where the facts have no RDS price, and never at eu-west-1's", () => {
-    const r = one("aws:rds/instance:Instance", { engine: "postgres", instanceClass: "db.t3.micro" });
+  it("a PostgreSQL class the facts do not list is not priced, never at another class's or region's price", () => {
+    const r = one("aws:rds/instance:Instance", { engine: "postgres", instanceClass: "db.x2g.large" });
     expect(r.monthly).toBe("0.00");
     expect(r.notPriced[0]).toBe(
-      "r (aws:rds/instance:Instance): no rdsPostgresqlHour (db.t3.micro) price for us-east-1 in the price table (never priced at another region's)",
+      "r (aws:rds/instance:Instance): no rdsPostgresqlHour (db.x2g.large) price for us-east-1 in the price table (never priced at another region's)",
     );
   });
 
@@ -157,7 +154,7 @@ describe("databases and caches (by the hour)", () => {
     expect(r.counts.usage).toBe(1);
   });
 
-  it("DynamoDB on demand in ap-southeast-1 is usage; provisioned capacity has no price in us-east-1", () => {
+  it("DynamoDB on demand in ap-southeast-1 is usage; provisioned capacity in us-east-1 is $2.84", () => {
     // APS1-WriteRequestUnits $1.42 and ReadRequestUnits $0.285 per million (the bill): 1M each = $0.71 + $0.14
     const r = one(
       "aws:dynamodb/table:Table",
@@ -172,10 +169,10 @@ describe("databases and caches (by the hour)", () => {
       { item: "write request units", unitPrice: "0.00000071", estimate: "0.36" },
       { item: "read request units", unitPrice: "0.0000001425", estimate: "0.14" },
     ]);
+    // us-east-1 "Provisioned Write Units" $0.00065 and "Provisioned Read Units" $0.00013 (AWS's pricing-page data):
+    // 5 × 730 × 0.00065 = $2.37 and 5 × 730 × 0.00013 = $0.47, each line to the cent
     const provisioned = one("aws:dynamodb/table:Table", { writeCapacity: 5, readCapacity: 5 });
-    expect(provisioned.notPriced).toContain(
-      "r (aws:dynamodb/table:Table): no dynamodbWcuHour price for us-east-1 in the price table (never priced at another region's)",
-    );
+    expect(provisioned.monthly).toBe("2.84");
   });
 });
 
@@ -239,17 +236,16 @@ describe("networking", () => {
     });
   });
 
-  it("a VPN connection and a Transit Gateway attachment are $36.50 each in us-east-1; a Gateway Load Balancer is not priced", () => {
+  it("a VPN connection and a Transit Gateway attachment are $36.50 each in us-east-1; a Gateway Load Balancer $9.13", () => {
     // vpn_connection golden: "VPN connection 730 hours $36.50" (VPN-Usage-Hours $0.05);
     // ec2_transit_gateway_vpc_attachment golden: "Transit gateway attachment 730 hours $36.50" ($0.05)
     expect(one("aws:ec2/vpnConnection:VpnConnection", {}).monthly).toBe("36.50");
     expect(one("aws:ec2transitgateway/vpcAttachment:VpcAttachment", {}).monthly).toBe("36.50");
-    // no source in the facts states a GWLB price
+    // "Gateway Load Balancer Hours" us-east-1 $0.0125 (AWS's pricing-page data): 730 × 0.0125 = $9.125
     const gwlb = one("aws:lb/loadBalancer:LoadBalancer", { loadBalancerType: "gateway" });
-    expect(gwlb.monthly).toBe("0.00");
-    expect(gwlb.atLeast).toBe(true);
-    expect(one("aws:ec2/vpnConnection:VpnConnection", { region: "eu-west-1" }).notPriced).toEqual([
-      "r (aws:ec2/vpnConnection:VpnConnection): no vpnConnectionHour price for eu-west-1 in the price table (never priced at another region's)",
+    expect(gwlb.monthly).toBe("9.13");
+    expect(one("aws:ec2/vpnConnection:VpnConnection", { region: "sa-east-1" }).notPriced).toEqual([
+      "r (aws:ec2/vpnConnection:VpnConnection): no prices for region sa-east-1 in the price table (never priced at another region's)",
     ]);
   });
 });
@@ -287,7 +283,14 @@ describe("containers on Fargate (us-east-1)", () => {
       { item: "Fargate vCPU of its pods", unitPrice: "0.04048", estimate: "29.55" },
       { item: "Fargate memory of its pods", unitPrice: "0.004445", estimate: "3.24" },
     ]);
-    expect(one(type, { region: "eu-west-1" }).atLeast).toBe(true);
+    // eu-west-1 "Fargate perCPU per hours" $0.04048 (AWS's pricing-page data); sa-east-1 is not in the table
+    const ireland = one(type, { region: "eu-west-1" }, { usage: { byType: { [type]: { vcpuHours: 730 } } } });
+    expect(ireland.usage[0]).toEqual({
+      item: "Fargate vCPU of its pods",
+      unitPrice: "0.04048",
+      estimate: "29.55",
+    });
+    expect(one(type, { region: "sa-east-1" }).atLeast).toBe(true);
   });
 });
 

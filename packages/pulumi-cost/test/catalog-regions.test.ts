@@ -1,0 +1,220 @@
+import { describe, expect, it } from "vitest";
+import { estimateOf, step } from "./fixtures.js";
+import { one } from "./one-resource.js";
+
+/**
+ * Prices outside us-east-1, each figure worked out by hand from the price facts' source line it cites. Most
+ * come from AWS's own pricing-page data as the repository QuinnyPig/aws-price-watcher recorded it on
+ * 2025-06-18 (source aws-pricing-pages-2025-06-18, file processed/<service>.json, row and location named in
+ * each comment). 730 hours a month; each line is rounded to the cent.
+ */
+describe("load balancers in new regions", () => {
+  // elb.json "Application Load Balancer Hours": Tokyo $0.0243, London $0.02646, Mumbai $0.0239, Ohio $0.0225
+  it.each([
+    ["ap-northeast-1", "0.0243", "17.74"],
+    ["eu-west-2", "0.02646", "19.32"],
+    ["ap-south-1", "0.0239", "17.45"],
+    ["us-east-2", "0.0225", "16.43"],
+  ])("an ALB in %s is $%s/h, $%s a month", (region, hourly, monthly) => {
+    const r = one("aws:lb/loadBalancer:LoadBalancer", { loadBalancerType: "application", region });
+    expect(r.monthly).toBe(monthly);
+    expect(r.lines[0]).toContain(`730 h × $${hourly}/h = $${monthly}`);
+  });
+
+  it("2 LCUs all month are usage at the region's rate: $12.26 in London, $11.68 in Sydney", () => {
+    // elb.json "Application Load Balancer LCU Hours": EU (London) $0.0084, Asia Pacific (Sydney) $0.008:
+    // 2 × 730 × 0.0084 = $12.264, 2 × 730 × 0.008 = $11.68
+    const lcus = (region: string) =>
+      one(
+        "aws:lb/loadBalancer:LoadBalancer",
+        { loadBalancerType: "application", region },
+        { usage: { loadBalancer: { capacityUnitsPerHour: 2 } } },
+      ).usage;
+    expect(lcus("eu-west-2")).toMatchObject([{ unitPrice: "0.0084", estimate: "12.26" }]);
+    expect(lcus("ap-southeast-2")).toMatchObject([{ unitPrice: "0.008", estimate: "11.68" }]);
+  });
+
+  it("an NLB in Sydney is $18.40 and a Gateway Load Balancer in Frankfurt $10.73", () => {
+    // elb.json "Network Load Balancer Hours" Asia Pacific (Sydney) $0.0252: 730 × 0.0252 = $18.396;
+    // "Gateway Load Balancer Hours" EU (Frankfurt) $0.0147: 730 × 0.0147 = $10.731
+    expect(
+      one("aws:lb/loadBalancer:LoadBalancer", { loadBalancerType: "network", region: "ap-southeast-2" })
+        .monthly,
+    ).toBe("18.40");
+    expect(
+      one("aws:lb/loadBalancer:LoadBalancer", { loadBalancerType: "gateway", region: "eu-central-1" })
+        .monthly,
+    ).toBe("10.73");
+  });
+});
+
+describe("NAT gateways and EBS in new regions", () => {
+  it("a NAT gateway in us-east-2 is $32.85 a month and 100 GB through it $4.50", () => {
+    // nat-cloudburn-2026-02-24: "$0.045/hour in US East", "($32.40 hourly + $4.50 data processing)" for a NAT
+    // gateway in US East Ohio with 100 GB: 730 × 0.045 = $32.85, 100 × 0.045 = $4.50
+    const r = one(
+      "aws:ec2/natGateway:NatGateway",
+      { region: "us-east-2" },
+      { usage: { natGateway: { dataProcessedGb: 100 } } },
+    );
+    expect(r.monthly).toBe("32.85");
+    expect(r.usage).toEqual([{ item: "NAT gateway data processed", unitPrice: "0.045", estimate: "4.50" }]);
+  });
+
+  it("a NAT gateway in ap-south-1 stays not priced: no source states its price there", () => {
+    const r = one("aws:ec2/natGateway:NatGateway", { region: "ap-south-1" });
+    expect(r.monthly).toBe("0.00");
+    expect(r.notPriced[0]).toBe(
+      "r (aws:ec2/natGateway:NatGateway): no natGatewayHour price for ap-south-1 in the price table (never priced at another region's)",
+    );
+  });
+
+  it("a 100 GB gp3 volume in us-east-2 is $8.00", () => {
+    // opencost-offer-use2-2023-03-22 (the AmazonEC2 offer excerpt in OpenCost's provider_test.go): "$0.08 per
+    // GB-month of General Purpose (gp3) provisioned storage - US East (Ohio)": 100 × 0.08 = $8.00
+    expect(one("aws:ebs/volume:Volume", { type: "gp3", size: 100, region: "us-east-2" }).monthly).toBe(
+      "8.00",
+    );
+  });
+
+  it("EBS in Tokyo: 50 GB gp2 are $6.00 and 1,000 GB io1 with 800 IOPS $201.20; gp3 there is not priced", () => {
+    // infracost-golden-apne1-2024-07-01 (breakdown_with_multiple_providers golden, ap-northeast-1): "Storage
+    // (general purpose SSD, gp2) 50 GB $6.00", "Storage (provisioned IOPS SSD, io1) 1,000 GB $142.00",
+    // "Provisioned IOPS 800 IOPS $59.20"
+    expect(one("aws:ebs/volume:Volume", { type: "gp2", size: 50, region: "ap-northeast-1" }).monthly).toBe(
+      "6.00",
+    );
+    expect(
+      one("aws:ebs/volume:Volume", { type: "io1", size: 1000, iops: 800, region: "ap-northeast-1" }).monthly,
+    ).toBe("201.20");
+    const gp3 = one("aws:ebs/volume:Volume", { type: "gp3", size: 50, region: "ap-northeast-1" });
+    expect(gp3.monthly).toBe("0.00");
+    expect(gp3.atLeast).toBe(true);
+  });
+});
+
+describe("databases and caches in new regions", () => {
+  // rds-postgresql-ondemand.json "Database Instance PostgreSQL No license required db t3.micro General purpose
+  // Single-AZ Current Generation": us-east-1 $0.018, ap-northeast-1 $0.028, ap-south-1 $0.026, eu-central-1
+  // $0.021; rds-storage.json "Database Storage Single AZ General Purpose-GP3": $0.115, $0.138, $0.131, $0.137
+  it.each([
+    ["us-east-1", "0.018", "13.14", "0.115", "2.30", "15.44"],
+    ["ap-northeast-1", "0.028", "20.44", "0.138", "2.76", "23.20"],
+    ["ap-south-1", "0.026", "18.98", "0.131", "2.62", "21.60"],
+    ["eu-central-1", "0.021", "15.33", "0.137", "2.74", "18.07"],
+  ])(
+    "a PostgreSQL db.t3.micro with 20 GB gp3 in %s is $%s/h + storage",
+    (region, hourly, instance, gb, storage, total) => {
+      const r = one("aws:rds/instance:Instance", {
+        engine: "postgres",
+        instanceClass: "db.t3.micro",
+        allocatedStorage: 20,
+        storageType: "gp3",
+        region,
+      });
+      expect(r.lines).toEqual([
+        `db.t3.micro instance: db.t3.micro × 730 h × $${hourly}/h = $${instance}`,
+        `gp3 storage: 20 GB × 1 month × $${gb}/month = $${storage}`,
+      ]);
+      expect(r.monthly).toBe(total);
+    },
+  );
+
+  it("a MariaDB db.t4g.micro in eu-west-1 is $12.41 and a MySQL db.m6g.large Multi-AZ in ap-southeast-2 $305.14", () => {
+    // rds-mariadb-ondemand.json db t4g.micro Single-AZ EU (Ireland) $0.017: 730 × 0.017 = $12.41;
+    // rds-mysql-ondemand.json db m6g.large Multi-AZ Asia Pacific (Sydney) $0.418: 730 × 0.418 = $305.14
+    expect(
+      one("aws:rds/instance:Instance", {
+        engine: "mariadb",
+        instanceClass: "db.t4g.micro",
+        region: "eu-west-1",
+      }).lines[0],
+    ).toBe("db.t4g.micro instance: db.t4g.micro × 730 h × $0.017/h = $12.41");
+    expect(
+      one("aws:rds/instance:Instance", {
+        engine: "mysql",
+        instanceClass: "db.m6g.large",
+        multiAz: true,
+        region: "ap-southeast-2",
+      }).lines[0],
+    ).toBe("db.m6g.large instance (Multi-AZ): db.m6g.large × 730 h × $0.418/h = $305.14");
+  });
+
+  // elasticache.json "[OnDemand Cache Instance Standard Redis Current Generation] ... cache t3.micro Redis":
+  // us-east-1 $0.017, ap-northeast-1 $0.026, ap-southeast-2 $0.025
+  it.each([
+    ["us-east-1", "0.017", "12.41"],
+    ["ap-northeast-1", "0.026", "18.98"],
+    ["ap-southeast-2", "0.025", "18.25"],
+  ])("a Redis cache.t3.micro node in %s is $%s/h, $%s a month", (region, hourly, monthly) => {
+    const r = one("aws:elasticache/cluster:Cluster", { engine: "redis", nodeType: "cache.t3.micro", region });
+    expect(r.lines).toEqual([`cache.t3.micro node: cache.t3.micro × 730 h × $${hourly}/h = $${monthly}`]);
+  });
+
+  it("two Valkey cache.r6g.large nodes are $240.61 in us-east-1, $280.32 in eu-west-2, $246.45 in ap-south-1", () => {
+    // elasticache.json "... cache r6g.large Valkey Current Generation": $0.1648, $0.192, $0.1688 per node-hour
+    const valkey = (region: string) =>
+      one("aws:elasticache/replicationGroup:ReplicationGroup", {
+        engine: "valkey",
+        nodeType: "cache.r6g.large",
+        numCacheClusters: 2,
+        region,
+      }).monthly;
+    expect([valkey("us-east-1"), valkey("eu-west-2"), valkey("ap-south-1")]).toEqual([
+      "240.61",
+      "280.32",
+      "246.45",
+    ]);
+  });
+
+  it("RDS Proxy: 4 database vCPUs are $43.80 in us-east-1 and $46.72 in eu-west-1", () => {
+    // rds-proxy.json "RDSProxy": US East (N. Virginia) $0.015, EU (Ireland) $0.016 per vCPU-hour:
+    // 4 × 730 × 0.015 = $43.80, 4 × 730 × 0.016 = $46.72
+    const proxy = (region: string) =>
+      one(
+        "aws:rds/proxy:Proxy",
+        { region },
+        { usage: { byType: { "aws:rds/proxy:Proxy": { databaseVcpus: 4 } } } },
+      ).usage[0]?.estimate;
+    expect([proxy("us-east-1"), proxy("eu-west-1")]).toEqual(["43.80", "46.72"]);
+  });
+});
+
+describe("serverless and storage in new regions", () => {
+  it("Lambda provisioned concurrency of 2 × 1,024 MB is $21.90 a month in us-east-1", () => {
+    // lambda.json "Lambda Provisioned-Concurrency" US East (N. Virginia) $0.0000041667 per GB-second:
+    // 2 × 1 GB × 730 h × 3,600 s = 5,256,000 GB-s × 0.0000041667 = $21.90
+    const e = estimateOf([
+      step("create", "aws:lambda/function:Function", "fn", undefined, { name: "api", memorySize: 1024 }),
+      step(
+        "create",
+        "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",
+        "pc",
+        undefined,
+        {
+          functionName: "api",
+          provisionedConcurrentExecutions: 2,
+        },
+      ),
+    ]);
+    expect(e.rows.find((r) => r.name === "pc")?.afterMonthly.toFixed(2)).toBe("21.90");
+  });
+
+  it("S3 Standard, CloudWatch Logs and a secret in Tokyo: 100 GB $2.50, 10 GB of logs $7.60, a secret $0.40", () => {
+    // s3.json "Standard Storage First 50 TB per GB Mo" Tokyo $0.025; cloudwatch.json "Logs Collected Data
+    // Ingestion" $0.76; secretsmanager.json "Secret" $0.40
+    const s3 = one(
+      "aws:s3/bucket:Bucket",
+      { region: "ap-northeast-1" },
+      { usage: { s3: { storageGbPerBucket: 100 } } },
+    );
+    expect(s3.usage[0]).toMatchObject({ unitPrice: "0.025", estimate: "2.50" });
+    const logs = one(
+      "aws:cloudwatch/logGroup:LogGroup",
+      { region: "ap-northeast-1" },
+      { usage: { cloudwatchLogs: { ingestedGbPerLogGroup: 10 } } },
+    );
+    expect(logs.usage[0]).toMatchObject({ unitPrice: "0.76", estimate: "7.60" });
+    expect(one("aws:secretsmanager/secret:Secret", { region: "ap-northeast-1" }).monthly).toBe("0.40");
+  });
+});
