@@ -310,14 +310,15 @@ describe("the headline and the counts", () => {
       step("same", "aws:eks/cluster:Cluster", "eks", { version: "1.35" }, { version: "1.35" }),
       step("update", "aws:iam/role:Role", "nodes", { name: "a" }, { name: "b" }),
       step("create", "aws:s3/bucketV2:BucketV2", "state", undefined, {}),
-      step("create", "aws:ec2/instance:Instance", "gpu", undefined, { instanceType: "p5.48xlarge" }),
-      step("create", NODE_GROUP, "gpu-nodes", undefined, nodeGroup("p5.48xlarge", 1)),
+      step("create", "aws:ec2/instance:Instance", "gpu", undefined, { instanceType: "p5e.48xlarge" }),
+      step("create", NODE_GROUP, "gpu-nodes", undefined, nodeGroup("p5e.48xlarge", 1)),
     ]);
-    // the GPU node group's instances are not priced but its 20 GiB root volume is ($1.60): priced, in part
+    // p5e.48xlarge has no on-demand price in the table (Karpenter's snapshot of the Price List lists none), so the
+    // GPU node group's instances are not priced but its 20 GiB root volume is ($1.60): priced, in part
     expect(countsLine(e)).toBe("5 resources: 2 priced, 1 usage-based only, 1 free, 1 not priced");
     // $73.00 → $74.60: +2.2%
     expect(headline(e).plain).toBe("Monthly cost will rise by $1.60 (+2.2%), to at least $74.60");
-    expect(renderMarkdown(e)).toContain("instance type p5.48xlarge is not in the price table");
+    expect(renderMarkdown(e)).toContain("instance type p5e.48xlarge is not in the price table");
   });
 
   it("says the cost will not change when only free or unchanged resources move", () => {

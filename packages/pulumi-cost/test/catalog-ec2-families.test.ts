@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { NODE_GROUP, nodeGroup } from "./fixtures.js";
+import { one } from "./one-resource.js";
+
+const instance = (instanceType: string, region?: string) =>
+  one("aws:ec2/instance:Instance", { instanceType, ...(region ? { region } : {}) });
+
+/**
+ * Every instance type of Karpenter's us-east-1 snapshot of the Price List (the price facts' source
+ * karpenter-2026-07-20: zz_generated.pricing_aws.go, on-demand Linux, shared tenancy) is priced in us-east-1:
+ * the accelerated, storage, network, flex and high-memory families as well as the general-purpose, compute and
+ * memory ones. Elsewhere a type is priced only where a source gives that region's figure. 730 hours a month.
+ */
+describe("EC2 families beyond general purpose, compute and memory (us-east-1)", () => {
+  it.each([
+    ["g5.xlarge", "1.006", "734.38"],
+    ["inf2.xlarge", "0.7582", "553.49"],
+    ["i4i.large", "0.172", "125.56"],
+    ["d3.xlarge", "0.499", "364.27"],
+    ["c5n.large", "0.108", "78.84"],
+    ["c6in.large", "0.1134", "82.78"],
+    ["m5d.large", "0.113", "82.49"],
+    ["r6id.large", "0.1512", "110.38"],
+    ["m7i-flex.large", "0.09576", "69.90"],
+    ["m8i.large", "0.10584", "77.26"],
+    ["z1d.large", "0.186", "135.78"],
+    ["x2idn.16xlarge", "6.669", "4,868.37"],
+    ["p5.48xlarge", "55.04", "40,179.20"],
+  ])("a %s is $%s/h × 730 h = $%s", (type, hourly, monthly) => {
+    const r = instance(type);
+    expect(r.lines).toEqual([`${type} instance: ${type} × 730 h × $${hourly}/h = $${monthly}`]);
+    expect(r.notPriced).toEqual([]);
+  });
+
+  it("a g5.xlarge is not priced in eu-west-1, where no source gives its figure (never at us-east-1's)", () => {
+    const r = instance("g5.xlarge", "eu-west-1");
+    expect(r.notPriced).toEqual([
+      "r (aws:ec2/instance:Instance): instance type g5.xlarge is not in the price table for this region",
+    ]);
+    expect(r.atLeast).toBe(true);
+  });
+
+  it("a GPU node group of 2 × g6.xlarge is priced with its root volumes: 2 × $0.8048 × 730 + 2 × 20 GiB × $0.08", () => {
+    const r = one(NODE_GROUP, nodeGroup("g6.xlarge", 2));
+    expect(r.lines).toEqual([
+      "g6.xlarge instances: 2 × g6.xlarge × 730 h × $0.8048/h = $1,175.01",
+      "root volumes: gp3 storage: 2 × 20 GiB × $0.08/GiB-month = $3.20",
+    ]);
+    expect(r.monthly).toBe("1178.21");
+  });
+});
