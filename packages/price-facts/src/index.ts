@@ -2,6 +2,14 @@ import { readFileSync } from "node:fs";
 import { type PriceComponent, type PriceFacts, priceFactsDocument } from "./schema.js";
 
 export {
+  INSTANCE_CAPACITY_FILE,
+  type InstanceCapacityDocument,
+  type InstanceCapacityRow,
+  instanceCapacityDocument,
+  loadInstanceCapacity,
+  readInstanceCapacity,
+} from "./capacity.js";
+export {
   componentDocument,
   decimalString,
   type PriceComponent,

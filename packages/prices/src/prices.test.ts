@@ -207,8 +207,20 @@ describe("EKS node capacity (AL2023, nodeadm)", () => {
     expect(node?.allocatable.memoryMiB).toBe(60620 - 2929);
   });
 
+  it("gives a g6.xlarge (a row generated from its sources) 3,920m CPU, 14,162 MiB and 58 pods", () => {
+    // 4 vCPUs and 16,384 MiB (Cluster Autoscaler's list), 4 ENIs of 15 addresses (nodeadm's instance-info):
+    // maxPods 4 × (15 − 1) + 2 = 58; CPU reserved 60m + 10m + 2 × 5m = 80m; memory 16,384 × 0.925 = 15,155 MiB
+    // (rounded down) less kube-reserved 11 × 58 + 255 = 893 MiB and eviction 100 MiB
+    expect(eksNodeAllocatable("g6.xlarge")?.allocatable).toEqual({
+      cpuMillicores: 3920,
+      memoryMiB: 15155 - 993,
+      pods: 58,
+    });
+  });
+
   it("knows nothing of an instance type it has no row for", () => {
-    expect(eksNodeAllocatable("p5.48xlarge")).toBeUndefined();
+    // c9g is priced (Karpenter's snapshot of July 2026) but younger than the Cluster Autoscaler's list
+    expect(eksNodeAllocatable("c9g.large")).toBeUndefined();
   });
 });
 
