@@ -9,9 +9,12 @@ import { loadPriceTable, type PriceTable, type PriceTableDocument } from "./tabl
 export const AWS_PRICE_TABLE: PriceTableDocument = priceTableFromFacts(PRICE_FACTS);
 
 /**
- * The shipped table for one run: its facts were checked when they loaded, so each region is checked and made
- * exact only when a lookup first asks for it (a preview in one region does not pay for ten).
+ * The shipped table for one run: each region is made exact only when a lookup first asks for it (a preview in
+ * one region does not pay for ten), and not checked again, since it is made from facts checked when they loaded.
  */
 export function loadShippedPriceTable(): PriceTable {
-  return loadPriceTable(AWS_PRICE_TABLE, "the shipped price table", { regions: "on first use" });
+  return loadPriceTable(AWS_PRICE_TABLE, "the shipped price table", {
+    regions: "on first use",
+    madeFromCheckedFacts: true,
+  });
 }
