@@ -11,6 +11,12 @@ import type { PriceTableDocument, RegionPricesDocument } from "./table.js";
  */
 type Sourced = { usd: string; source: string; read: string };
 
+/** The order `localeCompare` gives, with one collator for every comparison rather than one made for each. */
+const byName = new Intl.Collator();
+
+/** A decimal with no leading zero before its point and no trailing zero after it: what `toFixed()` prints. */
+const CANONICAL_DECIMAL = /^(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
+
 type Component = PriceFacts["components"][number];
 
 /** The facts' components by id, looked up once per price rather than searched for. */
@@ -44,8 +50,13 @@ function figure(facts: PriceFacts, key: PriceKey, component: Component, variant:
   const entry = byRegion?.[region] ?? (global ? Object.values(byRegion ?? {})[0] : undefined);
   if (!entry) return undefined;
   const read = facts.sources[entry.source]?.read ?? facts.compiled;
-  // As the Price List API's figures are read ("0.50" is 0.5), so a refresh compares like with like.
-  const usd = scale ? scale(entry.usd, component.unit) : exact(entry.usd).toFixed();
+  // As the Price List API's figures are read ("0.50" is 0.5), so a refresh compares like with like; a figure
+  // already written so (most are) is kept as it is rather than parsed and printed again.
+  const usd = scale
+    ? scale(entry.usd, component.unit)
+    : CANONICAL_DECIMAL.test(entry.usd)
+      ? entry.usd
+      : exact(entry.usd).toFixed();
   return { usd, source: entry.source, read };
 }
 
@@ -64,7 +75,7 @@ function regionOf(
     if (found.size === 0) continue;
     prices[key] =
       "per" in PRICE_KEYS[key]
-        ? Object.fromEntries([...found].sort(([a], [b]) => a.localeCompare(b)))
+        ? Object.fromEntries([...found].sort(([a], [b]) => byName.compare(a, b)))
         : (found.get(SINGLE_PRICE) as Sourced);
   }
   return prices as RegionPricesDocument;
