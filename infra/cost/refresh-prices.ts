@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { PRICE_FACTS_FILE, type PriceFacts, readPriceFacts } from "@platform/price-facts";
+import { formatPriceFacts, PRICE_FACTS_FILE, type PriceFacts, readPriceFacts } from "@platform/price-facts";
 import { factsWithFigures, priceTableFromFacts, readPriceTableFile } from "@platform/prices";
 import { refreshPriceTable } from "pulumi-cost";
 
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     // By default the price facts, the one place the engine's and the exporter's prices come from.
     const facts = readPriceFacts();
     const refreshed = await refreshFacts(facts, values.region ?? Object.keys(facts.regions), today);
-    writeFileSync(PRICE_FACTS_FILE, `${JSON.stringify(refreshed.facts, null, 2)}\n`);
+    writeFileSync(PRICE_FACTS_FILE, formatPriceFacts(refreshed.facts));
     missing = refreshed.missing;
   }
   for (const [region, keys] of Object.entries(missing)) {

@@ -81,6 +81,43 @@ function crossCheck(facts: PriceFacts): string[] {
   return problems;
 }
 
+/** Biome's line width (biome.json): the file keeps the layout `npm run lint` checks. */
+const LINE_WIDTH = 110;
+
+/** A JSON line that opens an array (`"key": [`), and one that is a single string or number item. */
+const OPENS_ARRAY = /^(\s*(?:"[^"\n]*": )?)\[$/;
+const SCALAR_ITEM = /^\s*("(?:[^"\\\n]|\\.)*"|-?\d[\d.eE+-]*|true|false|null)(,?)$/;
+
+/**
+ * The facts as the shipped file writes them, for whatever rewrites it: two-space JSON with each price,
+ * `{ "usd": …, "source": … }`, on one line (thousands of prices; the file stays under Biome's 1 MiB limit),
+ * and an array of strings or numbers on one line where it fits, as Biome formats it.
+ */
+export function formatPriceFacts(facts: unknown): string {
+  const lines = JSON.stringify(facts, null, 2)
+    .replace(/\{\n\s+("usd": "[^"\n]*"),\n\s+("source": "[^"\n]*")\n\s+\}/g, "{ $1, $2 }")
+    .split("\n");
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    const opens = OPENS_ARRAY.exec(line);
+    const items: string[] = [];
+    let end = i + 1;
+    for (; opens && end < lines.length; end++) {
+      const item = SCALAR_ITEM.exec(lines[end] ?? "");
+      if (!item) break;
+      items.push(item[1] ?? "");
+    }
+    const close = /^\s*\](,?)$/.exec(lines[end] ?? "");
+    const collapsed = opens && close && items.length > 0 ? `${opens[1]}[${items.join(", ")}]${close[1]}` : "";
+    if (collapsed && collapsed.length <= LINE_WIDTH) {
+      out.push(collapsed);
+      i = end;
+    } else out.push(line);
+  }
+  return `${out.join("\n")}\n`;
+}
+
 /** The facts this package ships, validated. */
 export function readPriceFacts(file: URL | string = PRICE_FACTS_FILE): PriceFacts {
   return loadPriceFacts(JSON.parse(readFileSync(file, "utf8")), String(file));
