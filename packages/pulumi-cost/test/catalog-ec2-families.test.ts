@@ -32,7 +32,7 @@ describe("EC2 families beyond general purpose, compute and memory (us-east-1)", 
     expect(r.notPriced).toEqual([]);
   });
 
-  // Thirteen of these families are priced in the other regions too, from the SkyPilot catalogue (the facts'
+  // Most of these families are priced in the other regions too, from the SkyPilot catalogue (the facts'
   // source skypilot-catalog), each figure's us-east-1 row equal to Karpenter's; a region the catalogue does not
   // list a type in stays not priced.
   it.each([
@@ -43,6 +43,10 @@ describe("EC2 families beyond general purpose, compute and memory (us-east-1)", 
     ["c6in.large", "eu-central-1", "0.12915", "94.28"],
     ["r6id.large", "ap-southeast-2", "0.174", "127.02"],
     ["m7i-flex.large", "eu-west-2", "0.11072", "80.83"],
+    ["r5d.large", "eu-west-1", "0.16", "116.80"],
+    ["z1d.large", "eu-central-1", "0.225", "164.25"],
+    ["c7gn.large", "eu-west-1", "0.141", "102.93"],
+    ["x2iedn.xlarge", "ap-northeast-1", "1.20881", "882.43"],
   ])("a %s in %s is $%s/h × 730 h = $%s", (type, region, hourly, monthly) => {
     expect(instance(type, region).lines).toEqual([
       `${type} instance: ${type} × 730 h × $${hourly}/h = $${monthly}`,
@@ -53,7 +57,11 @@ describe("EC2 families beyond general purpose, compute and memory (us-east-1)", 
     ["g5.xlarge", "ap-southeast-1"],
     ["g6.xlarge", "eu-west-1"],
     ["m7i-flex.12xlarge", "eu-west-2"],
-    ["p5.48xlarge", "eu-west-1"],
+    ["c6id.large", "ap-south-1"],
+    // the catalogue's row has no Price there
+    ["trn1.32xlarge", "ap-south-1"],
+    // its rows still carry the price from before AWS's June 2025 cut (98.32 in us-east-1): not taken anywhere
+    ["p5.48xlarge", "us-west-2"],
   ])("a %s is not priced in %s, which no source gives (never at us-east-1's figure)", (type, region) => {
     const r = instance(type, region);
     expect(r.notPriced).toEqual([
