@@ -43,11 +43,16 @@ function partsOf(
   return Object.keys(prices).map((variant) => [variant, id, variant]);
 }
 
-function figure(facts: PriceFacts, key: PriceKey, component: Component, variant: string, region: string) {
-  const { scale, global } = declarationOf(key);
+/** The facts' entry a region's price is read from. */
+function entryOf(key: PriceKey, component: Component, variant: string, region: string) {
   // A global service (Cost Explorer) is billed the same whatever the region: its one figure serves every region.
   const byRegion = component.prices[variant];
-  const entry = byRegion?.[region] ?? (global ? Object.values(byRegion ?? {})[0] : undefined);
+  return byRegion?.[region] ?? (declarationOf(key).global ? Object.values(byRegion ?? {})[0] : undefined);
+}
+
+function figure(facts: PriceFacts, key: PriceKey, component: Component, variant: string, region: string) {
+  const { scale } = declarationOf(key);
+  const entry = entryOf(key, component, variant, region);
   if (!entry) return undefined;
   const read = facts.sources[entry.source]?.read ?? facts.compiled;
   // As the Price List API's figures are read ("0.50" is 0.5), so a refresh compares like with like; a figure
@@ -60,11 +65,10 @@ function figure(facts: PriceFacts, key: PriceKey, component: Component, variant:
   return { usd, source: entry.source, read };
 }
 
-function regionOf(
-  facts: PriceFacts,
-  region: string,
-  parts: ReadonlyMap<PriceKey, [string, Component, string][]>,
-): RegionPricesDocument {
+/** Each price key's parts: its dimension, the component and the variant it is read from. */
+type Parts = ReadonlyMap<PriceKey, [string, Component, string][]>;
+
+function regionOf(facts: PriceFacts, region: string, parts: Parts): RegionPricesDocument {
   const prices: Record<string, Sourced | Record<string, Sourced>> = {};
   for (const key of priceKeyNames) {
     const found = new Map<string, Sourced>();
@@ -81,18 +85,31 @@ function regionOf(
   return prices as RegionPricesDocument;
 }
 
-/** Which price keys read a source, for the table's list of sources. */
-function keysBySource(table: Record<string, RegionPricesDocument>): Map<string, Set<string>> {
+/** Which price keys read a source, for the table's list of sources: from the facts, no region being made. */
+function keysBySource(facts: PriceFacts, parts: Parts): Map<string, Set<string>> {
   const bySource = new Map<string, Set<string>>();
-  const note = (source: string, key: string) =>
-    bySource.set(source, (bySource.get(source) ?? new Set()).add(key));
-  for (const prices of Object.values(table)) {
-    for (const [key, value] of Object.entries(prices as Record<string, Sourced | Record<string, Sourced>>)) {
-      if ("usd" in value) note((value as Sourced).source, key);
-      else for (const one of Object.values(value as Record<string, Sourced>)) note(one.source, key);
+  for (const region of Object.keys(facts.regions)) {
+    for (const key of priceKeyNames) {
+      for (const [, component, variant] of parts.get(key) ?? []) {
+        const source = entryOf(key, component, variant, region)?.source;
+        if (source) bySource.set(source, (bySource.get(source) ?? new Set()).add(key));
+      }
     }
   }
   return bySource;
+}
+
+/** `target[key]`, made by `make` when first read and kept (enumerable: JSON and copies see it as data). */
+function onFirstRead(target: object, key: string, make: () => unknown): void {
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = make();
+      Object.defineProperty(target, key, { value, enumerable: true, configurable: true, writable: true });
+      return value;
+    },
+  });
 }
 
 export function priceTableFromFacts(facts: PriceFacts): PriceTableDocument {
@@ -107,8 +124,11 @@ export function priceTableFromFacts(facts: PriceFacts): PriceTableDocument {
       ]),
     ]),
   );
-  const regions = Object.fromEntries(Object.keys(facts.regions).map((r) => [r, regionOf(facts, r, parts)]));
-  const used = keysBySource(regions);
+  // Each region is made when first read: a run that prices one region makes one of ten.
+  const regions: Record<string, RegionPricesDocument> = {};
+  for (const region of Object.keys(facts.regions))
+    onFirstRead(regions, region, () => regionOf(facts, region, parts));
+  const used = keysBySource(facts, parts);
   return {
     currency: "USD",
     hoursPerMonth: "730",

@@ -1,4 +1,12 @@
 import { type PriceFacts, readPriceFacts } from "@platform/price-facts";
 
-/** The price facts @platform/price-facts ships: every figure the price table holds comes from here. */
-export const PRICE_FACTS: PriceFacts = readPriceFacts();
+let facts: PriceFacts | undefined;
+
+/**
+ * The price facts @platform/price-facts ships, read and checked when first asked for (a command that prices
+ * nothing, `--help`, does not read them): every figure the price table holds comes from here.
+ */
+export function priceFacts(): PriceFacts {
+  facts ??= readPriceFacts();
+  return facts;
+}

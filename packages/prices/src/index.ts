@@ -1,5 +1,5 @@
 export { AWS_PRICE_TABLE, loadShippedPriceTable } from "./aws-prices.js";
-export { PRICE_FACTS } from "./facts.js";
+export { priceFacts } from "./facts.js";
 export { factsPlaceOf, factsWithFigures } from "./facts-refresh.js";
 export { priceTableFromFacts } from "./facts-table.js";
 export { INSTANCE_TYPES, type InstanceTypeCapacity, instanceTypeCapacity } from "./instance-types.js";

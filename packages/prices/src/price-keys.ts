@@ -1,5 +1,5 @@
 import type { PriceComponent } from "@platform/price-facts";
-import { PRICE_FACTS } from "./facts.js";
+import { priceFacts } from "./facts.js";
 import { exact } from "./money.js";
 import { SERVICE_PRICE_KEYS } from "./service-price-keys.js";
 
@@ -301,7 +301,7 @@ export function declarationOf(key: PriceKey): PriceKeyDeclaration {
 
 /** A component of the price facts, by id; an unknown id is a defect of the declarations. */
 export function factsComponent(id: string): PriceComponent {
-  const component = PRICE_FACTS.components.find((c) => c.id === id);
+  const component = priceFacts().components.find((c) => c.id === id);
   if (!component) throw new Error(`the price facts have no component ${id}`);
   return component;
 }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { priceFacts } from "./facts.js";
+import { priceTableFromFacts } from "./facts-table.js";
 import {
   AWS_PRICE_TABLE,
   centsString,
@@ -106,6 +108,22 @@ describe("the price table", () => {
       /prices.json is not a valid price table:[\s\S]*regions.eu-west-2.natGatewayHour/,
     );
     expect(() => loadPriceTable(bad, "prices.json")).toThrow(/regions.eu-west-2.natGatewayHour/);
+  });
+
+  it("makes a region of the shipped table only when a lookup asks for it (pricing in one region makes one)", () => {
+    const document = priceTableFromFacts(priceFacts());
+    const made = (region: string) =>
+      "value" in (Object.getOwnPropertyDescriptor(document.regions, region) ?? {});
+    const table = loadPriceTable(document, "the shipped price table", {
+      regions: "on first use",
+      madeFromCheckedFacts: true,
+    });
+    expect(table.regions.has("eu-west-1") && table.sources.length > 0).toBe(true);
+    expect(Object.keys(document.regions).filter(made)).toEqual([]);
+    expect(regionPrices(table, "us-east-1").ec2InstanceHour.get("t3.large")?.toFixed()).toBe("0.0832");
+    expect(Object.keys(document.regions).filter(made)).toEqual(["us-east-1"]);
+    // a copy or JSON of the document reads every region, as data
+    expect(Object.keys(JSON.parse(JSON.stringify(document)).regions)).toHaveLength(10);
   });
 
   it("says which regions it has when asked for another", () => {
