@@ -115,6 +115,7 @@ describe("the shipped price facts", () => {
     "t2 eu-west-2": "t2.small 0.026 and t2.medium 0.052 sit 1.5% under the other sizes' rate in the source",
     "m1 us-east-1":
       "m1.small 0.044, m1.medium 0.087, m1.large 0.175 and m1.xlarge 0.35 (2006-2012 prices): 1.1% apart",
+    "m1 us-west-2": "the same four figures as us-east-1",
   };
   // Accelerated families buy GPUs or accelerators that do not grow with the size (g5.xlarge and g5.2xlarge have
   // one GPU each) and HPC families price the instance whatever its vCPUs (hpc7g.4xlarge and .8xlarge cost the

@@ -48,7 +48,7 @@ describe("EC2 families beyond general purpose, compute and memory (us-east-1)", 
     ["c7gn.large", "eu-west-1", "0.141", "102.93"],
     ["x2iedn.xlarge", "ap-northeast-1", "1.20881", "882.43"],
     ["m4.large", "eu-west-1", "0.111", "81.03"],
-    ["c4.large", "ap-south-1", "0.1", "73.00"],
+    ["c4.large", "ap-south-1", "0.10", "73.00"],
   ])("a %s in %s is $%s/h × 730 h = $%s", (type, region, hourly, monthly) => {
     expect(instance(type, region).lines).toEqual([
       `${type} instance: ${type} × 730 h × $${hourly}/h = $${monthly}`,
