@@ -24,7 +24,10 @@ export interface NodePriceSplit {
 
 export function splitNodePrice(hourly: Money, vcpu: number, memoryGiB: number): NodePriceSplit {
   const cpuToRam = exact(OPENCOST_DEFAULT_CPU_HOUR).dividedBy(exact(OPENCOST_DEFAULT_RAM_GIB_HOUR));
-  const ramMultiple = exact(vcpu).times(cpuToRam).plus(exact(memoryGiB));
+  // Memory in GiB is MiB / 1024 (3.75 for a c4.large): a binary fraction, which JavaScript prints exactly.
+  const ramMultiple = exact(vcpu)
+    .times(cpuToRam)
+    .plus(exact(String(memoryGiB)));
   if (ramMultiple.isZero()) return { perVcpuHour: exact(0), perGiBHour: exact(0) };
   const perGiB = hourly.dividedBy(ramMultiple);
   return {

@@ -12,6 +12,7 @@ import {
   formatUnitPrice,
   formatUsd,
   INSTANCE_TYPES,
+  instanceTypeCapacity,
   loadPriceTable,
   loadShippedPriceTable,
   type Money,
@@ -251,5 +252,18 @@ describe("OpenCost's split of a node's price", () => {
     // the parts add back up to the node's price within a millionth per unit
     const back = perVcpuHour.times(2).plus(perGiBHour.times(8));
     expect(back.minus(exact("0.0832")).abs().lessThan(exact("0.00001"))).toBe(true);
+  });
+
+  it("splits a node whose memory is not a whole number of GiB: t3.nano (0.5 GiB), c4.large (3.75 GiB)", () => {
+    // per GiB = 0.0052 / (2 × 7.4607… + 0.5) = 0.000337…; c4.large 0.1 / (2 × 7.4607… + 3.75) = 0.005356…
+    const nano = instanceTypeCapacity("t3.nano");
+    const c4 = instanceTypeCapacity("c4.large");
+    expect([nano?.memoryGiB, c4?.memoryGiB]).toEqual([0.5, 3.75]);
+    const split = (hourly: string, vcpu = 0, memoryGiB = 0) => {
+      const { perVcpuHour, perGiBHour } = splitNodePrice(exact(hourly), vcpu, memoryGiB);
+      return [perVcpuHour.toFixed(), perGiBHour.toFixed()];
+    };
+    expect(split("0.0052", nano?.vcpu, nano?.memoryGiB)).toEqual(["0.002516", "0.000337"]);
+    expect(split("0.1", c4?.vcpu, c4?.memoryGiB)).toEqual(["0.039958", "0.005356"]);
   });
 });

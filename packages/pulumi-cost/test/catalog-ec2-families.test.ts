@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NODE_GROUP, nodeGroup } from "./fixtures.js";
+import { DEPLOYMENT, deployment, estimateOf, NODE_GROUP, nodeGroup, step } from "./fixtures.js";
 import { one } from "./one-resource.js";
 
 const instance = (instanceType: string, region?: string) =>
@@ -81,5 +81,21 @@ describe("EC2 families beyond general purpose, compute and memory (us-east-1)", 
       "root volumes: gp3 storage: 2 × 20 GiB × $0.08/GiB-month = $3.20",
     ]);
     expect(r.monthly).toBe("1178.21");
+  });
+
+  it("shares a c4.large node group (3.75 GiB a node) among its pods: memory that is not a whole number of GiB", () => {
+    // 2 × $0.10 × 730 = $146.00 of nodes and 2 × 20 GiB × $0.08 = $3.20 of root volumes; OpenCost's split of
+    // $0.10/h over 2 vCPUs and 3.75 GiB: per GiB 0.1 / (2 × 7.4607… + 3.75) = 0.005356…
+    const e = estimateOf([
+      step("create", NODE_GROUP, "old-nodes", undefined, nodeGroup("c4.large", 2)),
+      step("create", DEPLOYMENT, "web", undefined, deployment("web", 2, { cpu: "250m", memory: "512Mi" })),
+    ]);
+    expect(e.rows.find((r) => r.name === "old-nodes")?.afterMonthly.toFixed(2)).toBe("149.20");
+    const allocation = e.capacity.after.find((a) => a.fit.nodeGroup.name === "old-nodes");
+    expect(allocation?.fit.checked).toBe(true);
+    expect([allocation?.split?.perVcpuHour.toFixed(), allocation?.split?.perGiBHour.toFixed()]).toEqual([
+      "0.039958",
+      "0.005356",
+    ]);
   });
 });
