@@ -85,8 +85,9 @@ function crossCheck(facts: PriceFacts): string[] {
  * file keeps the layout `npm run lint` checks. */
 const LINE_WIDTH = 110;
 
-/** A JSON line that opens an array (`"key": [`), and one that is a single string or number item. */
+/** A JSON line that opens an array (`"key": [`) or an object, and one that is a single string or number item. */
 const OPENS_ARRAY = /^(\s*(?:"[^"\n]*": )?)\[$/;
+const OPENS_OBJECT = /^(\s*"[^"\n]*": )\{$/;
 const SCALAR_ITEM = /^\s*("(?:[^"\\\n]|\\.)*"|-?\d[\d.eE+-]*|true|false|null)(,?)$/;
 
 /**
@@ -95,28 +96,45 @@ const SCALAR_ITEM = /^\s*("(?:[^"\\\n]|\\.)*"|-?\d[\d.eE+-]*|true|false|null)(,?
  * and an array of strings or numbers on one line where it fits, as Biome formats it.
  */
 export function formatPriceFacts(facts: unknown): string {
-  const lines = JSON.stringify(facts, null, 2)
-    .replace(/\{\n\s+("usd": "[^"\n]*"),\n\s+("source": "[^"\n]*")\n\s+\}/g, "{ $1, $2 }")
-    .split("\n");
+  const lines = JSON.stringify(facts, null, 2).split("\n");
   const out: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? "";
-    const opens = OPENS_ARRAY.exec(line);
-    const items: string[] = [];
-    let end = i + 1;
-    for (; opens && end < lines.length; end++) {
-      const item = SCALAR_ITEM.exec(lines[end] ?? "");
-      if (!item) break;
-      items.push(item[1] ?? "");
-    }
-    const close = /^\s*\](,?)$/.exec(lines[end] ?? "");
-    const collapsed = opens && close && items.length > 0 ? `${opens[1]}[${items.join(", ")}]${close[1]}` : "";
-    if (collapsed && collapsed.length <= LINE_WIDTH) {
-      out.push(collapsed);
-      i = end;
+    const price = collapsedPrice(lines, i);
+    const list = price ? undefined : collapsedList(lines, i);
+    const collapsed = price ?? list;
+    if (collapsed && collapsed.text.length <= LINE_WIDTH) {
+      out.push(collapsed.text);
+      i = collapsed.end;
     } else out.push(line);
   }
   return `${out.join("\n")}\n`;
+}
+
+/** `"region": {` then `"usd": …`, `"source": …` and `}` as one line, and the index of its last line. */
+function collapsedPrice(lines: readonly string[], at: number): { text: string; end: number } | undefined {
+  const opens = OPENS_OBJECT.exec(lines[at] ?? "");
+  const usd = /^\s*("usd": "[^"\n]*"),$/.exec(lines[at + 1] ?? "");
+  const source = /^\s*("source": "[^"\n]*")$/.exec(lines[at + 2] ?? "");
+  const close = /^\s*\}(,?)$/.exec(lines[at + 3] ?? "");
+  if (!opens || !usd || !source || !close) return undefined;
+  return { text: `${opens[1]}{ ${usd[1]}, ${source[1]} }${close[1]}`, end: at + 3 };
+}
+
+/** An array of strings or numbers as one line, and the index of its last line. */
+function collapsedList(lines: readonly string[], at: number): { text: string; end: number } | undefined {
+  const opens = OPENS_ARRAY.exec(lines[at] ?? "");
+  if (!opens) return undefined;
+  const items: string[] = [];
+  let end = at + 1;
+  for (; end < lines.length; end++) {
+    const item = SCALAR_ITEM.exec(lines[end] ?? "");
+    if (!item) break;
+    items.push(item[1] ?? "");
+  }
+  const close = /^\s*\](,?)$/.exec(lines[end] ?? "");
+  if (!close || items.length === 0) return undefined;
+  return { text: `${opens[1]}[${items.join(", ")}]${close[1]}`, end };
 }
 
 /** The facts this package ships, validated. */

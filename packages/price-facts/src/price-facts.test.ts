@@ -168,6 +168,16 @@ describe("formatPriceFacts", () => {
     expect(text).toContain('"short": ["a", "b"],');
     expect(text).toContain('"long": [\n    "aws:ec2/instance:Instance0",');
   });
+
+  it("keeps a price whose line would pass 110 columns on four lines, as Biome prints it", () => {
+    const source = "a-very-long-source-identifier-that-goes-on-and-on-2026-x";
+    const text = formatPriceFacts({
+      p: { "t3.micro": { "ap-northeast-1": { usd: "0.0000166667", source } } },
+    });
+    expect(text).toContain(
+      `"ap-northeast-1": {\n        "usd": "0.0000166667",\n        "source": "${source}"\n      }`,
+    );
+  });
 });
 
 describe("loadPriceFacts", () => {

@@ -23,6 +23,7 @@ import {
   splitNodePrice,
   sum,
 } from "./index.js";
+import { recordingTable, tableWithLivePrices } from "./table-overlay.js";
 
 describe("exact money", () => {
   it("adds decimal prices without binary drift and rounds to the cent once, half up", () => {
@@ -122,6 +123,18 @@ describe("the price table", () => {
     expect(table.regions.has("eu-west-1") && table.sources.length > 0).toBe(true);
     expect(Object.keys(document.regions).filter(made)).toEqual([]);
     expect(regionPrices(table, "us-east-1").ec2InstanceHour.get("t3.large")?.toFixed()).toBe("0.0832");
+    expect(Object.keys(document.regions).filter(made)).toEqual(["us-east-1"]);
+    // the live-price views read the table through: asking for us-east-1 again makes nothing more
+    const recording = recordingTable(table).table;
+    const withLive = tableWithLivePrices(recording, {
+      at: "2026-12-07T16:40Z",
+      source: "AWS Price List API",
+      found: [{ region: "us-east-1", key: "ec2InstanceHour", dimension: "x9.large", usd: "1" }],
+      notFound: [],
+      failed: [],
+    });
+    expect(regionPrices(withLive, "us-east-1").ec2InstanceHour.get("x9.large")?.toFixed()).toBe("1");
+    expect([withLive.regions.size, withLive.regions.has("eu-west-1")]).toEqual([10, true]);
     expect(Object.keys(document.regions).filter(made)).toEqual(["us-east-1"]);
     // a copy or JSON of the document reads every region, as data
     expect(Object.keys(JSON.parse(JSON.stringify(document)).regions)).toHaveLength(10);

@@ -18,6 +18,49 @@ import {
  * maps), so a pricer prices with live figures without knowing where they came from.
  */
 
+/**
+ * A table's regions read through rather than copied, `own(region)` answering first where it has a region of its
+ * own: a region of the table is made only when a lookup asks for it (the shipped table makes one of ten).
+ */
+class RegionsReadThrough implements ReadonlyMap<string, RegionPrices> {
+  readonly #added: string[];
+  constructor(
+    private readonly base: ReadonlyMap<string, RegionPrices>,
+    private readonly own: (region: string) => RegionPrices | undefined,
+    added: Iterable<string> = [],
+  ) {
+    this.#added = [...added].filter((region) => !base.has(region));
+  }
+  get size() {
+    return this.base.size + this.#added.length;
+  }
+  has(region: string) {
+    return this.base.has(region) || this.#added.includes(region);
+  }
+  get(region: string): RegionPrices | undefined {
+    return this.own(region) ?? this.base.get(region);
+  }
+  *keys(): MapIterator<string> {
+    yield* this.base.keys();
+    yield* this.#added;
+  }
+  *entries(): MapIterator<[string, RegionPrices]> {
+    for (const region of this.keys()) {
+      const prices = this.get(region);
+      if (prices) yield [region, prices];
+    }
+  }
+  *values(): MapIterator<RegionPrices> {
+    for (const [, prices] of this.entries()) yield prices;
+  }
+  [Symbol.iterator]() {
+    return this.entries();
+  }
+  forEach(each: (prices: RegionPrices, region: string, map: ReadonlyMap<string, RegionPrices>) => void) {
+    for (const [region, prices] of this.entries()) each(prices, region, this);
+  }
+}
+
 /** A required price a live-made region lacks, read by a pricer: that resource is not priced, with `reason`. */
 export class MissingPriceError extends Error {
   constructor(
@@ -94,16 +137,15 @@ export function recordingTable(table: PriceTable): { table: PriceTable; wanted: 
     if (!wanted.has(id)) wanted.set(id, lookup);
   };
   const views = new Map<string, RegionPrices>();
-  const regions = new (class extends Map<string, RegionPrices> {
-    override get(region: string): RegionPrices | undefined {
-      const made = views.get(region);
-      if (made) return made;
-      if (!REGION_NAME.test(region)) return table.regions.get(region);
-      const view = recordingRegion(region, table.regions.get(region), record);
+  const regions = new RegionsReadThrough(table.regions, (region) => {
+    if (!REGION_NAME.test(region)) return undefined;
+    let view = views.get(region);
+    if (!view) {
+      view = recordingRegion(region, table.regions.get(region), record);
       views.set(region, view);
-      return view;
     }
-  })(table.regions);
+    return view;
+  });
   return { table: { ...table, regions }, wanted: () => [...wanted.values()] };
 }
 
@@ -153,12 +195,13 @@ export function tableWithLivePrices(table: PriceTable, live: LivePrices): PriceT
     failed.get(idOf(lookup)) ??
     live.error ??
     "the AWS Price List API has no such price (never priced at another region's)";
-  const regions = new Map(table.regions);
+  const merged = new Map<string, RegionPrices>();
   for (const [region, figures] of byRegion) {
     const base = table.regions.get(region);
     if (base && figures.length === 0) continue;
-    regions.set(region, mergedRegion(region, base, figures, whyMissing));
+    merged.set(region, mergedRegion(region, base, figures, whyMissing));
   }
+  const regions = new RegionsReadThrough(table.regions, (region) => merged.get(region), merged.keys());
   const priceSources = new Map(table.priceSources);
   for (const figure of live.found) {
     const own = table.regions.get(figure.region);
