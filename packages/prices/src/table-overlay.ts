@@ -9,6 +9,7 @@ import {
   priceIn,
   REGION_NAME,
   type RegionPrices,
+  RegionsMadeWhenAsked,
 } from "./table.js";
 
 /**
@@ -22,13 +23,14 @@ import {
  * A table's regions read through rather than copied, `own(region)` answering first where it has a region of its
  * own: a region of the table is made only when a lookup asks for it (the shipped table makes one of ten).
  */
-class RegionsReadThrough implements ReadonlyMap<string, RegionPrices> {
+class RegionsReadThrough extends RegionsMadeWhenAsked {
   readonly #added: string[];
   constructor(
     private readonly base: ReadonlyMap<string, RegionPrices>,
     private readonly own: (region: string) => RegionPrices | undefined,
     added: Iterable<string> = [],
   ) {
+    super();
     this.#added = [...added].filter((region) => !base.has(region));
   }
   get size() {
@@ -43,21 +45,6 @@ class RegionsReadThrough implements ReadonlyMap<string, RegionPrices> {
   *keys(): MapIterator<string> {
     yield* this.base.keys();
     yield* this.#added;
-  }
-  *entries(): MapIterator<[string, RegionPrices]> {
-    for (const region of this.keys()) {
-      const prices = this.get(region);
-      if (prices) yield [region, prices];
-    }
-  }
-  *values(): MapIterator<RegionPrices> {
-    for (const [, prices] of this.entries()) yield prices;
-  }
-  [Symbol.iterator]() {
-    return this.entries();
-  }
-  forEach(each: (prices: RegionPrices, region: string, map: ReadonlyMap<string, RegionPrices>) => void) {
-    for (const [region, prices] of this.entries()) each(prices, region, this);
   }
 }
 

@@ -166,10 +166,36 @@ const priceTableHead = priceTableDocument.extend({
 });
 
 /**
+ * A table's regions as a read-only map whose regions are made when asked for: what makes them is `get`, what
+ * names them `keys`; iterating makes each in turn.
+ */
+export abstract class RegionsMadeWhenAsked implements ReadonlyMap<string, RegionPrices> {
+  abstract get size(): number;
+  abstract has(region: string): boolean;
+  abstract get(region: string): RegionPrices | undefined;
+  abstract keys(): MapIterator<string>;
+  *entries(): MapIterator<[string, RegionPrices]> {
+    for (const region of this.keys()) {
+      const prices = this.get(region);
+      if (prices) yield [region, prices];
+    }
+  }
+  *values(): MapIterator<RegionPrices> {
+    for (const [, prices] of this.entries()) yield prices;
+  }
+  [Symbol.iterator]() {
+    return this.entries();
+  }
+  forEach(each: (prices: RegionPrices, region: string, map: ReadonlyMap<string, RegionPrices>) => void) {
+    for (const [region, prices] of this.entries()) each(prices, region, this);
+  }
+}
+
+/**
  * The regions of a table, each checked and turned into exact amounts the first time it is asked for: a run
  * that prices one region of ten pays for one (the shipped table holds thousands of prices).
  */
-class RegionsOnFirstUse implements ReadonlyMap<string, RegionPrices> {
+class RegionsOnFirstUse extends RegionsMadeWhenAsked {
   readonly #loaded = new Map<string, RegionPrices>();
   constructor(
     private readonly documents: Record<string, unknown>,
@@ -177,7 +203,9 @@ class RegionsOnFirstUse implements ReadonlyMap<string, RegionPrices> {
     private readonly origin: string,
     /** false for a table made from facts checked when they loaded (the shipped one): not checked twice */
     private readonly check: boolean,
-  ) {}
+  ) {
+    super();
+  }
   get size() {
     return Object.keys(this.documents).length;
   }
@@ -205,18 +233,6 @@ class RegionsOnFirstUse implements ReadonlyMap<string, RegionPrices> {
   }
   keys() {
     return Object.keys(this.documents)[Symbol.iterator]();
-  }
-  *entries(): MapIterator<[string, RegionPrices]> {
-    for (const region of Object.keys(this.documents)) yield [region, this.get(region) as RegionPrices];
-  }
-  *values(): MapIterator<RegionPrices> {
-    for (const [, prices] of this.entries()) yield prices;
-  }
-  [Symbol.iterator]() {
-    return this.entries();
-  }
-  forEach(each: (prices: RegionPrices, region: string, map: ReadonlyMap<string, RegionPrices>) => void) {
-    for (const [region, prices] of this.entries()) each(prices, region, this);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { PricedInput } from "./inputs.js";
 import { BadInputError, LIMITS } from "./limits.js";
 import type { PreviewDigest, PreviewStep } from "./preview-document.js";
-import { type RegionOptions, regionsOf } from "./regions.js";
+import { type RegionOptions, type Regions, regionsOf } from "./regions.js";
 
 export type { PreviewDigest, PreviewState, PreviewStep } from "./preview-document.js";
 
@@ -157,12 +157,15 @@ function changeOf(steps: readonly PreviewStep[]): ChangeKind {
   return update ? "update" : "same";
 }
 
+/** One side of a change as the pricers read it, billed in the region its own provider names. */
 function pricedInput(
   change: ResourceChange,
   parent: PricedInput["parent"],
   side: Side,
-  region: string | undefined,
+  regions: Regions,
+  which: "before" | "after",
 ): PricedInput {
+  const region = regions.regionOf(change.type, side.inputs, side.provider, which);
   const made: PricedInput = { type: change.type, name: change.name, urn: change.urn, inputs: side.inputs };
   if (parent) made.parent = parent;
   if (side.custom !== undefined) made.custom = side.custom;
@@ -209,20 +212,8 @@ export function changesFromPreview(digest: PreviewDigest, options: RegionOptions
       if (!next && change === "same") next = old;
     }
     const resource: ResourceChange = { urn, type, name, change };
-    if (old)
-      resource.before = pricedInput(
-        resource,
-        parent,
-        old,
-        regions.regionOf(type, old.inputs, old.provider, "before"),
-      );
-    if (next)
-      resource.after = pricedInput(
-        resource,
-        parent,
-        next,
-        regions.regionOf(type, next.inputs, next.provider, "after"),
-      );
+    if (old) resource.before = pricedInput(resource, parent, old, regions, "before");
+    if (next) resource.after = pricedInput(resource, parent, next, regions, "after");
     changes.push(resource);
   }
   return changes;
