@@ -43,12 +43,12 @@ describe("refreshing the price facts", () => {
       entry(checkedIn, "ebs.gp3-throughput", "*", "eu-west-1")?.usd,
     );
     // A region that was not refreshed is untouched, and nothing is invented for it.
-    expect(entry(facts, "ec2.nat-gateway-hour", "*", "ap-south-1")).toBeUndefined();
+    expect(entry(facts, "ec2.nat-gateway-gb", "*", "ap-south-1")).toBeUndefined();
     expect(entry(facts, "ec2.instance-hour", "t3.large", "us-east-1")).toEqual(
       entry(checkedIn, "ec2.instance-hour", "t3.large", "us-east-1"),
     );
     // What the API did not have in eu-west-1 is reported, and stays missing in the table made from the facts.
-    expect(missing["eu-west-1"]).toContain("cloudwatchDashboardMonth");
-    expect(priceTableFromFacts(facts).regions["eu-west-1"]?.cloudwatchDashboardMonth).toBeUndefined();
+    expect(missing["eu-west-1"]).toContain("opensearchGp3GbMonth");
+    expect(priceTableFromFacts(facts).regions["eu-west-1"]?.opensearchGp3GbMonth).toBeUndefined();
   });
 });

@@ -98,9 +98,10 @@ describe("security, monitoring and DNS (by the month)", () => {
     ).toBe("0.20");
     expect(one("aws:cloudwatch/metricAlarm:MetricAlarm", {}).monthly).toBe("0.10");
     expect(one("aws:cloudwatch/dashboard:Dashboard", {}).monthly).toBe("3.00");
-    expect(one("aws:cloudwatch/dashboard:Dashboard", { region: "eu-west-1" }).notPriced).toEqual([
-      "r (aws:cloudwatch/dashboard:Dashboard): no cloudwatchDashboardMonth price for eu-west-1 in the price table (never priced at another region's)",
-    ]);
+    // Dashboards are global too: the Price List lists them for location "Any" with a usage type without a region
+    // prefix (DashboardsUsageHour, as bills show it), so the one figure holds in London and Mumbai
+    expect(one("aws:cloudwatch/dashboard:Dashboard", { region: "eu-west-2" }).monthly).toBe("3.00");
+    expect(one("aws:cloudwatch/dashboard:Dashboard", { region: "ap-south-1" }).monthly).toBe("3.00");
   });
 });
 

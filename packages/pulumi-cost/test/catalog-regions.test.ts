@@ -61,12 +61,33 @@ describe("NAT gateways and EBS in new regions", () => {
     expect(r.usage).toEqual([{ item: "NAT gateway data processed", unitPrice: "0.045", estimate: "4.50" }]);
   });
 
-  it("a NAT gateway in ap-south-1 stays not priced: no source states its price there", () => {
-    const r = one("aws:ec2/natGateway:NatGateway", { region: "ap-south-1" });
-    expect(r.monthly).toBe("0.00");
-    expect(r.notPriced[0]).toBe(
-      "r (aws:ec2/natGateway:NatGateway): no natGatewayHour price for ap-south-1 in the price table (never priced at another region's)",
+  it("a NAT gateway is $36.50 in London and $40.88 in Mumbai; its data processing is priced in London only", () => {
+    // nat-offer-2026-09-05 (togen's cut of the AmazonEC2 offer file): EUW2-NatGateway-Hours 0.05,
+    // APS3-NatGateway-Hours 0.056: 730 × 0.05 = $36.50, 730 × 0.056 = $40.88; nat-offer-euw2-2026-09-04:
+    // EUW2-NatGateway-Bytes 0.05, 100 GB = $5.00. No source states APS3-NatGateway-Bytes.
+    const usage = { usage: { natGateway: { dataProcessedGb: 100 } } };
+    const london = one("aws:ec2/natGateway:NatGateway", { region: "eu-west-2" }, usage);
+    expect(london.monthly).toBe("36.50");
+    expect(london.usage).toEqual([
+      { item: "NAT gateway data processed", unitPrice: "0.05", estimate: "5.00" },
+    ]);
+    const mumbai = one("aws:ec2/natGateway:NatGateway", { region: "ap-south-1" }, usage);
+    expect(mumbai.monthly).toBe("40.88");
+    expect(mumbai.notPriced).toEqual([
+      "r (aws:ec2/natGateway:NatGateway): no natGatewayPerGb price for ap-south-1 in the price table (never priced at another region's)",
+    ]);
+  });
+
+  it("a NAT gateway in Tokyo is $45.26 a month and 100 GB through it $6.20", () => {
+    // nat-offer-2026-09-05: APN1-NatGateway-Hours 0.062: 730 × 0.062 = $45.26; nat-gb-apne1-awsi-click:
+    // "$0.062 per GB": 100 × 0.062 = $6.20
+    const r = one(
+      "aws:ec2/natGateway:NatGateway",
+      { region: "ap-northeast-1" },
+      { usage: { natGateway: { dataProcessedGb: 100 } } },
     );
+    expect(r.monthly).toBe("45.26");
+    expect(r.usage).toEqual([{ item: "NAT gateway data processed", unitPrice: "0.062", estimate: "6.20" }]);
   });
 
   it("a 100 GB gp3 volume in us-east-2 is $8.00", () => {
@@ -77,7 +98,7 @@ describe("NAT gateways and EBS in new regions", () => {
     );
   });
 
-  it("EBS in Tokyo: 50 GB gp2 are $6.00 and 1,000 GB io1 with 800 IOPS $201.20; gp3 there is not priced", () => {
+  it("EBS in Tokyo: 50 GB gp2 are $6.00 and 1,000 GB io1 with 800 IOPS $201.20", () => {
     // infracost-golden-apne1-2024-07-01 (breakdown_with_multiple_providers golden, ap-northeast-1): "Storage
     // (general purpose SSD, gp2) 50 GB $6.00", "Storage (provisioned IOPS SSD, io1) 1,000 GB $142.00",
     // "Provisioned IOPS 800 IOPS $59.20"
@@ -87,9 +108,44 @@ describe("NAT gateways and EBS in new regions", () => {
     expect(
       one("aws:ebs/volume:Volume", { type: "io1", size: 1000, iops: 800, region: "ap-northeast-1" }).monthly,
     ).toBe("201.20");
-    const gp3 = one("aws:ebs/volume:Volume", { type: "gp3", size: 50, region: "ap-northeast-1" });
-    expect(gp3.monthly).toBe("0.00");
-    expect(gp3.atLeast).toBe(true);
+  });
+
+  it("gp3 in Tokyo: 500 GB with 6,000 IOPS and 250 MiB/s are $72.00", () => {
+    // ebs-apne1-price-list-2026-09-13: APN1-EBS:VolumeUsage.gp3 0.096, APN1-EBS:VolumeP-IOPS.gp3 0.006,
+    // APN1-EBS:VolumeP-Throughput.gp3 49.152 per GiBps-month = 0.048 per MiB/s: 500 × 0.096 = $48.00,
+    // (6,000 − 3,000) × 0.006 = $18.00, (250 − 125) × 0.048 = $6.00 → $72.00
+    const r = one("aws:ebs/volume:Volume", {
+      type: "gp3",
+      size: 500,
+      iops: 6000,
+      throughput: 250,
+      region: "ap-northeast-1",
+    });
+    expect(r.monthly).toBe("72.00");
+  });
+
+  it.each([
+    // aws-ebs-calculator-2021-05-13 (AWS's EBS price file, EU (London) and Asia Pacific (Sydney)): gp3 0.0928
+    // and 0.096, st1 0.053 and 0.054, sc1 0.0174 and 0.018, io2 0.145 and 0.138 with IOPS 0.076 and 0.072
+    ["eu-west-2", "gp3", 100, undefined, "9.28"],
+    ["ap-southeast-2", "gp3", 100, undefined, "9.60"],
+    ["eu-west-2", "st1", 500, undefined, "26.50"],
+    ["ap-southeast-2", "sc1", 1000, undefined, "18.00"],
+    ["eu-west-2", "sc1", 1000, undefined, "17.40"],
+    // 100 × 0.145 + 1,000 × 0.076 = 14.50 + 76.00
+    ["eu-west-2", "io2", 100, 1000, "90.50"],
+    // 100 × 0.138 + 1,000 × 0.072 = 13.80 + 72.00
+    ["ap-southeast-2", "io2", 100, 1000, "85.80"],
+  ])("EBS in %s: %s of %s GB (IOPS %s) is $%s", (region, type, size, iops, monthly) => {
+    expect(one("aws:ebs/volume:Volume", { type, size, ...(iops ? { iops } : {}), region }).monthly).toBe(
+      monthly,
+    );
+  });
+
+  it("gp3 throughput above the baseline stays not priced in London and Mumbai: the only source is contradicted elsewhere", () => {
+    const r = one("aws:ebs/volume:Volume", { type: "gp3", size: 100, throughput: 250, region: "eu-west-2" });
+    expect(r.monthly).toBe("9.28");
+    expect(r.atLeast).toBe(true);
   });
 });
 
@@ -216,5 +272,90 @@ describe("serverless and storage in new regions", () => {
     );
     expect(logs.usage[0]).toMatchObject({ unitPrice: "0.76", estimate: "7.60" });
     expect(one("aws:secretsmanager/secret:Secret", { region: "ap-northeast-1" }).monthly).toBe("0.40");
+  });
+});
+
+describe("search, streaming, graph, DNS and firewall in new regions", () => {
+  it("OpenSearch: three m6g.large.search in Tokyo are $359.16, a t3.small.search in Mumbai $38.69", () => {
+    // es.json "m6g large.search - General purpose - OnDemand - EBS Only - - - Hourly Cost" Asia Pacific (Tokyo)
+    // $0.164: 3 × 730 × 0.164 = $359.16; "t3 small.search - ..." Asia Pacific (Mumbai) $0.053: 730 × 0.053 = $38.69
+    const tokyo = one("aws:opensearch/domain:Domain", {
+      clusterConfig: { instanceType: "m6g.large.search", instanceCount: 3 },
+      region: "ap-northeast-1",
+    });
+    expect(tokyo.lines).toEqual([
+      "m6g.large.search data node: 3 × m6g.large.search × 730 h × $0.164/h = $359.16",
+    ]);
+    expect(
+      one("aws:opensearch/domain:Domain", {
+        clusterConfig: { instanceType: "t3.small.search" },
+        region: "ap-south-1",
+      }).monthly,
+    ).toBe("38.69");
+  });
+
+  it("OpenSearch in Sydney: an m6g.large.search with 100 GB gp3 is $130.71", () => {
+    // es.json "m6g large.search ... OnDemand" Asia Pacific (Sydney) $0.159: 730 × 0.159 = $116.07;
+    // opensearch-offer-aps2-2026-09-27: APS2-ES:GP3-Storage 0.1464 a GB-month: 100 × 0.1464 = $14.64
+    const r = one("aws:opensearch/domain:Domain", {
+      clusterConfig: { instanceType: "m6g.large.search" },
+      ebsOptions: { ebsEnabled: true, volumeType: "gp3", volumeSize: 100 },
+      region: "ap-southeast-2",
+    });
+    expect(r.monthly).toBe("130.71");
+    expect(r.atLeast).toBe(false);
+  });
+
+  it("OpenSearch gp3 storage outside us-east-1 stays not priced: the pricing-page data has no storage row", () => {
+    const r = one("aws:opensearch/domain:Domain", {
+      clusterConfig: { instanceType: "m6g.large.search" },
+      ebsOptions: { ebsEnabled: true, volumeType: "gp3", volumeSize: 100 },
+      region: "eu-west-1",
+    });
+    expect(r.monthly).toBe("104.39"); // 730 × $0.143 (EU (Ireland)); the storage is not priced
+    expect(r.atLeast).toBe(true);
+  });
+
+  it("MSK in London: three kafka.m5.24xlarge brokers with 100 GB each are $25,559.25", () => {
+    // msk.json "[RunBroker] ... m5.24xlarge" EU (London) $11.655: 3 × 730 × 11.655 = $25,524.45;
+    // "RunVolume GP2" EU (London) $0.116 a GB-month: 300 × 0.116 = $34.80
+    const r = one("aws:msk/cluster:Cluster", {
+      numberOfBrokerNodes: 3,
+      brokerNodeGroupInfo: {
+        instanceType: "kafka.m5.24xlarge",
+        storageInfo: { ebsStorageInfo: { volumeSize: 100 } },
+      },
+      region: "eu-west-2",
+    });
+    expect(r.monthly).toBe("25559.25");
+  });
+
+  it("Neptune: 10 million I/O requests are $2.20 in Mumbai and $2.40 in Tokyo", () => {
+    // neptune.json "IO Rate": Asia Pacific (Mumbai) 0.00000022, Asia Pacific (Tokyo) 0.00000024 per request
+    const io = (region: string) =>
+      one(
+        "aws:neptune/cluster:Cluster",
+        { region },
+        { usage: { byType: { "aws:neptune/cluster:Cluster": { ioRequests: 10_000_000 } } } },
+      ).usage.find((u) => u.item === "I/O requests");
+    expect(io("ap-south-1")).toEqual({ item: "I/O requests", unitPrice: "0.00000022", estimate: "2.20" });
+    expect(io("ap-northeast-1")).toEqual({ item: "I/O requests", unitPrice: "0.00000024", estimate: "2.40" });
+  });
+
+  it("a WAF Classic web ACL with 7 rules is $12.00 in Frankfurt, and 100M Resolver queries $40.00 in London", () => {
+    // waf.json: 'Web ACL Activated per Month' = 'WebACL per month' $5, 'Rules added per WebACL per month' =
+    // 'Rule Activated per Month' $1, in EU (Frankfurt) as everywhere: 5 + 7 × 1 = $12.00;
+    // route53.json "Query first 1B" EU (London) 0.0000004: 100,000,000 × 0.0000004 = $40.00
+    const waf = one("aws:waf/webAcl:WebAcl", {
+      rules: Array.from({ length: 7 }, (_, i) => ({ priority: i })),
+      region: "eu-central-1",
+    });
+    expect(waf.monthly).toBe("12.00");
+    const resolver = one(
+      "aws:route53/resolverEndpoint:ResolverEndpoint",
+      { direction: "INBOUND", ipAddresses: [{ subnetId: "a" }, { subnetId: "b" }], region: "eu-west-2" },
+      { resourceUsage: [{ resource: "r", quantities: { queries: 100_000_000 } }] },
+    );
+    expect(resolver.usage).toEqual([{ item: "DNS queries", unitPrice: "0.0000004", estimate: "40.00" }]);
   });
 });

@@ -150,12 +150,23 @@ describe("an Amazon Managed Service for Prometheus workspace is billed by use on
     expect(e.totalAfter.toFixed(2)).toBe("0.00");
   });
 
-  it("does not price a workspace in a region the price table has no Prometheus prices for", () => {
-    const e = estimate([step("create", WORKSPACE, "store", undefined, { region: "us-west-2" })]);
+  it("lists the same unit prices in Oregon and Mumbai (AWS's pricing-page data gives one figure everywhere)", () => {
+    // aws-price-watcher processed/prometheus.json: 'Metric from 40000000 to 2000000000 per Metric Datapoints'
+    // 0.00000009 ($0.90 per 10M), 'Storage from 10 to Inf per GB-Mo' 0.03, 'API Request from 0 to Inf' 0.0000000001
+    for (const region of ["us-west-2", "ap-south-1"]) {
+      const e = estimate([step("create", WORKSPACE, "store", undefined, { region })]);
+      expect(e.counts).toMatchObject({ usage: 1, notPriced: 0 });
+      expect(e.usage.lines.map((l) => [l.charge.unitPrice.toFixed(), l.charge.unit])).toEqual([
+        ["0.9", "10M samples"],
+        ["0.03", "GB-month"],
+        ["0.1", "billion samples"],
+      ]);
+    }
+  });
+
+  it("does not price a workspace in a region the price table does not hold", () => {
+    const e = estimate([step("create", WORKSPACE, "store", undefined, { region: "sa-east-1" })]);
     expect(e.counts).toMatchObject({ notPriced: 1, free: 0 });
-    expect(e.notPriced.map((t) => t.plain)).toContain(
-      "store (aws:amp/workspace:Workspace): no ampSamplesIngestedPer10M price for region us-west-2 in the price table",
-    );
   });
 
   it("calls its retention configuration free, with the reason", () => {

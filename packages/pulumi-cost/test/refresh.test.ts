@@ -242,13 +242,15 @@ describe("refresh-prices against the Price List simulator", () => {
     pointAt(simulator.running.url);
     const { table, missing } = await refreshPriceTable(AWS_PRICE_TABLE, ["ap-northeast-1"], "2026-12-07");
     const tokyo = table.regions["ap-northeast-1"] as Record<string, Record<string, string> | string>;
-    // In the facts for Tokyo: t3.large $0.1088, public IPv4 $0.005, gp2 and io1 storage (Infracost's golden
-    // file); not there: NAT gateway, gp3 storage.
+    // In the facts for Tokyo: t3.large $0.1088, public IPv4 $0.005, the NAT gateway $0.062 an hour and a GB, gp2,
+    // gp3 and io1 storage; not there: OpenSearch gp3 storage.
     expect((tokyo.ec2InstanceHour as Record<string, string>)["t3.large"]).toBe("0.1088");
     expect(tokyo.publicIpv4Hour).toBe("0.005");
-    expect(tokyo.natGatewayHour).toBeUndefined();
-    expect(missing["ap-northeast-1"]).toContain("natGatewayHour");
-    expect(tokyo.ebsStorageGbMonth).toEqual({ gp2: "0.12", io1: "0.142" });
-    expect(missing["ap-northeast-1"]).toContain("ebsStorageGbMonth.gp3");
+    expect(tokyo.natGatewayHour).toBe("0.062");
+    expect(tokyo.natGatewayPerGb).toBe("0.062");
+    expect(tokyo.opensearchGp3GbMonth).toBeUndefined();
+    expect(missing["ap-northeast-1"]).toContain("opensearchGp3GbMonth");
+    expect(missing["ap-northeast-1"]).not.toContain("natGatewayHour");
+    expect(tokyo.ebsStorageGbMonth).toMatchObject({ gp2: "0.12", gp3: "0.096", io1: "0.142" });
   });
 });

@@ -50,15 +50,17 @@ describe("the region of each resource", () => {
     ]);
     expect(regionOf(e, "in-default")).toBe("eu-west-1");
     expect(regionOf(e, "in-oregon")).toBe("us-west-2");
+    expect(regionOf(e, "in-tokyo")).toBe("ap-northeast-1");
     expect(regionOf(e, "own-region")).toBe("eu-central-1");
-    // NAT gateway hours: eu-west-1 $0.048 × 730 = $35.04, us-west-2 $0.045 × 730 = $32.85, eu-central-1
-    // $0.052 × 730 = $37.96
-    expect([monthlyOf(e, "in-default"), monthlyOf(e, "in-oregon"), monthlyOf(e, "own-region")]).toEqual([
+    // NAT gateway hours: eu-west-1 $0.048 × 730 = $35.04, us-west-2 $0.045 × 730 = $32.85, ap-northeast-1
+    // $0.062 × 730 = $45.26, eu-central-1 $0.052 × 730 = $37.96
+    expect(["in-default", "in-oregon", "in-tokyo", "own-region"].map((name) => monthlyOf(e, name))).toEqual([
       "35.04",
       "32.85",
+      "45.26",
       "37.96",
     ]);
-    expect(e.regions).toEqual(["eu-central-1", "eu-west-1", "us-west-2"]);
+    expect(e.regions).toEqual(["ap-northeast-1", "eu-central-1", "eu-west-1", "us-west-2"]);
   });
 
   it("never prices a resource at another region's prices: a region the table lacks is not priced", () => {
@@ -75,24 +77,23 @@ describe("the region of each resource", () => {
     expect(e.atLeast).toBe(true);
   });
 
-  it("never borrows a price a region of the table lacks: the NAT gateway in Tokyo is not priced, its IPv4 is", () => {
-    // The price facts hold no NAT gateway price for ap-northeast-1 (us-east-1 has $0.045/h); a public IPv4
-    // address is $0.005/h in every region (AWS's announcement), 730 h = $3.65.
+  it("never borrows a price a region of the table lacks: in Mumbai a NAT gateway's hours are priced, its data is not", () => {
+    // The price facts hold APS3-NatGateway-Hours ($0.056, 730 h = $40.88) but no APS3-NatGateway-Bytes (us-east-1
+    // has $0.045/GB); a public IPv4 address is $0.005/h in every region (AWS's announcement), 730 h = $3.65.
     const e = price([
       provider("default_7_48_0", "eu-west-1"),
-      provider("tokyo", "ap-northeast-1"),
-      nat("in-tokyo", { provider: "tokyo" }),
+      provider("mumbai", "ap-south-1"),
+      nat("in-mumbai", { provider: "mumbai" }),
       {
-        ...nat("ip", { region: "ap-northeast-1" }),
+        ...nat("ip", { region: "ap-south-1" }),
         urn: urn("aws:ec2/eip:Eip", "ip"),
-        newState: { type: "aws:ec2/eip:Eip", inputs: { region: "ap-northeast-1" } },
+        newState: { type: "aws:ec2/eip:Eip", inputs: { region: "ap-south-1" } },
       },
     ]);
     expect(monthlyOf(e, "ip")).toBe("3.65");
-    expect(monthlyOf(e, "in-tokyo")).toBe("0.00");
+    expect(monthlyOf(e, "in-mumbai")).toBe("40.88");
     expect(e.notPriced.map((t) => t.plain)).toEqual([
-      "in-tokyo (aws:ec2/natGateway:NatGateway): no natGatewayHour price for ap-northeast-1 in the price table (never priced at another region's)",
-      "in-tokyo (aws:ec2/natGateway:NatGateway): no natGatewayPerGb price for ap-northeast-1 in the price table (never priced at another region's)",
+      "in-mumbai (aws:ec2/natGateway:NatGateway): no natGatewayPerGb price for ap-south-1 in the price table (never priced at another region's)",
     ]);
     expect(e.atLeast).toBe(true);
   });
