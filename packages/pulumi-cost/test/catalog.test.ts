@@ -362,10 +362,12 @@ describe("EC2 instances per region (BoxUsage:<type>, on-demand Linux, shared ten
     expect(instance("m7i.xlarge", region).monthly).toBe(monthly);
   });
 
-  it("an m8g.large is priced in ap-south-1 ($0.06416/h) and not in ap-southeast-1, which the catalogue does not list", () => {
+  it("an m8g.large is $46.84 in ap-south-1 (v7 catalogue) and $81.91 in ap-southeast-1 (v9); a c9g.large is not priced there", () => {
+    // ap-south-1 $0.06416 × 730 = $46.84; ap-southeast-1 $0.1122 × 730 = $81.906; no source lists c9g outside us-east-1
     expect(instance("m8g.large", "ap-south-1").monthly).toBe("46.84");
-    expect(instance("m8g.large", "ap-southeast-1").notPriced).toEqual([
-      "r (aws:ec2/instance:Instance): instance type m8g.large is not in the price table for this region",
+    expect(instance("m8g.large", "ap-southeast-1").monthly).toBe("81.91");
+    expect(instance("c9g.large", "ap-southeast-1").notPriced).toEqual([
+      "r (aws:ec2/instance:Instance): instance type c9g.large is not in the price table for this region",
     ]);
   });
 
