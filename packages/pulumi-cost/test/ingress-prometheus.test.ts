@@ -150,7 +150,7 @@ describe("an Amazon Managed Service for Prometheus workspace is billed by use on
     expect(e.totalAfter.toFixed(2)).toBe("0.00");
   });
 
-  it("lists the same unit prices in Oregon and Mumbai (AWS's pricing-page data gives one figure everywhere)", () => {
+  it("lists the same unit prices in Oregon and Mumbai (AWS's pricing-page data gives one figure in all ten regions)", () => {
     // aws-price-watcher processed/prometheus.json: 'Metric from 40000000 to 2000000000 per Metric Datapoints'
     // 0.00000009 ($0.90 per 10M), 'Storage from 10 to Inf per GB-Mo' 0.03, 'API Request from 0 to Inf' 0.0000000001
     for (const region of ["us-west-2", "ap-south-1"]) {
@@ -167,6 +167,9 @@ describe("an Amazon Managed Service for Prometheus workspace is billed by use on
   it("does not price a workspace in a region the price table does not hold", () => {
     const e = estimate([step("create", WORKSPACE, "store", undefined, { region: "sa-east-1" })]);
     expect(e.counts).toMatchObject({ notPriced: 1, free: 0 });
+    expect(e.notPriced.map((t) => t.plain)).toEqual([
+      "store (aws:amp/workspace:Workspace): no prices for region sa-east-1 in the price table (never priced at another region's)",
+    ]);
   });
 
   it("calls its retention configuration free, with the reason", () => {
