@@ -19,6 +19,7 @@ import {
   percentOf,
   priceIn,
   priceKeyNames,
+  priceListQueries,
   regionPrices,
   splitNodePrice,
   sum,
@@ -213,6 +214,20 @@ describe("the declared price keys", () => {
       expect(declaration.service, key).toMatch(/^[A-Za-z0-9]+$/);
       expect("usageType" in declaration || "per" in declaration, key).toBe(true);
     }
+  });
+
+  it("asks the Price List for a global price without a region: CloudWatch dashboards are listed for location Any", () => {
+    // Bills show the usage type without a region prefix (DashboardsUsageHour, DashboardsUsageHour-Basic) and the
+    // Price List lists the product for location "Any", so a regionCode filter would find nothing.
+    const [dashboards] = priceListQueries("eu-west-2", () => [], ["cloudwatchDashboardMonth"]);
+    expect(dashboards?.filters.map((f) => f.Field)).not.toContain("regionCode");
+    expect(dashboards?.filters).toContainEqual({
+      Type: "CONTAINS",
+      Field: "usagetype",
+      Value: "DashboardsUsageHour",
+    });
+    const [alarms] = priceListQueries("eu-west-2", () => [], ["cloudwatchAlarmMonth"]);
+    expect(alarms?.filters).toContainEqual({ Type: "TERM_MATCH", Field: "regionCode", Value: "eu-west-2" });
   });
 });
 
