@@ -49,16 +49,20 @@ describe("load balancers in new regions", () => {
 });
 
 describe("NAT gateways and EBS in new regions", () => {
-  it("a NAT gateway in us-east-2 is $32.85 a month and 100 GB through it $4.50", () => {
-    // nat-cloudburn-2026-02-24: "$0.045/hour in US East", "($32.40 hourly + $4.50 data processing)" for a NAT
-    // gateway in US East Ohio with 100 GB: 730 × 0.045 = $32.85, 100 × 0.045 = $4.50
+  // nat-cloudburn-2026-02-24: "$0.045/hour in US East", "($32.40 hourly + $4.50 data processing)" for a NAT gateway
+  // in US East Ohio with 100 GB; nat-offer-2026-09-05: APN1-NatGateway-Hours 0.062 and nat-gb-apne1-awsi-click:
+  // "$0.062 per GB" (Tokyo)
+  it.each([
+    ["us-east-2", "0.045", "32.85", "4.50"],
+    ["ap-northeast-1", "0.062", "45.26", "6.20"],
+  ])("a NAT gateway in %s at $%s is $%s a month and 100 GB through it $%s", (region, rate, monthly, data) => {
     const r = one(
       "aws:ec2/natGateway:NatGateway",
-      { region: "us-east-2" },
+      { region },
       { usage: { natGateway: { dataProcessedGb: 100 } } },
     );
-    expect(r.monthly).toBe("32.85");
-    expect(r.usage).toEqual([{ item: "NAT gateway data processed", unitPrice: "0.045", estimate: "4.50" }]);
+    expect(r.monthly).toBe(monthly);
+    expect(r.usage).toEqual([{ item: "NAT gateway data processed", unitPrice: rate, estimate: data }]);
   });
 
   it("a NAT gateway is $36.50 in London and $40.88 in Mumbai; its data processing is priced in London only", () => {
@@ -76,18 +80,6 @@ describe("NAT gateways and EBS in new regions", () => {
     expect(mumbai.notPriced).toEqual([
       "r (aws:ec2/natGateway:NatGateway): no natGatewayPerGb price for ap-south-1 in the price table (never priced at another region's)",
     ]);
-  });
-
-  it("a NAT gateway in Tokyo is $45.26 a month and 100 GB through it $6.20", () => {
-    // nat-offer-2026-09-05: APN1-NatGateway-Hours 0.062: 730 × 0.062 = $45.26; nat-gb-apne1-awsi-click:
-    // "$0.062 per GB": 100 × 0.062 = $6.20
-    const r = one(
-      "aws:ec2/natGateway:NatGateway",
-      { region: "ap-northeast-1" },
-      { usage: { natGateway: { dataProcessedGb: 100 } } },
-    );
-    expect(r.monthly).toBe("45.26");
-    expect(r.usage).toEqual([{ item: "NAT gateway data processed", unitPrice: "0.062", estimate: "6.20" }]);
   });
 
   it("a 100 GB gp3 volume in us-east-2 is $8.00", () => {
