@@ -59,6 +59,10 @@ describe("EC2 families beyond general purpose, compute and memory (us-east-1)", 
     ["m7i-flex.12xlarge", "eu-west-2", "2.65728", "1,939.81"],
     ["p5.48xlarge", "us-west-2", "55.04", "40,179.20"],
     ["p5.48xlarge", "eu-west-2", "71.552", "52,232.96"],
+    // A later fork of the catalogue (source skypilot-catalog-huksley) for pairs AWS offers that both left out
+    ["c8a.large", "eu-west-1", "0.11563", "84.41"],
+    ["m8id.large", "eu-central-1", "0.15708", "114.67"],
+    ["g7e.2xlarge", "ap-northeast-1", "4.87752", "3,560.59"],
   ])("a %s in %s is $%s/h × 730 h = $%s", (type, region, hourly, monthly) => {
     expect(instance(type, region).lines).toEqual([
       `${type} instance: ${type} × 730 h × $${hourly}/h = $${monthly}`,
@@ -71,6 +75,8 @@ describe("EC2 families beyond general purpose, compute and memory (us-east-1)", 
     ["c6id.large", "ap-south-1"],
     // a family neither catalogue lists outside us-east-1
     ["c9g.large", "eu-west-2"],
+    // AWS offers it there (EC2 offerings of 2026-08-01), but no catalogue lists it yet
+    ["c8i.large", "eu-west-1"],
     // the catalogue's row has no Price there
     ["trn1.32xlarge", "ap-south-1"],
     // the v9 catalogue lists it in no zone of us-east-1, so its figures cannot be checked against Karpenter's
