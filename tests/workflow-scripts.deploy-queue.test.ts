@@ -81,17 +81,21 @@ describe("deploy queue: a merged change is never silently skipped (item 8)", () 
         }
       }
     };
-    const startDeploy = async () => {
-      const { sha } = await queue.commitToDeploy({ github: actions.github, owner: "o", repo: "r" });
+    // A run GitHub has just queued in the concurrency group: recorded in the run list, then queued.
+    const queueRun = async (workflow: string, headSha?: string) => {
       const entry: Run = {
         id: ++clock,
-        workflow: "deploy.yml",
+        workflow,
         status: "queued",
         created_at: new Date(clock * 1000).toISOString(),
-        head_sha: sha,
+        ...(headSha === undefined ? {} : { head_sha: headSha }),
       };
       actions.runs.push(entry);
       await enqueue(entry);
+    };
+    const startDeploy = async () => {
+      const { sha } = await queue.commitToDeploy({ github: actions.github, owner: "o", repo: "r" });
+      await queueRun("deploy.yml", sha);
     };
     const merge = async (sha: string) => {
       actions.head = sha;
@@ -110,14 +114,7 @@ describe("deploy queue: a merged change is never silently skipped (item 8)", () 
         (await queue.deployInFlight({ github: actions.github, owner: "o", repo: "r" })).length > 0
       )
         return;
-      const entry: Run = {
-        id: ++clock,
-        workflow: "drift.yml",
-        status: "queued",
-        created_at: new Date(clock * 1000).toISOString(),
-      };
-      actions.runs.push(entry);
-      await enqueue(entry);
+      await queueRun("drift.yml");
     };
     const finishRunning = () => {
       const done = group.running as Run;
@@ -131,18 +128,8 @@ describe("deploy queue: a merged change is never silently skipped (item 8)", () 
     await merge("c1"); // deploying c1
     if (config.driftBeforeSecondMerge) {
       // The race the gate cannot see: the drift check passed its gate, then c2's deploy queued first.
-      const gatePassed = true;
       await merge("c2"); // c2 pending
-      if (gatePassed) {
-        const entry: Run = {
-          id: ++clock,
-          workflow: "drift.yml",
-          status: "queued",
-          created_at: new Date(clock * 1000).toISOString(),
-        };
-        actions.runs.push(entry);
-        await enqueue(entry);
-      }
+      await queueRun("drift.yml");
     } else {
       await merge("c2"); // c2 pending behind c1
       await drift(); // the morning check arrives
