@@ -43,7 +43,7 @@ describe("refreshing the price facts", () => {
       entry(checkedIn, "ebs.gp3-throughput", "*", "eu-west-1")?.usd,
     );
     // A region that was not refreshed is untouched, and nothing is invented for it.
-    expect(entry(facts, "ec2.nat-gateway-gb", "*", "ap-south-1")).toBeUndefined();
+    expect(entry(facts, "opensearch.gp3-storage", "*", "ap-south-1")).toBeUndefined();
     expect(entry(facts, "ec2.instance-hour", "t3.large", "us-east-1")).toEqual(
       entry(checkedIn, "ec2.instance-hour", "t3.large", "us-east-1"),
     );

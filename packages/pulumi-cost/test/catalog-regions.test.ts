@@ -52,9 +52,14 @@ describe("NAT gateways and EBS in new regions", () => {
   // nat-cloudburn-2026-02-24: "$0.045/hour in US East", "($32.40 hourly + $4.50 data processing)" for a NAT gateway
   // in US East Ohio with 100 GB; nat-offer-2026-09-05: APN1-NatGateway-Hours 0.062 and nat-gb-apne1-awsi-click:
   // "$0.062 per GB" (Tokyo)
+  // nat-gb-aps2-2026-09-01: "Prices verified 1 September 2026 against the AWS Pricing API for ap-southeast-2",
+  // "NAT Gateway | $43.07 | $0.059" (per GB); nat-gb-aps3-bill-2026-09-16: "NAT_H, NAT_GB = 0.056, 0.056", the
+  // rates a Mumbai account was billed
   it.each([
     ["us-east-2", "0.045", "32.85", "4.50"],
     ["ap-northeast-1", "0.062", "45.26", "6.20"],
+    ["ap-southeast-2", "0.059", "43.07", "5.90"],
+    ["ap-south-1", "0.056", "40.88", "5.60"],
   ])("a NAT gateway in %s at $%s is $%s a month and 100 GB through it $%s", (region, rate, monthly, data) => {
     const r = one(
       "aws:ec2/natGateway:NatGateway",
@@ -65,10 +70,10 @@ describe("NAT gateways and EBS in new regions", () => {
     expect(r.usage).toEqual([{ item: "NAT gateway data processed", unitPrice: rate, estimate: data }]);
   });
 
-  it("a NAT gateway is $36.50 in London and $40.88 in Mumbai; its data processing is priced in London only", () => {
+  it("a NAT gateway is $36.50 in London and $40.88 in Mumbai, and 100 GB through it $5.00 and $5.60", () => {
     // nat-offer-2026-09-05 (togen's cut of the AmazonEC2 offer file): EUW2-NatGateway-Hours 0.05,
     // APS3-NatGateway-Hours 0.056: 730 × 0.05 = $36.50, 730 × 0.056 = $40.88; nat-offer-euw2-2026-09-04:
-    // EUW2-NatGateway-Bytes 0.05, 100 GB = $5.00. No source states APS3-NatGateway-Bytes.
+    // EUW2-NatGateway-Bytes 0.05, 100 GB = $5.00; nat-gb-aps3-bill-2026-09-16: 0.056 a GB, 100 GB = $5.60
     const usage = { usage: { natGateway: { dataProcessedGb: 100 } } };
     const london = one("aws:ec2/natGateway:NatGateway", { region: "eu-west-2" }, usage);
     expect(london.monthly).toBe("36.50");
@@ -77,8 +82,9 @@ describe("NAT gateways and EBS in new regions", () => {
     ]);
     const mumbai = one("aws:ec2/natGateway:NatGateway", { region: "ap-south-1" }, usage);
     expect(mumbai.monthly).toBe("40.88");
-    expect(mumbai.notPriced).toEqual([
-      "r (aws:ec2/natGateway:NatGateway): no natGatewayPerGb price for ap-south-1 in the price table (never priced at another region's)",
+    expect(mumbai.notPriced).toEqual([]);
+    expect(mumbai.usage).toEqual([
+      { item: "NAT gateway data processed", unitPrice: "0.056", estimate: "5.60" },
     ]);
   });
 
@@ -134,10 +140,18 @@ describe("NAT gateways and EBS in new regions", () => {
     );
   });
 
-  it("gp3 throughput above the baseline stays not priced in London and Mumbai: the only source is contradicted elsewhere", () => {
-    const r = one("aws:ebs/volume:Volume", { type: "gp3", size: 100, throughput: 250, region: "eu-west-2" });
-    expect(r.monthly).toBe("9.28");
-    expect(r.atLeast).toBe(true);
+  it.each([
+    // aws-ebs-calculator-2021-05-13, "Provisioned Throughput gp3 per GiBps mo": EU (London) 47.5136, Asia Pacific
+    // (Mumbai) 46.6944 and EU (Frankfurt) 48.7424, that is 0.0464, 0.0456 and 0.0476 per MiB/s-month; Mumbai's
+    // stated again by ebs-throughput-aps3-2026-09-12 ("375 additional MiB/s at $0.0456/MiB/s-month"). 100 GB at
+    // 0.0928, 0.0912 and 0.0952, plus (250 − 125) MiB/s: 9.28 + 5.80, 9.12 + 5.70, 9.52 + 5.95
+    ["eu-west-2", "15.08"],
+    ["ap-south-1", "14.82"],
+    ["eu-central-1", "15.47"],
+  ])("gp3 in %s: 100 GB with 250 MiB/s is $%s", (region, monthly) => {
+    const r = one("aws:ebs/volume:Volume", { type: "gp3", size: 100, throughput: 250, region });
+    expect(r.monthly).toBe(monthly);
+    expect(r.atLeast).toBe(false);
   });
 });
 
@@ -298,7 +312,24 @@ describe("search, streaming, graph, DNS and firewall in new regions", () => {
     expect(r.atLeast).toBe(false);
   });
 
-  it("OpenSearch gp3 storage outside us-east-1 stays not priced: the pricing-page data has no storage row", () => {
+  it.each([
+    // es.json "m6g large.search ... OnDemand": US West (Oregon) $0.128, Asia Pacific (Tokyo) $0.164, EU
+    // (Frankfurt) $0.153 (730 h: $93.44, $119.72, $111.69); opensearch-gp3-offer-2026-09-03: "openSearchGp3GbMonth"
+    // 0.122, 0.1464 and 0.1452 (100 GB: $12.20, $14.64, $14.52)
+    ["us-west-2", "105.64"],
+    ["ap-northeast-1", "134.36"],
+    ["eu-central-1", "126.21"],
+  ])("OpenSearch in %s: an m6g.large.search with 100 GB gp3 is $%s", (region, monthly) => {
+    const r = one("aws:opensearch/domain:Domain", {
+      clusterConfig: { instanceType: "m6g.large.search" },
+      ebsOptions: { ebsEnabled: true, volumeType: "gp3", volumeSize: 100 },
+      region,
+    });
+    expect(r.monthly).toBe(monthly);
+    expect(r.atLeast).toBe(false);
+  });
+
+  it("OpenSearch gp3 storage stays not priced where no source gives it (eu-west-1)", () => {
     const r = one("aws:opensearch/domain:Domain", {
       clusterConfig: { instanceType: "m6g.large.search" },
       ebsOptions: { ebsEnabled: true, volumeType: "gp3", volumeSize: 100 },

@@ -83,7 +83,7 @@ const answers: Record<string, PriceListProduct[]> = {
     product(
       "Provisioned Throughput",
       { usagetype: "EUC1-EBS:VolumeP-Throughput.gp3", volumeApiName: "gp3" },
-      "49.1520000000",
+      "48.7424000000",
       "GiBps-mo",
     ),
   ],
@@ -197,8 +197,8 @@ describe("refresh-prices against a local Price List stand-in", () => {
     expect(prices?.ebsStorageGbMonth?.gp3).toBe("0.0952");
     expect(prices?.ebsStorageGbMonth?.gp2).toBe("0.119");
     expect(prices?.ebsIopsMonth?.gp3).toBe("0.006");
-    // 49.152 per GiB/s-month is 0.048 per MiB/s-month
-    expect(prices?.ebsThroughputMibpsMonth?.gp3).toBe("0.048");
+    // 48.7424 per GiB/s-month is 0.0476 per MiB/s-month
+    expect(prices?.ebsThroughputMibpsMonth?.gp3).toBe("0.0476");
     expect(prices?.albHour).toBe("0.027");
     expect(prices?.clbHour).toBe("0.03");
     expect(prices?.nlbLcuHour).toBe("0.006");
@@ -243,13 +243,16 @@ describe("refresh-prices against the Price List simulator", () => {
     const { table, missing } = await refreshPriceTable(AWS_PRICE_TABLE, ["ap-northeast-1"], "2026-12-07");
     const tokyo = table.regions["ap-northeast-1"] as Record<string, Record<string, string> | string>;
     // In the facts for Tokyo: t3.large $0.1088, public IPv4 $0.005, the NAT gateway $0.062 an hour and a GB, gp2,
-    // gp3 and io1 storage; not there: OpenSearch gp3 storage.
-    expect((tokyo.ec2InstanceHour as Record<string, string>)["t3.large"]).toBe("0.1088");
+    // gp3 and io1 storage, OpenSearch gp3 storage $0.1464; not there: a c9g.large, which AWS offers in us-east-1
+    // and not in Tokyo.
+    const types = tokyo.ec2InstanceHour as Record<string, string>;
+    expect(types["t3.large"]).toBe("0.1088");
     expect(tokyo.publicIpv4Hour).toBe("0.005");
     expect(tokyo.natGatewayHour).toBe("0.062");
     expect(tokyo.natGatewayPerGb).toBe("0.062");
-    expect(tokyo.opensearchGp3GbMonth).toBeUndefined();
-    expect(missing["ap-northeast-1"]).toContain("opensearchGp3GbMonth");
+    expect(tokyo.opensearchGp3GbMonth).toBe("0.1464");
+    expect(types["c9g.large"]).toBeUndefined();
+    expect(missing["ap-northeast-1"]).toContain("ec2InstanceHour.c9g.large");
     expect(missing["ap-northeast-1"]).not.toContain("natGatewayHour");
     expect(tokyo.ebsStorageGbMonth).toMatchObject({ gp2: "0.12", gp3: "0.096", io1: "0.142" });
   });

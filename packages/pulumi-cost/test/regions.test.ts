@@ -77,13 +77,23 @@ describe("the region of each resource", () => {
     expect(e.atLeast).toBe(true);
   });
 
-  it("never borrows a price a region of the table lacks: in Mumbai a NAT gateway's hours are priced, its data is not", () => {
-    // The price facts hold APS3-NatGateway-Hours ($0.056, 730 h = $40.88) but no APS3-NatGateway-Bytes (us-east-1
-    // has $0.045/GB); a public IPv4 address is $0.005/h in every region (AWS's announcement), 730 h = $3.65.
+  it("never borrows a price a region of the table lacks: in Mumbai a c9g.large, priced in us-east-1, is not", () => {
+    // The price facts hold a c9g.large in us-east-1 (Karpenter's snapshot) and nowhere else (AWS offers it in
+    // neither Mumbai nor Europe's Ireland); a NAT gateway in Mumbai is $0.056/h, 730 h = $40.88, and a public
+    // IPv4 address $0.005/h in every region (AWS's announcement), 730 h = $3.65.
     const e = price([
       provider("default_7_48_0", "eu-west-1"),
       provider("mumbai", "ap-south-1"),
       nat("in-mumbai", { provider: "mumbai" }),
+      {
+        op: "create",
+        urn: urn("aws:ec2/instance:Instance", "graviton5"),
+        newState: {
+          type: "aws:ec2/instance:Instance",
+          inputs: { instanceType: "c9g.large" },
+          provider: `${urn("pulumi:providers:aws", "mumbai")}::04da6b54`,
+        },
+      },
       {
         ...nat("ip", { region: "ap-south-1" }),
         urn: urn("aws:ec2/eip:Eip", "ip"),
@@ -92,8 +102,10 @@ describe("the region of each resource", () => {
     ]);
     expect(monthlyOf(e, "ip")).toBe("3.65");
     expect(monthlyOf(e, "in-mumbai")).toBe("40.88");
+    expect(regionOf(e, "graviton5")).toBe("ap-south-1");
+    expect(monthlyOf(e, "graviton5")).toBe("0.00");
     expect(e.notPriced.map((t) => t.plain)).toEqual([
-      "in-mumbai (aws:ec2/natGateway:NatGateway): no natGatewayPerGb price for ap-south-1 in the price table (never priced at another region's)",
+      "graviton5 (aws:ec2/instance:Instance): instance type c9g.large is not in the price table for this region",
     ]);
     expect(e.atLeast).toBe(true);
   });
