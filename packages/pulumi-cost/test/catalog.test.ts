@@ -383,11 +383,10 @@ describe("EC2 instances per region (BoxUsage:<type>, on-demand Linux, shared ten
     expect(r.monthly).toBe(monthly);
   });
 
-  it("an r6a.large is priced in eu-west-1 ($0.1269/h) and not in eu-west-2, which the catalogue does not list", () => {
+  it("an r6a.large is $0.1269/h in eu-west-1 (SkyPilot) and $0.1332/h in eu-west-2, which only the anycloud catalogue lists", () => {
+    // 730 × 0.1269 = $92.637; 730 × 0.1332 = $97.236
     expect(instance("r6a.large", "eu-west-1").monthly).toBe("92.64");
-    expect(instance("r6a.large", "eu-west-2").notPriced).toEqual([
-      "r (aws:ec2/instance:Instance): instance type r6a.large is not in the price table for this region",
-    ]);
+    expect(instance("r6a.large", "eu-west-2").monthly).toBe("97.24");
   });
 
   it("an m7i.metal-24xl has Karpenter's us-east-1 price only: the catalogue's figure disagreed and was not taken", () => {
