@@ -54,12 +54,14 @@ describe("NAT gateways and EBS in new regions", () => {
   // "$0.062 per GB" (Tokyo)
   // nat-gb-aps2-2026-09-01: "Prices verified 1 September 2026 against the AWS Pricing API for ap-southeast-2",
   // "NAT Gateway | $43.07 | $0.059" (per GB); nat-gb-aps3-bill-2026-09-16: "NAT_H, NAT_GB = 0.056, 0.056", the
-  // rates a Mumbai account was billed
+  // rates a Mumbai account was billed; nat-offer-2026-09-05 (togen's cut of the AmazonEC2 offer file):
+  // EUW2-NatGateway-Hours 0.05 and nat-offer-euw2-2026-09-04: EUW2-NatGateway-Bytes 0.05 (London)
   it.each([
     ["us-east-2", "0.045", "32.85", "4.50"],
     ["ap-northeast-1", "0.062", "45.26", "6.20"],
     ["ap-southeast-2", "0.059", "43.07", "5.90"],
     ["ap-south-1", "0.056", "40.88", "5.60"],
+    ["eu-west-2", "0.05", "36.50", "5.00"],
   ])("a NAT gateway in %s at $%s is $%s a month and 100 GB through it $%s", (region, rate, monthly, data) => {
     const r = one(
       "aws:ec2/natGateway:NatGateway",
@@ -67,25 +69,8 @@ describe("NAT gateways and EBS in new regions", () => {
       { usage: { natGateway: { dataProcessedGb: 100 } } },
     );
     expect(r.monthly).toBe(monthly);
+    expect(r.notPriced).toEqual([]);
     expect(r.usage).toEqual([{ item: "NAT gateway data processed", unitPrice: rate, estimate: data }]);
-  });
-
-  it("a NAT gateway is $36.50 in London and $40.88 in Mumbai, and 100 GB through it $5.00 and $5.60", () => {
-    // nat-offer-2026-09-05 (togen's cut of the AmazonEC2 offer file): EUW2-NatGateway-Hours 0.05,
-    // APS3-NatGateway-Hours 0.056: 730 × 0.05 = $36.50, 730 × 0.056 = $40.88; nat-offer-euw2-2026-09-04:
-    // EUW2-NatGateway-Bytes 0.05, 100 GB = $5.00; nat-gb-aps3-bill-2026-09-16: 0.056 a GB, 100 GB = $5.60
-    const usage = { usage: { natGateway: { dataProcessedGb: 100 } } };
-    const london = one("aws:ec2/natGateway:NatGateway", { region: "eu-west-2" }, usage);
-    expect(london.monthly).toBe("36.50");
-    expect(london.usage).toEqual([
-      { item: "NAT gateway data processed", unitPrice: "0.05", estimate: "5.00" },
-    ]);
-    const mumbai = one("aws:ec2/natGateway:NatGateway", { region: "ap-south-1" }, usage);
-    expect(mumbai.monthly).toBe("40.88");
-    expect(mumbai.notPriced).toEqual([]);
-    expect(mumbai.usage).toEqual([
-      { item: "NAT gateway data processed", unitPrice: "0.056", estimate: "5.60" },
-    ]);
   });
 
   it("a 100 GB gp3 volume in us-east-2 is $8.00", () => {
@@ -300,25 +285,15 @@ describe("search, streaming, graph, DNS and firewall in new regions", () => {
     ).toBe("38.69");
   });
 
-  it("OpenSearch in Sydney: an m6g.large.search with 100 GB gp3 is $130.71", () => {
-    // es.json "m6g large.search ... OnDemand" Asia Pacific (Sydney) $0.159: 730 × 0.159 = $116.07;
-    // opensearch-offer-aps2-2026-09-27: APS2-ES:GP3-Storage 0.1464 a GB-month: 100 × 0.1464 = $14.64
-    const r = one("aws:opensearch/domain:Domain", {
-      clusterConfig: { instanceType: "m6g.large.search" },
-      ebsOptions: { ebsEnabled: true, volumeType: "gp3", volumeSize: 100 },
-      region: "ap-southeast-2",
-    });
-    expect(r.monthly).toBe("130.71");
-    expect(r.atLeast).toBe(false);
-  });
-
   it.each([
     // es.json "m6g large.search ... OnDemand": US West (Oregon) $0.128, Asia Pacific (Tokyo) $0.164, EU
-    // (Frankfurt) $0.153 (730 h: $93.44, $119.72, $111.69); opensearch-gp3-offer-2026-09-03: "openSearchGp3GbMonth"
-    // 0.122, 0.1464 and 0.1452 (100 GB: $12.20, $14.64, $14.52)
+    // (Frankfurt) $0.153, Asia Pacific (Sydney) $0.159 (730 h: $93.44, $119.72, $111.69, $116.07);
+    // opensearch-gp3-offer-2026-09-03: "openSearchGp3GbMonth" 0.122, 0.1464 and 0.1452, and
+    // opensearch-offer-aps2-2026-09-27: APS2-ES:GP3-Storage 0.1464 (100 GB: $12.20, $14.64, $14.52, $14.64)
     ["us-west-2", "105.64"],
     ["ap-northeast-1", "134.36"],
     ["eu-central-1", "126.21"],
+    ["ap-southeast-2", "130.71"],
   ])("OpenSearch in %s: an m6g.large.search with 100 GB gp3 is $%s", (region, monthly) => {
     const r = one("aws:opensearch/domain:Domain", {
       clusterConfig: { instanceType: "m6g.large.search" },
