@@ -287,13 +287,16 @@ describe("search, streaming, graph, DNS and firewall in new regions", () => {
 
   it.each([
     // es.json "m6g large.search ... OnDemand": US West (Oregon) $0.128, Asia Pacific (Tokyo) $0.164, EU
-    // (Frankfurt) $0.153, Asia Pacific (Sydney) $0.159 (730 h: $93.44, $119.72, $111.69, $116.07);
-    // opensearch-gp3-offer-2026-09-03: "openSearchGp3GbMonth" 0.122, 0.1464 and 0.1452, and
-    // opensearch-offer-aps2-2026-09-27: APS2-ES:GP3-Storage 0.1464 (100 GB: $12.20, $14.64, $14.52, $14.64)
+    // (Frankfurt) $0.153, Asia Pacific (Sydney) $0.159, EU (London) $0.147 (730 h: $93.44, $119.72,
+    // $111.69, $116.07, $107.31); opensearch-gp3-offer-2026-09-03: "openSearchGp3GbMonth" 0.122, 0.1464
+    // and 0.1452, opensearch-offer-aps2-2026-09-27: APS2-ES:GP3-Storage 0.1464, and
+    // opensearch-gp3-euw2-moj-adr: "EBS gp3 $0.1415/GB-month" (100 GB: $12.20, $14.64, $14.52, $14.64,
+    // $14.15)
     ["us-west-2", "105.64"],
     ["ap-northeast-1", "134.36"],
     ["eu-central-1", "126.21"],
     ["ap-southeast-2", "130.71"],
+    ["eu-west-2", "121.46"],
   ])("OpenSearch in %s: an m6g.large.search with 100 GB gp3 is $%s", (region, monthly) => {
     const r = one("aws:opensearch/domain:Domain", {
       clusterConfig: { instanceType: "m6g.large.search" },
