@@ -50,6 +50,7 @@ export {
   priceFromProducts,
   priceListQueries,
   pricesByDimension,
+  variantUsageTypeOf,
 } from "./price-list.js";
 export {
   DIMENSION_NAME,

@@ -37,6 +37,11 @@ export interface PriceKeyDeclaration {
   global?: boolean;
   /** one figure per value of this product attribute */
   per?: { attribute: string; what: string };
+  /**
+   * For a `per` key whose usage type names the dimension (MSK's `Kafka.{variant}`, MQ's `{variant}`): each
+   * dimension is asked by its own usage type, and a product is the dimension's when its usagetype ends so.
+   */
+  variantUsageType?: string;
   /** from the API's price and unit to the stored unit (e.g. per request → per 10,000 requests) */
   scale?: (usd: string, apiUnit: string) => string;
   /** from the stored unit back to the Price List's (the facts keep the API's unit) */
@@ -306,7 +311,10 @@ export function factsComponent(id: string): PriceComponent {
   return component;
 }
 
-/** What GetProducts is asked for a component: its usage type (unless it names the variant) and attributes. */
+/**
+ * What GetProducts is asked for a component: its usage type and attributes. A usage type that names the variant
+ * is left out, unless no attribute names it (MSK, MQ): then each variant is asked by its own usage type.
+ */
 function identificationOf(component: PriceComponent): Partial<PriceKeyDeclaration> {
   const attributes = Object.fromEntries(
     Object.entries(component.attributes).filter(([, value]) => !value.includes("{variant}")),
@@ -314,7 +322,11 @@ function identificationOf(component: PriceComponent): Partial<PriceKeyDeclaratio
   return {
     service: component.servicecode,
     productFamily: component.productFamily,
-    ...(component.usagetype.includes("{variant}") ? {} : { usageType: component.usagetype }),
+    ...(!component.usagetype.includes("{variant}")
+      ? { usageType: component.usagetype }
+      : Object.values(component.attributes).some((value) => value.includes("{variant}"))
+        ? {} // an attribute names the variant: asked in ANY_OF lists of it
+        : { variantUsageType: component.usagetype }),
     ...(Object.keys(attributes).length > 0 ? { attributes } : {}),
     ...(component.prefix === "never" ? { global: true } : {}),
   };

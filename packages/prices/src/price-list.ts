@@ -100,14 +100,36 @@ export function priceFromProducts(key: PriceKey, products: readonly PriceListPro
   return undefined;
 }
 
-/** A `per` key's figures in a region's products, by the value of its attribute (zero prices left out). */
-export function pricesByDimension(key: PriceKey, products: readonly PriceListProduct[]): Map<string, string> {
+/** The usage type a dimension of a `variantUsageType` key is billed under, without the region prefix. */
+const usageTypeOfVariant = (declaration: PriceKeyDeclaration, variant: string) =>
+  (declaration.variantUsageType ?? "").replace("{variant}", variant);
+
+/** The usage type a key's dimension is asked by, for a key whose usage type names it; undefined otherwise. */
+export function variantUsageTypeOf(key: PriceKey, variant: string): string | undefined {
+  const declaration = declarationOf(key);
+  return declaration.variantUsageType ? usageTypeOfVariant(declaration, variant) : undefined;
+}
+
+/**
+ * A `per` key's figures in a region's products, by the value of its attribute (zero prices left out). A key
+ * whose usage type names the dimension finds the `wanted` dimensions by usage type instead.
+ */
+export function pricesByDimension(
+  key: PriceKey,
+  products: readonly PriceListProduct[],
+  wanted: readonly string[] = [],
+): Map<string, string> {
   const declaration = declarationOf(key);
   const found = new Map<string, string>();
   if (!declaration.per) return found;
+  const named = (product: PriceListProduct) => {
+    if (!declaration.variantUsageType) return attribute(product, declaration.per?.attribute ?? "");
+    const usageType = attribute(product, "usagetype");
+    return wanted.find((variant) => usageType.endsWith(usageTypeOfVariant(declaration, variant))) ?? "";
+  };
   for (const product of products) {
     if (!matches(product, declaration)) continue;
-    const name = attribute(product, declaration.per.attribute);
+    const name = named(product);
     const price = figure(product, declaration);
     if (name && price !== undefined && exact(price).greaterThan(0) && !found.has(name))
       found.set(name, price);
@@ -160,6 +182,17 @@ export function priceListQueries(
       filters.push({ Type: "CONTAINS", Field: "usagetype", Value: declaration.usageType });
     if (!declaration.per) {
       add(key, declaration.service, filters);
+      continue;
+    }
+    if (declaration.variantUsageType) {
+      // no attribute names the dimension: one query per dimension, by the usage type that names it
+      for (const variant of [...new Set(wanted(key))].sort()) {
+        const usageType = usageTypeOfVariant(declaration, variant);
+        add(key, declaration.service, [
+          ...filters,
+          { Type: "CONTAINS", Field: "usagetype", Value: usageType },
+        ]);
+      }
       continue;
     }
     const field = declaration.per.attribute;

@@ -110,10 +110,10 @@ describe("databases and caches (by the hour)", () => {
   });
 
   it("a PostgreSQL class the facts do not list is not priced, never at another class's or region's price", () => {
-    const r = one("aws:rds/instance:Instance", { engine: "postgres", instanceClass: "db.x2g.large" });
+    const r = one("aws:rds/instance:Instance", { engine: "postgres", instanceClass: "db.r8g.large" });
     expect(r.monthly).toBe("0.00");
     expect(r.notPriced[0]).toBe(
-      "r (aws:rds/instance:Instance): no rdsPostgresqlHour (db.x2g.large) price for us-east-1 in the price table (never priced at another region's)",
+      "r (aws:rds/instance:Instance): no rdsPostgresqlHour (db.r8g.large) price for us-east-1 in the price table (never priced at another region's)",
     );
   });
 

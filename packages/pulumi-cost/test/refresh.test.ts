@@ -256,4 +256,40 @@ describe("refresh-prices against the Price List simulator", () => {
     expect(missing["ap-northeast-1"]).not.toContain("natGatewayHour");
     expect(tokyo.ebsStorageGbMonth).toMatchObject({ gp2: "0.12", gp3: "0.096", io1: "0.142" });
   });
+
+  it("asks for MSK broker and MQ host types by their usage type, which names the type", async () => {
+    pointAt(simulator.running.url);
+    // msk.json "[RunBroker] RunBroker-computefamily-m7g.large", EU (London) 0.236 (usage type
+    // EUW2-Kafka.m7g.large); mq.json "Single Instance mq m5.large" 0.333 and "... mq t3.micro" 0.03068.
+    // Before, these were asked as instanceType values, which MSK's products do not carry: never found.
+    const { table, missing } = await refreshPriceTable(AWS_PRICE_TABLE, ["eu-west-2"], "2026-12-08");
+    const london = table.regions["eu-west-2"] as Record<string, Record<string, string>>;
+    expect(london.mskBrokerHour?.["m7g.large"]).toBe("0.236");
+    expect(london.mqActiveMqBrokerHour?.["mq.m5.large"]).toBe("0.333");
+    expect(london.mqActiveMqBrokerHour?.["mq.t3.micro"]).toBe("0.03068");
+    expect(missing["eu-west-2"]?.filter((name) => /^(msk|mq)/.test(name))).toEqual([]);
+  });
+
+  it("bounds each region's lookups, not the whole table's: every region of a large table is asked", async () => {
+    pointAt(simulator.running.url);
+    // Each region asks for every declared price and every type any region holds (some 2,900 lookups with the
+    // shipped facts); a bound of 4,000 holds one region but not two. Before, the bound was the whole run's:
+    // the second region's prices were "not asked" and reported kept.
+    const { table, missing } = await refreshPriceTable(
+      AWS_PRICE_TABLE,
+      ["ap-northeast-1", "eu-west-1"],
+      "2026-12-08",
+      { limits: { lookups: 4_000 } },
+    );
+    // t3.large in the facts: $0.1088 in Tokyo, $0.0912 in Ireland
+    for (const [region, usd] of [
+      ["ap-northeast-1", "0.1088"],
+      ["eu-west-1", "0.0912"],
+    ] as const) {
+      const types = (table.regions[region] as Record<string, Record<string, string>>).ec2InstanceHour;
+      expect(types?.["t3.large"]).toBe(usd);
+      expect(missing[region]).not.toContain("ec2InstanceHour.t3.large");
+      expect(missing[region]).not.toContain("natGatewayHour");
+    }
+  });
 });

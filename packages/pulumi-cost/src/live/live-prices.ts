@@ -12,6 +12,7 @@ import {
   pricesByDimension,
   recordingTable,
   tableWithLivePrices,
+  variantUsageTypeOf,
 } from "@platform/prices";
 import {
   describeError,
@@ -24,7 +25,8 @@ import {
 
 /**
  * `--live-prices`: what the price table lacks for a run is asked of the AWS Price List API, once per key and
- * region (one GetProducts query, its types in one ANY_OF list), a few queries at a time, and the run is priced
+ * region (one GetProducts query, its types in one ANY_OF list; a type only the usage type names, one query by
+ * usage type each), a few queries at a time, and the run is priced
  * again with the answers. A price the API does not have stays not priced; one it could not be asked for (no
  * credentials, throttled past the retries, over a limit) too, with why. Nothing here can stop the run.
  */
@@ -74,8 +76,14 @@ function queriesFor(region: string, lookups: readonly PriceLookup[]) {
   }
   return priceListQueries(region, (key) => dimensions.get(key) ?? [], [...dimensions.keys()]).map((query) => {
     const asked = query.filters.find((f) => f.Type === "ANY_OF")?.Value.split(",");
+    // a dimension asked by its usage type (MSK, MQ) is the one that usage type names
+    const byUsage = query.filters.find((f) => f.Type === "CONTAINS" && f.Field === "usagetype")?.Value;
+    const askedFor = (l: PriceLookup) =>
+      asked !== undefined
+        ? asked.includes(l.dimension ?? "")
+        : byUsage !== undefined && variantUsageTypeOf(l.key, l.dimension ?? "") === byUsage;
     const settles = lookups.filter(
-      (l) => query.keys.includes(l.key) && (l.dimension === undefined || asked?.includes(l.dimension)),
+      (l) => query.keys.includes(l.key) && (l.dimension === undefined || askedFor(l)),
     );
     return { query, settles };
   });
@@ -88,7 +96,8 @@ function settle(products: readonly PriceListProduct[], lookups: readonly PriceLo
     if (declarationOf(lookup.key).per) {
       let figures = byKey.get(lookup.key);
       if (!figures) {
-        figures = pricesByDimension(lookup.key, products);
+        const wanted = lookups.filter((l) => l.key === lookup.key).map((l) => l.dimension ?? "");
+        figures = pricesByDimension(lookup.key, products, wanted);
         byKey.set(lookup.key, figures);
       }
       usd = figures.get(lookup.dimension ?? "");

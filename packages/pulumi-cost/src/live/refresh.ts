@@ -1,5 +1,6 @@
 import {
   type LiveFigure,
+  type LivePrices,
   PRICE_KEYS,
   type PriceKey,
   type PriceLookup,
@@ -10,8 +11,10 @@ import {
 import { fetchLivePrices, type LivePriceOptions } from "./live-prices.js";
 
 /**
- * A whole table asks for far more than one preview: every declared price of every region. The same
- * concurrency, retries and page bounds as a run's live prices (pulumi-cost), with room for all of it.
+ * A region of a table asks for far more than one preview: every declared price and every type any region
+ * holds (some 2,900 lookups with the shipped facts). The same concurrency, retries and page bounds as a run's
+ * live prices (pulumi-cost), with room for a region; the regions are asked one after another, each within
+ * these bounds, so a table that grows by regions or types is never cut short at a total.
  */
 const REFRESH_LIMITS = { lookups: 20_000, queries: 2_000, deadlineMs: 15 * 60_000 };
 
@@ -45,12 +48,17 @@ export async function refreshPriceTable(
   today: string,
   options: LivePriceOptions = {},
 ): Promise<{ table: PriceTableDocument; missing: Record<string, string[]>; found: LiveFigure[] }> {
-  const lookups = regions.flatMap((region) => lookupsOf(region, table));
-  const live = await fetchLivePrices(lookups, {
-    ...options,
-    limits: { ...REFRESH_LIMITS, ...options.limits },
-  });
-  if (live.error) throw new Error(`the Price List API cannot be used: ${live.error}`);
+  const live: Pick<LivePrices, "found" | "notFound" | "failed"> = { found: [], notFound: [], failed: [] };
+  for (const region of regions) {
+    const answer = await fetchLivePrices(lookupsOf(region, table), {
+      ...options,
+      limits: { ...REFRESH_LIMITS, ...options.limits },
+    });
+    if (answer.error) throw new Error(`the Price List API cannot be used: ${answer.error}`);
+    live.found.push(...answer.found);
+    live.notFound.push(...answer.notFound);
+    live.failed.push(...answer.failed);
+  }
   const next: PriceTableDocument = { ...table, regions: { ...table.regions }, recorded: today };
   const missing: Record<string, string[]> = Object.fromEntries(regions.map((region) => [region, []]));
   for (const lookup of [...live.notFound, ...live.failed]) {
