@@ -138,9 +138,26 @@ describe("events, workflows and API caches", () => {
       "0.5 GB cache: 0.5 × 730 h × $0.02/h = $14.60",
     ]);
     expect(one(type, { cacheClusterEnabled: true, cacheClusterSize: "237" }).monthly).toBe("2774.00");
-    expect(one(type, { cacheClusterEnabled: true, cacheClusterSize: "6.1" }).notPriced).toEqual([
-      "r (aws:apigateway/stage:Stage): no apiGatewayCacheHour (6.1) price for us-east-1 in the price table (never priced at another region's)",
+    // a size API Gateway does not offer is not priced
+    expect(one(type, { cacheClusterEnabled: true, cacheClusterSize: "7" }).notPriced).toEqual([
+      "r (aws:apigateway/stage:Stage): no apiGatewayCacheHour (7) price for us-east-1 in the price table (never priced at another region's)",
     ]);
     expect(one(type, {}).counts).toMatchObject({ free: 1 });
+  });
+
+  it.each([
+    // apigateway.json "Caching Memory Size <size>", US East (N. Virginia): 1.6 GB 0.038, 6.1 GB 0.2, 13.5 GB
+    // 0.25, 28.4 GB 0.5, 58.2 GB 1, 118 GB 1.9 an hour (730 h: $27.74, $146.00, $182.50, $365.00, $730.00,
+    // $1,387.00)
+    ["1.6", "27.74"],
+    ["6.1", "146.00"],
+    ["13.5", "182.50"],
+    ["28.4", "365.00"],
+    ["58.2", "730.00"],
+    ["118", "1387.00"],
+  ])("an API Gateway stage cache of %s GB is $%s in us-east-1", (cacheClusterSize, monthly) => {
+    const r = one("aws:apigateway/stage:Stage", { cacheClusterEnabled: true, cacheClusterSize });
+    expect(r.monthly).toBe(monthly);
+    expect(r.notPriced).toEqual([]);
   });
 });
