@@ -93,6 +93,26 @@ export const SERVICE_PRICE_KEYS = {
     "RDS Provisioned IOPS (io1) storage, Single-AZ, per GB-month",
   ),
   rdsIo1IopsMonth: one("rds.io1-iops", "IOPS-month", "RDS provisioned IOPS (io1), Single-AZ, per IOPS-month"),
+  rdsGp3MultiAzGbMonth: one(
+    "rds.gp3-multi-az-storage",
+    "GB-month",
+    "RDS gp3 storage, Multi-AZ, per GB-month",
+  ),
+  rdsGp2MultiAzGbMonth: one(
+    "rds.gp2-multi-az-storage",
+    "GB-month",
+    "RDS gp2 storage, Multi-AZ, per GB-month",
+  ),
+  rdsIo1MultiAzGbMonth: one(
+    "rds.io1-multi-az-storage",
+    "GB-month",
+    "RDS Provisioned IOPS (io1) storage, Multi-AZ, per GB-month",
+  ),
+  rdsIo1MultiAzIopsMonth: one(
+    "rds.io1-multi-az-iops",
+    "IOPS-month",
+    "RDS provisioned IOPS (io1), Multi-AZ, per IOPS-month",
+  ),
   auroraStorageGbMonth: one("rds.aurora-storage", "GB-month", "Aurora storage, per GB-month"),
   rdsProxyVcpuHour: one(
     "rds.proxy-vcpu-hour",
@@ -109,6 +129,12 @@ export const SERVICE_PRICE_KEYS = {
     "elasticache.valkey-node-hour",
     "h",
     "ElastiCache for Valkey node, per node-hour",
+    "node type",
+  ),
+  elasticacheMemcachedNodeHour: byType(
+    "elasticache.memcached-node-hour",
+    "h",
+    "ElastiCache for Memcached node, per node-hour",
     "node type",
   ),
   opensearchInstanceHour: byType(

@@ -94,8 +94,10 @@ describe("databases and caches (by the hour)", () => {
     expect(r.notPriced).toEqual([]);
   });
 
-  it("a Multi-AZ MySQL db.m5.large in eu-west-2 is billed at the Multi-AZ rate; its storage is not priced", () => {
-    // Multi-AZUsage:db.m5.large, databaseEngine MySQL: eu-west-2 $0.396 (GOV.UK PaaS) × 730 = $289.08
+  it("a Multi-AZ MySQL db.m5.large in eu-west-2 is billed at the Multi-AZ rates, instance and storage", () => {
+    // Multi-AZUsage:db.m5.large, databaseEngine MySQL: eu-west-2 $0.396 (GOV.UK PaaS) × 730 = $289.08;
+    // rds-storage.json "Database Storage Multi AZ General Purpose" (RDS:Multi-AZ-GP2-Storage), EU (London)
+    // $0.266 a GB-month: 100 GB = $26.60
     const r = one("aws:rds/instance:Instance", {
       engine: "mysql",
       instanceClass: "db.m5.large",
@@ -103,11 +105,40 @@ describe("databases and caches (by the hour)", () => {
       region: "eu-west-2",
       allocatedStorage: 100,
     });
-    expect(r.lines).toEqual(["db.m5.large instance (Multi-AZ): db.m5.large × 730 h × $0.396/h = $289.08"]);
-    expect(r.notPriced).toEqual([
-      "r (aws:rds/instance:Instance): gp2 storage (Multi-AZ): RDS gp2 Multi-AZ storage has no price key in pulumi-cost",
+    expect(r.lines).toEqual([
+      "db.m5.large instance (Multi-AZ): db.m5.large × 730 h × $0.396/h = $289.08",
+      "gp2 storage (Multi-AZ): 100 GB × 1 month × $0.266/month = $26.60",
     ]);
+    expect(r.notPriced).toEqual([]);
   });
+
+  it.each([
+    // rds-storage.json, US East (N. Virginia): "Database Storage Multi AZ General Purpose-GP3" $0.23 a
+    // GB-month; "... Multi AZ Provisioned IOPS" $0.25 and "Provisioned IOPS Multi AZ" $0.20 an IOPS-month
+    ["gp3", undefined, ["gp3 storage (Multi-AZ): 200 GB × 1 month × $0.23/month = $46.00"]],
+    [
+      "io1",
+      1000,
+      [
+        "io1 storage (Multi-AZ): 200 GB × 1 month × $0.25/month = $50.00",
+        "provisioned IOPS (Multi-AZ): 1,000 IOPS × 1 month × $0.20/month = $200.00",
+      ],
+    ],
+  ])(
+    "Multi-AZ %s storage of a PostgreSQL db.t4g.micro in us-east-1 is at the Multi-AZ rate",
+    (storageType, iops, lines) => {
+      const r = one("aws:rds/instance:Instance", {
+        engine: "postgres",
+        instanceClass: "db.t4g.micro",
+        multiAz: true,
+        allocatedStorage: 200,
+        storageType,
+        ...(iops === undefined ? {} : { iops }),
+      });
+      expect(r.lines.slice(1)).toEqual(lines);
+      expect(r.notPriced).toEqual([]);
+    },
+  );
 
   it("a PostgreSQL class the facts do not list is not priced, never at another class's or region's price", () => {
     const r = one("aws:rds/instance:Instance", { engine: "postgres", instanceClass: "db.r8g.large" });
@@ -117,7 +148,7 @@ describe("databases and caches (by the hour)", () => {
     );
   });
 
-  it("a Redis replication group of two cache.m5.large in eu-west-1 is $251.12; Memcached is not priced", () => {
+  it("a Redis replication group of two cache.m5.large in eu-west-1 is $251.12; Memcached at its own rate", () => {
     // NodeUsage:cache.m5.large, cacheEngine Redis: eu-west-1 $0.172 (GOV.UK PaaS): 2 × 0.172 × 730 = $251.12
     const r = one("aws:elasticache/replicationGroup:ReplicationGroup", {
       nodeType: "cache.m5.large",
@@ -133,13 +164,21 @@ describe("databases and caches (by the hour)", () => {
       region: "eu-west-1",
     });
     expect(sharded.monthly).toBe("753.36");
+    // elasticache.json "[OnDemand Cache Instance Standard Memcached Current Generation] ... cache m5.large
+    // Memcached ...", EU (Ireland) $0.172: 3 nodes × 0.172 × 730 = $376.68
     const memcached = one("aws:elasticache/cluster:Cluster", {
       engine: "memcached",
       nodeType: "cache.m5.large",
+      numCacheNodes: 3,
       region: "eu-west-1",
     });
-    expect(memcached.notPriced).toEqual([
-      "r (aws:elasticache/cluster:Cluster): ElastiCache engine memcached has no price key in pulumi-cost",
+    expect(memcached.lines).toEqual(["cache.m5.large node: 3 × cache.m5.large × 730 h × $0.172/h = $376.68"]);
+    expect(memcached.notPriced).toEqual([]);
+    // an engine ElastiCache does not have is not priced
+    expect(
+      one("aws:elasticache/cluster:Cluster", { engine: "etcd", nodeType: "cache.m5.large" }).notPriced,
+    ).toEqual([
+      "r (aws:elasticache/cluster:Cluster): ElastiCache engine etcd has no price key in pulumi-cost",
     ]);
   });
 

@@ -13,11 +13,16 @@ export const AURORA_ENGINES: Readonly<Record<string, PerPriceKey>> = {
   "aurora-postgresql": "auroraPostgresqlHour",
   "aurora-mysql": "auroraMysqlHour",
 };
-export const RDS_STORAGE: Readonly<Record<string, ScalarPriceKey>> = {
-  gp2: "rdsGp2GbMonth",
-  gp3: "rdsGp3GbMonth",
-  io1: "rdsIo1GbMonth",
+/**
+ * Storage by type, Single-AZ then Multi-AZ (the standby of a Multi-AZ instance keeps its own copy: the Multi-AZ
+ * usage types, RDS:Multi-AZ-GP2-Storage and the like, bill both at twice the Single-AZ rate).
+ */
+export const RDS_STORAGE: Readonly<Record<string, readonly [ScalarPriceKey, ScalarPriceKey]>> = {
+  gp2: ["rdsGp2GbMonth", "rdsGp2MultiAzGbMonth"],
+  gp3: ["rdsGp3GbMonth", "rdsGp3MultiAzGbMonth"],
+  io1: ["rdsIo1GbMonth", "rdsIo1MultiAzGbMonth"],
 };
+const RDS_IO1_IOPS = ["rdsIo1IopsMonth", "rdsIo1MultiAzIopsMonth"] as const;
 export const own = <V>(table: Readonly<Record<string, V>>, key: string | undefined) =>
   key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
 
@@ -32,22 +37,32 @@ export const rdsInstance: Declared = (i) => {
   const charges = [typed(multiAz ? keys[1] : keys[0], type, multiAz ? "instance (Multi-AZ)" : "instance")];
   // CreateDBInstance: io1 when Iops is given, else gp2 (the API reference's default).
   const storageType = i.string("storageType") ?? (i.number("iops") ? "io1" : "gp2");
-  const key = own(RDS_STORAGE, storageType);
+  const storageKeys = own(RDS_STORAGE, storageType);
   const size = i.count("allocatedStorage");
-  if (!key || multiAz) {
+  // labels are Text: an interpolated value would be set as code, so the deployment is part of the template
+  const storageLabel = multiAz ? t`${storageType} storage (Multi-AZ)` : t`${storageType} storage`;
+  if (!storageKeys) {
     return [
       ...charges,
       hourly(
-        t`${storageType} storage${multiAz ? " (Multi-AZ)" : ""}`,
+        storageLabel,
         "GB",
         "rdsGp3GbMonth",
-        t`RDS ${storageType}${multiAz ? " Multi-AZ" : ""} storage has no price key in pulumi-cost`,
+        t`RDS ${storageType} storage has no price key in pulumi-cost`,
       ),
     ];
   }
-  charges.push(storage(t`${storageType} storage`, key, size));
+  const which = multiAz ? 1 : 0;
+  charges.push(storage(storageLabel, storageKeys[which], size));
   if (storageType === "io1")
-    charges.push(monthly("provisioned IOPS", "IOPS", "rdsIo1IopsMonth", i.count("iops")));
+    charges.push(
+      monthly(
+        multiAz ? "provisioned IOPS (Multi-AZ)" : "provisioned IOPS",
+        "IOPS",
+        RDS_IO1_IOPS[which],
+        i.count("iops"),
+      ),
+    );
   return charges;
 };
 
@@ -64,12 +79,15 @@ export const clusterInstance =
     return [typed(key, type, "instance")];
   };
 
-export const cacheKey = (engine: string | undefined): PerPriceKey | Text =>
-  engine === undefined || engine === "redis"
-    ? "elasticacheRedisNodeHour"
-    : engine === "valkey"
-      ? "elasticacheValkeyNodeHour"
-      : t`ElastiCache engine ${engine} has no price key in pulumi-cost`;
+const CACHE_ENGINES: Readonly<Record<string, PerPriceKey>> = {
+  redis: "elasticacheRedisNodeHour",
+  valkey: "elasticacheValkeyNodeHour",
+  memcached: "elasticacheMemcachedNodeHour",
+};
+
+/** The node price of an engine; none named is Redis OSS, a replication group's default engine. */
+export const cacheKey = (engine = "redis"): PerPriceKey | Text =>
+  own(CACHE_ENGINES, engine) ?? t`ElastiCache engine ${engine} has no price key in pulumi-cost`;
 
 export const cacheCluster: Declared = (i) => {
   const key = cacheKey(i.string("engine"));
