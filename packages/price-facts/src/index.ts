@@ -91,12 +91,13 @@ const OPENS_OBJECT = /^(\s*"[^"\n]*": )\{$/;
 const SCALAR_ITEM = /^\s*("(?:[^"\\\n]|\\.)*"|-?\d[\d.eE+-]*|true|false|null)(,?)$/;
 
 /**
- * The facts as the shipped file writes them, for whatever rewrites it: two-space JSON with each price,
- * `{ "usd": …, "source": … }`, on one line (over ten thousand prices: a quarter smaller than indented JSON),
- * and an array of strings or numbers on one line where it fits, as Biome formats it.
+ * The facts as the shipped file writes them, for whatever rewrites it (the facts as loaded or as written):
+ * two-space JSON with each price on one line, the bare decimal where its source is the component's most used
+ * one (named once, as `source`) and `{ "usd": …, "source": … }` otherwise, and an array of strings or numbers
+ * on one line where it fits, as Biome formats it. Some 28,000 prices fit in under a half of indented JSON.
  */
 export function formatPriceFacts(facts: unknown): string {
-  const lines = JSON.stringify(facts, null, 2).split("\n");
+  const lines = JSON.stringify(withBarePrices(facts), null, 2).split("\n");
   const out: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? "";
@@ -109,6 +110,51 @@ export function formatPriceFacts(facts: unknown): string {
     } else out.push(line);
   }
   return `${out.join("\n")}\n`;
+}
+
+type Written = Record<string, unknown>;
+const isObject = (value: unknown): value is Written =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** Each component's prices of its most used source bare, that source named once beside them. */
+function withBarePrices(facts: unknown): unknown {
+  if (!isObject(facts) || !Array.isArray(facts.components)) return facts;
+  return { ...facts, components: facts.components.map(withMainSource) };
+}
+
+function withMainSource(component: unknown): unknown {
+  if (!isObject(component) || !isObject(component.prices)) return component;
+  const { source: written, prices, ...rest } = component;
+  const sourceOf = (entry: unknown) => (isObject(entry) ? entry.source : written);
+  const uses = new Map<unknown, number>();
+  for (const byRegion of Object.values(prices)) {
+    if (!isObject(byRegion)) return component;
+    for (const entry of Object.values(byRegion))
+      uses.set(sourceOf(entry), (uses.get(sourceOf(entry)) ?? 0) + 1);
+  }
+  // the most used; on a tie the first in sort order, so the facts as loaded and as written agree
+  const [main] = [...uses]
+    .filter((use): use is [string, number] => typeof use[0] === "string")
+    .sort(([a, m], [b, n]) => n - m || a.localeCompare(b))[0] ?? [undefined];
+  if (main === undefined) return component;
+  const bare = (entry: unknown) =>
+    isObject(entry) && entry.source === main
+      ? entry.usd
+      : typeof entry === "string" && written !== main
+        ? { usd: entry, source: written }
+        : entry;
+  return {
+    ...rest,
+    source: main,
+    prices: Object.fromEntries(
+      Object.entries(prices).map(([variant, byRegion]) => [
+        variant,
+        Object.fromEntries(
+          Object.entries(byRegion as Written).map(([region, entry]) => [region, bare(entry)]),
+        ),
+      ]),
+    ),
+  };
 }
 
 /** `"region": {` then `"usd": …`, `"source": …` and `}` as one line, and the index of its last line. */

@@ -169,6 +169,27 @@ describe("formatPriceFacts", () => {
     expect(text).toContain('"long": [\n    "aws:ec2/instance:Instance0",');
   });
 
+  it("writes a component's most used source once and its prices bare, the others with their source", () => {
+    const component = {
+      id: "c",
+      prices: {
+        a: { "us-east-1": { usd: "0.1", source: "main" }, "eu-west-1": { usd: "0.2", source: "other" } },
+        b: { "us-east-1": { usd: "0.3", source: "main" } },
+      },
+    };
+    const text = formatPriceFacts({ components: [component] });
+    expect(text).toContain('"source": "main",\n      "prices": {');
+    expect(text).toContain('"us-east-1": "0.1",');
+    expect(text).toContain('"eu-west-1": { "usd": "0.2", "source": "other" }');
+    // the written form formats to itself, and the loaded (expanded) form to the same text
+    expect(formatPriceFacts(JSON.parse(text))).toBe(text);
+  });
+
+  it("keeps the shipped file under 2 MiB, the repository's bound for a tracked file", () => {
+    expect(readFileSync(PRICE_FACTS_FILE).length).toBeLessThan(2 * 1024 * 1024);
+    expect(formatPriceFacts(facts)).toBe(readFileSync(PRICE_FACTS_FILE, "utf8"));
+  });
+
   it("keeps a price whose line would pass 110 columns on four lines, as Biome prints it", () => {
     const source = "a-very-long-source-identifier-that-goes-on-and-on-2026-x";
     const text = formatPriceFacts({
@@ -209,6 +230,22 @@ describe("loadPriceFacts", () => {
         if (entry) entry.source = "a blog";
       }),
     ).toThrow(/unknown source a blog/);
+  });
+
+  it("reads a bare price as one of its component's source, and refuses one without it", () => {
+    const doc = JSON.parse(formatPriceFacts(facts)) as { components: Record<string, unknown>[] };
+    const first = doc.components[0] as { source: string; prices: Record<string, Record<string, unknown>> };
+    const [variant, region, usd] = Object.entries(first.prices)
+      .flatMap(([v, byRegion]) => Object.entries(byRegion).map(([r, entry]) => [v, r, entry]))
+      .find(([, , entry]) => typeof entry === "string") as [string, string, string];
+    expect(loadPriceFacts(doc).components[0]?.prices[variant]?.[region]).toEqual({
+      usd,
+      source: first.source,
+    });
+    delete (first as { source?: string }).source;
+    expect(() => loadPriceFacts(doc, "the test facts")).toThrow(
+      `components.0.prices.${variant}.${region}: a bare price needs the component's source`,
+    );
   });
 
   it("refuses a single-price key on a component with variants", () => {

@@ -33,7 +33,16 @@ export const sourceDocument = z.strictObject({
 
 export const priceEntry = z.strictObject({ usd: decimalString, source: z.string().min(1) });
 
-export const componentDocument = z.strictObject({
+/**
+ * A price as the file writes it: `{ "usd", "source" }`, or the bare decimal when its source is the
+ * component's (`source` beside `prices`: most prices share one, and naming it once keeps the file small).
+ */
+const writtenPrice = z.preprocess(
+  (value) => (typeof value === "string" ? { usd: value } : value),
+  z.strictObject({ usd: decimalString, source: z.string().min(1).optional() }),
+);
+
+const writtenComponent = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/),
   what: z.string().min(1),
   /** Pulumi resource types this component bills (the engine decides how much of it). */
@@ -53,9 +62,41 @@ export const componentDocument = z.strictObject({
   unit: z.string().min(1),
   /** What a variant key names (an instance type, a volume type, ...), or null for a single price. */
   variantIs: z.string().nullable(),
+  /** The source of every price written bare. */
+  source: z.string().min(1).optional(),
   /** Variant key (`*` for a single price) → region → price. */
-  prices: z.record(z.string(), z.record(z.string(), priceEntry)),
+  prices: z.record(z.string(), z.record(z.string(), writtenPrice)),
 });
+
+/** A component as the code reads it: every price with its source. */
+export const componentDocument = writtenComponent
+  .superRefine((component, context) => {
+    if (component.source !== undefined) return;
+    for (const [variant, byRegion] of Object.entries(component.prices)) {
+      for (const [region, entry] of Object.entries(byRegion)) {
+        if (entry.source === undefined)
+          context.addIssue({
+            code: "custom",
+            path: ["prices", variant, region],
+            message: "a bare price needs the component's source",
+          });
+      }
+    }
+  })
+  .transform(({ source, prices, ...component }) => ({
+    ...component,
+    prices: Object.fromEntries(
+      Object.entries(prices).map(([variant, byRegion]) => [
+        variant,
+        Object.fromEntries(
+          Object.entries(byRegion).map(([region, entry]) => [
+            region,
+            { usd: entry.usd, source: entry.source ?? source ?? "" } satisfies z.infer<typeof priceEntry>,
+          ]),
+        ),
+      ]),
+    ),
+  }));
 
 export const priceFactsDocument = z.strictObject({
   schemaVersion: z.literal(1),
